@@ -1,0 +1,146 @@
+/**
+ * Schema migrations: an append-only list, the current version kept in `PRAGMA user_version`.
+ *
+ * Never edit a migration that has shipped; add a new one.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  readonly version: number;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE datasets (
+          id            INTEGER PRIMARY KEY,
+          name          TEXT NOT NULL UNIQUE,
+          root          TEXT NOT NULL,
+          created_ms    INTEGER NOT NULL,
+          classes_json  TEXT NOT NULL,
+          split_seed    INTEGER NOT NULL,
+          val_fraction  REAL NOT NULL,
+          test_fraction REAL NOT NULL,
+          presplit      INTEGER NOT NULL DEFAULT 0,
+          report_json   TEXT NOT NULL,
+          deleted       INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE images (
+          id           INTEGER PRIMARY KEY,
+          dataset_id   INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+          path         TEXT NOT NULL,
+          class_index  INTEGER NOT NULL,
+          split        TEXT CHECK (split IN ('train', 'val', 'test')),
+          sha256       TEXT,
+          width        INTEGER,
+          height       INTEGER,
+          bytes        INTEGER NOT NULL,
+          mtime_ms     INTEGER NOT NULL,
+          status       TEXT NOT NULL CHECK (status IN ('ok', 'rejected')),
+          reason       TEXT,
+          UNIQUE (dataset_id, path)
+        );
+        CREATE INDEX images_by_dataset ON images (dataset_id, status, split);
+        CREATE INDEX images_by_hash ON images (dataset_id, sha256);
+
+        CREATE TABLE runs (
+          id               INTEGER PRIMARY KEY,
+          name             TEXT NOT NULL,
+          dataset_id       INTEGER NOT NULL REFERENCES datasets(id),
+          arch             TEXT NOT NULL,
+          status           TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted')),
+          config_json      TEXT NOT NULL,
+          seed             INTEGER NOT NULL,
+          backend          TEXT,
+          backend_json     TEXT,
+          trainable_params INTEGER,
+          total_params     INTEGER,
+          macs             INTEGER,
+          created_ms       INTEGER NOT NULL,
+          started_ms       INTEGER,
+          ended_ms         INTEGER,
+          error            TEXT,
+          notes            TEXT NOT NULL DEFAULT '',
+          tags_json        TEXT NOT NULL DEFAULT '[]',
+          diagnostics_json TEXT NOT NULL DEFAULT '[]',
+          best_epoch       INTEGER,
+          deleted          INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX runs_by_status ON runs (deleted, status);
+
+        -- The per-run numbers the runs table lists, kept up to date as epochs end.
+        CREATE TABLE run_summary (
+          run_id            INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          epochs_done       INTEGER NOT NULL DEFAULT 0,
+          best_val_accuracy REAL,
+          test_accuracy     REAL,
+          last_train_loss   REAL,
+          images_per_second REAL
+        );
+
+        -- A long table: a new metric is a row, not a column (as MLflow does).
+        CREATE TABLE metrics (
+          run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          key     TEXT NOT NULL,
+          step    INTEGER NOT NULL,
+          epoch   INTEGER NOT NULL,
+          value   REAL,
+          time_ms INTEGER NOT NULL,
+          PRIMARY KEY (run_id, key, step)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE evaluations (
+          run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          split          TEXT NOT NULL CHECK (split IN ('train', 'val', 'test')),
+          epoch          INTEGER NOT NULL,
+          accuracy       REAL NOT NULL,
+          loss           REAL NOT NULL,
+          classes_json   TEXT NOT NULL,
+          confusion_json TEXT NOT NULL,
+          per_class_json TEXT NOT NULL,
+          created_ms     INTEGER NOT NULL,
+          PRIMARY KEY (run_id, split)
+        );
+
+        CREATE TABLE predictions (
+          run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          image_id        INTEGER NOT NULL REFERENCES images(id),
+          true_index      INTEGER NOT NULL,
+          predicted_index INTEGER NOT NULL,
+          confidence      REAL NOT NULL,
+          probs_json      TEXT NOT NULL,
+          PRIMARY KEY (run_id, image_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE checkpoints (
+          run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          which        TEXT NOT NULL CHECK (which IN ('last', 'best')),
+          epoch        INTEGER NOT NULL,
+          dir          TEXT NOT NULL,
+          created_ms   INTEGER NOT NULL,
+          PRIMARY KEY (run_id, which)
+        );
+      `);
+    },
+  },
+];
+
+/** Brings a database up to the newest schema, one transaction per step. Returns the version. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const newest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  if (current > newest) {
+    throw new Error(`The run database is from a newer Bloombench (schema ${current}, this version knows ${newest}). Update Bloombench; the file was left untouched.`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,67 @@
+/**
+ * The workstation's API: one interface of domain verbs.
+ *
+ * The Electron preload implements it over IPC, the browser client over HTTP + server-sent
+ * events, and the core (`main/core/workstation.ts`) implements it directly.
+ */
+import type { TrainConfig } from './config';
+import type { RunEvent } from './events';
+import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from './types';
+
+export interface ImageRef {
+  readonly id: number;
+  readonly path: string;
+  readonly classIndex: number;
+  readonly split: 'train' | 'val' | 'test' | null;
+}
+
+/** What the core says about the compute backends before any run starts. */
+export interface BackendReport {
+  /** The backend `auto` would pick, and why better ones are missing. */
+  readonly selected: BackendInfo;
+}
+
+export interface ImportProgress {
+  readonly kind: 'import-progress';
+  readonly folder: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Everything pushed from the core to views. */
+export type AppEvent = RunEvent | ImportProgress | { readonly kind: 'runs-changed' } | { readonly kind: 'datasets-changed' };
+
+export interface ClassifyResult {
+  readonly classes: readonly string[];
+  readonly probabilities: readonly number[];
+}
+
+export interface Api {
+  // Datasets
+  listDatasets(): Promise<readonly DatasetSummary[]>;
+  importDataset(folder: string, name?: string): Promise<ImportReport>;
+  getImportReport(datasetId: number): Promise<ImportReport>;
+  importSampleDataset(): Promise<ImportReport>;
+  listImages(datasetId: number, opts?: { split?: 'train' | 'val' | 'test'; classIndex?: number; limit?: number }): Promise<readonly ImageRef[]>;
+  deleteDataset(datasetId: number): Promise<void>;
+
+  // Models and backends
+  listModels(): Promise<readonly ModelInfo[]>;
+  backendReport(): Promise<BackendReport>;
+
+  // Runs
+  startRun(datasetId: number, config: TrainConfig, opts?: { name?: string; queue?: boolean }): Promise<RunSummary>;
+  cancelRun(runId: number): Promise<void>;
+  resumeRun(runId: number): Promise<RunSummary>;
+  listRuns(): Promise<readonly RunSummary[]>;
+  getRun(runId: number): Promise<RunDetail>;
+  updateRun(runId: number, patch: { name?: string; notes?: string; tags?: readonly string[] }): Promise<RunSummary>;
+  deleteRun(runId: number): Promise<void>;
+  /** Batch-level series for the live charts: `[step, value]` pairs per key. */
+  runSeries(runId: number, keys: readonly string[]): Promise<Readonly<Record<string, readonly (readonly [number, number])[]>>>;
+  predictions(runId: number): Promise<readonly Prediction[]>;
+  classifyImage(runId: number, image: Uint8Array): Promise<ClassifyResult>;
+
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}

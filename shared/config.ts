@@ -1,0 +1,166 @@
+/**
+ * Training configuration: the one record that says everything needed to re-run a run.
+ *
+ * Plain data only (this folder imports nothing outside `shared/`); validation of values that
+ * cross a process boundary lives in `main/contract/`.
+ */
+
+/** Activation functions every architecture accepts. */
+export const ACTIVATIONS = ['relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'swish'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Optimizers; `momentum` is SGD with momentum, `nesterov` SGD with Nesterov momentum. */
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Augmentations, applied on the fly to training batches only. */
+export const AUGMENTATIONS = ['flip', 'crop', 'rotate', 'color', 'blur', 'cutout'] as const;
+export type Augmentation = (typeof AUGMENTATIONS)[number];
+
+/** Compute backends in order of preference; `auto` picks the best one that loads. */
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = BackendName | 'auto';
+
+/** Metric that early stopping and "best epoch" watch. */
+export type MonitorMetric = 'val_accuracy' | 'val_loss';
+
+/** A learning-rate schedule over the run's epochs. */
+export type Schedule =
+  | { readonly kind: 'constant' }
+  | { readonly kind: 'cosine'; readonly minLr: number }
+  /** Piecewise constant: `rates[i]` (absolute learning rates) for `ratios[i]` parts of the epochs. */
+  | { readonly kind: 'step'; readonly rates: readonly number[]; readonly ratios: readonly number[] };
+
+export interface TrainConfig {
+  /** Model id from the zoo, e.g. `resnet18`. */
+  readonly arch: string;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Square input side in pixels. */
+  readonly inputSize: number;
+  /** 3 for RGB, 1 for grayscale. */
+  readonly channels: 1 | 3;
+  /** Width multiplier on every layer's channel count. */
+  readonly width: number;
+  readonly activation: Activation;
+  /** Batch normalisation after each convolution (where the family has it). */
+  readonly batchNorm: boolean;
+  /** Dropout rate before the classifier (0 disables). */
+  readonly dropout: number;
+  readonly optimizer: OptimizerName;
+  /** Base learning rate (for `step` schedules the schedule's rates win). */
+  readonly lr: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly schedule: Schedule;
+  /** Linear warm-up from lr/10 over this many epochs (may be fractional, 0 disables). */
+  readonly warmupEpochs: number;
+  readonly labelSmoothing: number;
+  readonly augment: readonly Augmentation[];
+  /** Stop after this many epochs without improvement of `monitor` (0 disables). */
+  readonly earlyStopping: number;
+  readonly monitor: MonitorMetric;
+  readonly seed: number;
+  readonly backend: BackendChoice;
+}
+
+/** Defaults a new run starts from. */
+export const DEFAULT_CONFIG: TrainConfig = {
+  arch: 'resnet18',
+  epochs: 10,
+  batchSize: 32,
+  inputSize: 64,
+  channels: 3,
+  width: 0.25,
+  activation: 'relu',
+  batchNorm: true,
+  dropout: 0,
+  optimizer: 'adam',
+  lr: 0.001,
+  momentum: 0.9,
+  weightDecay: 0,
+  schedule: { kind: 'constant' },
+  warmupEpochs: 0,
+  labelSmoothing: 0,
+  augment: [],
+  earlyStopping: 0,
+  monitor: 'val_accuracy',
+  seed: 1,
+  backend: 'auto',
+};
+
+/**
+ * Learning rate for one step.
+ *
+ * `progress` is the fractional epoch (0 at the first step, `epochs` after the last).
+ */
+export function learningRateAt(config: Pick<TrainConfig, 'lr' | 'schedule' | 'epochs' | 'warmupEpochs'>, progress: number): number {
+  const { schedule, epochs } = config;
+  let lr: number;
+  switch (schedule.kind) {
+    case 'constant':
+      lr = config.lr;
+      break;
+    case 'cosine': {
+      const t = Math.min(1, Math.max(0, progress / epochs));
+      lr = schedule.minLr + 0.5 * (config.lr - schedule.minLr) * (1 + Math.cos(Math.PI * t));
+      break;
+    }
+    case 'step':
+      lr = schedule.rates[stepIndex(schedule.ratios, epochs, progress)];
+      break;
+  }
+  if (config.warmupEpochs > 0 && progress < config.warmupEpochs) {
+    const start = lr / 10;
+    lr = start + (lr - start) * (progress / config.warmupEpochs);
+  }
+  return lr;
+}
+
+/** Which piece of a step schedule a fractional epoch falls in. */
+export function stepIndex(ratios: readonly number[], epochs: number, progress: number): number {
+  const total = ratios.reduce((a, b) => a + b, 0);
+  let edge = 0;
+  for (let i = 0; i < ratios.length; i++) {
+    edge += (ratios[i] / total) * epochs;
+    // A small tolerance so that 12 epochs at 2:1:1 switch exactly after epochs 6 and 9.
+    if (progress < edge - 1e-9) return i;
+  }
+  return ratios.length - 1;
+}
+
+/** Parses `constant`, `cosine`, `cosine:1e-5` or `step:0.1,0.01,0.001@2:1:1`. */
+export function parseSchedule(text: string): Schedule {
+  const t = text.trim();
+  if (t === 'constant') return { kind: 'constant' };
+  if (t === 'cosine') return { kind: 'cosine', minLr: 0 };
+  const cos = /^cosine:(.+)$/.exec(t);
+  if (cos) {
+    const minLr = Number(cos[1]);
+    if (!Number.isFinite(minLr) || minLr < 0) throw new Error(`schedule: minimum learning rate "${cos[1]}" is not a number ≥ 0`);
+    return { kind: 'cosine', minLr };
+  }
+  const step = /^step:([^@]+)@(.+)$/.exec(t);
+  if (step) {
+    const rates = step[1].split(',').map((s) => Number(s.trim()));
+    const ratios = step[2].split(':').map((s) => Number(s.trim()));
+    if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`schedule: rates "${step[1]}" must be positive numbers`);
+    if (ratios.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`schedule: ratios "${step[2]}" must be positive numbers`);
+    if (rates.length !== ratios.length) throw new Error(`schedule: ${rates.length} rates but ${ratios.length} ratios in "${t}"`);
+    return { kind: 'step', rates, ratios };
+  }
+  throw new Error(`schedule: "${text}" is not one of constant, cosine[:minLr], step:RATES@RATIOS (e.g. step:0.1,0.01,0.001@2:1:1)`);
+}
+
+/** The inverse of `parseSchedule`. */
+export function formatSchedule(s: Schedule): string {
+  switch (s.kind) {
+    case 'constant':
+      return 'constant';
+    case 'cosine':
+      return s.minLr === 0 ? 'cosine' : `cosine:${s.minLr}`;
+    case 'step':
+      return `step:${s.rates.join(',')}@${s.ratios.join(':')}`;
+  }
+}

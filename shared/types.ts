@@ -1,0 +1,178 @@
+/**
+ * Plain data types shared by the core, the worker, the CLI and the renderer.
+ */
+import type { BackendName, TrainConfig } from './config';
+
+export type Split = 'train' | 'val' | 'test';
+
+/** Why a file was left out of a dataset. */
+export type RejectReason = 'corrupt' | 'truncated' | 'empty' | 'not-an-image' | 'unreadable';
+
+export interface RejectedFile {
+  /** Path relative to the dataset root. */
+  readonly path: string;
+  readonly reason: RejectReason;
+  /** Detail from the decoder, for the curious. */
+  readonly detail: string;
+}
+
+export interface DuplicateGroup {
+  /** Paths (relative to the root) with identical content. */
+  readonly paths: readonly string[];
+  /** The distinct classes those paths are filed under. */
+  readonly classes: readonly string[];
+  /** True when the same picture is filed under two or more labels. */
+  readonly labelConflict: boolean;
+}
+
+export interface ClassCount {
+  readonly name: string;
+  readonly count: number;
+}
+
+export interface SplitSizes {
+  readonly train: number;
+  readonly val: number;
+  readonly test: number;
+}
+
+/** What `importImageFolder` found. */
+export interface ImportReport {
+  readonly datasetId: number;
+  readonly name: string;
+  readonly root: string;
+  readonly classes: readonly ClassCount[];
+  /** Images accepted into the dataset. */
+  readonly total: number;
+  readonly rejected: readonly RejectedFile[];
+  readonly duplicates: readonly DuplicateGroup[];
+  /** Class folders with no readable image, left out of the dataset. */
+  readonly emptyClasses: readonly string[];
+  readonly split: SplitSizes;
+  /** True when the folder brought its own `train/` and `test/`. */
+  readonly presplit: boolean;
+  readonly imageSizes: { readonly minWidth: number; readonly maxWidth: number; readonly minHeight: number; readonly maxHeight: number; readonly medianWidth: number; readonly medianHeight: number };
+  /** Images whose content is grayscale (checked on the decoded pixels). */
+  readonly grayscale: number;
+  readonly seconds: number;
+}
+
+export interface DatasetSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly root: string;
+  readonly classes: readonly string[];
+  readonly total: number;
+  readonly split: SplitSizes;
+  readonly createdMs: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Which backend a worker got, and why the better ones were not used. */
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** Human description, e.g. "wasm (SIMD, 1 thread)". */
+  readonly description: string;
+  /** For each better backend that was not used: why. */
+  readonly unavailable: readonly { readonly name: BackendName; readonly reason: string }[];
+  readonly forced: boolean;
+}
+
+export type DiagnosticKind = 'stuck-loss' | 'one-class' | 'nan-loss' | 'overfitting';
+
+export interface Diagnostic {
+  readonly kind: DiagnosticKind;
+  readonly epoch: number;
+  /** Plain-words explanation with a suggestion. */
+  readonly message: string;
+}
+
+export interface EpochMetrics {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly learningRate: number;
+  readonly seconds: number;
+  readonly imagesPerSecond: number;
+}
+
+export interface PerClassMetrics {
+  readonly name: string;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface Evaluation {
+  readonly split: Split;
+  readonly epoch: number;
+  readonly accuracy: number;
+  readonly loss: number;
+  readonly classes: readonly string[];
+  /** `confusion[t][p]`: images of true class t predicted as p. */
+  readonly confusion: readonly (readonly number[])[];
+  readonly perClass: readonly PerClassMetrics[];
+}
+
+export interface Prediction {
+  readonly imageId: number;
+  readonly path: string;
+  readonly trueClass: string;
+  readonly predictedClass: string;
+  readonly probabilities: readonly number[];
+}
+
+/** One row of the runs table. */
+export interface RunSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly status: RunStatus;
+  readonly arch: string;
+  readonly datasetId: number;
+  readonly datasetName: string;
+  readonly config: TrainConfig;
+  readonly backend: BackendName | null;
+  readonly epochsDone: number;
+  readonly bestEpoch: number | null;
+  readonly bestValAccuracy: number | null;
+  readonly testAccuracy: number | null;
+  readonly trainableParams: number | null;
+  readonly macs: number | null;
+  readonly createdMs: number;
+  readonly startedMs: number | null;
+  readonly endedMs: number | null;
+  readonly error: string | null;
+  readonly notes: string;
+  readonly tags: readonly string[];
+}
+
+/** Everything `bloombench show` prints. */
+export interface RunDetail extends RunSummary {
+  readonly runId: number;
+  readonly backendInfo: BackendInfo | null;
+  readonly totalParams: number | null;
+  readonly epochs: readonly EpochMetrics[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly test: Evaluation | null;
+  readonly predictions: readonly Prediction[];
+}
+
+/** A model zoo entry as the CLI and the architecture cards show it. */
+export interface ModelInfo {
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  readonly description: string;
+  readonly trainableParams: number;
+  readonly totalParams: number;
+  readonly macs: number;
+  /** [height, width, channels] at the canonical configuration. */
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly minInputSize: number;
+  readonly reference: string;
+}
