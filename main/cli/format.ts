@@ -1,0 +1,112 @@
+/**
+ * Terminal formatting: tables, numbers, durations and the training progress bar.
+ */
+import type { RunDetail, RunSummary } from '../../shared/types';
+import { formatSchedule } from '../../shared/config';
+
+/** A plain text table with left-aligned text and right-aligned numbers. */
+export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [header, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? '')].length)));
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || /^[-\d.,%×]+$/.test(String(r[i]))));
+  const line = (r: readonly string[]) =>
+    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)}%`;
+}
+
+export function count(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** One line: `epoch 3/10 [████░░░░] 40%  loss 1.234  acc 45.2%  310 img/s  ETA 1m20s`. */
+export function progressLine(p: { epoch: number; epochs: number; batch: number; steps: number; loss: number; accuracy: number; ips: number; eta: number }, width = 24): string {
+  const done = ((p.epoch - 1) * p.steps + p.batch) / (p.epochs * p.steps);
+  const fill = Math.round(done * width);
+  return `epoch ${p.epoch}/${p.epochs} [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${String(Math.floor(done * 100)).padStart(3)}%  loss ${p.loss.toFixed(3)}  acc ${pct(p.accuracy)}  ${p.ips.toFixed(0)} img/s  ETA ${duration(p.eta)}`;
+}
+
+export function runsTable(runs: readonly RunSummary[]): string {
+  return table(
+    ['id', 'name', 'arch', 'dataset', 'status', 'epochs', 'best val', 'test acc', 'backend', 'time'],
+    runs.map((r) => [
+      r.id,
+      r.name,
+      r.arch,
+      r.datasetName,
+      r.status,
+      `${r.epochsDone}/${r.config.epochs}`,
+      pct(r.bestValAccuracy),
+      pct(r.testAccuracy),
+      r.backend ?? '—',
+      r.startedMs ? duration(((r.endedMs ?? Date.now()) - r.startedMs) / 1000) : '—',
+    ]),
+  );
+}
+
+/** The human form of `bloombench show`. */
+export function runReport(r: RunDetail): string {
+  const c = r.config;
+  const out: string[] = [];
+  out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
+  out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
+  out.push(
+    `  model     ${c.arch} at ${c.inputSize}×${c.inputSize}×${c.channels}, width ${c.width}, ${c.activation}, batch-norm ${c.batchNorm ? 'on' : 'off'}, dropout ${c.dropout}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`,
+  );
+  out.push(
+    `  training  ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} lr ${c.lr} (${formatSchedule(c.schedule)}${c.warmupEpochs ? `, warm-up ${c.warmupEpochs}` : ''}), weight decay ${c.weightDecay}, label smoothing ${c.labelSmoothing}, augment ${c.augment.join('+') || 'none'}, seed ${c.seed}`,
+  );
+  if (r.backendInfo) {
+    out.push(`  backend   ${r.backendInfo.description}${r.backendInfo.forced ? ' (forced)' : ''}`);
+    for (const u of r.backendInfo.unavailable) out.push(`            not ${u.name}: ${u.reason}`);
+  }
+  if (r.epochs.length) {
+    out.push('');
+    out.push(
+      table(
+        ['epoch', 'train loss', 'train acc', 'val loss', 'val acc', 'lr', 'img/s', 'time'],
+        r.epochs.map((e) => [
+          `${e.epoch}${e.epoch === r.bestEpoch ? '*' : ''}`,
+          e.trainLoss.toFixed(4),
+          pct(e.trainAccuracy),
+          e.valLoss === null ? '—' : e.valLoss.toFixed(4),
+          pct(e.valAccuracy),
+          e.learningRate.toPrecision(3),
+          e.imagesPerSecond.toFixed(0),
+          duration(e.seconds),
+        ]),
+      ),
+    );
+    if (r.bestEpoch !== null) out.push(`  * best epoch (${c.monitor}); its weights were kept`);
+  }
+  if (r.diagnostics.length) {
+    out.push('');
+    for (const d of r.diagnostics) out.push(`  ! epoch ${d.epoch}: ${d.message}`);
+  }
+  if (r.test) {
+    const t = r.test;
+    out.push('');
+    out.push(`Test accuracy ${pct(t.accuracy)} on ${t.confusion.flat().reduce((a, b) => a + b, 0)} images (epoch ${t.epoch} weights, loss ${t.loss.toFixed(4)})`);
+    out.push('');
+    out.push(table(['class', 'precision', 'recall', 'f1', 'support'], t.perClass.map((p) => [p.name, pct(p.precision), pct(p.recall), pct(p.f1), p.support])));
+    out.push('');
+    out.push('Confusion matrix (rows: true class, columns: predicted)');
+    out.push(table(['', ...t.classes], t.confusion.map((row, i) => [t.classes[i], ...row])));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,425 @@
+/**
+ * The `bloombench` command line: import, train, inspect and export from a terminal, writing to
+ * the same run store as the app.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG } from '../../shared/config';
+import type { RunDetail } from '../../shared/types';
+import { Workstation } from '../core/workstation';
+import { importImageFolder } from '../datasets/import';
+import * as datasets from '../datasets/queries';
+import { writeSampleDataset } from '../datasets/sample';
+import { buildModel, getVariant, listVariants, modelInfo, summarizeModel } from '../models/registry';
+import { defaultHome, openStore, type Store } from '../store/db';
+import { exportRun, predictFiles } from './inference';
+import { count, pct, progressLine, runReport, runsTable, table } from './format';
+import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
+import { assertValidConfig } from '../training/validate';
+
+const HELP = `bloombench — train, compare and diagnose CNNs on folders of images
+
+Usage: bloombench <command> [options]
+
+Commands:
+  import <folder> [--name N] [--seed S] [--json]   import an image folder (one sub-folder per class)
+  datasets [--json]                                list imported datasets
+  sample-data <dir>                                write a small generated 5-class image folder
+  models [<id>] [--summary] [--json]               list the model zoo, or one model's layers
+  train --dataset <id|name|folder> --arch <id> [options] [--json]
+                                                   train a run (see 'bloombench train --help')
+  runs [--json]                                    list runs
+  show <run> [--json]                              a run's config, epochs, diagnostics and test metrics
+  predict <run> <image>... [--json]                classify images with a finished run
+  export <run> <dir>                               write the run's model (TensorFlow.js layers format)
+  resume <run> [--json]                            continue an interrupted run from its last checkpoint
+  delete <run>                                     delete a run
+  serve [--host 127.0.0.1] [--port N]              serve the app to a browser
+
+Global options:
+  --home DIR    where the run database, caches and checkpoints live
+                (default: $BLOOMBENCH_HOME or ${defaultHome()})
+  -h, --help    show help
+`;
+
+function trainHelp(): string {
+  const rows = Object.entries(TRAIN_FLAGS).map(([flag, spec]) => {
+    const def = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[spec.field];
+    const shown = typeof def === 'object' ? (Array.isArray(def) ? def.join(',') || 'none' : 'constant') : String(def);
+    return `  --${flag.padEnd(16)} ${spec.help} (default ${shown})`;
+  });
+  return `Usage: bloombench train --dataset <id|name|folder> --arch <id> [options]\n\nOptions:\n  --dataset          dataset id, name, or a folder to import first\n  --name             a name for the run\n${rows.join('\n')}\n  --json             print JSON lines (one per epoch) and the run as the last line\n`;
+}
+
+/** An error whose message is meant for the user as it is (no stack). */
+class UsageError extends Error {}
+
+function out(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+function openHome(home: string | undefined): Store {
+  return openStore(home ? path.resolve(home) : defaultHome());
+}
+
+function runId(arg: string | undefined): number {
+  const n = Number(arg);
+  if (!arg || !Number.isInteger(n) || n <= 0) throw new UsageError(`Expected a run id (a positive whole number), got "${arg ?? ''}". 'bloombench runs' lists them.`);
+  return n;
+}
+
+/** Finds a dataset by id or name, or imports a folder (reusing an earlier import of it). */
+async function datasetFor(store: Store, ref: string, json: boolean): Promise<number> {
+  const asPath = path.resolve(ref);
+  if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
+    const known = datasets.listDatasets(store).find((d) => path.resolve(d.root) === asPath);
+    if (known) return known.id;
+    const report = await importImageFolder(store, asPath, {});
+    if (!json) process.stderr.write(`Imported ${report.total} images in ${report.classes.length} classes as dataset ${report.datasetId} "${report.name}".\n`);
+    return report.datasetId;
+  }
+  return datasets.resolveDataset(store, ref).id;
+}
+
+function printImportReport(r: Awaited<ReturnType<typeof importImageFolder>>): void {
+  out(`Dataset ${r.datasetId} "${r.name}" from ${r.root}`);
+  out(`${r.total} images in ${r.classes.length} classes (split ${r.split.train} train / ${r.split.val} val / ${r.split.test} test${r.presplit ? ', test split from the folder' : ''}), ${r.seconds.toFixed(1)} s`);
+  out('');
+  const max = Math.max(...r.classes.map((c) => c.count));
+  out(table(['class', 'images', ''], r.classes.map((c) => [c.name, c.count, '█'.repeat(Math.max(1, Math.round((20 * c.count) / max)))])));
+  const s = r.imageSizes;
+  out('');
+  out(`Image sizes: ${s.minWidth}–${s.maxWidth} × ${s.minHeight}–${s.maxHeight} px (median ${s.medianWidth}×${s.medianHeight}); ${r.grayscale} grayscale`);
+  if (r.emptyClasses.length) out(`Left out (no readable image): ${r.emptyClasses.join(', ')}`);
+  if (r.rejected.length) {
+    out('');
+    out(`${r.rejected.length} file(s) could not be used:`);
+    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.reason}${f.detail ? ` (${f.detail})` : ''}`);
+    if (r.rejected.length > 50) out(`  … and ${r.rejected.length - 50} more (--json lists all)`);
+  }
+  const conflicts = r.duplicates.filter((d) => d.labelConflict);
+  const plain = r.duplicates.filter((d) => !d.labelConflict);
+  if (conflicts.length) {
+    out('');
+    out(`${conflicts.length} label conflict(s): the same picture under different classes:`);
+    for (const d of conflicts) out(`  ${d.paths.join('  ==  ')}  (${d.classes.join(' vs ')})`);
+  }
+  if (plain.length) {
+    out('');
+    out(`${plain.length} group(s) of identical files within one class:`);
+    for (const d of plain.slice(0, 20)) out(`  ${d.paths.join('  ==  ')}`);
+  }
+}
+
+async function cmdTrain(args: string[], home: string | undefined): Promise<number> {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { dataset: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } };
+  for (const flag of Object.keys(TRAIN_FLAGS)) options[flag] = { type: 'string' };
+  const { values } = parseArgs({ args, options, allowPositionals: false, strict: true });
+  if (values.help) {
+    out(trainHelp());
+    return 0;
+  }
+  const json = Boolean(values.json);
+  if (!values.dataset) throw new UsageError('train needs --dataset <id|name|folder> (bloombench datasets lists them).');
+  if (!values.arch) throw new UsageError(`train needs --arch <id>; one of: ${listVariants().map((v) => v.id).join(', ')}`);
+  const flagValues: Partial<Record<TrainFlag, string>> = {};
+  for (const flag of Object.keys(TRAIN_FLAGS) as TrainFlag[]) if (values[flag] !== undefined) flagValues[flag] = String(values[flag]);
+  let config;
+  try {
+    config = configFromFlags(flagValues);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const store = openHome(home);
+  const ws = new Workstation(store, { recover: false });
+  try {
+    const datasetId = await datasetFor(store, String(values.dataset), json);
+    const ds = datasets.getDataset(store, datasetId);
+    try {
+      assertValidConfig(config, { trainCount: ds.split.train }, flagOf);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const run = await ws.startRun(datasetId, config, { name: values.name ? String(values.name) : undefined });
+    return await followRun(ws, run.id, json);
+  } finally {
+    await ws.close();
+  }
+}
+
+/** Streams a run's progress to the terminal until it ends; returns the exit code. */
+async function followRun(ws: Workstation, id: number, json: boolean): Promise<number> {
+  const tty = process.stderr.isTTY && !json;
+  let steps = 1;
+  let epochs = 1;
+  let lastDraw = 0;
+  const off = ws.onEvent((e) => {
+    if (!('runId' in e) || e.runId !== id) return;
+    switch (e.kind) {
+      case 'started':
+        steps = e.stepsPerEpoch;
+        epochs = e.epochs;
+        if (!json) process.stderr.write(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+        break;
+      case 'batch':
+        if (tty && Date.now() - lastDraw > 100) {
+          lastDraw = Date.now();
+          process.stderr.write(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
+        }
+        break;
+      case 'epoch-end': {
+        const m = e.metrics;
+        if (json) out(JSON.stringify({ event: 'epoch', runId: id, ...m, best: e.best }));
+        else
+          process.stderr.write(
+            `${tty ? '\r\x1b[K' : ''}epoch ${m.epoch}/${epochs}  loss ${m.trainLoss.toFixed(4)}  acc ${pct(m.trainAccuracy)}  val loss ${m.valLoss?.toFixed(4) ?? '—'}  val acc ${pct(m.valAccuracy)}  lr ${m.learningRate.toPrecision(3)}  ${m.imagesPerSecond.toFixed(0)} img/s  ${m.seconds.toFixed(1)}s${e.best ? '  *best' : ''}\n`,
+          );
+        break;
+      }
+      case 'diagnostic':
+        if (!json) process.stderr.write(`${tty ? '\r\x1b[K' : ''}! ${e.diagnostic.message}\n`);
+        break;
+      case 'log':
+        if (!json) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
+        break;
+      default:
+        break;
+    }
+  });
+  const onSigint = () => {
+    process.stderr.write('\nCancelling… (the run keeps its checkpoints; bloombench resume continues it)\n');
+    ws.cancelRun(id).catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const final = await ws.queue.waitFor(id);
+    const detail = await ws.getRun(id);
+    if (json) out(JSON.stringify(showJson(detail)));
+    else {
+      if (tty) process.stderr.write('\r\x1b[K');
+      out(runReport(detail));
+    }
+    if (final.status !== 'completed') {
+      process.stderr.write(`Run ${id} ${final.status}${final.error ? `: ${final.error}` : ''}\n`);
+      return final.status === 'cancelled' ? 130 : 1;
+    }
+    return 0;
+  } finally {
+    off();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** The JSON form of `show` (and the last line of `train --json`). */
+function showJson(d: RunDetail): RunDetail {
+  return d;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const globalIdx = argv.indexOf('--home');
+  let home: string | undefined;
+  if (globalIdx >= 0) {
+    home = argv[globalIdx + 1];
+    if (!home) throw new UsageError('--home needs a folder');
+    argv = [...argv.slice(0, globalIdx), ...argv.slice(globalIdx + 2)];
+  }
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    out(HELP);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === 'version') {
+    out(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version);
+    return 0;
+  }
+  switch (cmd) {
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, json: { type: 'boolean' } },
+        allowPositionals: true,
+      });
+      if (positionals.length !== 1) throw new UsageError('import needs one folder: bloombench import <folder> [--name N]');
+      const store = openHome(home);
+      try {
+        const tty = process.stderr.isTTY && !values.json;
+        const report = await importImageFolder(store, positionals[0], {
+          name: values.name,
+          seed: values.seed === undefined ? undefined : Number(values.seed),
+          valFraction: values.val === undefined ? undefined : Number(values.val),
+          testFraction: values.test === undefined ? undefined : Number(values.test),
+          onProgress: tty ? (done, total) => process.stderr.write(`\rReading images… ${done}/${total}\x1b[K`) : undefined,
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        if (values.json) out(JSON.stringify(report));
+        else printImportReport(report);
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
+    case 'datasets': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      const store = openHome(home);
+      try {
+        const list = datasets.listDatasets(store);
+        if (values.json) out(JSON.stringify(list));
+        else if (!list.length) out('No datasets yet. Import one: bloombench import <folder>');
+        else out(table(['id', 'name', 'classes', 'images', 'train/val/test', 'root'], list.map((d) => [d.id, d.name, d.classes.length, d.total, `${d.split.train}/${d.split.val}/${d.split.test}`, d.root])));
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
+    case 'sample-data': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      if (positionals.length !== 1) throw new UsageError('sample-data needs a target folder: bloombench sample-data <dir>');
+      const r = await writeSampleDataset(path.resolve(positionals[0]));
+      out(`Wrote ${r.count} images in ${r.classes.length} classes (${r.classes.join(', ')}) to ${path.resolve(positionals[0])}`);
+      return 0;
+    }
+    case 'models': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { json: { type: 'boolean' }, summary: { type: 'boolean' }, 'input-size': { type: 'string' }, width: { type: 'string' }, classes: { type: 'string' } },
+        allowPositionals: true,
+      });
+      if (positionals.length) {
+        const v = getVariant(positionals[0]);
+        const info = modelInfo(v.id);
+        if (values.summary) {
+          const model = buildModel(v.id, {
+            inputSize: values['input-size'] ? Number(values['input-size']) : v.canonical.inputSize,
+            width: values.width ? Number(values.width) : 1,
+            numClasses: values.classes ? Number(values.classes) : v.canonical.numClasses,
+            channels: v.canonical.channels,
+          });
+          out(summarizeModel(model));
+          model.dispose();
+        } else if (values.json) out(JSON.stringify(info));
+        else out(`${info.id} (${info.family}): ${info.title}\n${info.description}\n${count(info.trainableParams)} trainable params, ${count(info.macs)} MACs at ${info.inputShape.join('×')}; reference: ${info.reference}`);
+        return 0;
+      }
+      const infos = listVariants().map((v) => modelInfo(v.id));
+      if (values.json) out(JSON.stringify(infos));
+      else
+        out(
+          table(
+            ['id', 'family', 'trainable params', 'total params', 'MACs', 'input', 'min input'],
+            infos.map((m) => [m.id, m.family, m.trainableParams.toLocaleString('en-US'), m.totalParams.toLocaleString('en-US'), count(m.macs), m.inputShape.join('×'), m.minInputSize]),
+          ),
+        );
+      return 0;
+    }
+    case 'train':
+      return cmdTrain(rest, home);
+    case 'runs': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      const store = openHome(home);
+      const ws = new Workstation(store, { recover: false });
+      try {
+        const runs = await ws.listRuns();
+        if (values.json) out(JSON.stringify(runs));
+        else out(runs.length ? runsTable(runs) : 'No runs yet. Start one: bloombench train --dataset <id> --arch resnet18');
+      } finally {
+        await ws.close();
+      }
+      return 0;
+    }
+    case 'show': {
+      const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
+      const id = runId(positionals[0]);
+      const store = openHome(home);
+      const ws = new Workstation(store, { recover: false });
+      try {
+        const d = await ws.getRun(id);
+        out(values.json ? JSON.stringify(showJson(d)) : runReport(d));
+      } finally {
+        await ws.close();
+      }
+      return 0;
+    }
+    case 'predict': {
+      const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
+      const id = runId(positionals[0]);
+      if (positionals.length < 2) throw new UsageError('predict needs a run and at least one image: bloombench predict <run> <image>...');
+      const store = openHome(home);
+      const ws = new Workstation(store, { recover: false });
+      try {
+        const results = await predictFiles(ws, id, positionals.slice(1));
+        if (values.json) out(JSON.stringify(results));
+        else
+          for (const r of results) {
+            if ('error' in r) out(`${r.file}: ${r.error}`);
+            else out(`${r.file}: ${r.predictedClass} (${pct(r.probability)})  ${r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ')}`);
+          }
+        return results.some((r) => 'error' in r) ? 1 : 0;
+      } finally {
+        await ws.close();
+      }
+    }
+    case 'export': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      const id = runId(positionals[0]);
+      if (!positionals[1]) throw new UsageError('export needs a target folder: bloombench export <run> <dir>');
+      const store = openHome(home);
+      const ws = new Workstation(store, { recover: false });
+      try {
+        const files = await exportRun(ws, id, path.resolve(positionals[1]));
+        out(`Wrote ${files.join(', ')} to ${path.resolve(positionals[1])}`);
+      } finally {
+        await ws.close();
+      }
+      return 0;
+    }
+    case 'resume': {
+      const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
+      const id = runId(positionals[0]);
+      const store = openHome(home);
+      const ws = new Workstation(store, { recover: false });
+      try {
+        ws.queue.recoverInterrupted();
+        await ws.resumeRun(id);
+        return await followRun(ws, id, Boolean(values.json));
+      } finally {
+        await ws.close();
+      }
+    }
+    case 'delete': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      const id = runId(positionals[0]);
+      const store = openHome(home);
+      const ws = new Workstation(store, { recover: false });
+      try {
+        await ws.deleteRun(id);
+        out(`Deleted run ${id}.`);
+      } finally {
+        await ws.close();
+      }
+      return 0;
+    }
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' } } });
+      const { serveCommand } = await import('./serve');
+      return serveCommand({ home: home ? path.resolve(home) : defaultHome(), host: values.host ?? '127.0.0.1', port: values.port ? Number(values.port) : 0 });
+    }
+    default:
+      throw new UsageError(`Unknown command "${cmd}". Run 'bloombench --help' for the list.`);
+  }
+}
+
+/** Runs the CLI and exits with its code; errors go to stderr without a stack trace. */
+export function run(argv: string[]): void {
+  main(argv)
+    .then((code) => process.exit(code))
+    .catch((e: unknown) => {
+      const err = e as Error & { code?: string };
+      const known = e instanceof UsageError || err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
+      process.stderr.write(`bloombench: ${err.message}\n`);
+      if (!known && process.env.BLOOMBENCH_DEBUG) process.stderr.write(`${err.stack}\n`);
+      process.exit(known ? 2 : 1);
+    });
+}
+
+if (require.main === module) run(process.argv.slice(2));

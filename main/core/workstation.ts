@@ -1,0 +1,214 @@
+/**
+ * The core facade: the workstation's `Api` implemented over the store, the dataset importer,
+ * the model zoo and the run queue. The Electron shell, the HTTP server and the CLI all use it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/api';
+import { type TrainConfig } from '../../shared/config';
+import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
+import { initBackend } from '../compute/backend';
+import { importImageFolder } from '../datasets/import';
+import { decodeSquare } from '../datasets/decode';
+import * as datasets from '../datasets/queries';
+import { writeSampleDataset } from '../datasets/sample';
+import { listVariants, modelInfo } from '../models/registry';
+import type { Store } from '../store/db';
+import { loadModel } from '../training/checkpoint';
+import { RunQueue } from '../training/runner';
+import { normalize } from '../training/trainer';
+import { assertValidConfig } from '../training/validate';
+
+export const SAMPLE_DATASET_NAME = 'Sample shapes';
+
+/** Everything below the UI, behind the one `Api` interface. */
+export class Workstation implements Api {
+  readonly queue: RunQueue;
+  private readonly listeners = new Set<(e: AppEvent) => void>();
+  private modelsCache: readonly ModelInfo[] | null = null;
+  private backendReady: Promise<BackendReport> | null = null;
+  private readonly loaded = new Map<number, Promise<tf.LayersModel>>();
+
+  constructor(
+    readonly store: Store,
+    opts: { recover?: boolean } = {},
+  ) {
+    this.queue = new RunQueue(store);
+    this.queue.onEvent((e) => {
+      this.emit(e);
+      if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
+    });
+    if (opts.recover ?? true) {
+      this.queue.recoverInterrupted();
+      this.queue.requeueWaiting();
+    }
+  }
+
+  private emit(e: AppEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // One broken listener must not starve the others.
+      }
+    }
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // Datasets
+
+  async listDatasets(): Promise<readonly DatasetSummary[]> {
+    return datasets.listDatasets(this.store);
+  }
+
+  async importDataset(folder: string, name?: string): Promise<ImportReport> {
+    const report = await importImageFolder(this.store, folder, {
+      name,
+      onProgress: (done, total) => this.emit({ kind: 'import-progress', folder, done, total }),
+    });
+    this.emit({ kind: 'datasets-changed' });
+    return report;
+  }
+
+  async getImportReport(datasetId: number): Promise<ImportReport> {
+    return datasets.getImportReport(this.store, datasetId);
+  }
+
+  /** Writes the generated sample folder under the home folder and imports it (once). */
+  async importSampleDataset(): Promise<ImportReport> {
+    const existing = datasets.listDatasets(this.store).find((d) => d.name === SAMPLE_DATASET_NAME);
+    if (existing) return datasets.getImportReport(this.store, existing.id);
+    const dir = path.join(this.store.home, 'sample-data');
+    if (!fs.existsSync(dir) || fs.readdirSync(dir).length === 0) await writeSampleDataset(dir);
+    return this.importDataset(dir, SAMPLE_DATASET_NAME);
+  }
+
+  async listImages(datasetId: number, opts?: { split?: 'train' | 'val' | 'test'; classIndex?: number; limit?: number }): Promise<readonly ImageRef[]> {
+    return datasets.listImages(this.store, datasetId, opts);
+  }
+
+  async deleteDataset(datasetId: number): Promise<void> {
+    const used = this.queue.runs.listRuns().filter((r) => r.datasetId === datasetId);
+    if (used.length) {
+      throw new Error(`Dataset ${datasetId} is used by ${used.length} run(s) (${used.slice(0, 3).map((r) => r.name).join(', ')}); delete those runs first.`);
+    }
+    datasets.deleteDataset(this.store, datasetId);
+    this.emit({ kind: 'datasets-changed' });
+  }
+
+  /** Absolute path of an imported image, for the image protocol and endpoint (by id only). */
+  imageFile(imageId: number): string {
+    return datasets.imageFile(this.store, imageId);
+  }
+
+  // Models and backends
+
+  async listModels(): Promise<readonly ModelInfo[]> {
+    this.modelsCache ??= listVariants().map((v) => modelInfo(v.id));
+    return this.modelsCache;
+  }
+
+  async backendReport(): Promise<BackendReport> {
+    this.backendReady ??= initBackend('auto').then((selected) => ({ selected }));
+    return this.backendReady;
+  }
+
+  // Runs
+
+  async startRun(datasetId: number, config: TrainConfig, opts: { name?: string; queue?: boolean } = {}): Promise<RunSummary> {
+    const ds = datasets.getDataset(this.store, datasetId);
+    assertValidConfig(config, { trainCount: ds.split.train });
+    const id = this.queue.runs.createRun(datasetId, config, opts.name);
+    this.queue.enqueue(id);
+    this.emit({ kind: 'runs-changed' });
+    return this.queue.runs.getRun(id);
+  }
+
+  async cancelRun(runId: number): Promise<void> {
+    this.queue.cancel(runId);
+  }
+
+  async resumeRun(runId: number): Promise<RunSummary> {
+    const r = this.queue.resume(runId);
+    this.emit({ kind: 'runs-changed' });
+    return r;
+  }
+
+  async listRuns(): Promise<readonly RunSummary[]> {
+    return this.queue.runs.listRuns();
+  }
+
+  async getRun(runId: number): Promise<RunDetail> {
+    return this.queue.runs.detail(runId);
+  }
+
+  async updateRun(runId: number, patch: { name?: string; notes?: string; tags?: readonly string[] }): Promise<RunSummary> {
+    const r = this.queue.runs.update(runId, patch);
+    this.emit({ kind: 'runs-changed' });
+    return r;
+  }
+
+  async deleteRun(runId: number): Promise<void> {
+    const r = this.queue.runs.getRun(runId);
+    if (r.status === 'running' || r.status === 'queued') this.queue.cancel(runId);
+    this.queue.runs.delete(runId);
+    this.loaded.delete(runId);
+    this.emit({ kind: 'runs-changed' });
+  }
+
+  async runSeries(runId: number, keys: readonly string[]): Promise<Readonly<Record<string, readonly (readonly [number, number])[]>>> {
+    const out: Record<string, [number, number][]> = {};
+    for (const k of keys) out[k] = this.queue.runs.series(runId, k);
+    return out;
+  }
+
+  async predictions(runId: number): Promise<readonly Prediction[]> {
+    return this.queue.runs.detail(runId).predictions;
+  }
+
+  /** The model a finished run kept (its best epoch), loaded once. */
+  private modelOf(runId: number): Promise<tf.LayersModel> {
+    let p = this.loaded.get(runId);
+    if (!p) {
+      const ck = this.queue.runs.checkpoint(runId, 'best') ?? this.queue.runs.checkpoint(runId, 'last');
+      if (!ck) throw new Error(`Run ${runId} has no saved weights yet (it has not finished an epoch).`);
+      p = this.backendReport().then(() => loadModel(ck.dir));
+      this.loaded.set(runId, p);
+      p.catch(() => this.loaded.delete(runId));
+    }
+    return p;
+  }
+
+  async classifyImage(runId: number, image: Uint8Array): Promise<ClassifyResult> {
+    const run = this.queue.runs.getRun(runId);
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const { inputSize, channels } = run.config;
+    let pixels: Buffer;
+    try {
+      pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
+    } catch (e) {
+      throw new Error(`That file is not an image Bloombench can read (${(e as Error).message}).`);
+    }
+    const model = await this.modelOf(runId);
+    const probs = tf.tidy(() => {
+      const x = normalize(tf.div(tf.tensor4d(Float32Array.from(pixels), [1, inputSize, inputSize, channels]), 255));
+      const out = model.predict(x) as tf.Tensor | tf.Tensor[];
+      return tf.softmax((Array.isArray(out) ? out[0] : out) as tf.Tensor2D);
+    });
+    const probabilities = Array.from(await probs.data());
+    probs.dispose();
+    return { classes: ds.classes, probabilities };
+  }
+
+  /** Stops training (the run is marked interrupted, resumable) and closes the store. */
+  async close(): Promise<void> {
+    await this.queue.close();
+    for (const p of this.loaded.values()) p.then((m) => m.dispose()).catch(() => undefined);
+    this.store.close();
+  }
+}

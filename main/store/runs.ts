@@ -1,0 +1,376 @@
+/**
+ * Runs, their metrics, evaluations, predictions and checkpoints in the run store.
+ *
+ * Only the core process writes; statements are prepared once per store.
+ */
+import type Database from 'better-sqlite3';
+import type { TrainConfig } from '../../shared/config';
+import type {
+  BackendInfo,
+  Diagnostic,
+  EpochMetrics,
+  Evaluation,
+  Prediction,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+} from '../../shared/types';
+import type { Store } from './db';
+
+interface RunRow {
+  id: number;
+  name: string;
+  dataset_id: number;
+  dataset_name: string;
+  arch: string;
+  status: RunStatus;
+  config_json: string;
+  backend: string | null;
+  backend_json: string | null;
+  trainable_params: number | null;
+  total_params: number | null;
+  macs: number | null;
+  created_ms: number;
+  started_ms: number | null;
+  ended_ms: number | null;
+  error: string | null;
+  notes: string;
+  tags_json: string;
+  diagnostics_json: string;
+  best_epoch: number | null;
+  epochs_done: number | null;
+  best_val_accuracy: number | null;
+  test_accuracy: number | null;
+}
+
+const RUN_SELECT = `
+  SELECT r.*, d.name AS dataset_name, s.epochs_done, s.best_val_accuracy, s.test_accuracy
+  FROM runs r JOIN datasets d ON d.id = r.dataset_id LEFT JOIN run_summary s ON s.run_id = r.id`;
+
+/** Metric keys written per epoch (step = epoch) and per batch (step = global step). */
+export const EPOCH_KEYS = {
+  trainLoss: 'train_loss',
+  trainAccuracy: 'train_accuracy',
+  valLoss: 'val_loss',
+  valAccuracy: 'val_accuracy',
+  learningRate: 'learning_rate',
+  seconds: 'epoch_seconds',
+  imagesPerSecond: 'images_per_second',
+} as const;
+export const BATCH_KEYS = ['batch_loss', 'batch_accuracy', 'batch_lr', 'batch_images_per_second'] as const;
+
+function toSummary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    arch: r.arch,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    config: JSON.parse(r.config_json) as TrainConfig,
+    backend: (r.backend as RunSummary['backend']) ?? null,
+    epochsDone: r.epochs_done ?? 0,
+    bestEpoch: r.best_epoch,
+    bestValAccuracy: r.best_val_accuracy,
+    testAccuracy: r.test_accuracy,
+    trainableParams: r.trainable_params,
+    macs: r.macs,
+    createdMs: r.created_ms,
+    startedMs: r.started_ms,
+    endedMs: r.ended_ms,
+    error: r.error,
+    notes: r.notes,
+    tags: JSON.parse(r.tags_json) as string[],
+  };
+}
+
+/** Typed access to the run tables of one store. */
+export class RunStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(store: Store) {
+    this.db = store.db;
+    const db = this.db;
+    this.stmts = {
+      insertRun: db.prepare(
+        `INSERT INTO runs (name, dataset_id, arch, status, config_json, seed, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertSummary: db.prepare(`INSERT INTO run_summary (run_id) VALUES (?)`),
+      getRun: db.prepare(`${RUN_SELECT} WHERE r.id = ? AND r.deleted = 0`),
+      listRuns: db.prepare(`${RUN_SELECT} WHERE r.deleted = 0 ORDER BY r.id DESC`),
+      byStatus: db.prepare(`${RUN_SELECT} WHERE r.deleted = 0 AND r.status = ? ORDER BY r.id`),
+      setStatus: db.prepare(`UPDATE runs SET status = ?, error = ?, ended_ms = ? WHERE id = ?`),
+      setStarted: db.prepare(
+        `UPDATE runs SET status = 'running', started_ms = COALESCE(started_ms, ?), ended_ms = NULL, error = NULL,
+           backend = ?, backend_json = ?, trainable_params = ?, total_params = ?, macs = ? WHERE id = ?`,
+      ),
+      insertMetric: db.prepare(
+        `INSERT OR REPLACE INTO metrics (run_id, key, step, epoch, value, time_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      epochSummary: db.prepare(
+        `UPDATE run_summary SET epochs_done = ?, last_train_loss = ?, images_per_second = ?,
+           best_val_accuracy = CASE WHEN ? IS NULL THEN best_val_accuracy ELSE ? END WHERE run_id = ?`,
+      ),
+      setBestEpoch: db.prepare(`UPDATE runs SET best_epoch = ? WHERE id = ?`),
+      setDiagnostics: db.prepare(`UPDATE runs SET diagnostics_json = ? WHERE id = ?`),
+      getDiagnostics: db.prepare(`SELECT diagnostics_json FROM runs WHERE id = ?`),
+      upsertEvaluation: db.prepare(
+        `INSERT OR REPLACE INTO evaluations (run_id, split, epoch, accuracy, loss, classes_json, confusion_json, per_class_json, created_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      testAccuracy: db.prepare(`UPDATE run_summary SET test_accuracy = ? WHERE run_id = ?`),
+      deletePredictions: db.prepare(`DELETE FROM predictions WHERE run_id = ?`),
+      insertPrediction: db.prepare(
+        `INSERT INTO predictions (run_id, image_id, true_index, predicted_index, confidence, probs_json) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertCheckpoint: db.prepare(
+        `INSERT OR REPLACE INTO checkpoints (run_id, which, epoch, dir, created_ms) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      getCheckpoint: db.prepare(`SELECT epoch, dir FROM checkpoints WHERE run_id = ? AND which = ?`),
+      epochMetrics: db.prepare(`SELECT key, step, value FROM metrics WHERE run_id = ? AND step = epoch AND key IN (${Object.values(
+        EPOCH_KEYS,
+      )
+        .map((k) => `'${k}'`)
+        .join(',')}) ORDER BY step`),
+      series: db.prepare(`SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step`),
+      evaluation: db.prepare(`SELECT * FROM evaluations WHERE run_id = ? AND split = ?`),
+      predictions: db.prepare(
+        `SELECT p.image_id, p.true_index, p.predicted_index, p.probs_json, i.path
+         FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.run_id = ? ORDER BY p.image_id`,
+      ),
+      softDelete: db.prepare(`UPDATE runs SET deleted = 1 WHERE id = ?`),
+      rename: db.prepare(`UPDATE runs SET name = ? WHERE id = ?`),
+      notes: db.prepare(`UPDATE runs SET notes = ? WHERE id = ?`),
+      tags: db.prepare(`UPDATE runs SET tags_json = ? WHERE id = ?`),
+      truncateMetrics: db.prepare(`DELETE FROM metrics WHERE run_id = ? AND epoch > ?`),
+    };
+  }
+
+  /** Creates a queued run and returns its id. */
+  createRun(datasetId: number, config: TrainConfig, name?: string): number {
+    return this.db.transaction(() => {
+      const id = Number(
+        this.stmts.insertRun.run(name ?? '', datasetId, config.arch, 'queued', JSON.stringify(config), config.seed, Date.now())
+          .lastInsertRowid,
+      );
+      if (!name) this.stmts.rename.run(`${config.arch}-${id}`, id);
+      this.stmts.insertSummary.run(id);
+      return id;
+    })();
+  }
+
+  getRun(id: number): RunSummary {
+    const row = this.stmts.getRun.get(id) as RunRow | undefined;
+    if (!row) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
+    return toSummary(row);
+  }
+
+  listRuns(): RunSummary[] {
+    return (this.stmts.listRuns.all() as RunRow[]).map(toSummary);
+  }
+
+  runsWithStatus(status: RunStatus): RunSummary[] {
+    return (this.stmts.byStatus.all(status) as RunRow[]).map(toSummary);
+  }
+
+  markStarted(id: number, backend: BackendInfo, counts: { trainableParams: number; totalParams: number; macs: number }): void {
+    this.stmts.setStarted.run(
+      Date.now(),
+      backend.name,
+      JSON.stringify(backend),
+      counts.trainableParams,
+      counts.totalParams,
+      counts.macs,
+      id,
+    );
+  }
+
+  setStatus(id: number, status: RunStatus, error: string | null = null): void {
+    const ended = status === 'running' || status === 'queued' ? null : Date.now();
+    this.stmts.setStatus.run(status, error, ended, id);
+  }
+
+  /** Records a batch of batch-level metrics in one transaction. */
+  addBatchMetrics(id: number, rows: readonly { step: number; epoch: number; loss: number; accuracy: number; lr: number; ips: number }[]): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const r of rows) {
+        this.stmts.insertMetric.run(id, 'batch_loss', r.step, r.epoch, finiteOrNull(r.loss), now);
+        this.stmts.insertMetric.run(id, 'batch_accuracy', r.step, r.epoch, r.accuracy, now);
+        this.stmts.insertMetric.run(id, 'batch_lr', r.step, r.epoch, r.lr, now);
+        this.stmts.insertMetric.run(id, 'batch_images_per_second', r.step, r.epoch, r.ips, now);
+      }
+    })();
+  }
+
+  /** Records an epoch's metrics and updates the summary (and the best epoch when `best`). */
+  addEpoch(id: number, m: EpochMetrics, best: boolean): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const [field, key] of Object.entries(EPOCH_KEYS)) {
+        const v = m[field as keyof typeof EPOCH_KEYS];
+        this.stmts.insertMetric.run(id, key, m.epoch, m.epoch, v === null ? null : finiteOrNull(v), now);
+      }
+      this.stmts.epochSummary.run(m.epoch, finiteOrNull(m.trainLoss), m.imagesPerSecond, best ? m.valAccuracy : null, m.valAccuracy, id);
+      if (best) this.stmts.setBestEpoch.run(m.epoch, id);
+    })();
+  }
+
+  /** Drops metrics after `epoch` (a resumed run re-trains them). */
+  truncateAfterEpoch(id: number, epoch: number): void {
+    this.stmts.truncateMetrics.run(id, epoch);
+  }
+
+  addDiagnostic(id: number, d: Diagnostic): void {
+    const row = this.stmts.getDiagnostics.get(id) as { diagnostics_json: string };
+    const list = JSON.parse(row.diagnostics_json) as Diagnostic[];
+    if (list.some((x) => x.kind === d.kind && x.epoch === d.epoch)) return;
+    list.push(d);
+    this.stmts.setDiagnostics.run(JSON.stringify(list), id);
+  }
+
+  /** Stores the test evaluation and every test image's probabilities. */
+  saveEvaluation(
+    id: number,
+    ev: Evaluation,
+    predictions: readonly { imageId: number; trueIndex: number; probabilities: readonly number[] }[],
+  ): void {
+    this.db.transaction(() => {
+      this.stmts.upsertEvaluation.run(
+        id,
+        ev.split,
+        ev.epoch,
+        ev.accuracy,
+        finiteOrNull(ev.loss) ?? -1,
+        JSON.stringify(ev.classes),
+        JSON.stringify(ev.confusion),
+        JSON.stringify(ev.perClass),
+        Date.now(),
+      );
+      if (ev.split === 'test') {
+        this.stmts.testAccuracy.run(ev.accuracy, id);
+        this.stmts.deletePredictions.run(id);
+        for (const p of predictions) {
+          let best = 0;
+          for (let i = 1; i < p.probabilities.length; i++) if (p.probabilities[i] > p.probabilities[best]) best = i;
+          this.stmts.insertPrediction.run(
+            id,
+            p.imageId,
+            p.trueIndex,
+            best,
+            p.probabilities[best],
+            JSON.stringify(p.probabilities.map((x) => Math.round(x * 1e6) / 1e6)),
+          );
+        }
+      }
+    })();
+  }
+
+  saveCheckpoint(id: number, which: 'last' | 'best', epoch: number, dir: string): void {
+    this.stmts.upsertCheckpoint.run(id, which, epoch, dir, Date.now());
+  }
+
+  checkpoint(id: number, which: 'last' | 'best'): { epoch: number; dir: string } | undefined {
+    return this.stmts.getCheckpoint.get(id, which) as { epoch: number; dir: string } | undefined;
+  }
+
+  epochs(id: number): EpochMetrics[] {
+    const rows = this.stmts.epochMetrics.all(id) as { key: string; step: number; value: number | null }[];
+    const byEpoch = new Map<number, Record<string, number | null>>();
+    for (const r of rows) {
+      const e = byEpoch.get(r.step) ?? {};
+      e[r.key] = r.value;
+      byEpoch.set(r.step, e);
+    }
+    return [...byEpoch.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([epoch, e]) => ({
+        epoch,
+        trainLoss: e[EPOCH_KEYS.trainLoss] ?? NaN,
+        trainAccuracy: e[EPOCH_KEYS.trainAccuracy] ?? 0,
+        valLoss: e[EPOCH_KEYS.valLoss] ?? null,
+        valAccuracy: e[EPOCH_KEYS.valAccuracy] ?? null,
+        learningRate: e[EPOCH_KEYS.learningRate] ?? 0,
+        seconds: e[EPOCH_KEYS.seconds] ?? 0,
+        imagesPerSecond: e[EPOCH_KEYS.imagesPerSecond] ?? 0,
+      }));
+  }
+
+  /** `[step, value]` pairs of one metric key. */
+  series(id: number, key: string): [number, number][] {
+    return (this.stmts.series.all(id, key) as { step: number; value: number | null }[])
+      .filter((r) => r.value !== null)
+      .map((r) => [r.step, r.value as number]);
+  }
+
+  evaluation(id: number, split: 'test' | 'val' = 'test'): Evaluation | null {
+    const r = this.stmts.evaluation.get(id, split) as
+      | { split: 'test'; epoch: number; accuracy: number; loss: number; classes_json: string; confusion_json: string; per_class_json: string }
+      | undefined;
+    if (!r) return null;
+    return {
+      split: r.split,
+      epoch: r.epoch,
+      accuracy: r.accuracy,
+      loss: r.loss,
+      classes: JSON.parse(r.classes_json),
+      confusion: JSON.parse(r.confusion_json),
+      perClass: JSON.parse(r.per_class_json),
+    };
+  }
+
+  predictions(id: number, classes: readonly string[]): Prediction[] {
+    const rows = this.stmts.predictions.all(id) as {
+      image_id: number;
+      true_index: number;
+      predicted_index: number;
+      probs_json: string;
+      path: string;
+    }[];
+    return rows.map((r) => ({
+      imageId: r.image_id,
+      path: r.path,
+      trueClass: classes[r.true_index],
+      predictedClass: classes[r.predicted_index],
+      probabilities: JSON.parse(r.probs_json) as number[],
+    }));
+  }
+
+  detail(id: number): RunDetail {
+    const row = this.stmts.getRun.get(id) as RunRow | undefined;
+    if (!row) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
+    const summary = toSummary(row);
+    const test = this.evaluation(id, 'test');
+    return {
+      ...summary,
+      runId: id,
+      backendInfo: row.backend_json ? (JSON.parse(row.backend_json) as BackendInfo) : null,
+      totalParams: row.total_params,
+      epochs: this.epochs(id),
+      diagnostics: JSON.parse(row.diagnostics_json) as Diagnostic[],
+      test,
+      predictions: test ? this.predictions(id, test.classes) : [],
+    };
+  }
+
+  update(id: number, patch: { name?: string; notes?: string; tags?: readonly string[] }): RunSummary {
+    this.getRun(id);
+    this.db.transaction(() => {
+      if (patch.name !== undefined) this.stmts.rename.run(patch.name, id);
+      if (patch.notes !== undefined) this.stmts.notes.run(patch.notes, id);
+      if (patch.tags !== undefined) this.stmts.tags.run(JSON.stringify([...new Set(patch.tags)]), id);
+    })();
+    return this.getRun(id);
+  }
+
+  /** Soft delete: the run disappears from lists; its rows stay until the store is compacted. */
+  delete(id: number): void {
+    this.getRun(id);
+    this.stmts.softDelete.run(id);
+  }
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

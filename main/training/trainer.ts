@@ -1,0 +1,344 @@
+/**
+ * The training loop a worker process runs: batches streamed from the preprocessing cache,
+ * one optimizer step each, validation and checkpoints per epoch, and the test evaluation with
+ * the best epoch's weights at the end.
+ */
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { learningRateAt, type TrainConfig } from '../../shared/config';
+import type { RunEvent } from '../../shared/events';
+import type { EpochMetrics, Evaluation } from '../../shared/types';
+import { initBackend } from '../compute/backend';
+import { CacheReader } from '../datasets/cache-reader';
+import { buildModel, countMacs, countTrainableParams, getVariant } from '../models/registry';
+import { augmentBatch } from './augment';
+import { loadWeightsIntoSync, restoreCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
+import { diagnose, type EpochEvidence } from './diagnostics';
+import { accuracyOf, confusionMatrix, perClassMetrics } from './metrics';
+import type { WorkerJob } from './protocol';
+import { Random } from './random';
+
+/** Loss weight of GoogLeNet's auxiliary classifiers (Szegedy et al. 2014, §5). */
+const AUX_LOSS_WEIGHT = 0.3;
+const EVAL_BATCH = 64;
+
+export interface TrainerHooks {
+  emit(event: RunEvent): void;
+  /** True once the core asked the run to stop. */
+  cancelled(): boolean;
+}
+
+/** Builds the optimizer a config names. */
+export function makeOptimizer(config: TrainConfig): tf.Optimizer {
+  const lr = learningRateAt(config, 0);
+  switch (config.optimizer) {
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, config.momentum, false);
+    case 'nesterov':
+      return tf.train.momentum(lr, config.momentum, true);
+    case 'adam':
+    case 'adamw':
+      return tf.train.adam(lr);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, 0.9); // Keras' defaults: rho 0.9, no momentum
+  }
+}
+
+/** Sets an optimizer's learning rate for the next step. */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  if (optimizer instanceof tf.SGDOptimizer) {
+    optimizer.setLearningRate(lr); // MomentumOptimizer extends SGDOptimizer
+  } else {
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  }
+}
+
+/** uint8 HWC records → float batch in [0, 1]. */
+function toFloat(bytes: Uint8Array, n: number, size: number, channels: number): tf.Tensor4D {
+  const f = new Float32Array(n * size * size * channels);
+  for (let i = 0; i < f.length; i++) f[i] = bytes[i] / 255;
+  return tf.tensor4d(f, [n, size, size, channels]);
+}
+
+/** The normalisation every model sees (and an exported model expects): [0, 1] → [-1, 1]. */
+export function normalize(x: tf.Tensor): tf.Tensor {
+  return tf.sub(tf.mul(x, 2), 1);
+}
+
+function isTensorArray(t: tf.Tensor | tf.Tensor[]): t is tf.Tensor[] {
+  return Array.isArray(t);
+}
+
+interface EvalResult {
+  loss: number;
+  accuracy: number;
+  predicted: Int32Array;
+  probabilities: Float32Array[];
+}
+
+/** Runs a model over a split in inference mode. */
+function evaluateSplit(
+  model: tf.LayersModel,
+  reader: CacheReader,
+  records: readonly number[],
+  labels: readonly number[],
+  job: WorkerJob,
+  keepProbabilities: boolean,
+): EvalResult {
+  const { size, channels, recordBytes } = job.cache;
+  const k = job.classes.length;
+  const predicted = new Int32Array(records.length);
+  const probabilities: Float32Array[] = [];
+  let lossSum = 0;
+  let right = 0;
+  for (let start = 0; start < records.length; start += EVAL_BATCH) {
+    const idx = records.slice(start, start + EVAL_BATCH);
+    const bytes = new Uint8Array(idx.length * recordBytes);
+    reader.read(idx, bytes);
+    const lab = labels.slice(start, start + EVAL_BATCH);
+    const [lossT, probsT] = tf.tidy(() => {
+      const x = normalize(toFloat(bytes, idx.length, size, channels));
+      const out = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+      const logits = (isTensorArray(out) ? out[0] : out) as tf.Tensor2D;
+      const y = tf.oneHot(tf.tensor1d(lab, 'int32'), k);
+      const loss = tf.mul(tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.SUM_BY_NONZERO_WEIGHTS), idx.length);
+      return [loss, tf.softmax(logits)];
+    });
+    lossSum += (lossT.dataSync() as Float32Array)[0];
+    const probs = probsT.dataSync() as Float32Array;
+    tf.dispose([lossT, probsT]);
+    for (let i = 0; i < idx.length; i++) {
+      const row = probs.subarray(i * k, (i + 1) * k);
+      let best = 0;
+      for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
+      predicted[start + i] = best;
+      if (best === lab[i]) right++;
+      if (keepProbabilities) probabilities.push(Float32Array.from(row));
+    }
+  }
+  const n = Math.max(1, records.length);
+  return { loss: lossSum / n, accuracy: right / n, predicted, probabilities };
+}
+
+function monitorValue(m: EpochMetrics, config: TrainConfig): number | null {
+  if (config.monitor === 'val_loss') return m.valLoss === null || !Number.isFinite(m.valLoss) ? null : -m.valLoss;
+  return m.valAccuracy;
+}
+
+/** Trains one run from start (or from its checkpoint) to its test evaluation. */
+export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<void> {
+  const { config, runId } = job;
+  const emit = hooks.emit;
+  const backend = await initBackend(config.backend);
+  const variant = getVariant(config.arch);
+  const k = job.classes.length;
+  const model = buildModel(config.arch, {
+    inputSize: config.inputSize,
+    channels: config.channels,
+    numClasses: k,
+    width: config.width,
+    activation: config.activation,
+    batchNorm: config.batchNorm,
+    dropout: config.dropout,
+    auxHeads: variant.supportsAuxHeads,
+    seed: config.seed,
+  });
+  const inference = model.outputs.length > 1 ? tf.model({ inputs: model.inputs, outputs: model.outputs[0] }) : model;
+  const optimizer = makeOptimizer(config);
+  const reader = new CacheReader(job.cache.file, job.cache.recordBytes);
+  const lastDir = path.join(job.runDir, 'checkpoints', 'last');
+  const bestDir = path.join(job.runDir, 'checkpoints', 'best');
+  try {
+    const { size, channels, recordBytes } = job.cache;
+    const nTrain = job.train.records.length;
+    const batchSize = Math.min(config.batchSize, nTrain);
+    // A last batch of one image would make batch-norm statistics meaningless: drop it.
+    const stepsPerEpoch = Math.floor(nTrain / batchSize) + (nTrain % batchSize >= 2 ? 1 : 0);
+    const kernels = model.trainableWeights.filter((w) => /kernel$/.test(w.originalName));
+
+    let state: TrainingState = { epoch: 0, bestEpoch: null, bestValue: null, epochsWithoutImprovement: 0, step: 0 };
+    if (job.resume) {
+      state = await restoreCheckpoint(model, optimizer, job.resume.dir);
+      emit({ kind: 'log', runId, level: 'info', message: `Resumed from the checkpoint of epoch ${state.epoch}.` });
+    }
+    emit({
+      kind: 'started',
+      runId,
+      backend,
+      trainableParams: countTrainableParams(inference),
+      totalParams: inference.countParams(),
+      macs: countMacs(inference),
+      stepsPerEpoch,
+      epochs: config.epochs,
+      startEpoch: state.epoch + 1,
+    });
+
+    const history: EpochEvidence[] = [];
+    const runStart = Date.now();
+    let stepsThisProcess = 0;
+    let currentLr = -1;
+    for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+      const rng = new Random(config.seed * 7919 + epoch);
+      const order = rng.shuffle(Array.from({ length: nTrain }, (_, i) => i));
+      const epochStart = Date.now();
+      let lossSum = 0;
+      let rightSum = 0;
+      let seen = 0;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        if (hooks.cancelled()) {
+          emit({ kind: 'status', runId, status: 'cancelled', error: null });
+          return;
+        }
+        const lr = learningRateAt(config, epoch - 1 + b / stepsPerEpoch);
+        if (lr !== currentLr) setLearningRate(optimizer, (currentLr = lr));
+        const pick = order.slice(b * batchSize, (b + 1) * batchSize);
+        const n = pick.length;
+        const bytes = new Uint8Array(n * recordBytes);
+        reader.read(
+          pick.map((i) => job.train.records[i]),
+          bytes,
+        );
+        const labels = pick.map((i) => job.train.labels[i]);
+        const stepStart = performance.now();
+        let correctT: tf.Tensor | null = null;
+        const lossT = tf.tidy(() => {
+          let x = toFloat(bytes, n, size, channels);
+          if (config.augment.length) x = augmentBatch(x, config.augment, rng);
+          const xn = normalize(x);
+          const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
+          return optimizer.minimize(() => {
+            const out = model.apply(xn, { training: true }) as tf.Tensor | tf.Tensor[];
+            const outs = (isTensorArray(out) ? out : [out]) as tf.Tensor2D[];
+            let loss = tf.losses.softmaxCrossEntropy(y, outs[0], undefined, config.labelSmoothing);
+            for (const aux of outs.slice(1)) {
+              loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(y, aux, undefined, config.labelSmoothing), AUX_LOSS_WEIGHT));
+            }
+            if (config.weightDecay > 0 && config.optimizer !== 'adamw' && kernels.length) {
+              const l2 = tf.addN(kernels.map((w) => tf.sum(tf.square(w.read()))));
+              loss = tf.add(loss, tf.mul(l2, config.weightDecay / 2));
+            }
+            correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(outs[0], 1), tf.argMax(y, 1)), 'float32')));
+            return loss as tf.Scalar;
+          }, true) as tf.Scalar;
+        });
+        if (config.optimizer === 'adamw' && config.weightDecay > 0) {
+          // Decoupled weight decay (Loshchilov & Hutter 2019, Algorithm 2, line 12).
+          const factor = 1 - lr * config.weightDecay;
+          tf.tidy(() => kernels.forEach((w) => w.write(tf.mul(w.read(), factor))));
+        }
+        const loss = (lossT.dataSync() as Float32Array)[0];
+        const right = correctT ? ((correctT as tf.Tensor).dataSync() as Float32Array)[0] : 0;
+        tf.dispose([lossT, correctT as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
+        const stepSeconds = (performance.now() - stepStart) / 1000;
+        lossSum += loss * n;
+        rightSum += right;
+        seen += n;
+        state = { ...state, step: state.step + 1 };
+        stepsThisProcess++;
+        const elapsed = (Date.now() - runStart) / 1000;
+        const stepsLeft = (config.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b - 1);
+        emit({
+          kind: 'batch',
+          runId,
+          epoch,
+          batch: b + 1,
+          step: state.step,
+          loss: Number.isFinite(loss) ? loss : NaN,
+          accuracy: right / n,
+          learningRate: lr,
+          imagesPerSecond: n / Math.max(stepSeconds, 1e-6),
+          etaSeconds: (elapsed / stepsThisProcess) * stepsLeft,
+        });
+        if (!Number.isFinite(loss)) break;
+        // Let the process see a cancel message between steps.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      const trainSeconds = (Date.now() - epochStart) / 1000;
+      const trainLoss = seen ? lossSum / seen : NaN;
+      let valLoss: number | null = null;
+      let valAccuracy: number | null = null;
+      let predictedCounts = new Array<number>(k).fill(0);
+      if (Number.isFinite(trainLoss) && job.val.records.length) {
+        const v = evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false);
+        valLoss = v.loss;
+        valAccuracy = v.accuracy;
+        predictedCounts = predictedCounts.map((_, c) => v.predicted.filter((p) => p === c).length);
+      }
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: Number.isFinite(trainLoss) ? trainLoss : NaN,
+        trainAccuracy: seen ? rightSum / seen : 0,
+        valLoss,
+        valAccuracy,
+        learningRate: currentLr,
+        seconds: (Date.now() - epochStart) / 1000,
+        imagesPerSecond: seen / Math.max(trainSeconds, 1e-6),
+      };
+      const value = monitorValue(metrics, config);
+      const best = value !== null && (state.bestValue === null || value > state.bestValue);
+      state = {
+        ...state,
+        epoch,
+        bestEpoch: best ? epoch : state.bestEpoch,
+        bestValue: best ? value : state.bestValue,
+        epochsWithoutImprovement: best ? 0 : state.epochsWithoutImprovement + 1,
+      };
+      emit({ kind: 'epoch-end', runId, metrics, best });
+      history.push({ metrics, predictedCounts });
+      const found = diagnose(history, k);
+      for (const d of found) emit({ kind: 'diagnostic', runId, diagnostic: d });
+      if (found.some((d) => d.kind === 'nan-loss')) {
+        emit({ kind: 'status', runId, status: 'failed', error: found.find((d) => d.kind === 'nan-loss')!.message });
+        return;
+      }
+      await saveCheckpoint(model, optimizer, state, lastDir);
+      emit({ kind: 'checkpoint', runId, epoch, which: 'last', dir: lastDir });
+      if (best) {
+        await saveCheckpoint(model, optimizer, state, bestDir);
+        emit({ kind: 'checkpoint', runId, epoch, which: 'best', dir: bestDir });
+      }
+      if (config.earlyStopping > 0 && state.epochsWithoutImprovement >= config.earlyStopping) {
+        emit({
+          kind: 'log',
+          runId,
+          level: 'info',
+          message: `Early stopping after epoch ${epoch}: ${config.monitor} has not improved for ${config.earlyStopping} epochs.`,
+        });
+        break;
+      }
+    }
+
+    // Test evaluation with the best epoch's weights (the last epoch's when there is no validation split).
+    let evalEpoch = state.epoch;
+    if (state.bestEpoch !== null && state.bestEpoch !== state.epoch) {
+      loadWeightsIntoSync(model, bestDir);
+      evalEpoch = state.bestEpoch;
+    }
+    if (job.test.records.length) {
+      const t = evaluateSplit(inference, reader, job.test.records, job.test.labels, job, true);
+      const confusion = confusionMatrix(job.test.labels, t.predicted, k);
+      const evaluation: Evaluation = {
+        split: 'test',
+        epoch: evalEpoch,
+        accuracy: accuracyOf(confusion),
+        loss: t.loss,
+        classes: job.classes,
+        confusion,
+        perClass: perClassMetrics(confusion, job.classes),
+      };
+      emit({
+        kind: 'evaluation',
+        runId,
+        evaluation,
+        predictions: t.probabilities.map((p, i) => ({ imageId: job.test.imageIds[i], trueIndex: job.test.labels[i], probabilities: Array.from(p) })),
+      });
+    }
+    emit({ kind: 'status', runId, status: 'completed', error: null });
+  } finally {
+    reader.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Checks a training configuration before a run is created, so that a bad value is refused
+ * with its reason instead of failing minutes into training.
+ */
+import type { TrainConfig } from '../../shared/config';
+import { getVariant } from '../models/registry';
+import { trainConfigSchema } from './protocol';
+
+export interface ConfigProblem {
+  /** The config field, e.g. `batchSize`. */
+  readonly field: keyof TrainConfig | 'dataset';
+  readonly message: string;
+}
+
+/** Every problem with `config` for a dataset with `trainCount` training images. */
+export function validateConfig(config: TrainConfig, ctx: { readonly trainCount: number }): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const parsed = trainConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? 'arch') as keyof TrainConfig;
+      problems.push({ field, message: describeField(field, issue.message, (config as unknown as Record<string, unknown>)[field]) });
+    }
+  }
+  let minInput = 1;
+  try {
+    minInput = getVariant(config.arch).minInputSize;
+  } catch (e) {
+    problems.push({ field: 'arch', message: (e as Error).message });
+  }
+  if (Number.isFinite(config.inputSize) && config.inputSize < minInput) {
+    problems.push({
+      field: 'inputSize',
+      message: `${config.arch} needs an input of at least ${minInput}×${minInput} pixels (got ${config.inputSize}): its feature maps would shrink below 1×1.`,
+    });
+  }
+  if (ctx.trainCount > 0 && config.batchSize > ctx.trainCount) {
+    problems.push({
+      field: 'batchSize',
+      message: `batch size ${config.batchSize} is larger than the ${ctx.trainCount} training images; use at most ${ctx.trainCount}.`,
+    });
+  }
+  if (ctx.trainCount < 2) problems.push({ field: 'dataset', message: `the dataset has ${ctx.trainCount} training images; at least 2 are needed.` });
+  if (config.schedule.kind === 'step' && config.schedule.rates.length !== config.schedule.ratios.length) {
+    problems.push({ field: 'schedule', message: 'a step schedule needs as many ratios as rates.' });
+  }
+  if (config.warmupEpochs > config.epochs) {
+    problems.push({ field: 'warmupEpochs', message: `warm-up of ${config.warmupEpochs} epochs is longer than the run (${config.epochs}).` });
+  }
+  return problems;
+}
+
+function describeField(field: string, message: string, value: unknown): string {
+  return `${field} ${message.replace(/^Invalid input: /, '').replace(/^Too small: /, '').replace(/^Too big: /, '')} (got ${JSON.stringify(value)})`;
+}
+
+/** Throws one error listing every problem, or returns quietly. */
+export function assertValidConfig(config: TrainConfig, ctx: { readonly trainCount: number }, flagOf: (field: string) => string = (f) => f): void {
+  const problems = validateConfig(config, ctx);
+  if (problems.length) {
+    throw new ConfigError(problems, problems.map((p) => `${flagOf(p.field)}: ${p.message}`).join('\n'));
+  }
+}
+
+/** A configuration refused before training; `problems` names each field. */
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+

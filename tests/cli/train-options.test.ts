@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { configFromFlags, flagOf } from '../../main/cli/train-options';
+import { DEFAULT_CONFIG } from '../../shared/config';
+
+describe('train flags', () => {
+  it('maps kebab-case flags to the config', () => {
+    const c = configFromFlags({ arch: 'vgg11', epochs: '3', 'batch-size': '16', lr: '0.05', optimizer: 'nesterov', schedule: 'step:0.1,0.01@1:1', augment: 'flip,crop', 'batch-norm': 'off' });
+    expect(c).toMatchObject({ arch: 'vgg11', epochs: 3, batchSize: 16, lr: 0.05, optimizer: 'nesterov', augment: ['flip', 'crop'], batchNorm: false });
+    expect(c.schedule).toEqual({ kind: 'step', rates: [0.1, 0.01], ratios: [1, 1] });
+    expect(c.seed).toBe(DEFAULT_CONFIG.seed);
+  });
+
+  it('refuses bad values naming the flag', () => {
+    expect(() => configFromFlags({ epochs: 'ten' })).toThrow(/--epochs: "ten" is not a number/);
+    expect(() => configFromFlags({ 'batch-size': '2.5' })).toThrow(/--batch-size: "2.5" must be a whole number/);
+    expect(() => configFromFlags({ activation: 'gelu' })).toThrow(/--activation: "gelu" is not one of relu/);
+    expect(() => configFromFlags({ augment: 'flip,mixup' })).toThrow(/--augment: "mixup"/);
+    expect(() => configFromFlags({ schedule: 'step:0.1@1:1' })).toThrow(/--schedule/);
+  });
+
+  it('names fields as flags', () => {
+    expect(flagOf('batchSize')).toBe('--batch-size');
+    expect(flagOf('warmupEpochs')).toBe('--warmup');
+  });
+});

@@ -1,0 +1,15 @@
+// Test runner settings (kept apart from vite.config.ts, which builds the renderer).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: '.',
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // tfjs backends are process-global: one test file per worker process, files in parallel.
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
