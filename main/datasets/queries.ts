@@ -1,0 +1,209 @@
+/**
+ * Read and delete datasets: summaries, import reports, image lists, file checks.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImageRef } from '../../shared/api';
+import type { DatasetSummary, ImportReport, Split } from '../../shared/types';
+import type { Store } from '../store/db';
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  root: string;
+  created_ms: number;
+  classes_json: string;
+}
+
+interface ImageRow {
+  id: number;
+  path: string;
+  class_index: number;
+  split: Split | null;
+}
+
+const DATASET_COLUMNS = 'id, name, root, created_ms, classes_json';
+
+function splitCounts(store: Store, datasetIds: readonly number[]): Map<number, { train: number; val: number; test: number }> {
+  const out = new Map<number, { train: number; val: number; test: number }>();
+  for (const id of datasetIds) out.set(id, { train: 0, val: 0, test: 0 });
+  if (datasetIds.length === 0) return out;
+  const rows = store.db
+    .prepare(`SELECT dataset_id, split, COUNT(*) AS n FROM images WHERE status = 'ok' AND split IS NOT NULL GROUP BY dataset_id, split`)
+    .all() as { dataset_id: number; split: Split; n: number }[];
+  for (const r of rows) {
+    const counts = out.get(r.dataset_id);
+    if (counts) counts[r.split] = r.n;
+  }
+  return out;
+}
+
+function toSummary(row: DatasetRow, split: { train: number; val: number; test: number }): DatasetSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    root: row.root,
+    classes: JSON.parse(row.classes_json) as string[],
+    total: split.train + split.val + split.test,
+    split,
+    createdMs: row.created_ms,
+  };
+}
+
+/** Every dataset not deleted, oldest first. */
+export function listDatasets(store: Store): DatasetSummary[] {
+  const rows = store.db.prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE deleted = 0 ORDER BY id`).all() as DatasetRow[];
+  const counts = splitCounts(store, rows.map((r) => r.id));
+  return rows.map((r) => toSummary(r, counts.get(r.id) ?? { train: 0, val: 0, test: 0 }));
+}
+
+function knownNames(store: Store): string {
+  const list = listDatasets(store);
+  return list.length ? `Known datasets: ${list.map((d) => `${d.name} (id ${d.id})`).join(', ')}.` : 'No dataset has been imported yet.';
+}
+
+/** One dataset by id; throws, listing the known datasets, if there is none (or it was deleted). */
+export function getDataset(store: Store, id: number): DatasetSummary {
+  const row = store.db.prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE id = ? AND deleted = 0`).get(id) as DatasetRow | undefined;
+  if (!row) throw new Error(`No dataset with id ${id}. ${knownNames(store)}`);
+  const counts = store.db.prepare(`SELECT split, COUNT(*) AS n FROM images WHERE dataset_id = ? AND status = 'ok' AND split IS NOT NULL GROUP BY split`).all(id) as { split: Split; n: number }[];
+  const split = { train: 0, val: 0, test: 0 };
+  for (const c of counts) split[c.split] = c.n;
+  return toSummary(row, split);
+}
+
+/**
+ * A dataset by reference as a user types it: an id (`3`) or a name (exact, else the one name
+ * that matches ignoring case). Throws, listing the known datasets, when nothing matches.
+ */
+export function resolveDataset(store: Store, ref: string): DatasetSummary {
+  const text = ref.trim();
+  if (/^\d+$/.test(text)) {
+    const byId = store.db.prepare('SELECT id FROM datasets WHERE id = ? AND deleted = 0').get(Number(text)) as { id: number } | undefined;
+    if (byId) return getDataset(store, byId.id);
+  }
+  const exact = store.db.prepare('SELECT id FROM datasets WHERE name = ? AND deleted = 0').get(text) as { id: number } | undefined;
+  if (exact) return getDataset(store, exact.id);
+  const loose = store.db.prepare('SELECT id FROM datasets WHERE lower(name) = lower(?) AND deleted = 0').all(text) as { id: number }[];
+  if (loose.length === 1) return getDataset(store, loose[0].id);
+  throw new Error(`No dataset "${ref}". ${knownNames(store)}`);
+}
+
+/** The report stored when the dataset was imported. */
+export function getImportReport(store: Store, id: number): ImportReport {
+  const row = store.db.prepare('SELECT report_json FROM datasets WHERE id = ? AND deleted = 0').get(id) as { report_json: string } | undefined;
+  if (!row) throw new Error(`No dataset with id ${id}. ${knownNames(store)}`);
+  return JSON.parse(row.report_json) as ImportReport;
+}
+
+/** Filters for `listImages`. */
+export interface ListImagesOptions {
+  readonly split?: Split;
+  readonly classIndex?: number;
+  readonly limit?: number;
+  /** `ok` (default): images in the dataset; `rejected`: files left out; `all`: both. */
+  readonly status?: 'ok' | 'rejected' | 'all';
+}
+
+/**
+ * Images of a dataset in a stable order (by id, which follows the relative path), paths
+ * relative to the dataset root. Rejected files have a null split (and class -1 when their
+ * class folder had no readable image).
+ */
+export function listImages(store: Store, datasetId: number, opts: ListImagesOptions = {}): ImageRef[] {
+  getDataset(store, datasetId);
+  const where = ['dataset_id = ?'];
+  const params: (string | number)[] = [datasetId];
+  const status = opts.status ?? 'ok';
+  if (status !== 'all') {
+    where.push('status = ?');
+    params.push(status);
+  }
+  if (opts.split !== undefined) {
+    where.push('split = ?');
+    params.push(opts.split);
+  }
+  if (opts.classIndex !== undefined) {
+    where.push('class_index = ?');
+    params.push(opts.classIndex);
+  }
+  let sql = `SELECT id, path, class_index, split FROM images WHERE ${where.join(' AND ')} ORDER BY id`;
+  if (opts.limit !== undefined) {
+    if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new Error(`limit must be a whole number ≥ 0 (got ${opts.limit}).`);
+    sql += ' LIMIT ?';
+    params.push(opts.limit);
+  }
+  const rows = store.db.prepare(sql).all(...params) as ImageRow[];
+  return rows.map((r) => ({ id: r.id, path: r.path, classIndex: r.class_index, split: r.split }));
+}
+
+/**
+ * The absolute path of an image the store knows (by id). Only files recorded at import can be
+ * named this way, and only inside their dataset's root — never an arbitrary path.
+ */
+export function imageFile(store: Store, imageId: number): string {
+  const row = store.db
+    .prepare('SELECT i.path AS path, d.root AS root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND d.deleted = 0')
+    .get(imageId) as { path: string; root: string } | undefined;
+  if (!row) throw new Error(`No image with id ${imageId}.`);
+  const abs = path.resolve(row.root, ...row.path.split('/'));
+  const rel = path.relative(row.root, abs);
+  if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) throw new Error(`Image ${imageId} has a path outside its dataset.`);
+  return abs;
+}
+
+/**
+ * Compares a dataset's accepted images with the files on disk now: `missing` (gone or
+ * unreadable) and `changed` (size or modification time differs from the import), as paths
+ * relative to the dataset root. Files added since the import are not looked for.
+ */
+export function checkDatasetFiles(store: Store, id: number): { missing: string[]; changed: string[] } {
+  const ds = getDataset(store, id);
+  const rows = store.db.prepare(`SELECT path, bytes, mtime_ms FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(id) as { path: string; bytes: number; mtime_ms: number }[];
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const r of rows) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(path.join(ds.root, ...r.path.split('/')));
+    } catch {
+      missing.push(r.path);
+      continue;
+    }
+    if (!st.isFile()) missing.push(r.path);
+    else if (st.size !== r.bytes || Math.floor(st.mtimeMs) !== r.mtime_ms) changed.push(r.path);
+  }
+  return { missing, changed };
+}
+
+/**
+ * Deletes a dataset from the store (never the image files) and its preprocessing caches.
+ *
+ * A dataset that runs still refer to is kept as a hidden record, renamed
+ * "name (deleted #id)" so its name can be used again, and those runs keep their history.
+ */
+export function deleteDataset(store: Store, id: number): void {
+  getDataset(store, id);
+  const runs = (store.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dataset_id = ?').get(id) as { n: number }).n;
+  store.db.transaction(() => {
+    if (runs > 0) {
+      store.db.prepare(`UPDATE datasets SET deleted = 1, name = name || ' (deleted #' || id || ')' WHERE id = ?`).run(id);
+    } else {
+      store.db.prepare('DELETE FROM images WHERE dataset_id = ?').run(id);
+      store.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+    }
+  })();
+  removeCacheFiles(store.cacheDir, id);
+}
+
+/** Cache files of a dataset are named `ds<id>-…`; see `cache.ts`. */
+function removeCacheFiles(cacheDir: string, datasetId: number): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  const prefix = `ds${datasetId}-`;
+  for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(cacheDir, name), { force: true });
+}
