@@ -1,0 +1,139 @@
+/**
+ * Validators for every `Api` verb's arguments, applied where a call crosses a process
+ * boundary (the HTTP server and the Electron IPC handlers).
+ *
+ * One table, keyed by verb: adding a verb to `shared/api.ts` without adding it here is a
+ * type error, so neither transport can forget to validate it.
+ */
+import { z } from 'zod';
+import type { Api } from '../../shared/api';
+import { trainConfigSchema } from '../training/protocol';
+
+/** The verbs a transport forwards (everything on `Api` but the event subscription). */
+export type ApiVerb = Exclude<keyof Api, 'onEvent'>;
+
+/** The argument tuple of one verb. */
+export type ApiArgs<V extends ApiVerb> = Parameters<Api[V]>;
+
+/** The resolved result of one verb. */
+export type ApiResult<V extends ApiVerb> = Awaited<ReturnType<Api[V]>>;
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const split = z.enum(['train', 'val', 'test']);
+const shortText = z.string().max(200);
+
+/**
+ * Binary payloads: a `Uint8Array` over IPC (structured clone), or `{ "$bytes": base64 }` in
+ * JSON over HTTP; both arrive as a `Uint8Array`.
+ */
+export const bytesSchema = z.union([
+  z.instanceof(Uint8Array),
+  z.object({ $bytes: z.base64().max(64 * 1024 * 1024) }).transform(({ $bytes }) => new Uint8Array(Buffer.from($bytes, 'base64'))),
+]);
+
+/** A folder the user picked or typed: absolute path, no NUL bytes. */
+const folderPath = z
+  .string()
+  .min(1, 'is empty')
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'contains a NUL byte');
+
+/** Zod tuples for each verb's arguments, with optional trailing arguments allowed to be absent. */
+export const apiArgSchemas = {
+  listDatasets: z.tuple([]),
+  importDataset: z.tuple([folderPath, shortText.min(1).optional()]),
+  getImportReport: z.tuple([id]),
+  importSampleDataset: z.tuple([]),
+  listImages: z.tuple([
+    id,
+    z
+      .object({
+        split: split.optional(),
+        classIndex: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
+  ]),
+  deleteDataset: z.tuple([id]),
+  listModels: z.tuple([]),
+  backendReport: z.tuple([]),
+  startRun: z.tuple([
+    id,
+    trainConfigSchema.strict(),
+    z.object({ name: shortText.optional(), queue: z.boolean().optional() }).strict().optional(),
+  ]),
+  cancelRun: z.tuple([id]),
+  resumeRun: z.tuple([id]),
+  listRuns: z.tuple([]),
+  getRun: z.tuple([id]),
+  updateRun: z.tuple([
+    id,
+    z
+      .object({
+        name: shortText.min(1, 'must not be empty').optional(),
+        notes: z.string().max(100_000).optional(),
+        tags: z.array(z.string().min(1).max(64)).max(64).optional(),
+      })
+      .strict(),
+  ]),
+  deleteRun: z.tuple([id]),
+  runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
+  predictions: z.tuple([id]),
+  classifyImage: z.tuple([id, bytesSchema]),
+} satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
+
+/** Every verb, in a stable order. */
+export const API_VERBS = Object.keys(apiArgSchemas) as ApiVerb[];
+
+/** True when `name` is one of the forwarded verbs. */
+export function isApiVerb(name: string): name is ApiVerb {
+  return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
+}
+
+/** A refused message: which field, and why. */
+export class ValidationError extends Error {
+  constructor(
+    readonly verb: string,
+    readonly issues: readonly { readonly path: string; readonly message: string }[],
+  ) {
+    super(`${verb}: ${issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Names an argument path the way a reader would: `args[1].batchSize`. */
+function pathText(path: readonly PropertyKey[]): string {
+  let out = 'args';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+/**
+ * Checks one verb's arguments; returns them typed, or throws a `ValidationError` naming the
+ * offending field.
+ *
+ * Trailing `undefined` / `null` arguments are dropped first, so that optional arguments may be
+ * omitted or sent as `null` by JSON clients.
+ */
+export function parseApiArgs<V extends ApiVerb>(verb: V, raw: unknown): ApiArgs<V> {
+  if (!Array.isArray(raw)) throw new ValidationError(verb, [{ path: 'args', message: 'must be an array of arguments' }]);
+  const args = [...raw];
+  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) args.pop();
+  const schema: z.ZodType<unknown> = apiArgSchemas[verb];
+  const result = schema.safeParse(args);
+  if (!result.success) {
+    throw new ValidationError(
+      verb,
+      result.error.issues.map((i) => ({ path: pathText(i.path), message: i.message })),
+    );
+  }
+  return result.data as ApiArgs<V>;
+}
+
+/** Compile-time proof that each schema's output is a valid argument list for its verb. */
+type SchemaMatchesApi = {
+  [V in ApiVerb]: z.output<(typeof apiArgSchemas)[V]> extends ApiArgs<V> ? true : V;
+}[ApiVerb];
+const schemasMatchApi: SchemaMatchesApi = true;
+void schemasMatchApi;

@@ -1,0 +1,37 @@
+/**
+ * Rough cost of an architecture at the chosen settings, for the architecture cards.
+ *
+ * Convolution cost scales with the number of output pixels (input side squared) and with
+ * the product of input and output channels (width multiplier squared). Training a batch costs
+ * about three forward passes (forward, and the two gradients). The throughputs are order-of-
+ * magnitude figures for each backend; the card says "rough".
+ */
+import type { BackendName } from '@shared/config';
+import type { ModelInfo } from '@shared/types';
+
+/** Sustained multiply-adds per second, order of magnitude, per backend. */
+const MACS_PER_SECOND: Record<BackendName, number> = {
+  'tensorflow-gpu': 2e11,
+  tensorflow: 1.5e10,
+  wasm: 3e9,
+  cpu: 2.5e8,
+};
+
+export interface CostEstimate {
+  /** Multiply-adds per image at the chosen size and width. */
+  readonly macs: number;
+  /** Trainable parameters, roughly, at the chosen width. */
+  readonly params: number;
+  /** Seconds per training epoch, roughly. */
+  readonly epochSeconds: number | null;
+}
+
+export function estimateCost(model: ModelInfo, opts: { inputSize: number; width: number; trainImages: number | null; backend: BackendName }): CostEstimate {
+  const [h, w] = model.inputShape;
+  const pixels = (opts.inputSize * opts.inputSize) / (h * w);
+  const widthFactor = opts.width * opts.width;
+  const macs = model.macs * pixels * widthFactor;
+  const params = model.trainableParams * widthFactor;
+  const epochSeconds = opts.trainImages ? (3 * macs * opts.trainImages) / MACS_PER_SECOND[opts.backend] : null;
+  return { macs, params, epochSeconds };
+}

@@ -1,0 +1,127 @@
+/**
+ * The application: which view is open, the theme, and the one subscription to core events
+ * that every other state object is fed from.
+ */
+import type { Api, AppEvent } from '@shared/api';
+import type { Transport } from '../transport/types';
+import { DatasetsState } from './datasets.svelte';
+import { EvaluationState } from './evaluation.svelte';
+import { LiveRunState } from './live.svelte';
+import { ModelsState } from './models.svelte';
+import { NewRunState } from './newrun.svelte';
+import { RunsState } from './runs.svelte';
+import { CompareState } from './compare.svelte';
+
+export type View = 'datasets' | 'new-run' | 'live' | 'runs' | 'compare' | 'evaluation';
+export type Theme = 'system' | 'light' | 'dark';
+
+const THEME_KEY = 'bloombench.theme';
+
+export class AppState {
+  #view = $state<View>('datasets');
+  #theme = $state<Theme>('system');
+  #systemDark = $state(false);
+  #connected = $state(true);
+
+  readonly api: Api;
+  readonly transport: Transport;
+  readonly datasets: DatasetsState;
+  readonly models: ModelsState;
+  readonly newRun: NewRunState;
+  readonly live: LiveRunState;
+  readonly runs: RunsState;
+  readonly compare: CompareState;
+  readonly evaluation: EvaluationState;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(transport: Transport) {
+    this.transport = transport;
+    this.api = transport.api;
+    this.datasets = new DatasetsState(this.api);
+    this.models = new ModelsState(this.api);
+    this.runs = new RunsState(this.api);
+    this.live = new LiveRunState(this.api);
+    this.newRun = new NewRunState(this.api, this.datasets, this.models);
+    this.compare = new CompareState(this.api);
+    this.evaluation = new EvaluationState(this.api);
+    const saved = localStorage.getItem(THEME_KEY);
+    if (saved === 'light' || saved === 'dark' || saved === 'system') this.#theme = saved;
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    this.#systemDark = media.matches;
+    media.addEventListener('change', (e) => (this.#systemDark = e.matches));
+  }
+
+  get view(): View {
+    return this.#view;
+  }
+  get theme(): Theme {
+    return this.#theme;
+  }
+  /** The theme in effect once "system" is resolved. */
+  get dark(): boolean {
+    return this.#theme === 'dark' || (this.#theme === 'system' && this.#systemDark);
+  }
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Loads what every view needs and subscribes to events. */
+  async start(): Promise<void> {
+    this.#unsubscribe = this.api.onEvent((e) => this.dispatch(e));
+    await Promise.all([this.datasets.load(), this.models.load(), this.runs.load()]);
+    const running = this.runs.list.find((r) => r.status === 'running');
+    if (running) this.live.watch(running.id);
+    if (this.datasets.list.length > 0 && !running) this.#view = this.runs.list.length > 0 ? 'runs' : 'new-run';
+    else if (running) this.#view = 'live';
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+  }
+
+  private dispatch(e: AppEvent): void {
+    switch (e.kind) {
+      case 'import-progress':
+        this.datasets.onProgress(e);
+        return;
+      case 'datasets-changed':
+        void this.datasets.load();
+        return;
+      case 'runs-changed':
+        this.runs.scheduleReload();
+        return;
+      default:
+        if (e.kind === 'started' && this.live.runId !== e.runId && !this.live.isActive) this.live.watch(e.runId);
+        this.live.onEvent(e);
+        if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'evaluation') this.runs.scheduleReload();
+        if (e.kind === 'evaluation' && this.evaluation.runId === e.runId) void this.evaluation.open(e.runId);
+    }
+  }
+
+  go(view: View): void {
+    this.#view = view;
+  }
+
+  setTheme(t: Theme): void {
+    this.#theme = t;
+    localStorage.setItem(THEME_KEY, t);
+  }
+
+  /** Opens the live view on a run. */
+  watch(runId: number): void {
+    this.live.watch(runId);
+    this.#view = 'live';
+  }
+
+  /** Opens the evaluation of a run. */
+  evaluate(runId: number): void {
+    void this.evaluation.open(runId);
+    this.#view = 'evaluation';
+  }
+
+  /** Opens the comparison of the selected runs. */
+  compareRuns(ids: readonly number[]): void {
+    void this.compare.open(ids);
+    this.#view = 'compare';
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Comparing runs: their details, the settings that differ, and what all of them get wrong.
+ */
+import type { Api } from '@shared/api';
+import { formatSchedule, type TrainConfig } from '@shared/config';
+import type { Prediction, RunDetail } from '@shared/types';
+import { errorText } from '../lib/format';
+
+/** One row of the settings diff: a setting and its value in each run. */
+export interface DiffRow {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+function settingText(config: TrainConfig, key: keyof TrainConfig): string {
+  const v = config[key];
+  if (key === 'schedule') return formatSchedule(config.schedule);
+  if (Array.isArray(v)) return v.length ? v.join(', ') : 'none';
+  return String(v);
+}
+
+/** The settings whose values are not all equal, plus dataset. */
+export function settingsDiff(runs: readonly RunDetail[]): DiffRow[] {
+  if (runs.length === 0) return [];
+  const keys = Object.keys(runs[0].config) as (keyof TrainConfig)[];
+  const rows: DiffRow[] = [];
+  const datasets = runs.map((r) => r.datasetName);
+  if (new Set(datasets).size > 1) rows.push({ key: 'dataset', values: datasets });
+  for (const k of keys) {
+    const values = runs.map((r) => settingText(r.config, k));
+    if (new Set(values).size > 1) rows.push({ key: k, values });
+  }
+  return rows;
+}
+
+export class CompareState {
+  #ids = $state.raw<readonly number[]>([]);
+  #runs = $state.raw<readonly RunDetail[]>([]);
+  #loading = $state(false);
+  #error = $state<string | null>(null);
+  #commonMistakes = $state.raw<readonly Prediction[]>([]);
+
+  constructor(private readonly api: Api) {}
+
+  get ids(): readonly number[] {
+    return this.#ids;
+  }
+  get runs(): readonly RunDetail[] {
+    return this.#runs;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get diff(): DiffRow[] {
+    return settingsDiff(this.#runs);
+  }
+  /** Test images every compared run (with predictions) gets wrong. */
+  get commonMistakes(): readonly Prediction[] {
+    return this.#commonMistakes;
+  }
+
+  async open(ids: readonly number[]): Promise<void> {
+    this.#ids = ids;
+    this.#loading = true;
+    this.#error = null;
+    try {
+      const runs = await Promise.all(ids.map((id) => this.api.getRun(id)));
+      if (this.#ids !== ids) return;
+      this.#runs = runs;
+      this.#commonMistakes = commonMistakes(runs);
+    } catch (e) {
+      this.#error = errorText(e);
+    } finally {
+      this.#loading = false;
+    }
+  }
+}
+
+function commonMistakes(runs: readonly RunDetail[]): Prediction[] {
+  const withPreds = runs.filter((r) => r.predictions.length > 0);
+  if (withPreds.length < 2) return [];
+  const wrong = withPreds.map((r) => new Set(r.predictions.filter((p) => p.predictedClass !== p.trueClass).map((p) => p.imageId)));
+  return withPreds[0].predictions.filter((p) => wrong.every((s) => s.has(p.imageId)));
+}

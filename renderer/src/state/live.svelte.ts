@@ -1,0 +1,253 @@
+/**
+ * The run being watched: batch and epoch series, progress, diagnostics, status.
+ *
+ * Batch events can arrive many times a second; points are buffered and the series replaced
+ * at most every 200 ms, so the charts append a handful of points per frame.
+ */
+import type { Api } from '@shared/api';
+import type { RunEvent } from '@shared/events';
+import type { BackendInfo, Diagnostic, EpochMetrics, RunDetail, RunStatus } from '@shared/types';
+import { errorText } from '../lib/format';
+
+export type Point = readonly [number, number];
+
+export interface Progress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly stepsPerEpoch: number;
+  readonly step: number;
+  readonly etaSeconds: number | null;
+  readonly imagesPerSecond: number | null;
+  readonly learningRate: number | null;
+}
+
+const FLUSH_MS = 200;
+
+export class LiveRunState {
+  #runId = $state<number | null>(null);
+  #detail = $state.raw<RunDetail | null>(null);
+  #status = $state<RunStatus | null>(null);
+  #error = $state<string | null>(null);
+  #loadError = $state<string | null>(null);
+  #backend = $state.raw<BackendInfo | null>(null);
+  #loss = $state.raw<readonly Point[]>([]);
+  #accuracy = $state.raw<readonly Point[]>([]);
+  #lr = $state.raw<readonly Point[]>([]);
+  #epochs = $state.raw<readonly EpochMetrics[]>([]);
+  #diagnostics = $state.raw<readonly Diagnostic[]>([]);
+  #progress = $state.raw<Progress | null>(null);
+  #log = $state.raw<readonly { level: 'info' | 'warn'; message: string }[]>([]);
+  #cancelling = $state(false);
+
+  /** Points received but not yet shown. */
+  #pending: { loss: Point[]; accuracy: Point[]; lr: Point[] } = { loss: [], accuracy: [], lr: [] };
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #generation = 0;
+
+  constructor(private readonly api: Api) {}
+
+  get runId(): number | null {
+    return this.#runId;
+  }
+  get detail(): RunDetail | null {
+    return this.#detail;
+  }
+  get status(): RunStatus | null {
+    return this.#status;
+  }
+  /** True while the watched run is queued or training. */
+  get isActive(): boolean {
+    return this.#status === 'running' || this.#status === 'queued';
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get loadError(): string | null {
+    return this.#loadError;
+  }
+  get backend(): BackendInfo | null {
+    return this.#backend;
+  }
+  get loss(): readonly Point[] {
+    return this.#loss;
+  }
+  get accuracy(): readonly Point[] {
+    return this.#accuracy;
+  }
+  get lr(): readonly Point[] {
+    return this.#lr;
+  }
+  get epochs(): readonly EpochMetrics[] {
+    return this.#epochs;
+  }
+  get diagnostics(): readonly Diagnostic[] {
+    return this.#diagnostics;
+  }
+  get progress(): Progress | null {
+    return this.#progress;
+  }
+  get log(): readonly { level: 'info' | 'warn'; message: string }[] {
+    return this.#log;
+  }
+  get cancelling(): boolean {
+    return this.#cancelling;
+  }
+  /** Fraction of the run done, 0..1. */
+  get fraction(): number {
+    const p = this.#progress;
+    if (!p || p.epochs === 0 || p.stepsPerEpoch === 0) return this.#status === 'completed' ? 1 : 0;
+    return Math.min(1, p.step / (p.epochs * p.stepsPerEpoch));
+  }
+
+  /** Starts watching a run: loads what it has so far, then follows its events. */
+  watch(runId: number): void {
+    if (this.#runId === runId) return;
+    this.#runId = runId;
+    this.#generation++;
+    this.#detail = null;
+    this.#status = null;
+    this.#error = null;
+    this.#loadError = null;
+    this.#backend = null;
+    this.#loss = [];
+    this.#accuracy = [];
+    this.#lr = [];
+    this.#epochs = [];
+    this.#diagnostics = [];
+    this.#progress = null;
+    this.#log = [];
+    this.#pending = { loss: [], accuracy: [], lr: [] };
+    void this.reload();
+  }
+
+  /** Reloads the run's history from the store (the events then keep it current). */
+  async reload(): Promise<void> {
+    const id = this.#runId;
+    if (id === null) return;
+    const gen = this.#generation;
+    try {
+      const [detail, series] = await Promise.all([this.api.getRun(id), this.api.runSeries(id, ['batch_loss', 'batch_accuracy', 'batch_lr'])]);
+      if (gen !== this.#generation) return;
+      this.#detail = detail;
+      this.#status = detail.status;
+      this.#error = detail.error;
+      this.#backend = detail.backendInfo;
+      this.#epochs = detail.epochs;
+      this.#diagnostics = detail.diagnostics;
+      // Keep any live points newer than what the store returned.
+      const merge = (stored: readonly Point[] | undefined, live: readonly Point[]): readonly Point[] => {
+        const s = stored ?? [];
+        const last = s.length ? s[s.length - 1][0] : -Infinity;
+        return [...s, ...live.filter((p) => p[0] > last)];
+      };
+      this.#loss = merge(series.batch_loss, this.#loss);
+      this.#accuracy = merge(series.batch_accuracy, this.#accuracy);
+      this.#lr = merge(series.batch_lr, this.#lr);
+      if (!this.#progress && detail.epochs.length > 0) {
+        const last = detail.epochs[detail.epochs.length - 1];
+        const steps = this.#loss.length ? this.#loss[this.#loss.length - 1][0] : 0;
+        const perEpoch = last.epoch > 0 ? Math.round(steps / last.epoch) : 0;
+        this.#progress = {
+          epoch: last.epoch,
+          epochs: detail.config.epochs,
+          batch: perEpoch,
+          stepsPerEpoch: perEpoch,
+          step: steps,
+          etaSeconds: null,
+          imagesPerSecond: last.imagesPerSecond,
+          learningRate: last.learningRate,
+        };
+      }
+    } catch (e) {
+      if (gen === this.#generation) this.#loadError = errorText(e);
+    }
+  }
+
+  onEvent(e: RunEvent): void {
+    if (e.runId !== this.#runId) return;
+    switch (e.kind) {
+      case 'started':
+        this.#status = 'running';
+        this.#backend = e.backend;
+        this.#progress = {
+          epoch: e.startEpoch,
+          epochs: e.epochs,
+          batch: 0,
+          stepsPerEpoch: e.stepsPerEpoch,
+          step: (e.startEpoch - 1) * e.stepsPerEpoch,
+          etaSeconds: null,
+          imagesPerSecond: null,
+          learningRate: null,
+        };
+        return;
+      case 'batch': {
+        const p = this.#progress;
+        this.#progress = {
+          epoch: e.epoch,
+          epochs: p?.epochs ?? this.#detail?.config.epochs ?? e.epoch,
+          batch: e.batch,
+          stepsPerEpoch: p?.stepsPerEpoch ?? e.batch,
+          step: e.step,
+          etaSeconds: e.etaSeconds,
+          imagesPerSecond: e.imagesPerSecond,
+          learningRate: e.learningRate,
+        };
+        this.#pending.loss.push([e.step, e.loss]);
+        this.#pending.accuracy.push([e.step, e.accuracy]);
+        this.#pending.lr.push([e.step, e.learningRate]);
+        this.scheduleFlush();
+        return;
+      }
+      case 'epoch-end':
+        this.flush();
+        this.#epochs = [...this.#epochs.filter((m) => m.epoch !== e.metrics.epoch), e.metrics];
+        return;
+      case 'diagnostic':
+        this.#diagnostics = [...this.#diagnostics, e.diagnostic];
+        return;
+      case 'status':
+        this.flush();
+        this.#status = e.status;
+        this.#error = e.error;
+        if (e.status !== 'running' && e.status !== 'queued') {
+          this.#cancelling = false;
+          void this.reload();
+        }
+        return;
+      case 'log':
+        this.#log = [...this.#log.slice(-49), { level: e.level, message: e.message }];
+        return;
+      case 'checkpoint':
+      case 'evaluation':
+        return;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const p = this.#pending;
+    if (p.loss.length === 0) return;
+    this.#loss = [...this.#loss, ...p.loss];
+    this.#accuracy = [...this.#accuracy, ...p.accuracy];
+    this.#lr = [...this.#lr, ...p.lr];
+    this.#pending = { loss: [], accuracy: [], lr: [] };
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#runId === null) return;
+    this.#cancelling = true;
+    try {
+      await this.api.cancelRun(this.#runId);
+    } catch (e) {
+      this.#cancelling = false;
+      this.#error = errorText(e);
+    }
+  }
+}

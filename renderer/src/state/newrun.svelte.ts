@@ -1,0 +1,176 @@
+/**
+ * The new-run form: a draft of `TrainConfig` with inline validation, and start / queue.
+ */
+import type { Api } from '@shared/api';
+import { DEFAULT_CONFIG, formatSchedule, type Activation, type Augmentation, type BackendChoice, type MonitorMetric, type OptimizerName, type TrainConfig } from '@shared/config';
+import type { RunSummary } from '@shared/types';
+import { errorText } from '../lib/format';
+import { validateDraft, type DraftErrors, type RunDraft } from '../lib/validate';
+import type { DatasetsState } from './datasets.svelte';
+import type { ModelsState } from './models.svelte';
+
+/** Every field of the form; numbers are null while the input is empty. */
+export interface FormFields extends RunDraft {
+  arch: string;
+  channels: 1 | 3;
+  activation: Activation;
+  batchNorm: boolean;
+  optimizer: OptimizerName;
+  augment: Augmentation[];
+  monitor: MonitorMetric;
+  backend: BackendChoice;
+  name: string;
+}
+
+function fromConfig(c: TrainConfig): FormFields {
+  return {
+    arch: c.arch,
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    inputSize: c.inputSize,
+    channels: c.channels,
+    width: c.width,
+    activation: c.activation,
+    batchNorm: c.batchNorm,
+    dropout: c.dropout,
+    optimizer: c.optimizer,
+    lr: c.lr,
+    momentum: c.momentum,
+    weightDecay: c.weightDecay,
+    schedule: formatSchedule(c.schedule),
+    warmupEpochs: c.warmupEpochs,
+    labelSmoothing: c.labelSmoothing,
+    augment: [...c.augment],
+    earlyStopping: c.earlyStopping,
+    monitor: c.monitor,
+    seed: c.seed,
+    backend: c.backend,
+    name: '',
+  };
+}
+
+export class NewRunState {
+  /** The form, bound field by field from the view. */
+  fields = $state<FormFields>(fromConfig(DEFAULT_CONFIG));
+  #datasetId = $state<number | null>(null);
+  #submitting = $state(false);
+  #submitError = $state<string | null>(null);
+  #touched = $state(false);
+  #last = $state.raw<RunSummary | null>(null);
+
+  constructor(
+    private readonly api: Api,
+    private readonly datasets: DatasetsState,
+    private readonly models: ModelsState,
+  ) {}
+
+  get datasetId(): number | null {
+    return this.#datasetId ?? this.datasets.selectedId;
+  }
+  set datasetId(id: number | null) {
+    this.#datasetId = id;
+  }
+  get dataset() {
+    return this.datasets.list.find((d) => d.id === this.datasetId) ?? null;
+  }
+  get model() {
+    return this.models.byId(this.fields.arch);
+  }
+  get submitting(): boolean {
+    return this.#submitting;
+  }
+  get submitError(): string | null {
+    return this.#submitError;
+  }
+  /** The last run this form started or queued. */
+  get last(): RunSummary | null {
+    return this.#last;
+  }
+
+  get validation(): { errors: DraftErrors; config: TrainConfig | null } {
+    const f = this.fields;
+    const { errors, schedule } = validateDraft(f, {
+      model: this.model,
+      trainImages: this.dataset ? this.dataset.split.train : null,
+      hasDataset: this.dataset !== null,
+    });
+    if (Object.keys(errors).length > 0 || !schedule) return { errors, config: null };
+    const config: TrainConfig = {
+      arch: f.arch,
+      epochs: f.epochs!,
+      batchSize: f.batchSize!,
+      inputSize: f.inputSize!,
+      channels: f.channels,
+      width: f.width!,
+      activation: f.activation,
+      batchNorm: f.batchNorm,
+      dropout: f.dropout!,
+      optimizer: f.optimizer,
+      lr: f.lr!,
+      momentum: f.momentum!,
+      weightDecay: f.weightDecay!,
+      schedule,
+      warmupEpochs: f.warmupEpochs!,
+      labelSmoothing: f.labelSmoothing!,
+      augment: [...f.augment],
+      earlyStopping: f.earlyStopping!,
+      monitor: f.monitor,
+      seed: f.seed!,
+      backend: f.backend,
+    };
+    return { errors: {}, config };
+  }
+
+  /** Errors to show: only once the user tried to submit, or for fields already edited. */
+  get shownErrors(): DraftErrors {
+    const { errors } = this.validation;
+    if (this.#touched) return errors;
+    const { dataset: _d, arch: _a, ...fieldErrors } = errors;
+    return fieldErrors;
+  }
+
+  pickArch(id: string): void {
+    this.fields.arch = id;
+    const m = this.models.byId(id);
+    if (m && this.fields.inputSize !== null && this.fields.inputSize < m.minInputSize) this.fields.inputSize = m.minInputSize;
+  }
+
+  toggleAugment(a: Augmentation, on: boolean): void {
+    const set = new Set(this.fields.augment);
+    if (on) set.add(a);
+    else set.delete(a);
+    this.fields.augment = [...set];
+  }
+
+  reset(): void {
+    this.fields = fromConfig({ ...DEFAULT_CONFIG, arch: this.fields.arch });
+    this.#touched = false;
+    this.#submitError = null;
+  }
+
+  /** Copies a past run's settings into the form ("re-run with changes"). */
+  loadFrom(run: RunSummary): void {
+    this.fields = { ...fromConfig(run.config), name: `${run.name} (again)` };
+    this.#datasetId = run.datasetId;
+  }
+
+  /** Starts (or queues) a run; resolves to it, or null when refused (the reason is shown). */
+  async submit(queue: boolean): Promise<RunSummary | null> {
+    this.#touched = true;
+    this.#submitError = null;
+    const { config } = this.validation;
+    const datasetId = this.datasetId;
+    if (!config || datasetId === null) return null;
+    this.#submitting = true;
+    try {
+      const run = await this.api.startRun(datasetId, config, { name: this.fields.name.trim() || undefined, queue });
+      this.#last = run;
+      return run;
+    } catch (e) {
+      this.#submitError = errorText(e);
+      return null;
+    } finally {
+      this.#submitting = false;
+    }
+  }
+}

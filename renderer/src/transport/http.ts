@@ -1,0 +1,117 @@
+/**
+ * The browser transport: `POST /api/<verb>` with `{"args": [...]}`, events over server-sent
+ * events, the token from the page URL (`?token=`).
+ */
+import type { Api, AppEvent } from '@shared/api';
+import { ApiError, type Transport } from './types';
+
+const TOKEN_KEY = 'bloombench.token';
+
+/**
+ * Reads the token from `?token=` (then takes it out of the address bar, so it is not shown or
+ * bookmarked) or from this tab's session storage after a reload.
+ */
+export function takeToken(loc: Location = window.location): string | null {
+  const url = new URL(loc.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) s += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(s);
+}
+
+/** JSON cannot carry bytes: `Uint8Array` travels as `{ "$bytes": base64 }`. */
+function encodeArg(value: unknown): unknown {
+  return value instanceof Uint8Array ? { $bytes: base64(value) } : value;
+}
+
+export function httpTransport(token: string, origin = ''): Transport {
+  async function call<T>(verb: string, args: readonly unknown[]): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${origin}/api/${verb}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Bloombench-Token': token },
+        body: JSON.stringify({ args: args.map(encodeArg) }),
+      });
+    } catch (e) {
+      throw new ApiError(`The Bloombench server did not answer (${(e as Error).message}). Is \`bloombench serve\` still running?`);
+    }
+    let body: { result?: T; error?: string } = {};
+    try {
+      body = (await res.json()) as typeof body;
+    } catch {
+      // Not JSON: reported below by status.
+    }
+    if (!res.ok) {
+      if (res.status === 401) throw new ApiError('The server refused the token. Open the URL that `bloombench serve` printed.', 401);
+      throw new ApiError(body.error ?? `${verb} failed (HTTP ${res.status})`, res.status);
+    }
+    return body.result as T;
+  }
+
+  const listeners = new Set<(e: AppEvent) => void>();
+  let source: EventSource | null = null;
+  function ensureSource(): void {
+    if (source) return;
+    source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
+    source.onmessage = (m: MessageEvent<string>) => {
+      let event: AppEvent;
+      try {
+        event = JSON.parse(m.data) as AppEvent;
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(event);
+    };
+  }
+
+  const api: Api = {
+    listDatasets: () => call('listDatasets', []),
+    importDataset: (folder, name) => call('importDataset', [folder, name]),
+    getImportReport: (datasetId) => call('getImportReport', [datasetId]),
+    importSampleDataset: () => call('importSampleDataset', []),
+    listImages: (datasetId, opts) => call('listImages', [datasetId, opts]),
+    deleteDataset: (datasetId) => call('deleteDataset', [datasetId]),
+    listModels: () => call('listModels', []),
+    backendReport: () => call('backendReport', []),
+    startRun: (datasetId, config, opts) => call('startRun', [datasetId, config, opts]),
+    cancelRun: (runId) => call('cancelRun', [runId]),
+    resumeRun: (runId) => call('resumeRun', [runId]),
+    listRuns: () => call('listRuns', []),
+    getRun: (runId) => call('getRun', [runId]),
+    updateRun: (runId, patch) => call('updateRun', [runId, patch]),
+    deleteRun: (runId) => call('deleteRun', [runId]),
+    runSeries: (runId, keys) => call('runSeries', [runId, keys]),
+    predictions: (runId) => call('predictions', [runId]),
+    classifyImage: (runId, image) => call('classifyImage', [runId, image]),
+    onEvent(listener) {
+      listeners.add(listener);
+      ensureSource();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
+  };
+
+  return {
+    kind: 'browser',
+    api,
+    desktop: null,
+    imageUrl: (imageId, variant) => `${origin}/api/images/${imageId}?token=${encodeURIComponent(token)}${variant === 'thumb' ? '&thumb=1' : ''}`,
+  };
+}
