@@ -1,0 +1,118 @@
+/**
+ * GoogLeNet (Inception-v1) with batch-norm and its two auxiliary classifiers.
+ */
+import { convBnAct, type InceptionSpec, inceptionModule } from './blocks';
+import type { NetBuilder, Tensor } from './builder';
+import type { VariantSpec } from './variant';
+
+/**
+ * Weight of each auxiliary classifier's loss in the training loss.
+ *
+ * Szegedy et al. 2015, §5: "their loss gets added to the total loss of the network with a
+ * discount weight (the losses of the auxiliary classifiers were weighted by 0.3)".
+ */
+export const GOOGLENET_AUX_LOSS_WEIGHT = 0.3;
+
+/** Inception modules by name, Szegedy et al. 2015, Table 1. */
+const MODULES: Readonly<Record<string, InceptionSpec>> = {
+  inception3a: { c1x1: 64, c3x3reduce: 96, c3x3: 128, c5x5reduce: 16, c5x5: 32, poolProj: 32 },
+  inception3b: { c1x1: 128, c3x3reduce: 128, c3x3: 192, c5x5reduce: 32, c5x5: 96, poolProj: 64 },
+  inception4a: { c1x1: 192, c3x3reduce: 96, c3x3: 208, c5x5reduce: 16, c5x5: 48, poolProj: 64 },
+  inception4b: { c1x1: 160, c3x3reduce: 112, c3x3: 224, c5x5reduce: 24, c5x5: 64, poolProj: 64 },
+  inception4c: { c1x1: 128, c3x3reduce: 128, c3x3: 256, c5x5reduce: 24, c5x5: 64, poolProj: 64 },
+  inception4d: { c1x1: 112, c3x3reduce: 144, c3x3: 288, c5x5reduce: 32, c5x5: 64, poolProj: 64 },
+  inception4e: { c1x1: 256, c3x3reduce: 160, c3x3: 320, c5x5reduce: 32, c5x5: 128, poolProj: 128 },
+  inception5a: { c1x1: 256, c3x3reduce: 160, c3x3: 320, c5x5reduce: 32, c5x5: 128, poolProj: 128 },
+  inception5b: { c1x1: 384, c3x3reduce: 192, c3x3: 384, c5x5reduce: 48, c5x5: 128, poolProj: 128 },
+};
+
+/** A GoogLeNet configuration. */
+interface GoogLeNetConfig {
+  readonly title: string;
+  /** Module names per grid size (28, 14, 7 at 224), pooled 3×3/2 between the first two, 2×2/2 before the last. */
+  readonly stages: readonly (readonly string[])[];
+  /** Modules whose output feeds an auxiliary classifier. */
+  readonly auxAfter: readonly [string, string];
+}
+
+/**
+ * GoogLeNet variants keyed by id.
+ *
+ * 7,005,832 learnable parameters without the auxiliary heads: torchvision's 6,624,904 plus
+ * 16 · Σ(5×5-reduce · 5×5) = 16 · 23,808 = 380,928, because torchvision's "5×5" branch is a
+ * 3×3 convolution (a bug it keeps for its pretrained weights) and ours is the paper's 5×5.
+ */
+const GOOGLENETS: Readonly<Record<string, GoogLeNetConfig>> = {
+  googlenet: {
+    title: 'GoogLeNet (Inception-v1)',
+    stages: [
+      ['inception3a', 'inception3b'],
+      ['inception4a', 'inception4b', 'inception4c', 'inception4d', 'inception4e'],
+      ['inception5a', 'inception5b'],
+    ],
+    auxAfter: ['inception4a', 'inception4d'],
+  },
+};
+
+/** Auxiliary head sizes, Szegedy et al. 2015, §5. */
+const AUX = { poolSize: 5, poolStride: 3, conv: 128, hidden: 1024, dropout: 0.7 } as const;
+
+/**
+ * An auxiliary classifier: 5×5/3 average pool → 1×1 conv 128 → dense 1024 → dropout 0.7 → logits.
+ *
+ * At 224 the pool turns 14×14 into 4×4 (torchvision's adaptive 4×4 pooling); on a map smaller
+ * than 5×5 (small inputs) the pool is skipped.
+ */
+function auxHead(b: NetBuilder, x: Tensor, name: string): Tensor {
+  let y = x;
+  if (b.sideOf(y) >= AUX.poolSize) y = b.avgPool(y, `${name}_pool`, AUX.poolSize, AUX.poolStride);
+  y = convBnAct(b, y, `${name}_conv`, { filters: AUX.conv, kernel: 1 });
+  y = b.flatten(y, `${name}_flatten`);
+  y = b.hiddenDense(y, `${name}_fc`, AUX.hidden);
+  y = b.dropout(y, `${name}_dropout`, AUX.dropout);
+  return b.logits(y, `${name}_logits`);
+}
+
+/**
+ * conv 7×7/2 → pool → conv 1×1 → conv 3×3 → pool → 3a, 3b → pool → 4a–4e → pool → 5a, 5b →
+ * global average pool → dropout → logits (Szegedy et al. 2015, Table 1; no LRN, batch-norm instead).
+ */
+function googlenetStack(cfg: GoogLeNetConfig): VariantSpec['stack'] {
+  return (b: NetBuilder, input: Tensor): Tensor[] => {
+    let x = convBnAct(b, input, 'conv1', { filters: 64, kernel: 7, strides: 2 });
+    x = b.maxPool(x, 'pool1', 3, 2, 'same');
+    x = convBnAct(b, x, 'conv2', { filters: 64, kernel: 1 });
+    x = convBnAct(b, x, 'conv3', { filters: 192, kernel: 3 });
+    x = b.maxPool(x, 'pool2', 3, 2, 'same');
+    const aux: Tensor[] = [];
+    cfg.stages.forEach((modules, i) => {
+      if (i === 1) x = b.maxPool(x, 'pool3', 3, 2, 'same');
+      if (i === 2) x = b.maxPool(x, 'pool4', 2, 2, 'same');
+      for (const m of modules) {
+        x = inceptionModule(b, x, m, MODULES[m]);
+        const k = cfg.auxAfter.indexOf(m);
+        if (k >= 0 && b.opts.auxHeads) aux.push(auxHead(b, x, `aux${k + 1}`));
+      }
+    });
+    x = b.globalAvgPool(x);
+    x = b.dropout(x, 'dropout', b.opts.dropout);
+    return [b.logits(x), ...aux];
+  };
+}
+
+/** The GoogLeNet family. */
+export const GOOGLENET_VARIANTS: readonly VariantSpec[] = Object.entries(GOOGLENETS).map(([id, cfg]) => ({
+  id,
+  family: 'GoogLeNet',
+  title: cfg.title,
+  description: 'Nine inception modules (parallel 1×1, 3×3, 5×5 and pooling branches) with batch-norm; two auxiliary classifiers help training and are dropped for inference.',
+  reference: 'Szegedy et al. 2015, "Going deeper with convolutions", Table 1 and §5; batch-norm as in torchvision googlenet',
+  canonical: { inputSize: 224, channels: 3, numClasses: 1000 },
+  // Total stride 32 (conv1, pool1, pool2, pool3, pool4).
+  minInputSize: 32,
+  defaultBatchNorm: true,
+  // torchvision googlenet; the paper uses 0.4 (§5).
+  defaultDropout: 0.2,
+  supportsAuxHeads: true,
+  stack: googlenetStack(cfg),
+}));
