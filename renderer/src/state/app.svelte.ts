@@ -70,7 +70,8 @@ export class AppState {
     this.#unsubscribe = this.api.onEvent((e) => this.dispatch(e));
     await Promise.all([this.datasets.load(), this.models.load(), this.runs.load()]);
     const running = this.runs.list.find((r) => r.status === 'running');
-    if (running) this.live.watch(running.id);
+    const latest = [...this.runs.list].sort((a, b) => b.createdMs - a.createdMs)[0];
+    if (running ?? latest) this.live.watch((running ?? latest).id);
     if (this.datasets.list.length > 0 && !running) this.#view = this.runs.list.length > 0 ? 'runs' : 'new-run';
     else if (running) this.#view = 'live';
   }

@@ -1,0 +1,78 @@
+/**
+ * End-to-end harness: a real core (Workstation on a temp home) behind the real HTTP server,
+ * and Debian's Chromium driven by playwright-core.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Workstation } from '../../main/core/workstation';
+import { startServer, type RunningServer } from '../../main/server/server';
+import { openStore } from '../../main/store/db';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
+export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+export const CHROMIUM = process.env.BLOOMBENCH_CHROMIUM ?? '/usr/bin/chromium';
+
+/** True when a Chromium binary is there to drive. */
+export const hasChromium = fs.existsSync(CHROMIUM);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the renderer with Vite unless dist/renderer is newer than its sources. */
+export function ensureRendererBuilt(): void {
+  const index = path.join(RENDERER_DIR, 'index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'shared')));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface App {
+  readonly home: string;
+  readonly ws: Workstation;
+  readonly server: RunningServer;
+  close(): Promise<void>;
+}
+
+/** Starts the core and the server on a fresh temp home. */
+export async function startApp(): Promise<App> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-e2e-'));
+  const store = openStore(path.join(home, 'store'));
+  const ws = new Workstation(store, { recover: false });
+  const server = await startServer({ workstation: ws, staticDir: RENDERER_DIR, cacheDir: path.join(home, 'thumbs') });
+  return {
+    home,
+    ws,
+    server,
+    async close() {
+      await server.close();
+      await ws.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Debian Chromium (never a downloaded browser). */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** Saves a full-page screenshot under tests/artifacts/. */
+export async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
