@@ -82,19 +82,45 @@ export async function probeImage(buf: Buffer, fileName: string): Promise<ProbedI
       const rgb = bmp.channels === 3 ? bmp.data : await sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } }).removeAlpha().raw().toBuffer();
       return { ok: true, format, width: bmp.width, height: bmp.height, grayscale: isGrayscaleRgb(rgb) };
     }
-    const image = sharp(buf, SHARP_OPTIONS);
-    const meta = await image.metadata();
-    const width = meta.autoOrient?.width ?? meta.width;
-    const height = meta.autoOrient?.height ?? meta.height;
-    if (!width || !height) return { ok: false, reason: 'corrupt', detail: `${format} header has no dimensions` };
-    // Decode every pixel (truncation only shows at the end of the data); big images through
-    // shrink-on-load so memory stays small.
-    if (width * height > GRAY_PROBE_PIXELS) image.resize({ width: GRAY_PROBE_SIDE, height: GRAY_PROBE_SIDE, fit: 'inside' });
-    const rgb = await image.removeAlpha().toColourspace('srgb').raw().toBuffer();
-    const grayscale = meta.channels === 1 || (meta.channels === 2 && meta.hasAlpha) || isGrayscaleRgb(rgb);
-    return { ok: true, format, width, height, grayscale };
+    try {
+      return await probeWithSharp(buf, format);
+    } catch {
+      // libvips keeps one error buffer for all threads, so a failure's message can be lost or
+      // mixed with another's while decodes run in parallel. Failures are rare: decode this
+      // file again, one failure at a time, for a clean message.
+      return await oneAtATime(() => probeWithSharp(buf, format));
+    }
   } catch (e) {
     return decodeFailure(e, buf, format);
+  }
+}
+
+/** Decodes every pixel of a sharp-readable image (truncation only shows at the end of the data) and measures it. */
+async function probeWithSharp(buf: Buffer, format: ImageFormat): Promise<ProbedImage | ProbeFailure> {
+  const image = sharp(buf, SHARP_OPTIONS);
+  const meta = await image.metadata();
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!width || !height) return { ok: false, reason: 'corrupt', detail: `${format} header has no dimensions` };
+  // Big images go through shrink-on-load so memory stays small; every byte is still decoded.
+  if (width * height > GRAY_PROBE_PIXELS) image.resize({ width: GRAY_PROBE_SIDE, height: GRAY_PROBE_SIDE, fit: 'inside' });
+  const rgb = await image.removeAlpha().toColourspace('srgb').raw().toBuffer();
+  const grayscale = meta.channels === 1 || (meta.channels === 2 && meta.hasAlpha) || isGrayscaleRgb(rgb);
+  return { ok: true, format, width, height, grayscale };
+}
+
+let failureQueue: Promise<void> = Promise.resolve();
+
+/** Runs `fn` after every earlier call of `oneAtATime` has settled. */
+async function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = failureQueue;
+  let release = (): void => undefined;
+  failureQueue = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  try {
+    return await fn();
+  } finally {
+    release();
   }
 }
 
@@ -167,12 +193,24 @@ function unrecognised(buf: Buffer, fileName: string): ProbeFailure {
 }
 
 function decodeFailure(e: unknown, buf: Buffer, format: ImageFormat): ProbeFailure {
-  const detail = (e instanceof Error ? e.message : String(e)).trim().replace(/\s+/g, ' ');
+  const detail = decoderMessage(e, format);
   if (e instanceof BmpError) return { ok: false, reason: e.reason, detail };
-  if (/premature end|unexpected end|truncat|end of file|\bEOF\b|not enough data|short read/i.test(detail) || endsEarly(buf, format)) {
-    return { ok: false, reason: 'truncated', detail };
-  }
+  if (/premature end|unexpected end|truncat|end of file|\bEOF\b|not enough data|short read/i.test(detail)) return { ok: false, reason: 'truncated', detail };
+  if (endsEarly(buf, format)) return { ok: false, reason: 'truncated', detail: `${detail} (the ${format.toUpperCase()} data ends before the file is complete)` };
   return { ok: false, reason: 'corrupt', detail };
+}
+
+/** Loader names in libvips messages, to drop lines another thread's failure left in the buffer. */
+const LOADER_PATTERN: Readonly<Record<ImageFormat, RegExp>> = { jpeg: /jpe?g/i, png: /png/i, gif: /gif/i, webp: /webp/i, bmp: /bmp/i, tiff: /tiff/i, avif: /heif|avif/i };
+
+function decoderMessage(e: unknown, format: ImageFormat): string {
+  const lines = (e instanceof Error ? e.message : String(e))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const own = lines.filter((l) => LOADER_PATTERN[format].test(l));
+  const chosen = own.length ? own : lines;
+  return chosen.join('; ') || 'the decoder failed without a message';
 }
 
 /**

@@ -95,9 +95,12 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const classIndex = new Map(classes.map((c, i) => [c, i]));
 
   const accepted = examined.filter((e) => e.result.ok);
+  // A folder with its own val/ keeps it; nothing more is carved from train/.
+  const valShare = scan.valFolder ? 0 : valFraction;
+  const testShare = scan.presplit ? 0 : testFraction;
   const splits = assignSplits(
     accepted.map((e) => ({ key: e.file.rel, className: e.file.className, sha256: e.sha256 as string, fixed: e.file.split })),
-    { seed, valFraction, testFraction },
+    { seed, valFraction: valShare, testFraction: testShare },
   );
   const splitOf = new Map<Examined, Split>(accepted.map((e, i) => [e, splits[i]]));
 
@@ -126,7 +129,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
 
   return store.db.transaction((): ImportReport => {
     checkNameFree(store, name);
-    const info = insertDataset.run(name, root, Date.now(), JSON.stringify(classes), seed, valFraction, testFraction, scan.presplit ? 1 : 0);
+    const info = insertDataset.run(name, root, Date.now(), JSON.stringify(classes), seed, valShare, testShare, scan.presplit ? 1 : 0);
     const datasetId = Number(info.lastInsertRowid);
     for (const e of rows) {
       const ok = e.result.ok;

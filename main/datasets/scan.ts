@@ -30,6 +30,8 @@ export interface FolderScan {
   readonly root: string;
   /** True when the root holds `train/` and `test/` folders of classes. */
   readonly presplit: boolean;
+  /** True when a pre-split folder also brings its own validation folder (`val/`, `validation/`). */
+  readonly valFolder: boolean;
   /** Every class folder name seen (sorted), including ones with no files. */
   readonly classNames: readonly string[];
   readonly files: readonly FoundFile[];
@@ -75,23 +77,23 @@ export async function scanFolder(root: string): Promise<FolderScan> {
 
   const files: FoundFile[] = [];
   const classNames = new Set<string>();
-  const walkClasses = async (dir: string, relBase: string, split: Split | null): Promise<void> => {
-    for (const className of await listDirs(dir)) {
-      classNames.add(className);
-      const classDir = path.join(dir, className);
-      visited.add(await fs.promises.realpath(classDir));
-      await walk(classDir, relBase + className + '/', className, split, files, visited, realRoot);
+  // Every class folder is marked visited before any walk, so a link from one class into
+  // another cannot file the other's images twice.
+  const plan: { dir: string; rel: string; className: string; split: Split | null }[] = [];
+  const bases: [string, string, Split | null][] = presplit ? [...splitDirs].map(([split, d]) => [path.join(abs, d), d + '/', split]) : [[abs, '', null]];
+  for (const [base, relBase, split] of bases) {
+    visited.add(await fs.promises.realpath(base));
+    for (const className of await listDirs(base)) {
+      const dir = path.join(base, className);
+      visited.add(await fs.promises.realpath(dir));
+      plan.push({ dir, rel: relBase + className + '/', className, split });
     }
-  };
-  if (presplit) {
-    for (const [split, dirName] of splitDirs) {
-      visited.add(await fs.promises.realpath(path.join(abs, dirName)));
-      await walkClasses(path.join(abs, dirName), dirName + '/', split);
-    }
-  } else {
-    await walkClasses(abs, '', null);
   }
-  return { root: abs, presplit, classNames: [...classNames].sort(compareNames), files };
+  for (const p of plan) {
+    classNames.add(p.className);
+    await walk(p.dir, p.rel, p.className, p.split, files, visited, realRoot);
+  }
+  return { root: abs, presplit, valFolder: presplit && splitDirs.has('val'), classNames: [...classNames].sort(compareNames), files };
 }
 
 /** Class names sort by code point, as Python's `sorted` (and so Keras) orders them. */

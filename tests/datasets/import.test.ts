@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../shared/types';
+import { importImageFolder } from '../../main/datasets/import';
+import { getImportReport, imageFile, listImages } from '../../main/datasets/queries';
+import { openStore, type Store } from '../../main/store/db';
+import { makeImageFolder, makeMessyFolder, type MessyFolder } from '../fixtures/images';
+
+let tmp: string;
+let store: Store;
+let messy: MessyFolder;
+let report: ImportReport;
+const progress: [number, number][] = [];
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-import-'));
+  messy = await makeMessyFolder(path.join(tmp, 'data'));
+  store = openStore(path.join(tmp, 'home'));
+  report = await importImageFolder(store, messy.root, { onProgress: (done, total) => progress.push([done, total]) });
+}, 60_000);
+
+afterAll(() => {
+  store?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('importImageFolder on the messy folder', () => {
+  it('keeps the classes with readable images and names the empty ones', () => {
+    expect(report.classes).toEqual(messy.classes);
+    expect(report.emptyClasses).toEqual(messy.emptyClasses);
+    expect(report.total).toBe(messy.classes.reduce((n, c) => n + c.count, 0));
+    expect(report.presplit).toBe(false);
+    expect(report.root).toBe(path.resolve(messy.root));
+    expect(report.name).toBe('messy');
+  });
+
+  it('rejects every bad file with the right reason and a detail', () => {
+    expect(report.rejected.map((r) => ({ path: r.path, reason: r.reason }))).toEqual(messy.rejected);
+    for (const r of report.rejected) expect(r.detail.length).toBeGreaterThan(5);
+    const truncatedJpeg = report.rejected.find((r) => r.path === 'dogs/truncated.jpg');
+    expect(truncatedJpeg?.detail).toMatch(/premature end/i);
+  });
+
+  it('finds exact duplicates and flags the one filed under two labels', () => {
+    expect(report.duplicates).toEqual(messy.duplicates);
+  });
+
+  it('counts grayscale content, including 3-channel images with equal channels', () => {
+    expect(report.grayscale).toBe(messy.grayscale);
+  });
+
+  it('reports image sizes after EXIF orientation', () => {
+    expect(report.imageSizes).toMatchObject(messy.imageSizes);
+    expect(report.imageSizes.medianWidth).toBeGreaterThanOrEqual(report.imageSizes.minWidth);
+    expect(report.imageSizes.medianHeight).toBeLessThanOrEqual(report.imageSizes.maxHeight);
+    const rotated = store.db.prepare('SELECT width, height FROM images WHERE dataset_id = ? AND path = ?').get(report.datasetId, messy.files.rotated);
+    expect(rotated).toEqual(messy.rotatedShown);
+  });
+
+  it('accepts every unusual-but-valid kind of image', () => {
+    const accepted = new Set(listImages(store, report.datasetId).map((i) => i.path));
+    for (const rel of Object.values(messy.files)) expect(accepted, rel).toContain(rel);
+  });
+
+  it('skips hidden, system and out-of-class files silently and does not loop on linked folders', () => {
+    const all = new Set(listImages(store, report.datasetId, { status: 'all' }).map((i) => i.path));
+    for (const rel of messy.ignored) expect(all.has(rel), rel).toBe(false);
+    for (const rel of all) {
+      expect(rel.startsWith('cats/loop/'), rel).toBe(false);
+      expect(rel.startsWith('fish/cats-link/'), rel).toBe(false);
+    }
+  });
+
+  it('splits the accepted images and stores rejected files without a split', () => {
+    const { train, val, test } = report.split;
+    expect(train + val + test).toBe(report.total);
+    const rejected = listImages(store, report.datasetId, { status: 'rejected' });
+    expect(rejected).toHaveLength(messy.rejected.length);
+    for (const r of rejected) expect(r.split).toBeNull();
+    // Rejected files of a class left out of the dataset carry class -1.
+    expect(rejected.find((r) => r.path === 'fish/zero.png')?.classIndex).toBe(-1);
+    expect(rejected.find((r) => r.path === 'dogs/empty.jpg')?.classIndex).toBe(1);
+  });
+
+  it('persists the report exactly', () => {
+    expect(getImportReport(store, report.datasetId)).toEqual(report);
+    expect(report.seconds).toBeGreaterThan(0);
+  });
+
+  it('reports progress over every candidate file', () => {
+    const total = messy.classes.reduce((n, c) => n + c.count, 0) + messy.rejected.length;
+    expect(progress[0]).toEqual([0, total]);
+    expect(progress[progress.length - 1]).toEqual([total, total]);
+    for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThan(progress[i - 1][0]);
+  });
+
+  it('resolves image ids to absolute paths inside the root, unicode names included', () => {
+    const img = listImages(store, report.datasetId).find((i) => i.path === messy.files.unicode);
+    expect(img).toBeDefined();
+    const file = imageFile(store, (img as { id: number }).id);
+    expect(file).toBe(path.join(messy.root, 'cats', 'ünïcødé naïve 猫 photo.jpg'));
+    expect(fs.existsSync(file)).toBe(true);
+    expect(() => imageFile(store, 999_999)).toThrow(/No image with id 999999/);
+  });
+});
+
+describe('importImageFolder refusals', () => {
+  it('refuses a path that does not exist', async () => {
+    const missing = path.join(tmp, 'no-such-folder');
+    await expect(importImageFolder(store, missing)).rejects.toThrow(`The folder ${missing} does not exist`);
+  });
+
+  it('refuses a file', async () => {
+    const file = path.join(tmp, 'a-file.jpg');
+    fs.writeFileSync(file, 'x');
+    await expect(importImageFolder(store, file)).rejects.toThrow(`${file} is not a folder`);
+  });
+
+  it('refuses a folder without class folders', async () => {
+    const flat = path.join(tmp, 'flat');
+    fs.mkdirSync(flat);
+    fs.writeFileSync(path.join(flat, 'loose.jpg'), 'x');
+    await expect(importImageFolder(store, flat)).rejects.toThrow(`No class folders in ${flat}`);
+  });
+
+  it('refuses a folder with only one readable class, naming the empty ones', async () => {
+    const one = path.join(tmp, 'one-class');
+    await makeImageFolder(one, { classes: ['only'], perClass: 3, size: 16 });
+    fs.mkdirSync(path.join(one, 'nothing'));
+    await expect(importImageFolder(store, one)).rejects.toThrow(/only one class folder \(only\) with readable images.*at least two classes.*nothing/);
+  });
+
+  it('refuses bad fractions and seeds', async () => {
+    const ok = path.join(tmp, 'ok-fractions');
+    await makeImageFolder(ok, { classes: 2, perClass: 3, size: 16 });
+    await expect(importImageFolder(store, ok, { valFraction: 0.6, testFraction: 0.5 })).rejects.toThrow(/must leave images for training/);
+    await expect(importImageFolder(store, ok, { testFraction: -0.1 })).rejects.toThrow(/testFraction/);
+    await expect(importImageFolder(store, ok, { seed: 1.5 })).rejects.toThrow(/seed/);
+  });
+
+  it('refuses a name already taken, and suffixes the folder name when no name was given', async () => {
+    const dir = path.join(tmp, 'named');
+    await makeImageFolder(dir, { classes: 2, perClass: 3, size: 16 });
+    const first = await importImageFolder(store, dir, { name: 'Pets' });
+    await expect(importImageFolder(store, dir, { name: 'Pets' })).rejects.toThrow(`A dataset named "Pets" already exists (id ${first.datasetId}, imported from ${dir})`);
+    const a = await importImageFolder(store, dir);
+    const b = await importImageFolder(store, dir);
+    expect(a.name).toBe('named');
+    expect(b.name).toBe('named (2)');
+  });
+});
+
+describe('importImageFolder formats', () => {
+  it.each(['png', 'jpeg', 'webp', 'gif', 'bmp'] as const)('imports a %s folder', async (format) => {
+    const dir = path.join(tmp, `fmt-${format}`);
+    await makeImageFolder(dir, { classes: 2, perClass: 4, size: 24, format });
+    const r = await importImageFolder(store, dir);
+    expect(r.rejected).toEqual([]);
+    expect(r.total).toBe(8);
+    expect(r.imageSizes).toMatchObject({ minWidth: 24, maxWidth: 24, minHeight: 24, maxHeight: 24 });
+    expect(r.grayscale).toBe(0);
+  });
+});
