@@ -125,7 +125,12 @@ export function parseApiArgs<V extends ApiVerb>(verb: V, raw: unknown): ApiArgs<
   if (!result.success) {
     throw new ValidationError(
       verb,
-      result.error.issues.map((i) => ({ path: pathText(i.path), message: i.message })),
+      result.error.issues.map((i) => {
+        // A tuple of the wrong length: say which argument is missing or extra.
+        if (i.path.length === 0 && i.code === 'too_small') return { path: `args[${args.length}]`, message: 'is missing' };
+        if (i.path.length === 0 && i.code === 'too_big') return { path: `args[${args.length - 1}]`, message: `is one argument too many for ${verb}` };
+        return { path: pathText(i.path), message: i.message };
+      }),
     );
   }
   return result.data as ApiArgs<V>;
