@@ -124,13 +124,13 @@ function drawSample(cls: SampleClass, size: number, random: () => number): Buffe
     }
   }
   // The shape, 2×2 supersampled.
-  const radius = size * (0.17 + random() * 0.17);
+  const radius = size * (0.2 + random() * 0.16);
   const cx = radius + random() * (size - 2 * radius);
   const cy = radius + random() * (size - 2 * radius);
   const angle = random() * Math.PI * 2;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
-  const hue = CLASS_HUE[cls] + gaussian(random) * 50;
+  const hue = CLASS_HUE[cls] + gaussian(random) * 45;
   const [sr, sg, sb] = hsvToRgb(hue, 0.45 + random() * 0.55, 0.55 + random() * 0.45);
   const stripePhase = random() * 2;
   const dark = 0.35;
