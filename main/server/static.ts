@@ -19,6 +19,11 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
+/** The MIME type to answer for a file, by extension. */
+export function contentType(file: string): string {
+  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 /** The content security policy of the served page (the same as the Electron window's, less its schemes). */
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -77,7 +82,7 @@ export async function serveStatic(root: string, urlPath: string, req: http.Incom
       return;
     }
   }
-  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentType(file);
   const isHtml = type.startsWith('text/html');
   res.writeHead(200, {
     ...headers,

@@ -1,0 +1,31 @@
+/**
+ * Every IPC channel between the Electron main process and the preload, written once.
+ *
+ * `invoke` channels carry a request and its reply; `send` channels are pushed from main to the
+ * window. The wrappers in ipc-main.ts and preload.ts take their argument and result types from
+ * these maps (GitHub Desktop's typed channels); their casts are the only ones in the IPC code.
+ * This file has no runtime imports, so the preload can use it without a bundler.
+ */
+import type { AppEvent } from '../../shared/api';
+import type { ApiArgs, ApiResult, ApiVerb } from '../contract/api';
+
+/** Request/reply channels: one per `Api` verb, plus the desktop shell's own. */
+export type InvokeChannels = {
+  readonly [V in ApiVerb as `api:${V}`]: { readonly args: ApiArgs<V>; readonly result: ApiResult<V> };
+} & {
+  readonly 'desktop:pick-folder': { readonly args: []; readonly result: string | null };
+};
+
+export type InvokeChannel = keyof InvokeChannels;
+
+/** Main → window pushes. */
+export interface SendChannels {
+  readonly 'app:event': AppEvent;
+}
+
+export type SendChannel = keyof SendChannels;
+
+/** The channel for a verb. */
+export function verbChannel<V extends ApiVerb>(verb: V): `api:${V}` {
+  return `api:${verb}`;
+}
