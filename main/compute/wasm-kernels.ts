@@ -3,9 +3,10 @@
  *
  * Stock tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` (so no convolution can learn its
  * weights) and its `Conv2DBackpropInput` is a plain C++ loop, about ten times slower than the
- * XNNPACK forward convolution. Both are registered here for the wasm backend only, as
- * compositions of the backend's own XNNPACK-backed kernels (Conv2D, Transpose, Pad, Reverse,
- * Reshape, Slice); the cpu and tensorflow backends keep their stock kernels.
+ * XNNPACK forward convolution. Both are registered here for the wasm backend only, built on
+ * the backend's own XNNPACK convolution (plus its Transpose, Pad, Slice, Concat, Fill kernels
+ * and a JavaScript filter rearrangement); the cpu and tensorflow backends keep their stock
+ * kernels.
  *
  * They are kernels rather than a re-registered `Conv2D` gradient on purpose: tfjs-layers'
  * convolutions run through `tf.fused.conv2d`, whose gradient calls the backprop ops directly and
@@ -16,6 +17,9 @@
  * already exists in the wasm backend; the tests check that by training through them.
  */
 import * as tf from '@tensorflow/tfjs';
+// The stock wasm kernels must be registered before they are replaced, never after.
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
@@ -87,6 +91,12 @@ class Scratch {
     return this.run(tf.PadV2, { x: cropped }, { paddings: grow, constantValue: 0 });
   }
 
+  /** Frees `info` with the rest (for outputs made outside `run`). */
+  add(info: TensorInfo): TensorInfo {
+    this.made.push(info);
+    return info;
+  }
+
   /** Keeps `info` alive past `dispose` (the kernel's result). */
   keep(info: TensorInfo): TensorInfo {
     const i = this.made.indexOf(info);
@@ -152,30 +162,78 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   });
 };
 
-/** Geometry of the transposed convolution along one spatial axis; see conv2dBackpropInput. */
-function backpropAxis(inSize: number, outSize: number, k: number, stride: number, padBefore: number) {
-  // dx[q·s + a] = Σ_d dy[q + d] · w[a + padBefore − d·s], over the d with 0 ≤ a + padBefore − d·s < k.
-  const dMin = Math.ceil((padBefore - k + 1) / stride);
-  const dMax = Math.floor((padBefore + stride - 1) / stride);
-  const taps = dMax - dMin + 1;
-  const phases = Math.ceil(inSize / stride); // rows per phase in the interleaved output
-  const shift = dMax * stride - padBefore; // zeros before w in the phase-split filter, in [0, s)
-  return {
-    taps,
-    phases,
-    dyPad: [-dMin, phases + taps - 1 + dMin - outSize] as [number, number],
-    wPad: [shift, taps * stride - shift - k] as [number, number],
-  };
+/** One phase of the transposed convolution along one spatial axis; see conv2dBackpropInput. */
+interface AxisPhase {
+  /** Filter indices in the order the phase's convolution applies them (flipped, every s-th). */
+  readonly taps: readonly number[];
+  /** Zero padding (negative: cropping) of dy before and after, for `phases` outputs. */
+  readonly dyPad: readonly [number, number];
 }
 
 /**
- * dx as one XNNPACK convolution of dy (sub-pixel form of the transposed convolution).
+ * Splits the transposed convolution along one axis into its `stride` phases.
  *
- * For stride 1 this is dy convolved with the spatially flipped filter, its in/out channels
- * swapped. For stride s the filter is split into s×s phases: one stride-1 convolution yields
- * all s² phases as channels [N, ⌈H/s⌉, ⌈W/s⌉, s·s·Ci], which are interleaved into [N, H, W, Ci].
- * This does the forward convolution's work (plus the zero taps of uneven phases) instead of
- * the stock kernel's scalar loop or a convolution over a zero-dilated dy (s² times the work).
+ * dx[q·s + a] = Σ_m dy[q + c − m] · w[r + m·s] with r = (a + padBefore) mod s and
+ * c = ⌊(a + padBefore) / s⌋: for each phase a, a stride-1 correlation of dy with every s-th
+ * filter tap, flipped. Each phase yields ⌈inSize / s⌉ outputs.
+ */
+function axisPhases(inSize: number, outSize: number, k: number, stride: number, padBefore: number): { phases: AxisPhase[]; rows: number } {
+  const rows = Math.ceil(inSize / stride);
+  const phases: AxisPhase[] = [];
+  for (let a = 0; a < stride; a++) {
+    const r = (a + padBefore) % stride;
+    const c = Math.floor((a + padBefore) / stride);
+    const m = r < k ? Math.ceil((k - r) / stride) : 0;
+    const taps = Array.from({ length: m }, (_, t) => r + (m - 1 - t) * stride);
+    phases.push({ taps, dyPad: [m - 1 - c, rows + c - outSize] });
+  }
+  return { phases, rows };
+}
+
+/**
+ * Writes the filter of one phase, [rowTaps, colTaps, Co, Ci], from w [kh, kw, Ci, Co].
+ *
+ * Plain JavaScript over the wasm heap: the wasm backend's Reverse and GatherV2 kernels take
+ * ~100 ns per element (≈0.2 s for a 3×3×512×512 filter), this blocked copy a few ns.
+ */
+function phaseFilter(backend: BackendWasm, w: TensorInfo, rowTaps: readonly number[], colTaps: readonly number[]): TensorInfo {
+  const [, kw, ci, co] = w.shape;
+  const out = backend.makeOutput([rowTaps.length, colTaps.length, co, ci], 'float32');
+  // Views after the allocation: growing the heap detaches older ones.
+  const src = backend.typedArrayFromHeap(w);
+  const dst = backend.typedArrayFromHeap(out);
+  const block = ci * co;
+  const tile = 32;
+  let o = 0;
+  for (const i of rowTaps) {
+    for (const j of colTaps) {
+      const base = (i * kw + j) * block;
+      // dst[o + b·ci + a] = src[base + a·co + b], tile by tile.
+      for (let a0 = 0; a0 < ci; a0 += tile) {
+        const a1 = Math.min(ci, a0 + tile);
+        for (let b0 = 0; b0 < co; b0 += tile) {
+          const b1 = Math.min(co, b0 + tile);
+          for (let a = a0; a < a1; a++) {
+            const from = base + a * co;
+            for (let b = b0; b < b1; b++) dst[o + b * ci + a] = src[from + b];
+          }
+        }
+      }
+      o += block;
+    }
+  }
+  return out;
+}
+
+/**
+ * dx by XNNPACK convolutions of dy: the transposed convolution split into stride² phases.
+ *
+ * For stride 1 this is one convolution of dy with the spatially flipped filter, its in/out
+ * channels swapped. For stride s each output phase (q·s + a, p·s + b) is a stride-1
+ * convolution of dy with every s-th tap of the filter; the phases are stacked as channels and
+ * interleaved into [N, H, W, Ci]. That is the forward convolution's work, where the stock
+ * kernel runs a scalar loop (about 10× slower) and a convolution over zero-dilated dy does s²
+ * times the work.
  */
 const conv2dBackpropInput: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
@@ -187,32 +245,38 @@ const conv2dBackpropInput: KernelFunc = (args) => {
     return stockBackpropInput.kernelFunc(args);
   }
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
-  const { batchSize: n, inChannels: ci, outChannels: co, filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
-  const rows = backpropAxis(inHeight, outHeight, kh, sh, info.padInfo.top);
-  const cols = backpropAxis(inWidth, outWidth, kw, sw, info.padInfo.left);
+  const { batchSize: n, inChannels: ci, filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
+  const rows = axisPhases(inHeight, outHeight, kh, sh, info.padInfo.top);
+  const cols = axisPhases(inWidth, outWidth, kw, sw, info.padInfo.left);
+  const wasm = backend as BackendWasm;
   return withScratch(backend, (s) => {
-    // Filter [kh, kw, Ci, Co] → [Th·sh, Tw·sw, Ci, Co] (zero taps around it) → split each
-    // spatial axis into (tap, phase), flip the taps, and move Co in, the phases out:
-    // [Th, Tw, Co, sh·sw·Ci].
-    const wide = s.padOrCrop(filter, [rows.wPad, cols.wPad, [0, 0], [0, 0]]);
-    const split = s.reshape(wide, [rows.taps, sh, cols.taps, sw, ci, co]);
-    const flipped = rows.taps > 1 || cols.taps > 1 ? s.run(tf.Reverse, { x: split }, { dims: [0, 2] }) : split;
-    const phased = s.transpose(flipped, [0, 2, 5, 1, 3, 4]);
-    const w = s.reshape(phased, [rows.taps, cols.taps, co, sh * sw * ci]);
-    // The convolution's own padding cannot be negative: crop dy first where it is.
-    const dyIn = s.padOrCrop(dy, [[0, 0], [Math.min(0, rows.dyPad[0]), Math.min(0, rows.dyPad[1])], [Math.min(0, cols.dyPad[0]), Math.min(0, cols.dyPad[1])], [0, 0]]);
-    const conv = s.run(tf.Conv2D, { x: dyIn, filter: w }, {
-      strides: [1, 1],
-      pad: [[0, 0], [Math.max(0, rows.dyPad[0]), Math.max(0, rows.dyPad[1])], [Math.max(0, cols.dyPad[0]), Math.max(0, cols.dyPad[1])], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    });
-    let dx = conv;
-    if (sh * sw > 1) {
-      // [N, Qh, Qw, sh, sw, Ci] → [N, Qh, sh, Qw, sw, Ci] = [N, Qh·sh, Qw·sw, Ci]
-      const phases = s.reshape(conv, [n, rows.phases, cols.phases, sh, sw, ci]);
+    const parts: TensorInfo[] = [];
+    for (const rp of rows.phases) {
+      for (const cp of cols.phases) {
+        if (rp.taps.length === 0 || cp.taps.length === 0) {
+          // No filter tap lands on this phase (kernel smaller than stride): its dx is zero.
+          parts.push(s.run(tf.Fill, {}, { shape: [n, rows.rows, cols.rows, ci], value: 0, dtype: 'float32' }));
+          continue;
+        }
+        const w = s.add(phaseFilter(wasm, filter, rp.taps, cp.taps));
+        // The convolution's own padding cannot be negative: crop dy first where it is.
+        const dyIn = s.padOrCrop(dy, [[0, 0], [Math.min(0, rp.dyPad[0]), Math.min(0, rp.dyPad[1])], [Math.min(0, cp.dyPad[0]), Math.min(0, cp.dyPad[1])], [0, 0]]);
+        parts.push(s.run(tf.Conv2D, { x: dyIn, filter: w }, {
+          strides: [1, 1],
+          pad: [[0, 0], [Math.max(0, rp.dyPad[0]), Math.max(0, rp.dyPad[1])], [Math.max(0, cp.dyPad[0]), Math.max(0, cp.dyPad[1])], [0, 0]],
+          dataFormat: 'NHWC',
+          dilations: [1, 1],
+        }));
+      }
+    }
+    let dx = parts[0];
+    if (parts.length > 1) {
+      // [N, Qh, Qw, sh·sw·Ci] → [N, Qh, Qw, sh, sw, Ci] → [N, Qh, sh, Qw, sw, Ci] = [N, Qh·sh, Qw·sw, Ci]
+      // Concat takes its inputs as a list (the engine passes ops' tensor arrays through as is).
+      const stacked = s.run(tf.Concat, parts as unknown as NamedTensorInfoMap, { axis: 3 });
+      const phases = s.reshape(stacked, [n, rows.rows, cols.rows, sh, sw, ci]);
       const interleaved = s.transpose(phases, [0, 1, 3, 2, 4, 5]);
-      dx = s.reshape(interleaved, [n, rows.phases * sh, cols.phases * sw, ci]);
+      dx = s.reshape(interleaved, [n, rows.rows * sh, cols.rows * sw, ci]);
     }
     return s.slice(dx, [0, 0, 0, 0], [n, inHeight, inWidth, ci]);
   });
