@@ -115,6 +115,8 @@ async function buildOrReuse(store: Store, datasetId: number, size: number, chann
   if (isValid(sidecarFile, file, fingerprint, rows.length * recordBytes)) return info;
 
   fs.rmSync(sidecarFile, { force: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  removeAbandonedPartials(file);
   const partial = `${file}.partial-${process.pid}`;
   const fd = fs.openSync(partial, 'w');
   let ok = false;
@@ -165,6 +167,26 @@ async function buildOrReuse(store: Store, datasetId: number, size: number, chann
   fs.writeFileSync(sidecarFile + '.tmp', JSON.stringify(sidecar));
   fs.renameSync(sidecarFile + '.tmp', sidecarFile);
   return info;
+}
+
+/** Deletes half-written copies of `file` left by processes that no longer run. */
+function removeAbandonedPartials(file: string): void {
+  const prefix = path.basename(file) + '.partial-';
+  for (const name of fs.readdirSync(path.dirname(file))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
+    fs.rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function isValid(sidecarFile: string, file: string, fingerprint: string, bytes: number): boolean {

@@ -130,6 +130,17 @@ describe('ensureCache', () => {
     expect(out.every((v) => v === 255)).toBe(true);
   });
 
+  it('rebuilds a damaged cache file and clears half-written ones left by dead processes', async () => {
+    const first = await ensureCache(store, messyId, 10, 3);
+    const intact = fs.readFileSync(first.file);
+    fs.truncateSync(first.file, intact.length - 7);
+    const abandoned = `${first.file}.partial-2147483646`;
+    fs.writeFileSync(abandoned, 'half a cache');
+    const again = await ensureCache(store, messyId, 10, 3);
+    expect(fs.readFileSync(again.file).equals(intact)).toBe(true);
+    expect(fs.existsSync(abandoned)).toBe(false);
+  });
+
   it('fails naming the file when an image went missing or became unreadable', async () => {
     const dir = path.join(tmp, 'vanish');
     await makeImageFolder(dir, { classes: 2, perClass: 3, size: 20, format: 'jpeg' });
