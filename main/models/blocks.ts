@@ -58,7 +58,7 @@ export function residualBlock(b: NetBuilder, x: Tensor, name: string, filters: n
   let y = convBnAct(b, x, `${name}_1`, { filters, kernel: 3, strides });
   y = convBnAct(b, y, `${name}_2`, { filters, kernel: 3, act: false });
   if (o.shortcut) y = b.add([shortcutOf(b, x, name, filters, strides), y], `${name}_add`);
-  return b.act(y, `${name}_out`);
+  return b.act(y, name, `${name}_out`);
 }
 
 /** Output channels of a bottleneck block per bottleneck channel (He et al. 2016, §4.1, Fig. 5). */
@@ -76,7 +76,7 @@ export function bottleneckBlock(b: NetBuilder, x: Tensor, name: string, planes: 
   y = convBnAct(b, y, `${name}_2`, { filters: planes, kernel: 3, strides });
   y = convBnAct(b, y, `${name}_3`, { filters: out, kernel: 1, act: false });
   if (o.shortcut) y = b.add([shortcutOf(b, x, name, out, strides), y], `${name}_add`);
-  return b.act(y, `${name}_out`);
+  return b.act(y, name, `${name}_out`);
 }
 
 /** Branch widths of a GoogLeNet inception module (Szegedy et al. 2015, Table 1). */

@@ -188,10 +188,12 @@ export class NetBuilder {
     );
   }
 
-  /** The configured activation, named `${prefix}_${activation}` (e.g. `conv1_relu`). */
-  act(x: Tensor, prefix: string): Tensor {
+  /**
+   * The configured activation, named `${prefix}_${activation}` (e.g. `conv1_relu`) unless a
+   * full `name` is given (Keras's `conv2_block1_out`).
+   */
+  act(x: Tensor, prefix: string, name = `${prefix}_${this.opts.activation}`): Tensor {
     const a = this.opts.activation;
-    const name = `${prefix}_${a}`;
     if (a === 'leaky_relu') return this.apply(tf.layers.leakyReLU({ name, alpha: LEAKY_RELU_ALPHA }), x);
     return this.apply(tf.layers.activation({ name, activation: a }), x);
   }
