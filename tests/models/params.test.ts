@@ -72,6 +72,15 @@ describe('canonical parameter counts (torchvision convention: no batch-norm movi
     expect(modelInfo(id).trainableParams).toBe(expected);
   });
 
+  it('GoogLeNet with its auxiliary heads is torchvision aux_logits=True (13,004,888) plus the 5×5 difference', () => {
+    expect(modelStats('googlenet', { auxHeads: true }).trainableParams).toBe(13_004_888 + 380_928);
+    expect(modelStats('googlenet', { auxHeads: true }).outputShapes).toEqual([
+      [null, 1000],
+      [null, 1000],
+      [null, 1000],
+    ]);
+  });
+
   it('Inception-v3 total (tfjs countParams) is Keras 23,851,784 plus the 17,216 gammas', () => {
     expect(modelInfo('inception_v3').totalParams).toBe(23_851_784 + 17_216);
   });

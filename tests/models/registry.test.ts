@@ -215,6 +215,8 @@ describe('options', () => {
       const acts = layersOf(m, 'Activation');
       expect(acts).toHaveLength(8 + 2);
       for (const a of acts) expect(a.getConfig().activation).toBe(activation);
+      const y = tf.tidy(() => Array.from((m.predict(tf.ones([1, 32, 32, 3])) as tf.Tensor).dataSync()));
+      for (const v of y) expect(Number.isFinite(v), activation).toBe(true);
       m.dispose();
     }
   });
