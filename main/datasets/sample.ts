@@ -81,10 +81,10 @@ function inside(cls: SampleClass, u: number, v: number, stripePhase: number): 0 
       if (d > 1) return 0;
       return Math.floor(u * 2.5 + stripePhase) % 2 === 0 ? 1 : 2;
     case 'triangles': {
-      // Equilateral triangle with circumradius 1, apex up: three half-planes.
+      // Equilateral triangle with circumradius 1, vertices (0, 1) and (±√3/2, −1/2): three half-planes.
       const a = v >= -0.5;
-      const b = Math.sqrt(3) * u - v <= 1 + 1e-9;
-      const c = -Math.sqrt(3) * u - v <= 1 + 1e-9;
+      const b = Math.sqrt(3) * u + v <= 1;
+      const c = -Math.sqrt(3) * u + v <= 1;
       return a && b && c ? 1 : 0;
     }
   }
