@@ -115,7 +115,6 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const rows = [...examined].sort((a, b) => compareNames(a.file.rel, b.file.rel));
   const splitSizes = { train: 0, val: 0, test: 0 };
   for (const s of splits) splitSizes[s]++;
-  const name = opts.name !== undefined ? cleanName(opts.name) : freeName(store, path.basename(root) || 'dataset');
 
   const insertDataset = store.db.prepare(
     `INSERT INTO datasets (name, root, created_ms, classes_json, split_seed, val_fraction, test_fraction, presplit, report_json)
@@ -128,7 +127,14 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const setReport = store.db.prepare('UPDATE datasets SET report_json = ? WHERE id = ?');
 
   return store.db.transaction((): ImportReport => {
-    checkNameFree(store, name);
+    // Picked inside the transaction, so two imports running at once cannot take the same name.
+    let name: string;
+    if (opts.name !== undefined) {
+      name = cleanName(opts.name);
+      checkNameFree(store, name);
+    } else {
+      name = freeName(store, path.basename(root) || 'dataset');
+    }
     const info = insertDataset.run(name, root, Date.now(), JSON.stringify(classes), seed, valShare, testShare, scan.presplit ? 1 : 0);
     const datasetId = Number(info.lastInsertRowid);
     for (const e of rows) {
