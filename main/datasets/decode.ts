@@ -134,7 +134,9 @@ async function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
  */
 export async function decodeSquare(buf: Buffer, size: number, channels: 1 | 3): Promise<Buffer> {
   const format = sniffFormat(buf);
-  if (format === null || format === 'heic') throw new Error(buf.length === 0 ? 'the file is empty (0 bytes)' : 'the file is not an image any more');
+  if (buf.length === 0) throw new Error('the file is empty (0 bytes)');
+  if (format === 'heic') throw new Error('HEIC/HEIF photos are not supported; convert them to JPEG');
+  if (format === null) throw new Error('not an image in a format Bloombench reads (JPEG, PNG, WebP, GIF, BMP, TIFF, AVIF)');
   let image: Sharp;
   if (format === 'bmp') {
     const bmp = decodeBmp(buf);
