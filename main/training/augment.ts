@@ -94,7 +94,7 @@ export function colorJitter(x: tf.Tensor4D, rng: Random): tf.Tensor4D {
     const flat = tf.reshape(out, [b, h * w, 3]);
     out = tf.reshape(tf.matMul(flat, tf.tensor3d(mats, [b, 3, 3])), [b, h, w, 3]);
   }
-  return tf.clipByValue(out, 0, 1);
+  return tf.clipByValue(out, 0, 1) as tf.Tensor4D;
 }
 
 /** RGB → YIQ, rotate IQ by `t`, → RGB, as a row-vector matrix (pixel · M). */

@@ -54,14 +54,14 @@ export const workerJobSchema = z.object({
   runDir: z.string(),
   resume: z.object({ dir: z.string(), epoch: z.number().int().min(1) }).nullable(),
 });
-export type WorkerJob = z.infer<typeof workerJobSchema>;
+export type WorkerJob = Omit<z.infer<typeof workerJobSchema>, 'config'> & { readonly config: TrainConfig };
 
 /** Core → worker. */
 export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), job: workerJobSchema }),
   z.object({ type: z.literal('cancel') }),
 ]);
-export type WorkerRequest = z.infer<typeof workerRequestSchema>;
+export type WorkerRequest = { readonly type: 'start'; readonly job: WorkerJob } | { readonly type: 'cancel' };
 
 const backendInfoSchema = z.object({
   name: z.enum(BACKENDS),

@@ -76,7 +76,7 @@ export class RunQueue {
 
   /** Adds a queued run; it starts when the worker is free. */
   enqueue(runId: number, resume: { dir: string; epoch: number } | null = null): void {
-    if (this.queue.some((p) => p.runId === runId) || this.active?.runId === runId) return;
+    if (this.queue.some((p) => p.runId === runId) || (this.active?.runId === runId && !this.active.finalSeen)) return;
     this.queue.push({ runId, resume });
     this.pump();
   }
@@ -275,6 +275,10 @@ export class RunQueue {
           this.flushBatches(a);
           a.finalSeen = true;
           this.finish(a.runId, e.status, e.error);
+          // The worker exits by itself after its last message; make sure it does.
+          setTimeout(() => {
+            if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+          }, 5000).unref();
           return;
         }
         break;

@@ -48,11 +48,10 @@ export function makeOptimizer(config: TrainConfig): tf.Optimizer {
 
 /** Sets an optimizer's learning rate for the next step. */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) {
-    optimizer.setLearningRate(lr); // MomentumOptimizer extends SGDOptimizer
-  } else {
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-  }
+  // `instanceof` cannot tell optimizers apart: tfjs's Optimizer duck-types Symbol.hasInstance.
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr); // SGD and momentum keep a -lr scalar
+  else o.learningRate = lr;
 }
 
 /** uint8 HWC records → float batch in [0, 1]. */

@@ -50,6 +50,8 @@ process.on('message', (raw: unknown) => {
     .finally(async () => {
       await allSent();
       if (process.connected) process.disconnect();
+      // tfjs backends can keep handles open; the run is over, so leave explicitly.
+      process.exit(0);
     });
 });
 

@@ -1,0 +1,148 @@
+/**
+ * End to end below the UI: import a generated folder, train on the wasm backend in a real
+ * worker process, and read the run back from the SQLite file.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workstation } from '../../main/core/workstation';
+import { openStore } from '../../main/store/db';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import type { RunEvent } from '../../shared/events';
+import { makeImageFolder } from '../fixtures/images';
+
+let home: string;
+let ws: Workstation;
+let datasetId: number;
+
+beforeAll(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-int-'));
+  const folder = (await makeImageFolder(path.join(home, 'shapes'), { classes: 5, perClass: 40, size: 32 })).root;
+  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
+  const report = await ws.importDataset(folder, 'shapes');
+  datasetId = report.datasetId;
+  expect(report.classes).toHaveLength(5);
+});
+
+afterAll(async () => {
+  await ws?.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const small: TrainConfig = {
+  ...DEFAULT_CONFIG,
+  arch: 'lenet5',
+  epochs: 2,
+  batchSize: 16,
+  inputSize: 32,
+  width: 1,
+  optimizer: 'adam',
+  lr: 0.003,
+  backend: 'wasm',
+  augment: ['flip'],
+  seed: 7,
+};
+
+describe('training a run end to end', () => {
+  it('trains two epochs on wasm, stores metrics and a test evaluation above chance', async () => {
+    const events: RunEvent[] = [];
+    const off = ws.onEvent((e) => {
+      if ('runId' in e) events.push(e);
+    });
+    const run = await ws.startRun(datasetId, small);
+    const final = await ws.queue.waitFor(run.id);
+    off();
+    expect(final.error).toBeNull();
+    expect(final.status).toBe('completed');
+
+    const kinds = new Set(events.map((e) => e.kind));
+    for (const k of ['started', 'batch', 'epoch-end', 'checkpoint', 'evaluation', 'status']) expect(kinds).toContain(k);
+    const started = events.find((e) => e.kind === 'started');
+    expect(started?.kind === 'started' && started.backend.name).toBe('wasm');
+
+    // Read back through a separate connection to the real file.
+    const db = new Database(path.join(home, 'store', 'bloombench.db'), { readonly: true });
+    const row = db.prepare('SELECT status, backend, best_epoch FROM runs WHERE id = ?').get(run.id) as { status: string; backend: string; best_epoch: number };
+    expect(row).toMatchObject({ status: 'completed', backend: 'wasm' });
+    const epochs = db.prepare(`SELECT count(*) AS n FROM metrics WHERE run_id = ? AND key = 'val_accuracy'`).get(run.id) as { n: number };
+    expect(epochs.n).toBe(2);
+    const batches = db.prepare(`SELECT count(*) AS n FROM metrics WHERE run_id = ? AND key = 'batch_loss'`).get(run.id) as { n: number };
+    expect(batches.n).toBeGreaterThan(4);
+    const ev = db.prepare(`SELECT accuracy, confusion_json FROM evaluations WHERE run_id = ? AND split = 'test'`).get(run.id) as { accuracy: number; confusion_json: string };
+    const confusion = JSON.parse(ev.confusion_json) as number[][];
+    const testCount = confusion.flat().reduce((a, b) => a + b, 0);
+    const preds = db.prepare(`SELECT count(*) AS n FROM predictions WHERE run_id = ?`).get(run.id) as { n: number };
+    expect(preds.n).toBe(testCount);
+    db.close();
+
+    // Five classes: chance is 20 %.
+    expect(ev.accuracy).toBeGreaterThan(0.4);
+    const detail = await ws.getRun(run.id);
+    expect(detail.test?.perClass).toHaveLength(5);
+    expect(detail.predictions[0].probabilities).toHaveLength(5);
+    expect(detail.bestEpoch).toBe(row.best_epoch);
+
+    // The kept weights classify a file.
+    const img = detail.predictions[0];
+    const bytes = fs.readFileSync(path.join((await ws.listDatasets())[0].root, img.path));
+    const c = await ws.classifyImage(run.id, bytes);
+    expect(c.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('refuses invalid settings before a run is created, naming the field', async () => {
+    const before = (await ws.listRuns()).length;
+    await expect(ws.startRun(datasetId, { ...small, lr: -1 })).rejects.toThrow(/lr/);
+    await expect(ws.startRun(datasetId, { ...small, batchSize: 100000 })).rejects.toThrow(/batch size 100000 is larger than the \d+ training images/);
+    await expect(ws.startRun(datasetId, { ...small, arch: 'resnet18', inputSize: 16 })).rejects.toThrow(/resnet18 needs an input of at least/);
+    expect((await ws.listRuns()).length).toBe(before);
+  });
+
+  it('cancels mid-epoch, then resumes from the last checkpoint', async () => {
+    const run = await ws.startRun(datasetId, { ...small, epochs: 3 });
+    await new Promise<void>((resolve) => {
+      const off = ws.onEvent((e) => {
+        if (e.kind === 'batch' && e.runId === run.id && e.epoch === 2) {
+          off();
+          resolve();
+        }
+      });
+    });
+    await ws.cancelRun(run.id);
+    const cancelled = await ws.queue.waitFor(run.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.epochsDone).toBe(1);
+
+    const steps: number[] = [];
+    const off = ws.onEvent((e) => e.kind === 'started' && e.runId === run.id && steps.push(e.startEpoch));
+    await ws.resumeRun(run.id);
+    const done = await ws.queue.waitFor(run.id);
+    off();
+    expect(done.status).toBe('completed');
+    expect(steps).toEqual([2]);
+    const detail = await ws.getRun(run.id);
+    expect(detail.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(detail.test).not.toBeNull();
+  });
+
+  it('marks a run whose worker dies as failed with the reason, and keeps going', async () => {
+    const run = await ws.startRun(datasetId, { ...small, epochs: 1 });
+    await new Promise<void>((resolve) => {
+      const off = ws.onEvent((e) => {
+        if (e.kind === 'batch' && e.runId === run.id) {
+          off();
+          resolve();
+        }
+      });
+    });
+    // Kill the worker the way the OOM killer would.
+    const child = (ws.queue as unknown as { active: { child: { kill(s: string): void } } | null }).active;
+    child?.child.kill('SIGKILL');
+    const failed = await ws.queue.waitFor(run.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/SIGKILL/);
+    const next = await ws.startRun(datasetId, { ...small, epochs: 1 });
+    expect((await ws.queue.waitFor(next.id)).status).toBe('completed');
+  });
+});
