@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Smoke test of the real Electron app: the window opens on our own page, the preload bridge is
  * there, Node is not, and the first screen renders. Runs where the Electron binary exists (it

@@ -58,8 +58,14 @@ export class DatasetsState {
 
   async load(): Promise<void> {
     try {
+      const before = new Set(this.#list.map((d) => d.id));
       this.#list = await this.api.listDatasets();
       this.#listError = null;
+      const added = this.#list.filter((d) => !before.has(d.id));
+      if (this.#loaded && !this.#importing && added.length === 1) {
+        await this.select(added[0].id);
+        return;
+      }
     } catch (e) {
       this.#listError = errorText(e);
     }

@@ -1,0 +1,202 @@
+/// <reference lib="dom" />
+/**
+ * The whole user journey in a real browser against a real server and core: first start,
+ * importing a folder, starting a small run and watching it live, the evaluation (confusion
+ * matrix cells, misclassified gallery, classifying a new picture), and comparing two runs.
+ * Screenshots of each view go to tests/artifacts/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePixels, classPixels, makeImageFolder } from '../fixtures/images';
+import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+
+let app: App;
+let browser: Browser;
+let page: Page;
+let folder: string;
+const pageErrors: string[] = [];
+
+/** Fills a number or text input the way a person would (select all, type). */
+async function fill(testid: string, value: string): Promise<void> {
+  const input = page.getByTestId(testid);
+  await input.fill(value);
+}
+
+/** Waits until every <img> inside `selector` has loaded a picture. */
+async function imagesLoaded(selector: string): Promise<number> {
+  await page.waitForFunction(
+    (sel) => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>(`${sel} img`)];
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    selector,
+    { timeout: 30_000 },
+  );
+  return page.locator(`${selector} img`).count();
+}
+
+async function waitForRunStatus(status: string, timeout = 240_000): Promise<void> {
+  await page.waitForSelector(`[data-testid=live-run][data-status=${status}]`, { timeout });
+}
+
+describe.skipIf(!hasChromium)('the workstation in a browser', () => {
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    app = await startApp();
+    folder = path.join(app.home, 'flowers');
+    await makeImageFolder(folder, { classes: ['daisy', 'rose', 'tulip'], perClass: 30, size: 32, seed: 5 });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('first start: no dataset, the sample is one click away', async () => {
+    await page.goto(app.server.url);
+    await page.getByTestId('import-sample').waitFor();
+    expect(await page.getByText('No dataset yet').isVisible()).toBe(true);
+    // The token left the address bar but stays for this tab.
+    expect(page.url()).not.toContain('token=');
+    await shot(page, '01-first-start');
+  });
+
+  it('refuses a folder that does not exist, saying so next to the field', async () => {
+    await fill('import-path', path.join(app.home, 'no-such-folder'));
+    await page.getByTestId('import-submit').click();
+    const error = page.getByTestId('import-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/no-such-folder/);
+  });
+
+  it('imports a folder and shows the report with class balance and thumbnails', async () => {
+    await fill('import-path', folder);
+    await page.getByTestId('import-submit').click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor({ timeout: 60_000 });
+    const text = await report.textContent();
+    expect(text).toContain('daisy');
+    expect(text).toContain('tulip');
+    expect(await imagesLoaded('[data-testid=import-report]')).toBeGreaterThanOrEqual(3);
+    await shot(page, '02-dataset-report');
+  });
+
+  it('shows inline validation, then starts a small run and draws it live', async () => {
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('arch-lenet5').click();
+    await fill('f-batch', '0');
+    await page.locator('#f-batch-error', { hasText: 'Batch size must be at least 1' }).waitFor();
+    await fill('f-batch', '16');
+    await fill('f-epochs', '2');
+    await fill('f-input', '32');
+    await fill('f-name', 'lenet A');
+    expect(await page.getByTestId('backend-note').first().textContent()).toMatch(/wasm|cpu|tensorflow/);
+    await shot(page, '03-new-run');
+    await page.getByTestId('start-run').click();
+
+    await page.getByTestId('live-run').waitFor();
+    const points = async (): Promise<number> => Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-loss]')?.getAttribute('data-points')) > 0, null, { timeout: 120_000 });
+    const first = await points();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=chart-loss]')?.getAttribute('data-points')) > n, first, { timeout: 120_000 });
+    expect(await points()).toBeGreaterThan(first);
+    await shot(page, '04-live-run');
+    await waitForRunStatus('completed');
+    await page.getByTestId('epoch-table').waitFor();
+    expect(await page.getByTestId('epoch-table').locator('tbody tr').count()).toBe(2);
+    await shot(page, '05-live-run-done');
+  });
+
+  it('opens the evaluation: a confusion-matrix cell shows its images, and the misclassified gallery', async () => {
+    await page.getByTestId('open-evaluation').click();
+    await page.getByTestId('confusion-matrix').waitFor();
+    expect(await page.getByTestId('test-accuracy').textContent()).toMatch(/%/);
+    const cell = page.locator('[data-testid^=cm-cell-]:not([disabled])').first();
+    const count = Number(await cell.textContent());
+    expect(count).toBeGreaterThan(0);
+    await cell.click();
+    await page.getByTestId('cell-gallery').waitFor();
+    expect(await page.locator('[data-testid=cell-gallery] [data-testid=prediction-card]').count()).toBe(Math.min(count, 48));
+    await imagesLoaded('[data-testid=cell-gallery]');
+    await shot(page, '06-evaluation-cell');
+
+    await page.getByTestId('cm-normalise').click();
+    expect(await page.getByTestId('confusion-matrix').textContent()).toContain('%');
+    await page.getByTestId('tab-mistakes').click();
+    const mistakes = page.locator('[data-testid=mistake-gallery] [data-testid=prediction-card]');
+    if ((await mistakes.count()) > 0) {
+      await imagesLoaded('[data-testid=mistake-gallery]');
+      // Most confident mistakes first: the first card's top bar is at least the last card's.
+      const confidences = await page.$$eval('[data-testid=mistake-gallery] [data-testid=prediction-card]', (cards) =>
+        cards.map((c) => Math.max(...[...c.querySelectorAll('.p')].map((p) => parseFloat(p.textContent ?? '0')))),
+      );
+      expect(confidences[0]).toBeGreaterThanOrEqual(confidences[confidences.length - 1]);
+    }
+    await page.getByTestId('per-class').waitFor();
+    await shot(page, '07-misclassified');
+  });
+
+  it('classifies a new picture dropped on the evaluation', async () => {
+    const png = await encodePixels(classPixels(1, 3, 99, 32, 5), 32, 32, 'png');
+    const file = path.join(app.home, 'new-rose.png');
+    fs.writeFileSync(file, png);
+    await page.getByTestId('classify-file').setInputFiles(file);
+    const result = page.getByTestId('classify-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/daisy|rose|tulip/);
+    await result.scrollIntoViewIfNeeded();
+    await shot(page, '08-classify');
+  });
+
+  it('queues a second run and compares the two: curves, settings diff, summary', async () => {
+    await page.getByTestId('nav-new-run').click();
+    await fill('f-lr', '0.003');
+    await fill('f-name', 'lenet B');
+    await page.getByTestId('queue-run').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=start-error]').length === 0);
+    const runs = await app.ws.listRuns();
+    const second = runs.find((r) => r.name === 'lenet B');
+    expect(second).toBeDefined();
+    await app.ws.queue.waitFor(second!.id);
+
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 2);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=run-row] [data-status=running], [data-testid=run-row] [data-status=queued]'), null, { timeout: 60_000 });
+    for (const box of await page.getByTestId('run-select').all()) await box.check();
+    await shot(page, '09-runs');
+    await page.getByTestId('compare-selected').click();
+    const summary = page.getByTestId('compare-summary');
+    await summary.waitFor();
+    expect(await summary.locator('tbody tr').count()).toBe(2);
+    const diff = await page.getByTestId('settings-diff').textContent();
+    expect(diff).toContain('lr');
+    expect(diff).not.toContain('epochs');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=compare-accuracy]')?.getAttribute('data-points')) >= 4);
+    await shot(page, '10-compare');
+  });
+
+  it('has a dark theme that follows the system and a toggle', async () => {
+    const theme = (t: string) => page.waitForFunction((want) => document.documentElement.dataset.theme === want, t, { timeout: 5_000 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await theme('dark');
+    await shot(page, '11-compare-dark');
+    await page.getByTestId('theme-toggle').click(); // system → light
+    await theme('light');
+    await page.getByTestId('theme-toggle').click(); // light → dark
+    await theme('dark');
+    await page.getByTestId('nav-evaluation').click();
+    await page.getByTestId('confusion-matrix').waitFor();
+    await shot(page, '12-evaluation-dark');
+    await page.getByTestId('theme-toggle').click(); // back to system
+  });
+
+  it('shows no uncaught error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
