@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The whole user journey in a real browser against a real server and core: first start,
  * importing a folder, starting a small run and watching it live, the evaluation (confusion

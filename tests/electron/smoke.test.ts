@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Smoke test of the real Electron app: the window opens on our own page, the preload bridge is
  * there, Node is not, and the first screen renders. Runs where the Electron binary exists (it
@@ -50,12 +51,14 @@ describe('Electron app', () => {
         require: typeof (window as unknown as { require?: unknown }).require,
       }));
       expect(probe).toEqual({ bridge: 'object', node: 'undefined', require: 'undefined' });
-      const prefs = await app.evaluate(({ BrowserWindow }) => {
-        const w = BrowserWindow.getAllWindows()[0];
-        const p = w.webContents.getLastWebPreferences();
-        return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
+      // Navigation away from the app and new windows are refused.
+      await page.evaluate(() => {
+        window.open('https://example.com/');
+        window.location.href = 'https://example.com/';
       });
-      expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+      await page.waitForTimeout(500);
+      expect(page.url()).toBe('bloombench-app://app/index.html');
+      expect(app.windows()).toHaveLength(1);
       await page.getByTestId('import-sample').waitFor({ timeout: 30_000 });
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'electron-first-start.png') });
