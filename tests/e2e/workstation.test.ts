@@ -182,6 +182,62 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await shot(page, '10-compare');
   });
 
+  it('renames, tags, annotates, filters and deletes runs in the table', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.locator('[data-testid=run-row]', { hasText: 'lenet B' }).click();
+    const panel = page.getByTestId('run-panel');
+    await panel.waitFor();
+    await page.getByTestId('run-name-input').fill('lenet B (lr 3e-3)');
+    await panel.getByLabel('Tags').fill('sweep, lr');
+    await panel.getByLabel('Notes').fill('Three times the default learning rate.');
+    await page.getByTestId('run-save').click();
+    await panel.getByText('Saved').waitFor();
+    const saved = (await app.ws.listRuns()).find((r) => r.name === 'lenet B (lr 3e-3)');
+    expect(saved?.tags).toEqual(['sweep', 'lr']);
+    expect(saved?.notes).toBe('Three times the default learning rate.');
+
+    await page.getByTestId('runs-filter').fill('sweep');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 1);
+    await page.getByTestId('runs-filter').fill('');
+    // Sorting by test accuracy toggles the arrow and keeps both rows.
+    await page.getByRole('button', { name: 'Test acc.' }).click();
+    expect(await page.locator('th[aria-sort=descending]').textContent()).toContain('Test acc.');
+    await shot(page, '13-runs-panel');
+  });
+
+  it('warns in plain words when a run collapses, and cancels a long run', async () => {
+    await page.getByTestId('nav-new-run').click();
+    await page.locator('#f-opt').selectOption('sgd');
+    await fill('f-lr', '10');
+    await fill('f-epochs', '2');
+    await fill('f-name', 'too hot');
+    await page.getByTestId('start-run').click();
+    await waitForRunStatus('completed');
+    const banner = page.getByTestId('diagnostic').first();
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/one class|not moving|NaN|drifting/);
+    await shot(page, '14-diagnostic');
+
+    await page.getByTestId('nav-new-run').click();
+    await page.locator('#f-opt').selectOption('adam');
+    await fill('f-lr', '0.001');
+    await fill('f-epochs', '200');
+    await fill('f-name', 'long one');
+    await page.getByTestId('start-run').click();
+    await waitForRunStatus('running');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-loss]')?.getAttribute('data-points')) > 0, null, { timeout: 120_000 });
+    await page.getByTestId('cancel-run').click();
+    await page.getByTestId('confirm-cancel').click();
+    await waitForRunStatus('cancelled', 60_000);
+
+    await page.getByTestId('nav-runs').click();
+    await page.locator('[data-testid=run-row]', { hasText: 'long one' }).click();
+    await page.getByRole('button', { name: 'Delete run' }).click();
+    await page.getByTestId('confirm-delete').click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=run-row]')].some((r) => r.textContent?.includes('long one')));
+    expect((await app.ws.listRuns()).some((r) => r.name === 'long one')).toBe(false);
+  });
+
   it('has a dark theme that follows the system and a toggle', async () => {
     const theme = (t: string) => page.waitForFunction((want) => document.documentElement.dataset.theme === want, t, { timeout: 5_000 });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -26,6 +26,7 @@ export function fixed(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined) return '—';
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (Math.abs(x) >= 1e4) return x.toExponential(2);
   return x.toFixed(digits);
 }
 
