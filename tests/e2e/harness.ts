@@ -28,12 +28,45 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the renderer with Vite unless dist/renderer is newer than its sources. */
-export function ensureRendererBuilt(): void {
+function rendererFresh(): boolean {
   const index = path.join(RENDERER_DIR, 'index.html');
   const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'shared')));
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  return fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds the renderer with Vite unless dist/renderer is newer than its sources.
+ *
+ * Test files run in parallel processes, so the build holds a lock folder; a second caller
+ * waits for it and then finds the build fresh.
+ */
+export function ensureRendererBuilt(): void {
+  if (rendererFresh()) return;
+  const lock = path.join(ROOT, 'dist', '.renderer-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // Another test process is building; a lock left by a killed run goes stale.
+      const st = fs.statSync(lock, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (Date.now() > deadline || Date.now() - st.mtimeMs > 180_000) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (!rendererFresh()) {
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    }
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface App {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePixels, classPixels, makeImageFolder } from '../fixtures/images';
+import { classPixels, encodePixels, makeImageFolder, makeMessyFolder } from '../fixtures/images';
 import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
 
 let app: App;
@@ -85,6 +85,26 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     expect(text).toContain('tulip');
     expect(await imagesLoaded('[data-testid=import-report]')).toBeGreaterThanOrEqual(3);
     await shot(page, '02-dataset-report');
+  });
+
+  it('reports rejected files with reasons, empty classes, duplicates and label conflicts', async () => {
+    const messy = await makeMessyFolder(path.join(app.home, 'messy-src'));
+    await fill('import-path', messy.root);
+    await page.getByTestId('import-submit').click();
+    const report = page.getByTestId('import-report');
+    await page.locator('[data-testid=import-report] h2', { hasText: 'messy' }).waitFor({ timeout: 60_000 });
+    const rows = page.locator('[data-testid=rejected-table] tbody tr');
+    expect(await rows.count()).toBe(Math.min(messy.rejected.length, 200));
+    const text = (await report.textContent()) ?? '';
+    for (const r of messy.rejected.slice(0, 5)) expect(text).toContain(r.path);
+    for (const c of messy.emptyClasses) expect(text).toContain(c);
+    if (messy.duplicates.some((d) => d.labelConflict)) expect(text).toMatch(/filed under two labels/);
+    await shot(page, '02b-messy-report');
+    await page.locator('[data-testid=rejected-table]').scrollIntoViewIfNeeded();
+    await shot(page, '02c-messy-rejected');
+    // Back to the clean dataset for the runs below.
+    await page.getByRole('button', { name: /^flowers/ }).click();
+    await page.locator('[data-testid=import-report] h2', { hasText: 'flowers' }).waitFor();
   });
 
   it('shows inline validation, then starts a small run and draws it live', async () => {
@@ -251,6 +271,23 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('confusion-matrix').waitFor();
     await shot(page, '12-evaluation-dark');
     await page.getByTestId('theme-toggle').click(); // back to system
+  });
+
+  it('shows where keyboard focus is', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      return { visible: el.matches(':focus-visible'), outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(focus).not.toBeNull();
+    expect(focus!.visible).toBe(true);
+    expect(focus!.outline).not.toBe('none');
+    expect(focus!.width).toBeGreaterThan(0);
+    await shot(page, '15-keyboard-focus');
   });
 
   it('shows no uncaught error in the page', () => {
