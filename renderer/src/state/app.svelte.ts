@@ -21,7 +21,6 @@ export class AppState {
   #view = $state<View>('datasets');
   #theme = $state<Theme>('system');
   #systemDark = $state(false);
-  #connected = $state(true);
 
   readonly api: Api;
   readonly transport: Transport;
@@ -60,9 +59,6 @@ export class AppState {
   /** The theme in effect once "system" is resolved. */
   get dark(): boolean {
     return this.#theme === 'dark' || (this.#theme === 'system' && this.#systemDark);
-  }
-  get connected(): boolean {
-    return this.#connected;
   }
 
   /** Loads what every view needs and subscribes to events. */

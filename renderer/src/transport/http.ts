@@ -65,6 +65,20 @@ export function httpTransport(token: string, origin = ''): Transport {
   function ensureSource(): void {
     if (source) return;
     source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
+    let dropped = false;
+    source.onerror = () => {
+      dropped = true;
+    };
+    // After a dropped connection (server restart, sleep), events may have been missed: tell
+    // the views to reload what they show.
+    source.onopen = () => {
+      if (!dropped) return;
+      dropped = false;
+      for (const l of listeners) {
+        l({ kind: 'datasets-changed' });
+        l({ kind: 'runs-changed' });
+      }
+    };
     source.onmessage = (m: MessageEvent<string>) => {
       let event: AppEvent;
       try {
