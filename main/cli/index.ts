@@ -17,6 +17,7 @@ import { exportRun, predictFiles } from './inference';
 import { count, pct, progressLine, runReport, runsTable, table } from './format';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 import { assertValidConfig } from '../training/validate';
+import { initBackend } from '../compute/backend';
 
 const HELP = `bloombench — train, compare and diagnose CNNs on folders of images
 
@@ -216,6 +217,17 @@ function showJson(d: RunDetail): RunDetail {
   return d;
 }
 
+/** `--lr -1` would parse as two flags: turn it into `--lr=-1` so the value can be refused by name. */
+function glueNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    const prev = out[out.length - 1];
+    if (/^-\d|^-\.\d/.test(a) && prev?.startsWith('--') && !prev.includes('=')) out[out.length - 1] = `${prev}=${a}`;
+    else out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const globalIdx = argv.indexOf('--home');
   let home: string | undefined;
@@ -224,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!home) throw new UsageError('--home needs a folder');
     argv = [...argv.slice(0, globalIdx), ...argv.slice(globalIdx + 2)];
   }
+  argv = glueNegativeNumbers(argv);
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     out(HELP);
@@ -289,6 +302,7 @@ export async function main(argv: string[]): Promise<number> {
         const v = getVariant(positionals[0]);
         const info = modelInfo(v.id);
         if (values.summary) {
+          await initBackend('cpu');
           const model = buildModel(v.id, {
             inputSize: values['input-size'] ? Number(values['input-size']) : v.canonical.inputSize,
             width: values.width ? Number(values.width) : 1,

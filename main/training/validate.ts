@@ -50,8 +50,11 @@ export function validateConfig(config: TrainConfig, ctx: { readonly trainCount: 
   return problems;
 }
 
-function describeField(field: string, message: string, value: unknown): string {
-  return `${field} ${message.replace(/^Invalid input: /, '').replace(/^Too small: /, '').replace(/^Too big: /, '')} (got ${JSON.stringify(value)})`;
+function describeField(_field: string, message: string, value: unknown): string {
+  const m = message
+    .replace(/^(Invalid input|Too small|Too big): /, '')
+    .replace(/expected (?:number|string|array|int) to (?:be|have) ([<>]=?)\s*(\S+)/, (_all, op: string, n: string) => `must be ${op.replace('<=', '≤').replace('>=', '≥')} ${n}`);
+  return `${m} (got ${JSON.stringify(value)})`;
 }
 
 /** Throws one error listing every problem, or returns quietly. */
