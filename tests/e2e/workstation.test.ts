@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('epoch-table').waitFor();
     expect(await page.getByTestId('epoch-table').locator('tbody tr').count()).toBe(2);
     await shot(page, '05-live-run-done');
-  });
+  }, 300_000);
 
   it('opens the evaluation: a confusion-matrix cell shows its images, and the misclassified gallery', async () => {
     await page.getByTestId('open-evaluation').click();
@@ -200,7 +200,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     expect(diff).not.toContain('epochs');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=compare-accuracy]')?.getAttribute('data-points')) >= 4);
     await shot(page, '10-compare');
-  });
+  }, 300_000);
 
   it('renames, tags, annotates, filters and deletes runs in the table', async () => {
     await page.getByTestId('nav-runs').click();
@@ -256,7 +256,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('confirm-delete').click();
     await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=run-row]')].some((r) => r.textContent?.includes('long one')));
     expect((await app.ws.listRuns()).some((r) => r.name === 'long one')).toBe(false);
-  });
+  }, 300_000);
 
   it('has a dark theme that follows the system and a toggle', async () => {
     const theme = (t: string) => page.waitForFunction((want) => document.documentElement.dataset.theme === want, t, { timeout: 5_000 });
