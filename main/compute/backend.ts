@@ -121,6 +121,11 @@ function loadNative(loader: ModuleLoader, pkg: NativePackage, hideGpus: boolean)
   // The binding reports whether TensorFlow placed ops on a GPU device; reading it needs the
   // backend instance, which tfjs creates on first use.
   const instance: unknown = tf.findBackend('tensorflow');
+  if (instance == null) {
+    const why = `${short(pkg)} loaded but its backend failed to start (see the warning above)`;
+    state.failed.set(pkg, why);
+    return why;
+  }
   const gpu = typeof instance === 'object' && instance !== null && (instance as { isUsingGpuDevice?: unknown }).isUsingGpuDevice === true;
   state.loaded = { pkg, gpu: pkg === GPU_PACKAGE && gpu && !hideGpus, gpusHidden: hideGpus };
   return state.loaded;
@@ -219,8 +224,9 @@ async function activate(name: BackendName): Promise<string | null> {
   }
   if (!ok || tf.getBackend() !== tfName) return `the ${tfName} backend failed to start`;
   try {
-    const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync());
-    if (sum[0] !== 4 || sum[1] !== 6) return `the ${tfName} backend computed 1+3 = ${sum[0]}`;
+    // A convolution too: on a GPU it needs cuDNN, which the device check does not cover.
+    const y = tf.tidy(() => tf.conv2d(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]), 1, 'valid').dataSync());
+    if (y[0] !== 10) return `the ${tfName} backend computed a 2×2 convolution as ${y[0]} instead of 10`;
   } catch (e) {
     return `the ${tfName} backend failed a smoke test: ${firstLine(e)}`;
   }

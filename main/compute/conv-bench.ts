@@ -1,10 +1,10 @@
 /**
  * Measures convolution gradients on the wasm backend, and training throughput on wasm vs cpu.
  *
- * Not a test: `npx tsx main/compute/conv-bench.ts [--train] [--profile]`. Prints milliseconds
- * per call (the best of several, after a warm-up) for the implementation options of the
- * convolution gradients, so that the choice in wasm-kernels.ts can be re-checked on new
- * hardware or a new tfjs.
+ * Not a test: `npx tsx main/compute/conv-bench.ts [--no-layers] [--train | --train-wasm |
+ * --train-cpu] [--profile]`. Prints milliseconds per call (the best of several, after a warm-up) for the
+ * implementation options of the convolution gradients, so that the choice in wasm-kernels.ts
+ * can be re-checked on new hardware or a new tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -115,8 +115,13 @@ export function benchLayer(l: BenchLayer, stockBackpropInput: KernelConfig | nul
   return r;
 }
 
-/** Images per second of `steps` training steps (Adam, batch `batch`) of a zoo model. */
-export async function trainingImagesPerSecond(modelId: string, backend: 'wasm' | 'cpu', steps: number, batch = 32): Promise<{ imagesPerSecond: number; stepMs: number[] }> {
+/**
+ * Images per second of `steps` training steps (Adam, batch `batch`) of a zoo model at 64×64.
+ *
+ * `warmUp` first runs one untimed step (optimizer slots, XNNPACK operators); the cpu backend
+ * has nothing to warm up and takes minutes per ResNet-18 step.
+ */
+export async function trainingImagesPerSecond(modelId: string, backend: 'wasm' | 'cpu', steps: number, warmUp: boolean, batch = 32): Promise<{ imagesPerSecond: number; stepMs: number[] }> {
   // Loaded here so that the conv benchmark does not depend on the model zoo.
   const { buildModel } = await import('../models/registry');
   await tf.setBackend(backend);
@@ -133,7 +138,7 @@ export async function trainingImagesPerSecond(modelId: string, backend: 'wasm' |
     }
     return performance.now() - t;
   };
-  step(); // warm-up: optimizer slots, XNNPACK operators
+  if (warmUp) step();
   const stepMs: number[] = [];
   for (let i = 0; i < steps; i++) stepMs.push(step());
   tf.dispose([xs, ys]);
@@ -172,13 +177,13 @@ async function main(): Promise<void> {
   const stock = tf.getKernel('Conv2DBackpropInput', 'wasm') ?? null; // before it is replaced
   const info = await initBackend('wasm');
   console.log(`backend: ${info.description}`);
-  for (const layer of RESNET_LAYERS) {
+  for (const layer of args.has('--no-layers') ? [] : RESNET_LAYERS) {
     console.log(`\n${layer.label}`);
     for (const [name, ms] of Object.entries(benchLayer(layer, stock))) console.log(`  ${name.padEnd(50)} ${ms.toFixed(1).padStart(8)} ms`);
   }
-  if (args.has('--train')) {
-    for (const backend of ['wasm', 'cpu'] as const) {
-      const r = await trainingImagesPerSecond('resnet18', backend, backend === 'wasm' ? 3 : 1);
+  for (const backend of ['wasm', 'cpu'] as const) {
+    if (args.has('--train') || args.has(`--train-${backend}`)) {
+      const r = backend === 'wasm' ? await trainingImagesPerSecond('resnet18', backend, 3, true) : await trainingImagesPerSecond('resnet18', backend, 1, false);
       console.log(`\nresnet18 (64×64, width 1, 5 classes, batch 32) on ${backend}: ${r.imagesPerSecond.toFixed(2)} images/s (steps ${r.stepMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
     }
   }

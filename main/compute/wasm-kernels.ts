@@ -26,9 +26,12 @@ const WASM = 'wasm';
 
 /** The stock wasm `Conv2DBackpropInput`, kept for the data format the replacement leaves to it. */
 let stockBackpropInput: KernelConfig | null = null;
+/** The stock wasm `Tile`, kept for the layouts the fast path does not cover. */
+let stockTile: KernelConfig | null = null;
 
 /**
- * Registers the wasm training kernels: `Conv2DBackpropFilter` and a faster `Conv2DBackpropInput`.
+ * Registers the wasm training kernels: `Conv2DBackpropFilter`, a faster `Conv2DBackpropInput`
+ * and a faster `Tile` (batch-norm gradient).
  *
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
@@ -48,7 +51,43 @@ export function registerWasmTrainingKernels(): void {
     // even when the backend is initialised after this call.
     tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: WASM, kernelFunc: conv2dBackpropInput, setupFunc: input?.setupFunc });
   }
+  const tileKernel = tf.getKernel(tf.Tile, WASM);
+  if (tileKernel?.kernelFunc !== tile) {
+    if (tileKernel) {
+      stockTile = tileKernel;
+      tf.unregisterKernel(tf.Tile, WASM);
+    }
+    tf.registerKernel({ kernelName: tf.Tile, backendName: WASM, kernelFunc: tile, setupFunc: tileKernel?.setupFunc });
+  }
 }
+
+/**
+ * `Tile` where x's data repeats whole: memory-speed copies instead of the stock kernel's
+ * per-element index arithmetic.
+ *
+ * The batch-norm gradient tiles the per-channel 1/σ ([1, 1, 1, C]) to the full activation
+ * shape; with the stock kernel that was 17% of a ResNet-18 training step.
+ */
+const tile: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
+  const x = input(inputs, 'x');
+  const { reps } = attrs as unknown as tf.TileAttrs;
+  // The output is x's data repeated whole when no axis after x's first non-unit axis repeats.
+  const firstSpanned = x.shape.findIndex((d) => d > 1);
+  const wholeRepeats = firstSpanned < 0 || reps.slice(firstSpanned + 1).every((r) => r === 1);
+  if (!wholeRepeats || x.dtype === 'string') {
+    if (!stockTile) throw new Error('wasm training kernels: Tile needs the stock wasm kernel for this layout');
+    return stockTile.kernelFunc(args);
+  }
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(x.shape.map((d, i) => d * reps[i]), x.dtype);
+  const src = wasm.typedArrayFromHeap(x);
+  const dst = wasm.typedArrayFromHeap(out);
+  if (dst.length === 0) return out;
+  dst.set(src);
+  for (let filled = src.length; filled < dst.length; filled *= 2) dst.copyWithin(filled, 0, Math.min(filled, dst.length - filled));
+  return out;
+};
 
 /**
  * Intermediate results of one composite kernel: runs wasm kernels and frees what it made.

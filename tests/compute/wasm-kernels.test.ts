@@ -112,8 +112,10 @@ describe('wasm training kernels', () => {
     await initBackend('wasm');
   });
 
-  it('registers Conv2DBackpropFilter for wasm only, idempotently, leaving cpu on its stock kernels', () => {
+  it('registers its kernels for wasm only, idempotently, leaving cpu on its stock kernels', () => {
     const cpuFilter = tf.getKernel('Conv2DBackpropFilter', 'cpu').kernelFunc;
+    const cpuTile = tf.getKernel('Tile', 'cpu').kernelFunc;
+    const wasmTile = tf.getKernel('Tile', 'wasm').kernelFunc;
     const cpuInput = tf.getKernel('Conv2DBackpropInput', 'cpu').kernelFunc;
     const filter = tf.getKernel('Conv2DBackpropFilter', 'wasm').kernelFunc;
     const input = tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc;
@@ -123,6 +125,8 @@ describe('wasm training kernels', () => {
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc).toBe(input);
     expect(tf.getKernel('Conv2DBackpropFilter', 'cpu').kernelFunc).toBe(cpuFilter);
     expect(tf.getKernel('Conv2DBackpropInput', 'cpu').kernelFunc).toBe(cpuInput);
+    expect(tf.getKernel('Tile', 'wasm').kernelFunc).toBe(wasmTile);
+    expect(tf.getKernel('Tile', 'cpu').kernelFunc).toBe(cpuTile);
     expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === 'Conv2DBackpropFilter')).toHaveLength(1);
   });
 
@@ -173,6 +177,31 @@ describe('wasm training kernels', () => {
         minus[k] -= h;
         const numeric = isX ? (loss(plus, ws) - loss(minus, ws)) / (2 * h) : (loss(xs, plus) - loss(xs, minus)) / (2 * h);
         expect(Math.abs(numeric - grad[k])).toBeLessThan(2e-4 * (1 + Math.abs(numeric)));
+      }
+    }
+  });
+
+  it('Tile matches the cpu backend, on its fast path and on the stock fallback', async () => {
+    const layouts: [number[], number[]][] = [
+      [[1, 1, 1, 5], [2, 3, 4, 1]], // the batch-norm gradient's case
+      [[3], [4]],
+      [[2, 3], [3, 1]],
+      [[2, 3], [1, 2]], // fallback: the inner axis repeats
+      [[2, 1, 3], [2, 4, 2]], // fallback
+      [[1, 1], [1, 1]],
+      [[1, 4], [0, 2]], // empty
+    ];
+    for (const [shape, reps] of layouts) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      for (const dtype of ['float32', 'int32', 'bool'] as const) {
+        const run = () =>
+          tf.tidy(() => {
+            const x = tf.tensor(Array.from(values(size, 11)).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0)), shape, dtype);
+            return Array.from(tf.tile(x, reps).dataSync());
+          });
+        const ref = await onBackend('cpu', run);
+        const got = await onBackend('wasm', run);
+        expect(got, `${dtype} [${shape}] × [${reps}]`).toEqual(ref);
       }
     }
   });
