@@ -17,7 +17,8 @@ export interface EpochEvidence {
  * "one class"; a train/validation accuracy gap above 0.15 that grew over the last two epochs is
  * "overfitting".
  */
-export function diagnose(history: readonly EpochEvidence[], numClasses: number): Diagnostic[] {
+export function diagnose(history: readonly EpochEvidence[], classes: readonly string[]): Diagnostic[] {
+  const numClasses = classes.length;
   const out: Diagnostic[] = [];
   const last = history[history.length - 1];
   if (!last) return out;
@@ -48,7 +49,7 @@ export function diagnose(history: readonly EpochEvidence[], numClasses: number):
       out.push({
         kind: 'one-class',
         epoch,
-        message: `${Math.round((100 * top) / total)} % of the predictions in epoch ${epoch} are class #${k + 1}: the model has collapsed to one class. Check the class balance, lower the learning rate, or use batch-norm.`,
+        message: `${Math.round((100 * top) / total)} % of the predictions in epoch ${epoch} are "${classes[k]}": the model has collapsed to one class. Check the class balance, lower the learning rate, or use batch-norm.`,
       });
     }
   }

@@ -40,27 +40,31 @@ const epoch = (e: number, over: Partial<EpochMetrics> = {}): EpochMetrics => ({
   ...over,
 });
 
+const FIVE = ['a', 'b', 'c', 'd', 'e'];
+const TWO = ['a', 'b'];
+
 describe('diagnostics', () => {
   it('flags a loss stuck at ln(K)', () => {
-    const d = diagnose([{ metrics: epoch(1, { trainLoss: Math.log(5), trainAccuracy: 0.2 }), predictedCounts: [3, 3, 3, 3, 3] }], 5);
+    const d = diagnose([{ metrics: epoch(1, { trainLoss: Math.log(5), trainAccuracy: 0.2 }), predictedCounts: [3, 3, 3, 3, 3] }], FIVE);
     expect(d.map((x) => x.kind)).toEqual(['stuck-loss']);
     expect(d[0].message).toMatch(/ln\(5\)/);
   });
 
   it('flags one class predicted for everything', () => {
-    const d = diagnose([{ metrics: epoch(2, { valAccuracy: 0.2 }), predictedCounts: [0, 50, 0, 0, 0] }], 5);
+    const d = diagnose([{ metrics: epoch(2, { valAccuracy: 0.2 }), predictedCounts: [0, 50, 0, 0, 0] }], FIVE);
     expect(d.map((x) => x.kind)).toEqual(['one-class']);
+    expect(d[0].message).toMatch(/100 % of the predictions in epoch 2 are "b"/);
   });
 
   it('flags NaN loss alone', () => {
-    const d = diagnose([{ metrics: epoch(1, { trainLoss: NaN }), predictedCounts: [1, 1] }], 2);
+    const d = diagnose([{ metrics: epoch(1, { trainLoss: NaN }), predictedCounts: [1, 1] }], TWO);
     expect(d.map((x) => x.kind)).toEqual(['nan-loss']);
   });
 
   it('flags a widening train/validation gap, not a stable one', () => {
     const widening = [0.1, 0.2, 0.3].map((g, i) => ({ metrics: epoch(i + 1, { trainAccuracy: 0.6 + g, valAccuracy: 0.6 }), predictedCounts: [5, 5] }));
-    expect(diagnose(widening, 2).map((x) => x.kind)).toEqual(['overfitting']);
+    expect(diagnose(widening, TWO).map((x) => x.kind)).toEqual(['overfitting']);
     const stable = [0.3, 0.3, 0.3].map((g, i) => ({ metrics: epoch(i + 1, { trainAccuracy: 0.6 + g, valAccuracy: 0.6 }), predictedCounts: [5, 5] }));
-    expect(diagnose(stable, 2)).toEqual([]);
+    expect(diagnose(stable, TWO)).toEqual([]);
   });
 });
