@@ -23,10 +23,11 @@ export interface BenchLayer {
 }
 
 /**
- * ResNet-18 layers at a 64×64 input, batch 32: a stage-1 3×3, the stage-2 downsampling 3×3 and
- * its 1×1 projection, and a stage-4 3×3 (large filter, tiny feature map).
+ * ResNet-18 layers at a 64×64 input, batch 32: the 7×7/2 stem, a stage-1 3×3, the stage-2
+ * downsampling 3×3 and its 1×1 projection, and a stage-4 3×3 (large filter, tiny feature map).
  */
 export const RESNET_LAYERS: readonly BenchLayer[] = [
+  { label: 'stem 7×7/2 (32×64×64×3 → 64)', batch: 32, size: 64, inChannels: 3, outChannels: 64, kernel: 7, stride: 2 },
   { label: 'stage-1 3×3 (32×16×16×64 → 64)', batch: 32, size: 16, inChannels: 64, outChannels: 64, kernel: 3, stride: 1 },
   { label: 'stage-2 downsampling 3×3/2 (32×16×16×64 → 128)', batch: 32, size: 16, inChannels: 64, outChannels: 128, kernel: 3, stride: 2 },
   { label: 'stage-2 projection 1×1/2 (32×16×16×64 → 128)', batch: 32, size: 16, inChannels: 64, outChannels: 128, kernel: 1, stride: 2 },

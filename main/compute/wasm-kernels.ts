@@ -30,8 +30,8 @@ let stockBackpropInput: KernelConfig | null = null;
 let stockTile: KernelConfig | null = null;
 
 /**
- * Registers the wasm training kernels: `Conv2DBackpropFilter`, a faster `Conv2DBackpropInput`
- * and a faster `Tile` (batch-norm gradient).
+ * Registers the wasm training kernels: `Conv2DBackpropFilter`, a faster `Conv2DBackpropInput`,
+ * a correct `MaxPoolGrad` and a faster `Tile` (batch-norm gradient).
  *
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
@@ -51,6 +51,11 @@ export function registerWasmTrainingKernels(): void {
     // even when the backend is initialised after this call.
     tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: WASM, kernelFunc: conv2dBackpropInput, setupFunc: input?.setupFunc });
   }
+  const maxPoolGradKernel = tf.getKernel(tf.MaxPoolGrad, WASM);
+  if (maxPoolGradKernel?.kernelFunc !== maxPoolGrad) {
+    if (maxPoolGradKernel) tf.unregisterKernel(tf.MaxPoolGrad, WASM);
+    tf.registerKernel({ kernelName: tf.MaxPoolGrad, backendName: WASM, kernelFunc: maxPoolGrad });
+  }
   const tileKernel = tf.getKernel(tf.Tile, WASM);
   if (tileKernel?.kernelFunc !== tile) {
     if (tileKernel) {
@@ -60,6 +65,60 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel({ kernelName: tf.Tile, backendName: WASM, kernelFunc: tile, setupFunc: tileKernel?.setupFunc });
   }
 }
+
+/**
+ * `MaxPoolGrad`: each output's gradient goes to the first maximum of its window.
+ *
+ * Replaces the stock wasm kernel, which seeds its running maximum with
+ * `std::numeric_limits<float>::min()` (the smallest *positive* float): in a window whose values
+ * are all ≤ 0 the gradient is silently dropped. After ELU, tanh, leaky ReLU, swish or
+ * batch norm that is most windows. Plain JavaScript over the wasm heap, NHWC, row-major window
+ * scan with a strict `>` as in the cpu backend and TensorFlow (ties go to the first).
+ */
+const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const dy = input(inputs, 'dy');
+  const x = input(inputs, 'input');
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight, dilationWidth } = info;
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(x.shape, 'float32');
+  const dx = wasm.typedArrayFromHeap(out);
+  const xs = wasm.typedArrayFromHeap(x);
+  const dys = wasm.typedArrayFromHeap(dy);
+  dx.fill(0);
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - info.padInfo.top;
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - info.padInfo.left;
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let fy = 0; fy < fh; fy += dilationHeight) {
+          const iy = y0 + fy;
+          if (iy < 0 || iy >= inHeight) continue;
+          for (let fx = 0; fx < fw; fx += dilationWidth) {
+            const ix = x0 + fx;
+            if (ix < 0 || ix >= inWidth) continue;
+            const base = ((b * inHeight + iy) * inWidth + ix) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = xs[base + ch];
+              if (v > best[ch]) {
+                best[ch] = v;
+                at[ch] = base + ch;
+              }
+            }
+          }
+        }
+        const o = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) if (at[ch] >= 0) dx[at[ch]] += dys[o + ch];
+      }
+    }
+  }
+  return out;
+};
 
 /**
  * `Tile` where x's data repeats whole: memory-speed copies instead of the stock kernel's

@@ -115,6 +115,8 @@ describe('wasm training kernels', () => {
   it('registers its kernels for wasm only, idempotently, leaving cpu on its stock kernels', () => {
     const cpuFilter = tf.getKernel('Conv2DBackpropFilter', 'cpu').kernelFunc;
     const cpuTile = tf.getKernel('Tile', 'cpu').kernelFunc;
+    const cpuMaxPoolGrad = tf.getKernel('MaxPoolGrad', 'cpu').kernelFunc;
+    const wasmMaxPoolGrad = tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc;
     const wasmTile = tf.getKernel('Tile', 'wasm').kernelFunc;
     const cpuInput = tf.getKernel('Conv2DBackpropInput', 'cpu').kernelFunc;
     const filter = tf.getKernel('Conv2DBackpropFilter', 'wasm').kernelFunc;
@@ -127,6 +129,8 @@ describe('wasm training kernels', () => {
     expect(tf.getKernel('Conv2DBackpropInput', 'cpu').kernelFunc).toBe(cpuInput);
     expect(tf.getKernel('Tile', 'wasm').kernelFunc).toBe(wasmTile);
     expect(tf.getKernel('Tile', 'cpu').kernelFunc).toBe(cpuTile);
+    expect(tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc).toBe(wasmMaxPoolGrad);
+    expect(tf.getKernel('MaxPoolGrad', 'cpu').kernelFunc).toBe(cpuMaxPoolGrad);
     expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === 'Conv2DBackpropFilter')).toHaveLength(1);
   });
 
@@ -177,6 +181,37 @@ describe('wasm training kernels', () => {
         minus[k] -= h;
         const numeric = isX ? (loss(plus, ws) - loss(minus, ws)) / (2 * h) : (loss(xs, plus) - loss(xs, minus)) / (2 * h);
         expect(Math.abs(numeric - grad[k])).toBeLessThan(2e-4 * (1 + Math.abs(numeric)));
+      }
+    }
+  });
+
+  it('max-pool gradients match the cpu backend, also for windows of negative values and ties', async () => {
+    // The stock wasm MaxPoolGrad drops the gradient of every window whose values are all ≤ 0.
+    const layouts: [number[], number, number, 'same' | 'valid'][] = [
+      [[1, 4, 4, 1], 2, 2, 'valid'],
+      [[2, 7, 7, 3], 3, 2, 'same'],
+      [[2, 6, 5, 4], 3, 2, 'valid'],
+      [[2, 8, 8, 3], 3, 1, 'same'],
+      [[3, 5, 5, 2], 2, 2, 'same'],
+    ];
+    for (const [shape, k, stride, pad] of layouts) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const raw = values(size, 21);
+      for (const [label, xs] of [
+        ['negative', raw.map((v) => -Math.abs(v))],
+        ['mixed', raw],
+        ['ties (after ReLU)', raw.map((v) => Math.max(0, v))],
+      ] as const) {
+        const run = () =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(xs, shape as [number, number, number, number]);
+            const r = tf.tensor(values(tf.maxPool(x, k, stride, pad).size, 22), tf.maxPool(x, k, stride, pad).shape);
+            return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k, stride, pad), r)))(x).dataSync() as Float32Array;
+          });
+        const ref = await onBackend('cpu', run);
+        const got = await onBackend('wasm', run);
+        // Overlapping windows add up in another order: rounding only.
+        expect(compare(ref, got).abs, `${label} [${shape}] pool ${k}/${stride} ${pad}`).toBeLessThan(1e-6);
       }
     }
   });

@@ -10,7 +10,8 @@ const CLASSES = 5;
 
 /**
  * conv-bn-relu-pool, a concat of three branches (elu / tanh / leaky ReLU, kernels 1-3-5),
- * explicit zero padding, a strided valid conv with swish, average pooling, a sigmoid conv,
+ * explicit zero padding, a strided valid conv with swish, batch norm, max pooling of the
+ * normalised values, average pooling, a sigmoid conv,
  * global average pooling, dense-relu, optional dropout, dense logits.
  */
 function smallCnn(dropout: number): tf.LayersModel {
@@ -29,6 +30,9 @@ function smallCnn(dropout: number): tf.LayersModel {
   x = ap(tf.layers.zeroPadding2d({ padding: 1 }), x); // 9×8
   x = ap(tf.layers.conv2d({ filters: 10, kernelSize: 3, strides: 2, padding: 'valid', activation: 'swish', kernelInitializer: init(5) }), x); // 4×3
   x = ap(tf.layers.batchNormalization({ momentum: 0.9 }), x);
+  // Max pooling of batch-normalised values: windows that are all negative (the stock wasm
+  // MaxPoolGrad lost their gradient).
+  x = ap(tf.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }), x);
   x = ap(tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid' }), x); // 3×2
   x = ap(tf.layers.conv2d({ filters: 12, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init(6) }), x);
   x = ap(tf.layers.globalAveragePooling2d({}), x);
