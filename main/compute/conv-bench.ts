@@ -2,7 +2,7 @@
  * Measures convolution gradients on the wasm backend, and training throughput on wasm vs cpu.
  *
  * Not a test: `npx tsx main/compute/conv-bench.ts [--no-layers] [--train | --train-wasm |
- * --train-cpu] [--profile]`. Prints milliseconds per call (the best of several, after a warm-up) for the
+ * --train-cpu] [--ablation] [--profile]`. Prints milliseconds per call (the best of several, after a warm-up) for the
  * implementation options of the convolution gradients, so that the choice in wasm-kernels.ts
  * can be re-checked on new hardware or a new tfjs.
  */
@@ -122,7 +122,13 @@ export function benchLayer(l: BenchLayer, stockBackpropInput: KernelConfig | nul
  * `warmUp` first runs one untimed step (optimizer slots, XNNPACK operators); the cpu backend
  * has nothing to warm up and takes minutes per ResNet-18 step.
  */
-export async function trainingImagesPerSecond(modelId: string, backend: 'wasm' | 'cpu', steps: number, warmUp: boolean, batch = 32): Promise<{ imagesPerSecond: number; stepMs: number[] }> {
+export async function trainingImagesPerSecond(
+  modelId: string,
+  backend: 'wasm' | 'cpu',
+  steps: number,
+  warmUp: boolean,
+  batch = 32,
+): Promise<{ imagesPerSecond: number; stepMs: number[]; imagesPerCpuSecond: number }> {
   // Loaded here so that the conv benchmark does not depend on the model zoo.
   const { buildModel } = await import('../models/registry');
   await tf.setBackend(backend);
@@ -130,23 +136,29 @@ export async function trainingImagesPerSecond(modelId: string, backend: 'wasm' |
   const optimizer = tf.train.adam(1e-3);
   const xs = tf.randomUniform([batch, 64, 64, 3]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 5), 'int32'), 5).toFloat());
+  let cpuMicros = 0;
   const step = () => {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
     if (loss) {
       loss.dataSync();
       loss.dispose();
     }
+    const used = process.cpuUsage(cpu);
+    cpuMicros += used.user + used.system;
     return performance.now() - t;
   };
   if (warmUp) step();
+  cpuMicros = 0;
   const stepMs: number[] = [];
   for (let i = 0; i < steps; i++) stepMs.push(step());
   tf.dispose([xs, ys]);
   optimizer.dispose();
   model.dispose();
   const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
-  return { imagesPerSecond: (1000 * batch) / mean, stepMs };
+  // CPU time stays honest on a machine shared with other work, where wall time does not.
+  return { imagesPerSecond: (1000 * batch) / mean, stepMs, imagesPerCpuSecond: (1e6 * batch * steps) / cpuMicros };
 }
 
 /** Where one wasm training step of a zoo model spends its time, by kernel. */
@@ -173,20 +185,56 @@ export async function profileTrainingStep(modelId: string, batch = 32): Promise<
   return [...byKernel.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
 }
 
+/** Swaps the wasm kernel `name` for `config` (or back); returns the one it replaced. */
+function swapKernel(name: string, config: KernelConfig): KernelConfig {
+  const current = tf.getKernel(name, 'wasm');
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel(config);
+  return current;
+}
+
+/**
+ * ResNet-18 wasm throughput as the kernels of wasm-kernels.ts are added one by one (the stock
+ * `Conv2DBackpropInput` and `Tile` swapped back in for the earlier rows; the `MaxPoolGrad`
+ * replacement is a correctness fix and stays).
+ */
+async function ablation(input: KernelConfig, tile: KernelConfig): Promise<void> {
+  const rows: [string, KernelConfig[]][] = [
+    ['only Conv2DBackpropFilter added (stock dx, Tile)', [input, tile]],
+    ['+ phase-convolution Conv2DBackpropInput', [tile]],
+    ['+ whole-repeat Tile (all)', []],
+  ];
+  for (const [label, stock] of rows) {
+    const saved = stock.map((k) => swapKernel(k.kernelName, k));
+    const r = await trainingImagesPerSecond('resnet18', 'wasm', 2, true);
+    saved.forEach((k) => swapKernel(k.kernelName, k));
+    console.log(`  ${label.padEnd(50)} ${r.imagesPerSecond.toFixed(2).padStart(6)} images/s wall, ${r.imagesPerCpuSecond.toFixed(2).padStart(6)} per CPU second`);
+  }
+}
+
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
-  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm') ?? null; // before it is replaced
+  // The stock kernels, before initBackend replaces them.
+  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  const stockTile = tf.getKernel('Tile', 'wasm');
   const info = await initBackend('wasm');
   console.log(`backend: ${info.description}`);
   for (const layer of args.has('--no-layers') ? [] : RESNET_LAYERS) {
     console.log(`\n${layer.label}`);
-    for (const [name, ms] of Object.entries(benchLayer(layer, stock))) console.log(`  ${name.padEnd(50)} ${ms.toFixed(1).padStart(8)} ms`);
+    for (const [name, ms] of Object.entries(benchLayer(layer, stock ?? null))) console.log(`  ${name.padEnd(50)} ${ms.toFixed(1).padStart(8)} ms`);
   }
   for (const backend of ['wasm', 'cpu'] as const) {
     if (args.has('--train') || args.has(`--train-${backend}`)) {
       const r = backend === 'wasm' ? await trainingImagesPerSecond('resnet18', backend, 3, true) : await trainingImagesPerSecond('resnet18', backend, 1, false);
-      console.log(`\nresnet18 (64×64, width 1, 5 classes, batch 32) on ${backend}: ${r.imagesPerSecond.toFixed(2)} images/s (steps ${r.stepMs.map((m) => m.toFixed(0)).join(', ')} ms)`);
+      console.log(
+        `\nresnet18 (64×64, width 1, 5 classes, batch 32) on ${backend}: ${r.imagesPerSecond.toFixed(2)} images/s wall, ` +
+          `${r.imagesPerCpuSecond.toFixed(2)} images per CPU second (steps ${r.stepMs.map((m) => m.toFixed(0)).join(', ')} ms)`,
+      );
     }
+  }
+  if (args.has('--ablation')) {
+    console.log('\nresnet18 wasm training, batch 32, as the kernels are added:');
+    await ablation(stock, stockTile);
   }
   if (args.has('--profile')) {
     const rows = await profileTrainingStep('resnet18');
