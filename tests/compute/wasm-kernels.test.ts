@@ -244,14 +244,14 @@ describe('wasm training kernels', () => {
   it('NCHW: the filter gradient is computed by the new kernel, the input gradient by the stock one', async () => {
     const xShape: [number, number, number, number] = [2, 3, 9, 8]; // N C H W
     const dyShape: [number, number, number, number] = [2, 4, 5, 4];
-    const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', dimRoundingMode: undefined };
+    const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NCHW' };
     const run = () =>
       tf.tidy(() => {
         const x = tf.tensor4d(values(2 * 3 * 9 * 8, 3), xShape);
         const dy = tf.tensor4d(values(2 * 4 * 5 * 4, 4), dyShape);
         const w = tf.tensor4d(values(3 * 3 * 3 * 4, 5), [3, 3, 3, 4]);
         const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, 3, 4] }) as tf.Tensor;
-        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape }) as tf.Tensor;
+        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [...xShape] }) as tf.Tensor;
         return [dw.dataSync() as Float32Array, dx.dataSync() as Float32Array];
       });
     const ref = await onBackend('cpu', run);
