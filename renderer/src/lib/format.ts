@@ -12,7 +12,14 @@ export function compact(n: number | null | undefined, digits = 3): string {
     [1e6, 'M'],
     [1e3, 'k'],
   ];
-  for (const [v, u] of units) if (abs >= v) return `${(n / v).toPrecision(digits).replace(/\.?0+$/, '')} ${u}`;
+  for (let i = 0; i < units.length; i++) {
+    const [v, u] = units[i];
+    if (abs < v) continue;
+    const scaled = Number((n / v).toPrecision(digits));
+    // 999.96 k rounds to 1000 k: say 1 M instead.
+    if (Math.abs(scaled) >= 1000 && i > 0) return `${Number((n / units[i - 1][0]).toPrecision(digits))} ${units[i - 1][1]}`;
+    return `${scaled} ${u}`;
+  }
   return String(Math.round(n));
 }
 

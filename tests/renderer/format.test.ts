@@ -1,0 +1,46 @@
+/**
+ * The renderer's number formatting and axis ticks: what the user reads on cards and charts.
+ */
+import { describe, expect, it } from 'vitest';
+import { compact } from '../../renderer/src/lib/format';
+import { niceStep, unitLabel, unitTicks } from '../../renderer/src/lib/ticks';
+
+describe('compact', () => {
+  it('keeps the zeros of whole numbers', () => {
+    expect(compact(100e6)).toBe('100 M');
+    expect(compact(99.96e6)).toBe('100 M');
+    expect(compact(200e3)).toBe('200 k');
+    expect(compact(10e9)).toBe('10 G');
+  });
+  it('rounds as before', () => {
+    expect(compact(11689512)).toBe('11.7 M');
+    expect(compact(431080)).toBe('431 k');
+    expect(compact(1.5e6)).toBe('1.5 M');
+    expect(compact(512)).toBe('512');
+  });
+  it('moves up a unit when rounding reaches 1000', () => {
+    expect(compact(999_960)).toBe('1 M');
+    expect(compact(999_960_000)).toBe('1 G');
+  });
+});
+
+describe('unit ticks', () => {
+  it('labels batch steps as round epochs, never twice the same', () => {
+    const { values, step } = unitTicks(0, 100, 81);
+    const labels = values.map((v) => unitLabel(v, 81, step));
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels).toEqual(['0.0', '0.2', '0.4', '0.6', '0.8', '1.0', '1.2']);
+  });
+  it('uses whole epochs over a long run and respects a minimum step', () => {
+    const { values, step } = unitTicks(0, 243, 81);
+    expect(values.map((v) => unitLabel(v, 81, step))).toEqual(['0.0', '0.5', '1.0', '1.5', '2.0', '2.5', '3.0']);
+    const whole = unitTicks(1, 3, 1, 8, 1);
+    expect(whole.values).toEqual([1, 2, 3]);
+    expect(unitLabel(2, 1, whole.step)).toBe('2');
+  });
+  it('picks 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect(niceStep(1, 6)).toBe(0.2);
+    expect(niceStep(30, 8)).toBe(5);
+    expect(niceStep(0, 8)).toBe(1);
+  });
+});
