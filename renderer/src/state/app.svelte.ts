@@ -39,7 +39,7 @@ export class AppState {
     this.datasets = new DatasetsState(this.api);
     this.models = new ModelsState(this.api);
     this.runs = new RunsState(this.api);
-    this.live = new LiveRunState(this.api);
+    this.live = new LiveRunState(this.api, this.datasets);
     this.newRun = new NewRunState(this.api, this.datasets, this.models);
     this.compare = new CompareState(this.api);
     this.evaluation = new EvaluationState(this.api);
@@ -96,6 +96,11 @@ export class AppState {
   }
 
   go(view: View): void {
+    // Evaluation opened from the menu shows the latest evaluated run rather than an empty page.
+    if (view === 'evaluation' && this.evaluation.runId === null) {
+      const latest = this.runs.list.filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
+      if (latest) void this.evaluation.open(latest.id);
+    }
     this.#view = view;
   }
 

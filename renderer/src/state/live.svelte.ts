@@ -8,6 +8,7 @@ import type { Api } from '@shared/api';
 import type { RunEvent } from '@shared/events';
 import type { BackendInfo, Diagnostic, EpochMetrics, RunDetail, RunStatus } from '@shared/types';
 import { errorText } from '../lib/format';
+import type { DatasetsState } from './datasets.svelte';
 
 export type Point = readonly [number, number];
 
@@ -23,6 +24,15 @@ export interface Progress {
 }
 
 const FLUSH_MS = 200;
+
+/**
+ * Batches per epoch, as the trainer counts them (main/training/trainer.ts): whole batches, and
+ * a last partial one when it holds at least two images.
+ */
+export function stepsPerEpoch(trainImages: number, batchSize: number): number {
+  if (!(batchSize > 0)) return 0;
+  return Math.floor(trainImages / batchSize) + (trainImages % batchSize >= 2 ? 1 : 0);
+}
 
 export class LiveRunState {
   #runId = $state<number | null>(null);
@@ -45,7 +55,10 @@ export class LiveRunState {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #generation = 0;
 
-  constructor(private readonly api: Api) {}
+  constructor(
+    private readonly api: Api,
+    private readonly datasets?: DatasetsState,
+  ) {}
 
   get runId(): number | null {
     return this.#runId;
@@ -144,19 +157,25 @@ export class LiveRunState {
       this.#loss = merge(series.batch_loss, this.#loss);
       this.#accuracy = merge(series.batch_accuracy, this.#accuracy);
       this.#lr = merge(series.batch_lr, this.#lr);
-      if (!this.#progress && detail.epochs.length > 0) {
-        const last = detail.epochs[detail.epochs.length - 1];
+      if (!this.#progress && (detail.epochs.length > 0 || this.#loss.length > 0)) {
+        const last = detail.epochs.at(-1) ?? null;
+        const done = last?.epoch ?? 0;
         const steps = this.#loss.length ? this.#loss[this.#loss.length - 1][0] : 0;
-        const perEpoch = last.epoch > 0 ? Math.round(steps / last.epoch) : 0;
+        // Opened mid-run, the stored steps include the epoch under way: count epochs from the
+        // dataset's training split rather than dividing by the finished ones.
+        const train = this.datasets?.list.find((d) => d.id === detail.datasetId)?.split.train;
+        const perEpoch = train !== undefined ? stepsPerEpoch(train, detail.config.batchSize) : done > 0 ? Math.round(steps / done) : 0;
+        const inEpoch = perEpoch > 0 ? steps - done * perEpoch : 0;
+        const midEpoch = inEpoch > 0 && inEpoch < perEpoch;
         this.#progress = {
-          epoch: last.epoch,
+          epoch: midEpoch ? done + 1 : Math.max(done, 1),
           epochs: detail.config.epochs,
-          batch: perEpoch,
+          batch: midEpoch ? inEpoch : perEpoch,
           stepsPerEpoch: perEpoch,
           step: steps,
           etaSeconds: null,
-          imagesPerSecond: last.imagesPerSecond,
-          learningRate: last.learningRate,
+          imagesPerSecond: last?.imagesPerSecond ?? null,
+          learningRate: last?.learningRate ?? this.#lr.at(-1)?.[1] ?? null,
         };
       }
     } catch (e) {
@@ -183,14 +202,17 @@ export class LiveRunState {
         return;
       case 'batch': {
         const p = this.#progress;
+        const perEpoch = p?.stepsPerEpoch ?? e.batch;
         this.#progress = {
           epoch: e.epoch,
           epochs: p?.epochs ?? this.#detail?.config.epochs ?? e.epoch,
           batch: e.batch,
-          stepsPerEpoch: p?.stepsPerEpoch ?? e.batch,
+          stepsPerEpoch: perEpoch,
           step: e.step,
           etaSeconds: e.etaSeconds,
-          imagesPerSecond: e.imagesPerSecond,
+          // An epoch's last batch is often a few images, timed with a whole step's overhead:
+          // keep the speed of the full batches.
+          imagesPerSecond: e.batch === perEpoch && p?.imagesPerSecond ? p.imagesPerSecond : e.imagesPerSecond,
           learningRate: e.learningRate,
         };
         this.#pending.loss.push([e.step, e.loss]);
@@ -199,10 +221,14 @@ export class LiveRunState {
         this.scheduleFlush();
         return;
       }
-      case 'epoch-end':
+      case 'epoch-end': {
         this.flush();
         this.#epochs = [...this.#epochs.filter((m) => m.epoch !== e.metrics.epoch), e.metrics];
+        // The epoch's average speed, steadier than any one batch.
+        const p = this.#progress;
+        if (p && e.metrics.imagesPerSecond) this.#progress = { ...p, imagesPerSecond: e.metrics.imagesPerSecond };
         return;
+      }
       case 'diagnostic':
         this.#diagnostics = [...this.#diagnostics, e.diagnostic];
         return;
