@@ -5,12 +5,16 @@ import type { Api, ImageRef, ImportProgress } from '@shared/api';
 import type { DatasetSummary, ImportReport } from '@shared/types';
 import { errorText } from '../lib/format';
 
+/** Duplicate groups whose pictures the report shows (label conflicts first). */
+export const DUPLICATE_THUMBS = 24;
+
 export class DatasetsState {
   #list = $state.raw<readonly DatasetSummary[]>([]);
   #loaded = $state(false);
   #selectedId = $state<number | null>(null);
   #report = $state.raw<ImportReport | null>(null);
   #samples = $state.raw<readonly (readonly ImageRef[])[]>([]);
+  #duplicateIds = $state.raw<ReadonlyMap<string, number>>(new Map());
   #progress = $state.raw<ImportProgress | null>(null);
   #importing = $state<string | null>(null);
   #error = $state<string | null>(null);
@@ -37,6 +41,10 @@ export class DatasetsState {
   /** Sample images per class index of the open report. */
   get samples(): readonly (readonly ImageRef[])[] {
     return this.#samples;
+  }
+  /** Image ids of the files listed as duplicates in the open report, by relative path. */
+  get duplicateIds(): ReadonlyMap<string, number> {
+    return this.#duplicateIds;
   }
   get progress(): ImportProgress | null {
     return this.#progress;
@@ -96,6 +104,24 @@ export class DatasetsState {
   private async loadSamples(report: ImportReport): Promise<void> {
     const perClass = await Promise.all(report.classes.map((_, i) => this.api.listImages(report.datasetId, { classIndex: i, limit: 8 })));
     if (this.#selectedId === report.datasetId) this.#samples = perClass;
+    await this.loadDuplicateIds(report);
+  }
+
+  /** Finds the ids of the first duplicate groups' files, so the report can show the pictures. */
+  private async loadDuplicateIds(report: ImportReport): Promise<void> {
+    this.#duplicateIds = new Map();
+    const groups = [...report.duplicates].sort((a, b) => Number(b.labelConflict) - Number(a.labelConflict)).slice(0, DUPLICATE_THUMBS);
+    const wanted = new Set(groups.flatMap((g) => g.paths));
+    const classIndices = [...new Set(groups.flatMap((g) => g.classes))].map((c) => report.classes.findIndex((k) => k.name === c)).filter((i) => i >= 0);
+    if (wanted.size === 0) return;
+    try {
+      const lists = await Promise.all(classIndices.map((classIndex) => this.api.listImages(report.datasetId, { classIndex })));
+      const ids = new Map<string, number>();
+      for (const img of lists.flat()) if (wanted.has(img.path)) ids.set(img.path, img.id);
+      if (this.#selectedId === report.datasetId) this.#duplicateIds = ids;
+    } catch {
+      // The paths are still listed; only their pictures are missing.
+    }
   }
 
   onProgress(p: ImportProgress): void {
