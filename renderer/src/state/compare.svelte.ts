@@ -33,12 +33,23 @@ export function settingsDiff(runs: readonly RunDetail[]): DiffRow[] {
   return rows;
 }
 
+/** A test image every compared run gets wrong, and what each of them called it. */
+export interface CommonMistake {
+  readonly imageId: number;
+  readonly path: string;
+  readonly trueClass: string;
+  /** Per compared run (in the order of `runs`), its predicted class and confidence. */
+  readonly predicted: readonly { readonly runId: number; readonly cls: string; readonly p: number }[];
+  /** True when every run made the same wrong call (often a mislabelled or ambiguous photo). */
+  readonly agree: boolean;
+}
+
 export class CompareState {
   #ids = $state.raw<readonly number[]>([]);
   #runs = $state.raw<readonly RunDetail[]>([]);
   #loading = $state(false);
   #error = $state<string | null>(null);
-  #commonMistakes = $state.raw<readonly Prediction[]>([]);
+  #commonMistakes = $state.raw<readonly CommonMistake[]>([]);
 
   constructor(private readonly api: Api) {}
 
@@ -58,7 +69,7 @@ export class CompareState {
     return settingsDiff(this.#runs);
   }
   /** Test images every compared run (with predictions) gets wrong. */
-  get commonMistakes(): readonly Prediction[] {
+  get commonMistakes(): readonly CommonMistake[] {
     return this.#commonMistakes;
   }
 
@@ -79,9 +90,21 @@ export class CompareState {
   }
 }
 
-function commonMistakes(runs: readonly RunDetail[]): Prediction[] {
+/**
+ * Test images that every run with predictions gets wrong: those all runs call the same wrong
+ * class first, then the most confident mistakes.
+ */
+export function commonMistakes(runs: readonly RunDetail[]): CommonMistake[] {
   const withPreds = runs.filter((r) => r.predictions.length > 0);
   if (withPreds.length < 2) return [];
-  const wrong = withPreds.map((r) => new Set(r.predictions.filter((p) => p.predictedClass !== p.trueClass).map((p) => p.imageId)));
-  return withPreds[0].predictions.filter((p) => wrong.every((s) => s.has(p.imageId)));
+  const byImage = withPreds.map((r) => new Map<number, Prediction>(r.predictions.map((p) => [p.imageId, p])));
+  const out: CommonMistake[] = [];
+  for (const first of withPreds[0].predictions) {
+    const preds = byImage.map((m) => m.get(first.imageId));
+    if (!preds.every((p): p is Prediction => p !== undefined && p.predictedClass !== p.trueClass)) continue;
+    const predicted = preds.map((p, i) => ({ runId: withPreds[i].id, cls: p.predictedClass, p: Math.max(...p.probabilities) }));
+    out.push({ imageId: first.imageId, path: first.path, trueClass: first.trueClass, predicted, agree: new Set(predicted.map((q) => q.cls)).size === 1 });
+  }
+  const confidence = (m: CommonMistake): number => m.predicted.reduce((a, q) => a + q.p, 0) / m.predicted.length;
+  return out.sort((a, b) => Number(b.agree) - Number(a.agree) || confidence(b) - confidence(a));
 }
