@@ -2,9 +2,13 @@
  * Entry point of a training worker: a child process that trains one run and streams typed
  * events to the core over IPC. It never touches the database.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { RunEvent } from '../../shared/events';
 import { describeIssues, workerRequestSchema, type WorkerMessage } from './protocol';
 import { runTraining } from './trainer';
+
+// Production mode: no per-op debug checks, and no "install tfjs-node" banner on stdout.
+tf.enableProdMode();
 
 let cancelled = false;
 let started = false;
