@@ -99,6 +99,8 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     for (const r of messy.rejected.slice(0, 5)) expect(text).toContain(r.path);
     for (const c of messy.emptyClasses) expect(text).toContain(c);
     if (messy.duplicates.some((d) => d.labelConflict)) expect(text).toMatch(/filed under two labels/);
+    // Duplicates and label conflicts show their pictures, not only their paths.
+    if (messy.duplicates.length > 0) expect(await imagesLoaded('[data-testid=duplicates]')).toBeGreaterThanOrEqual(2);
     await shot(page, '02b-messy-report');
     await page.locator('[data-testid=rejected-table]').scrollIntoViewIfNeeded();
     await shot(page, '02c-messy-rejected');
@@ -108,7 +110,16 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
   });
 
   it('shows inline validation, then starts a small run and draws it live', async () => {
+    // A view scrolled to its end: the next view (here the same, reopened) opens at its top.
     await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('arch-lenet5').waitFor();
+    const scrollTop = (): Promise<number> => page.getByTestId('scroll').evaluate((el) => el.scrollTop);
+    await page.getByTestId('scroll').evaluate((el) => el.scrollTo(0, 10_000));
+    expect(await scrollTop()).toBeGreaterThan(0);
+    await page.getByTestId('nav-datasets').click();
+    expect(await scrollTop()).toBe(0);
+    await page.getByTestId('nav-new-run').click();
+    expect(await scrollTop()).toBe(0);
     await page.getByTestId('arch-lenet5').click();
     await fill('f-batch', '0');
     await page.locator('#f-batch-error', { hasText: 'Batch size must be at least 1' }).waitFor();
@@ -126,6 +137,11 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     const first = await points();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=chart-loss]')?.getAttribute('data-points')) > n, first, { timeout: 120_000 });
     expect(await points()).toBeGreaterThan(first);
+    // The x axis counts epochs in round steps, never the same label twice.
+    const ticks = ((await page.getByTestId('chart-loss').getAttribute('data-x-ticks')) ?? '').split(' ').filter(Boolean);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    for (const t of ticks) expect(Number.isFinite(Number(t))).toBe(true);
     await shot(page, '04-live-run');
     await waitForRunStatus('completed');
     await page.getByTestId('epoch-table').waitFor();
@@ -199,6 +215,9 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     expect(diff).toContain('lr');
     expect(diff).not.toContain('epochs');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=compare-accuracy]')?.getAttribute('data-points')) >= 4);
+    // Pictures every run gets wrong say what each run called them.
+    const common = page.getByTestId('common-mistake');
+    if ((await common.count()) > 0) expect(await common.first().locator('.called').count()).toBe(2);
     await shot(page, '10-compare');
   }, 300_000);
 
@@ -210,6 +229,10 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('run-name-input').fill('lenet B (lr 3e-3)');
     await panel.getByLabel('Tags').fill('sweep, lr');
     await panel.getByLabel('Notes').fill('Three times the default learning rate.');
+    // With the panel open, the test accuracy column stays in view (not scrolled off the card).
+    const testHeader = await page.locator('[data-testid=runs-table] th', { hasText: 'Test acc.' }).boundingBox();
+    const tableCard = await page.locator('.table-card').boundingBox();
+    expect(testHeader && tableCard && testHeader.x + testHeader.width <= tableCard.x + tableCard.width + 1).toBe(true);
     await page.getByTestId('run-save').click();
     await panel.getByText('Saved').waitFor();
     const saved = (await app.ws.listRuns()).find((r) => r.name === 'lenet B (lr 3e-3)');
@@ -271,6 +294,17 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('confusion-matrix').waitFor();
     await shot(page, '12-evaluation-dark');
     await page.getByTestId('theme-toggle').click(); // back to system
+  });
+
+  it('opens Evaluation from the menu on the latest evaluated run in a new tab', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    tab.on('pageerror', (e) => pageErrors.push(e.message));
+    await tab.goto(app.server.url);
+    await tab.getByTestId('nav-evaluation').click();
+    await tab.getByTestId('confusion-matrix').waitFor();
+    const latest = (await app.ws.listRuns()).filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
+    expect(await tab.getByTestId('eval-run-picker').inputValue()).toBe(String(latest.id));
+    await tab.close();
   });
 
   it('shows where keyboard focus is', async () => {
