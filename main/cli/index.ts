@@ -37,6 +37,9 @@ Commands:
   resume <run> [--json]                            continue an interrupted run from its last checkpoint
   delete <run>                                     delete a run
   serve [--host 127.0.0.1] [--port N]              serve the app to a browser
+  study create|list|run|pause|extend|show|curves|export|failures|diff|delete …
+                                                   a grid of runs (see 'bloombench study --help')
+  report <study|run>... <file.html>                a self-contained HTML report of a study or runs
 
 Global options:
   --home DIR    where the run database, caches and checkpoints live
@@ -54,7 +57,7 @@ function trainHelp(): string {
 }
 
 /** An error whose message is meant for the user as it is (no stack). */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function out(s: string): void {
   process.stdout.write(`${s}\n`);
@@ -71,7 +74,7 @@ function runId(arg: string | undefined): number {
 }
 
 /** Finds a dataset by id or name, or imports a folder (reusing an earlier import of it). */
-async function datasetFor(store: Store, ref: string, json: boolean): Promise<number> {
+export async function datasetFor(store: Store, ref: string, json: boolean): Promise<number> {
   const asPath = path.resolve(ref);
   if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
     const known = datasets.listDatasets(store).find((d) => path.resolve(d.root) === asPath);
@@ -417,6 +420,15 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' } } });
       const { serveCommand } = await import('./serve');
       return serveCommand({ home: home ? path.resolve(home) : defaultHome(), host: values.host ?? '127.0.0.1', port: values.port ? Number(values.port) : 0 });
+    }
+    // Studies and reports live in their own files (main/cli/study.ts, main/cli/report.ts).
+    case 'study': {
+      const { studyCommand } = await import('./study');
+      return studyCommand(rest, home);
+    }
+    case 'report': {
+      const { reportCommand } = await import('./report');
+      return reportCommand(rest, home);
     }
     default:
       throw new UsageError(`Unknown command "${cmd}". Run 'bloombench --help' for the list.`);

@@ -17,6 +17,7 @@ import { listVariants, modelInfo } from '../models/registry';
 import type { Store } from '../store/db';
 import { loadModel } from '../training/checkpoint';
 import { RunQueue } from '../training/runner';
+import { Studies } from '../studies/studies';
 import { normalize } from '../training/trainer';
 import { assertValidConfig } from '../training/validate';
 
@@ -25,6 +26,8 @@ export const SAMPLE_DATASET_NAME = 'Sample shapes';
 /** Everything below the UI, behind the one `Api` interface. */
 export class Workstation implements Api {
   readonly queue: RunQueue;
+  /** Studies (grids of runs) and their result views; see `shared/studies.ts`. */
+  readonly studies: Studies;
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private modelsCache: readonly ModelInfo[] | null = null;
   private backendReady: Promise<BackendReport> | null = null;
@@ -43,6 +46,8 @@ export class Workstation implements Api {
       this.queue.recoverInterrupted();
       this.queue.requeueWaiting();
     }
+    // After the queue's recovery, so that a study that was running continues where it stopped.
+    this.studies = new Studies(store, this.queue, { recover: opts.recover ?? true });
   }
 
   private emit(e: AppEvent): void {

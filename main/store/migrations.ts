@@ -126,6 +126,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // Studies (main/studies/): a named grid of runs on one dataset, and which runs belong to it.
+  {
+    version: 2,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE studies (
+          id          INTEGER PRIMARY KEY,
+          name        TEXT NOT NULL UNIQUE,
+          dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+          base_json   TEXT NOT NULL,
+          axes_json   TEXT NOT NULL,
+          repeats     INTEGER NOT NULL DEFAULT 1 CHECK (repeats >= 1),
+          active      INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+          error       TEXT,
+          notes       TEXT NOT NULL DEFAULT '',
+          created_ms  INTEGER NOT NULL,
+          updated_ms  INTEGER NOT NULL,
+          deleted     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE study_runs (
+          study_id    INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+          run_id      INTEGER NOT NULL UNIQUE REFERENCES runs(id) ON DELETE CASCADE,
+          created_ms  INTEGER NOT NULL,
+          PRIMARY KEY (study_id, run_id)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** Brings a database up to the newest schema, one transaction per step. Returns the version. */

@@ -1,0 +1,186 @@
+/**
+ * Aggregation over a study's runs: mean ± standard deviation, the results grid and the curves
+ * by group. Pure functions over plain records, so they can be tested on known numbers.
+ */
+import {
+  STUDY_AXIS_TITLES,
+  STUDY_METRIC_INFO,
+  type CurveGroup,
+  type CurveMetric,
+  type GridCell,
+  type GridCellRun,
+  type GridHeader,
+  type GridOptions,
+  type GridTable,
+  type RunMetrics,
+  type Stats,
+  type StudyAxisKey,
+  type StudyAxisView,
+  type StudyCell,
+  type StudyGrid,
+  type StudyMetric,
+} from '../../shared/studies';
+
+/** n, mean, sample standard deviation (n − 1), min and max of the finite numbers given. */
+export function stats(values: readonly (number | null)[]): Stats {
+  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const n = xs.length;
+  if (n === 0) return { n: 0, mean: null, std: null, min: null, max: null };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const std = n < 2 ? null : Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  return { n, mean, std, min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+/** The value of `metric` in a run's kept-epoch record. */
+export function metricValue(m: RunMetrics, metric: StudyMetric): number | null {
+  switch (metric) {
+    case 'test_accuracy':
+      return m.testAccuracy;
+    case 'best_val_accuracy':
+      return m.bestValAccuracy;
+    case 'val_loss':
+      return m.valLoss;
+    case 'train_loss':
+      return m.trainLoss;
+    case 'test_loss':
+      return m.testLoss;
+    case 'time':
+      return m.seconds;
+    case 'images_per_second':
+      return m.imagesPerSecond;
+  }
+}
+
+/** Every combination of the given axes' values, first axis slowest. */
+function headers(axes: readonly StudyAxisView[], keys: readonly StudyAxisKey[]): GridHeader[] {
+  let out: GridHeader[] = [{ coords: [], labels: [] }];
+  for (const k of keys) {
+    const a = axes.find((x) => x.key === k)!;
+    const next: GridHeader[] = [];
+    for (const h of out) a.labels.forEach((label, i) => next.push({ coords: [...h.coords, i], labels: [...h.labels, label] }));
+    out = next;
+  }
+  return out;
+}
+
+/**
+ * The results grid: rows and columns from the chosen axes, one table per combination of the
+ * other axes (or all of them pooled), each cell mean ± std of `metric` over its completed runs.
+ */
+export function buildGrid(
+  studyId: number,
+  axes: readonly StudyAxisView[],
+  cells: readonly StudyCell[],
+  metrics: ReadonlyMap<number, RunMetrics>,
+  opts: GridOptions = {},
+): StudyGrid {
+  const metric = opts.metric ?? 'test_accuracy';
+  const info = STUDY_METRIC_INFO[metric];
+  if (!info) throw new Error(`Unknown metric "${metric}"; one of: ${Object.keys(STUDY_METRIC_INFO).join(', ')}.`);
+  const keys = axes.map((a) => a.key);
+  const check = (list: readonly StudyAxisKey[], what: string) => {
+    for (const k of list) if (!keys.includes(k)) throw new Error(`${what}: "${k}" is not an axis of this study (its axes: ${keys.join(', ') || 'none'}).`);
+  };
+  let rowAxes = opts.rows ? [...opts.rows] : keys.slice(0, 1);
+  let colAxes = opts.cols ? [...opts.cols] : keys.filter((k) => !rowAxes.includes(k)).slice(0, 1);
+  check(rowAxes, 'rows');
+  check(colAxes, 'cols');
+  const overlap = rowAxes.filter((k) => colAxes.includes(k));
+  if (overlap.length) throw new Error(`"${overlap[0]}" cannot be both a row and a column axis.`);
+  rowAxes = [...new Set(rowAxes)];
+  colAxes = [...new Set(colAxes)];
+  const restAxes = keys.filter((k) => !rowAxes.includes(k) && !colAxes.includes(k));
+  const rest = opts.rest ?? 'split';
+  const rows = headers(axes, rowAxes);
+  const cols = headers(axes, colAxes);
+  const pages = rest === 'split' ? headers(axes, restAxes) : [{ coords: [], labels: [] }];
+  const pos = (k: StudyAxisKey) => keys.indexOf(k);
+
+  const tables: GridTable[] = [];
+  let best: StudyGrid['best'] = null;
+  let bestMean = 0;
+  const matches = (cell: StudyCell, list: readonly StudyAxisKey[], h: GridHeader) => list.every((k, i) => cell.coords[pos(k)] === h.coords[i]);
+  const raw: { runs: GridCellRun[]; pending: number; s: Stats }[][][] = [];
+  pages.forEach((page, t) => {
+    const grid = rows.map((row, r) =>
+      cols.map((col, c) => {
+        const inCell = cells.filter((cell) => matches(cell, rowAxes, row) && matches(cell, colAxes, col) && (rest === 'pool' || matches(cell, restAxes, page)));
+        const runs: GridCellRun[] = inCell
+          .filter((cell) => cell.runId !== null)
+          .map((cell) => {
+            const m = metrics.get(cell.runId!);
+            return { runId: cell.runId!, seed: cell.seed, status: cell.status, value: cell.status === 'completed' && m ? metricValue(m, metric) : null };
+          });
+        const s = stats(runs.map((x) => x.value));
+        if (s.mean !== null && (best === null || (info.higherIsBetter ? s.mean > bestMean : s.mean < bestMean))) {
+          best = { table: t, row: r, col: c };
+          bestMean = s.mean;
+        }
+        return { runs, pending: inCell.filter((cell) => cell.runId === null).length, s };
+      }),
+    );
+    raw.push(grid);
+  });
+  raw.forEach((grid, t) => {
+    const page = pages[t];
+    const b = best as StudyGrid['best'];
+    tables.push({
+      fixed: rest === 'split' ? restAxes.map((k, i) => ({ key: k, title: STUDY_AXIS_TITLES[k], label: page.labels[i] })) : [],
+      cells: grid.map((row, r) =>
+        // Every cell tied with the best mean is marked (the summary's `best` is the first one).
+        row.map((x): GridCell => ({ ...x.s, runs: x.runs, pending: x.pending, best: b !== null && x.s.mean !== null && Math.abs(x.s.mean - bestMean) <= 1e-12 * Math.max(1, Math.abs(bestMean)) })),
+      ),
+    });
+  });
+  return { studyId, metric, info, rowAxes, colAxes, restAxes, rest, rows, cols, tables, best };
+}
+
+/** One run's per-epoch series for the curves (`values[e - 1]` is epoch e). */
+export interface RunSeries {
+  readonly runId: number;
+  readonly keptEpoch: number | null;
+  readonly values: readonly (number | null)[];
+}
+
+/** Per epoch, mean and spread over the runs of one group that reached that epoch. */
+export function curveGroup(label: string, series: readonly RunSeries[]): CurveGroup {
+  const length = Math.max(0, ...series.map((s) => s.values.length));
+  const points = [];
+  for (let e = 1; e <= length; e++) {
+    const s = stats(series.map((x) => x.values[e - 1] ?? null));
+    if (s.n > 0) points.push({ epoch: e, ...s });
+  }
+  return { label, runIds: series.map((s) => s.runId), points, runs: series.map((s) => ({ runId: s.runId, keptEpoch: s.keptEpoch, values: s.values })) };
+}
+
+/** Groups the study's runs by one axis (or by grid point when `by` is null) for the curves. */
+export function groupCells(
+  axes: readonly StudyAxisView[],
+  cells: readonly StudyCell[],
+  by: StudyAxisKey | null,
+): { label: string; runIds: number[] }[] {
+  const withRun = cells.filter((c) => c.runId !== null);
+  if (by !== null) {
+    const i = axes.findIndex((a) => a.key === by);
+    if (i < 0) throw new Error(`"${by}" is not an axis of this study (its axes: ${axes.map((a) => a.key).join(', ') || 'none'}).`);
+    return axes[i].labels.map((label, v) => ({ label, runIds: withRun.filter((c) => c.coords[i] === v).map((c) => c.runId!) }));
+  }
+  const groups = new Map<string, { label: string; runIds: number[] }>();
+  for (const c of cells) {
+    const key = c.coords.join(',');
+    const g = groups.get(key) ?? { label: c.labels.join(' · ') || 'all runs', runIds: [] };
+    if (c.runId !== null) g.runIds.push(c.runId);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+/** Names of the curve metrics as stored per epoch in the metrics table. */
+export const CURVE_KEYS: Readonly<Record<CurveMetric, string>> = {
+  val_accuracy: 'val_accuracy',
+  val_loss: 'val_loss',
+  train_loss: 'train_loss',
+  train_accuracy: 'train_accuracy',
+  learning_rate: 'learning_rate',
+  images_per_second: 'images_per_second',
+};

@@ -1,0 +1,189 @@
+/**
+ * Writing a study's results: number formats shared by the terminal, Markdown and HTML, the
+ * grid as CSV (one line per cell, or per run) and as Markdown tables.
+ */
+import { STUDY_AXIS_TITLES, type GridCell, type RunMetrics, type StudyCell, type StudyDetail, type StudyGrid, type StudyMetricInfo } from '../../shared/studies';
+
+/** One number in a metric's unit: `84.2%`, `0.4312`, `1m05s`, `312`. */
+export function formatValue(v: number | null, info: Pick<StudyMetricInfo, 'unit'>): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  switch (info.unit) {
+    case 'fraction':
+      return `${(100 * v).toFixed(1)}%`;
+    case 'loss':
+      return v.toFixed(4);
+    case 'seconds':
+      return v < 60 ? `${v.toFixed(1)}s` : `${Math.floor(v / 60)}m${String(Math.round(v % 60)).padStart(2, '0')}s`;
+    case 'rate':
+      return v.toFixed(0);
+  }
+}
+
+/** Mean ± std in a metric's unit: `84.2 ± 1.3%` (the mean alone for one run). */
+export function formatMeanStd(s: { mean: number | null; std: number | null }, info: Pick<StudyMetricInfo, 'unit'>): string {
+  if (s.mean === null) return '—';
+  if (s.std === null) return formatValue(s.mean, info);
+  switch (info.unit) {
+    case 'fraction':
+      return `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}%`;
+    case 'loss':
+      return `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`;
+    case 'seconds':
+      return `${s.mean.toFixed(1)} ± ${s.std.toFixed(1)}s`;
+    case 'rate':
+      return `${s.mean.toFixed(0)} ± ${s.std.toFixed(0)}`;
+  }
+}
+
+/** What a cell with no completed run says instead of a number. */
+export function emptyCellText(cell: GridCell): string {
+  if (cell.runs.some((r) => r.status === 'running')) return 'running';
+  if (cell.runs.some((r) => r.status === 'queued')) return 'queued';
+  if (cell.pending > 0 && cell.runs.length === 0) return 'pending';
+  const failed = cell.runs.filter((r) => r.status === 'failed').length;
+  if (failed) return `failed (${failed})`;
+  if (cell.runs.length) return cell.runs[0].status;
+  return cell.pending ? 'pending' : '—';
+}
+
+/** Cell text with its run ids: `84.2 ± 1.3% (n=3: #4, #7, #9)`. */
+export function cellText(cell: GridCell, info: StudyMetricInfo, withRuns = true): string {
+  const head = cell.n ? formatMeanStd(cell, info) : emptyCellText(cell);
+  if (!withRuns || !cell.runs.length) return head;
+  if (!cell.n) return `${head} (${cell.runs.map((r) => `#${r.runId}`).join(', ')}${cell.pending ? `, ${cell.pending} pending` : ''})`;
+  const ids = cell.runs.map((r) => `#${r.runId}${r.status === 'completed' ? '' : ` ${r.status}`}`).join(', ');
+  const missing = cell.pending ? `, ${cell.pending} pending` : '';
+  return `${head} (n=${cell.n}: ${ids}${missing})`;
+}
+
+/** Titles of a table's corner: `activation ↓ / schedule →`. */
+export function cornerTitle(grid: StudyGrid): string {
+  const rows = grid.rowAxes.map((k) => STUDY_AXIS_TITLES[k]).join(' · ');
+  const cols = grid.colAxes.map((k) => STUDY_AXIS_TITLES[k]).join(' · ');
+  return cols ? `${rows || ' '} ↓ / ${cols} →` : rows;
+}
+
+/** A table's caption: the metric and the values the other axes are held at. */
+export function tableCaption(grid: StudyGrid, t: number): string {
+  const fixed = grid.tables[t].fixed.map((f) => `${f.title} = ${f.label}`).join(', ');
+  const pooled = grid.rest === 'pool' && grid.restAxes.length ? ` (pooled over ${grid.restAxes.map((k) => STUDY_AXIS_TITLES[k]).join(', ')})` : '';
+  return `${grid.info.label}${fixed ? ` — ${fixed}` : ''}${pooled}`;
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The grid as Markdown: one table per combination of the remaining axes; the best cell in bold. */
+export function gridMarkdown(study: Pick<StudyDetail, 'name' | 'datasetName' | 'repeats'>, grid: StudyGrid): string {
+  const out: string[] = [];
+  out.push(`## ${mdEscape(study.name)}: ${grid.info.label}`);
+  out.push('');
+  out.push(
+    `Dataset ${mdEscape(study.datasetName)}; mean ± sample standard deviation over ${study.repeats} seed${study.repeats === 1 ? '' : 's'} per cell, metrics at each run's kept (best) epoch; **bold**: best cell.`,
+  );
+  grid.tables.forEach((table, t) => {
+    out.push('');
+    if (grid.tables.length > 1 || table.fixed.length || grid.rest === 'pool') {
+      out.push(`### ${mdEscape(tableCaption(grid, t))}`);
+      out.push('');
+    }
+    const rowTitles = grid.rowAxes.length ? grid.rowAxes.map((k) => STUDY_AXIS_TITLES[k]) : [''];
+    if (grid.colAxes.length && rowTitles.length) rowTitles[rowTitles.length - 1] = `${rowTitles[rowTitles.length - 1]} ↓ / ${grid.colAxes.map((k) => STUDY_AXIS_TITLES[k]).join(' · ')} →`;
+    const colTitles = grid.colAxes.length ? grid.cols.map((c) => c.labels.join(' · ')) : [grid.info.label];
+    out.push(`| ${[...rowTitles, ...colTitles].map(mdEscape).join(' | ')} |`);
+    out.push(`| ${[...rowTitles.map(() => '---'), ...colTitles.map(() => '---:')].join(' | ')} |`);
+    grid.rows.forEach((row, r) => {
+      const heads = grid.rowAxes.length ? row.labels : ['all'];
+      const cells = table.cells[r].map((cell) => {
+        const text = mdEscape(cellText(cell, grid.info));
+        return cell.best ? `**${text}**` : text;
+      });
+      out.push(`| ${[...heads.map(mdEscape), ...cells].join(' | ')} |`);
+    });
+  });
+  return `${out.join('\n')}\n`;
+}
+
+function csvField(v: string | number | null): string {
+  if (v === null) return '';
+  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(8)))) : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvLine(fields: readonly (string | number | null)[]): string {
+  return fields.map(csvField).join(',');
+}
+
+/** The grid as CSV, one line per cell: its axis values, n, mean, std, min, max and run ids. */
+export function gridCsv(grid: StudyGrid): string {
+  const axes = [...grid.rowAxes, ...grid.colAxes, ...(grid.rest === 'split' ? grid.restAxes : [])];
+  const lines = [csvLine([...axes, 'metric', 'n', 'mean', 'std', 'min', 'max', 'run_ids', 'pending', 'best'])];
+  grid.tables.forEach((table) => {
+    grid.rows.forEach((row, r) => {
+      grid.cols.forEach((col, c) => {
+        const cell = table.cells[r][c];
+        lines.push(
+          csvLine([
+            ...row.labels,
+            ...col.labels,
+            ...table.fixed.map((f) => f.label),
+            grid.metric,
+            cell.n,
+            cell.mean,
+            cell.std,
+            cell.min,
+            cell.max,
+            cell.runs.map((x) => x.runId).join(' '),
+            cell.pending,
+            cell.best ? 1 : 0,
+          ]),
+        );
+      });
+    });
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** One CSV line per run of the study with every kept-epoch metric. */
+export function runsCsv(study: StudyDetail, metrics: ReadonlyMap<number, RunMetrics>): string {
+  const lines = [
+    csvLine([
+      'run_id',
+      ...study.axes.map((a) => a.key),
+      'seed',
+      'status',
+      'kept_epoch',
+      'epochs_done',
+      'test_accuracy',
+      'best_val_accuracy',
+      'val_loss',
+      'train_loss',
+      'test_loss',
+      'time_s',
+      'images_per_second',
+    ]),
+  ];
+  const withRun = study.cells.filter((c): c is StudyCell & { runId: number } => c.runId !== null);
+  for (const c of withRun) {
+    const m = metrics.get(c.runId);
+    lines.push(
+      csvLine([
+        c.runId,
+        ...c.labels,
+        c.seed,
+        c.status,
+        m?.keptEpoch ?? null,
+        m?.epochsDone ?? 0,
+        m?.testAccuracy ?? null,
+        m?.bestValAccuracy ?? null,
+        m?.valLoss ?? null,
+        m?.trainLoss ?? null,
+        m?.testLoss ?? null,
+        m?.seconds ?? null,
+        m?.imagesPerSecond ?? null,
+      ]),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,308 @@
+/**
+ * Studies in the run store: the `studies` and `study_runs` tables (migration 2) and the
+ * read-only queries the study views need over runs, metrics, evaluations and predictions.
+ *
+ * Statements are prepared once; lists of run ids travel as one JSON array parameter.
+ */
+import type Database from 'better-sqlite3';
+import type { TrainConfig } from '../../shared/config';
+import type { RunMetrics, StudyAxis } from '../../shared/studies';
+import type { Evaluation, RunStatus } from '../../shared/types';
+import type { Store } from '../store/db';
+import type { LinkedRun } from './plan';
+
+/** A `studies` row, parsed. */
+export interface StudyRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly datasetId: number;
+  readonly datasetName: string;
+  readonly base: TrainConfig;
+  readonly axes: readonly StudyAxis[];
+  readonly repeats: number;
+  /** The user wants it running (cleared by pause, and when nothing is left to run). */
+  readonly active: boolean;
+  readonly error: string | null;
+  readonly notes: string;
+  readonly createdMs: number;
+  readonly updatedMs: number;
+}
+
+interface StudyRow {
+  id: number;
+  name: string;
+  dataset_id: number;
+  dataset_name: string;
+  base_json: string;
+  axes_json: string;
+  repeats: number;
+  active: number;
+  error: string | null;
+  notes: string;
+  created_ms: number;
+  updated_ms: number;
+}
+
+function toRecord(r: StudyRow): StudyRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    base: JSON.parse(r.base_json) as TrainConfig,
+    axes: JSON.parse(r.axes_json) as StudyAxis[],
+    repeats: r.repeats,
+    active: r.active === 1,
+    error: r.error,
+    notes: r.notes,
+    createdMs: r.created_ms,
+    updatedMs: r.updated_ms,
+  };
+}
+
+/** One test prediction as stored. */
+export interface PredictionRow {
+  readonly run_id: number;
+  readonly image_id: number;
+  readonly true_index: number;
+  readonly predicted_index: number;
+  readonly confidence: number;
+  readonly probs_json: string;
+}
+
+const STUDY_SELECT = `SELECT s.*, d.name AS dataset_name FROM studies s JOIN datasets d ON d.id = s.dataset_id`;
+/** Run ids passed as one JSON array: `IN (SELECT value FROM json_each(?))`. */
+const IDS = `(SELECT value FROM json_each(?))`;
+
+/** Typed access to the study tables and the per-run queries of one store. */
+export class StudyStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(store: Store) {
+    this.db = store.db;
+    const db = this.db;
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO studies (name, dataset_id, base_json, axes_json, repeats, notes, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      rename: db.prepare(`UPDATE studies SET name = ?, updated_ms = ? WHERE id = ?`),
+      notes: db.prepare(`UPDATE studies SET notes = ?, updated_ms = ? WHERE id = ?`),
+      get: db.prepare(`${STUDY_SELECT} WHERE s.id = ? AND s.deleted = 0`),
+      byName: db.prepare(`${STUDY_SELECT} WHERE s.deleted = 0 AND (s.name = ? OR lower(s.name) = lower(?)) ORDER BY s.name = ? DESC, s.id`),
+      list: db.prepare(`${STUDY_SELECT} WHERE s.deleted = 0 ORDER BY s.id DESC`),
+      activeIds: db.prepare(`SELECT id FROM studies WHERE deleted = 0 AND active = 1 ORDER BY id`),
+      setActive: db.prepare(`UPDATE studies SET active = ?, error = ?, updated_ms = ? WHERE id = ?`),
+      setPlan: db.prepare(`UPDATE studies SET axes_json = ?, repeats = ?, updated_ms = ? WHERE id = ?`),
+      softDelete: db.prepare(`UPDATE studies SET deleted = 1, active = 0, name = name || ' (deleted ' || id || ')', updated_ms = ? WHERE id = ?`),
+      link: db.prepare(`INSERT INTO study_runs (study_id, run_id, created_ms) VALUES (?, ?, ?)`),
+      studyOfRun: db.prepare(`SELECT study_id FROM study_runs WHERE run_id = ?`),
+      linkedRuns: db.prepare(
+        `SELECT r.id, r.status, r.config_json FROM study_runs l JOIN runs r ON r.id = l.run_id WHERE l.study_id = ? AND r.deleted = 0 ORDER BY r.id`,
+      ),
+      runMetrics: db.prepare(`
+        WITH k AS (
+          SELECT r.id AS run_id, r.status, COALESCE(s.epochs_done, 0) AS epochs_done, s.test_accuracy,
+                 ev.loss AS test_loss, COALESCE(r.best_epoch, ev.epoch, NULLIF(s.epochs_done, 0)) AS kept
+          FROM runs r
+          LEFT JOIN run_summary s ON s.run_id = r.id
+          LEFT JOIN evaluations ev ON ev.run_id = r.id AND ev.split = 'test'
+          WHERE r.id IN ${IDS} AND r.deleted = 0
+        )
+        SELECT k.*,
+          (SELECT value FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'val_accuracy' AND m.step = k.kept) AS val_accuracy,
+          (SELECT value FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'val_loss' AND m.step = k.kept) AS val_loss,
+          (SELECT value FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'train_loss' AND m.step = k.kept) AS train_loss,
+          (SELECT value FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'train_accuracy' AND m.step = k.kept) AS train_accuracy,
+          (SELECT SUM(value) FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'epoch_seconds' AND m.step = m.epoch) AS seconds,
+          (SELECT AVG(value) FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'images_per_second' AND m.step = m.epoch) AS images_per_second
+        FROM k`),
+      epochSeries: db.prepare(
+        `SELECT run_id, step, value FROM metrics WHERE run_id IN ${IDS} AND key = ? AND step = epoch ORDER BY run_id, step`,
+      ),
+      runDatasets: db.prepare(`SELECT id, dataset_id, name, deleted FROM runs WHERE id IN ${IDS}`),
+      predictionCounts: db.prepare(`SELECT run_id, COUNT(*) AS n FROM predictions WHERE run_id IN ${IDS} GROUP BY run_id`),
+      // Per test image: how many of the runs predicted it, and how many got it right.
+      imageTally: db.prepare(`
+        SELECT image_id, true_index, COUNT(*) AS n, SUM(predicted_index = true_index) AS right
+        FROM predictions WHERE run_id IN ${IDS}
+        GROUP BY image_id HAVING COUNT(*) = ?`),
+      predictionsOf: db.prepare(
+        `SELECT run_id, image_id, true_index, predicted_index, confidence, probs_json FROM predictions
+         WHERE run_id IN ${IDS} AND image_id IN ${IDS}`,
+      ),
+      imagePaths: db.prepare(`SELECT id, path FROM images WHERE id IN ${IDS}`),
+      testEvaluation: db.prepare(`SELECT epoch, accuracy, loss, classes_json, confusion_json, per_class_json FROM evaluations WHERE run_id = ? AND split = 'test'`),
+    };
+  }
+
+  /** Creates a study and returns its id (named `study-<id>` when no name is given; names are never empty). */
+  create(spec: { name?: string; datasetId: number; base: TrainConfig; axes: readonly StudyAxis[]; repeats: number; notes: string }): number {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const id = Number(
+        this.stmts.insert.run(spec.name ?? '', spec.datasetId, JSON.stringify(spec.base), JSON.stringify(spec.axes), spec.repeats, spec.notes, now, now)
+          .lastInsertRowid,
+      );
+      if (!spec.name) this.stmts.rename.run(`study-${id}`, now, id);
+      return id;
+    })();
+  }
+
+  get(id: number): StudyRecord | null {
+    const row = this.stmts.get.get(id) as StudyRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  /** A study by exact name, else the one whose name matches ignoring case. */
+  byName(name: string): StudyRecord | null {
+    const rows = this.stmts.byName.all(name, name, name) as StudyRow[];
+    const exact = rows.find((r) => r.name === name);
+    if (exact) return toRecord(exact);
+    return rows.length === 1 ? toRecord(rows[0]) : null;
+  }
+
+  list(): StudyRecord[] {
+    return (this.stmts.list.all() as StudyRow[]).map(toRecord);
+  }
+
+  activeIds(): number[] {
+    return (this.stmts.activeIds.all() as { id: number }[]).map((r) => r.id);
+  }
+
+  setActive(id: number, active: boolean, error: string | null = null): void {
+    this.stmts.setActive.run(active ? 1 : 0, error, Date.now(), id);
+  }
+
+  setPlan(id: number, axes: readonly StudyAxis[], repeats: number): void {
+    this.stmts.setPlan.run(JSON.stringify(axes), repeats, Date.now(), id);
+  }
+
+  rename(id: number, name: string): void {
+    this.stmts.rename.run(name, Date.now(), id);
+  }
+
+  setNotes(id: number, notes: string): void {
+    this.stmts.notes.run(notes, Date.now(), id);
+  }
+
+  /** Soft delete; the name is freed for a new study. */
+  delete(id: number): void {
+    this.stmts.softDelete.run(Date.now(), id);
+  }
+
+  link(studyId: number, runId: number): void {
+    this.stmts.link.run(studyId, runId, Date.now());
+  }
+
+  /** Runs in a transaction (for creating a run and linking it together). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  studyOfRun(runId: number): number | null {
+    const r = this.stmts.studyOfRun.get(runId) as { study_id: number } | undefined;
+    return r ? r.study_id : null;
+  }
+
+  /** The study's runs that were not deleted. */
+  linkedRuns(studyId: number): LinkedRun[] {
+    return (this.stmts.linkedRuns.all(studyId) as { id: number; status: RunStatus; config_json: string }[]).map((r) => ({
+      id: r.id,
+      status: r.status,
+      config: JSON.parse(r.config_json) as TrainConfig,
+    }));
+  }
+
+  /** Each run's metrics at the epoch whose weights it kept. */
+  runMetrics(runIds: readonly number[]): Map<number, RunMetrics> {
+    const rows = this.stmts.runMetrics.all(JSON.stringify(runIds)) as {
+      run_id: number;
+      status: RunStatus;
+      epochs_done: number;
+      test_accuracy: number | null;
+      test_loss: number | null;
+      kept: number | null;
+      val_accuracy: number | null;
+      val_loss: number | null;
+      train_loss: number | null;
+      train_accuracy: number | null;
+      seconds: number | null;
+      images_per_second: number | null;
+    }[];
+    const out = new Map<number, RunMetrics>();
+    for (const r of rows) {
+      out.set(r.run_id, {
+        runId: r.run_id,
+        status: r.status,
+        keptEpoch: r.kept,
+        epochsDone: r.epochs_done,
+        testAccuracy: r.test_accuracy,
+        bestValAccuracy: r.val_accuracy,
+        valLoss: r.val_loss,
+        trainLoss: r.train_loss,
+        trainAccuracy: r.train_accuracy,
+        // The store writes -1 for a test loss that was not finite.
+        testLoss: r.test_loss === null || r.test_loss < 0 ? null : r.test_loss,
+        seconds: r.seconds,
+        imagesPerSecond: r.images_per_second,
+      });
+    }
+    return out;
+  }
+
+  /** Per-epoch values of one metric key for each run (`values[e - 1]` is epoch e). */
+  epochSeries(runIds: readonly number[], key: string): Map<number, (number | null)[]> {
+    const out = new Map<number, (number | null)[]>();
+    for (const id of runIds) out.set(id, []);
+    for (const r of this.stmts.epochSeries.all(JSON.stringify(runIds), key) as { run_id: number; step: number; value: number | null }[]) {
+      const list = out.get(r.run_id)!;
+      while (list.length < r.step - 1) list.push(null);
+      list[r.step - 1] = r.value;
+    }
+    return out;
+  }
+
+  /** Dataset and name of each run id that exists (deleted ones flagged). */
+  runDatasets(runIds: readonly number[]): Map<number, { datasetId: number; name: string; deleted: boolean }> {
+    const rows = this.stmts.runDatasets.all(JSON.stringify(runIds)) as { id: number; dataset_id: number; name: string; deleted: number }[];
+    return new Map(rows.map((r) => [r.id, { datasetId: r.dataset_id, name: r.name, deleted: r.deleted === 1 }]));
+  }
+
+  predictionCounts(runIds: readonly number[]): Map<number, number> {
+    const rows = this.stmts.predictionCounts.all(JSON.stringify(runIds)) as { run_id: number; n: number }[];
+    return new Map(rows.map((r) => [r.run_id, r.n]));
+  }
+
+  /** Test images every one of the runs predicted, with how many got each right. */
+  imageTally(runIds: readonly number[]): { image_id: number; true_index: number; n: number; right: number }[] {
+    return this.stmts.imageTally.all(JSON.stringify(runIds), runIds.length) as { image_id: number; true_index: number; n: number; right: number }[];
+  }
+
+  predictionsOf(runIds: readonly number[], imageIds: readonly number[]): PredictionRow[] {
+    if (!imageIds.length) return [];
+    return this.stmts.predictionsOf.all(JSON.stringify(runIds), JSON.stringify(imageIds)) as PredictionRow[];
+  }
+
+  imagePaths(imageIds: readonly number[]): Map<number, string> {
+    if (!imageIds.length) return new Map();
+    const rows = this.stmts.imagePaths.all(JSON.stringify(imageIds)) as { id: number; path: string }[];
+    return new Map(rows.map((r) => [r.id, r.path]));
+  }
+
+  testEvaluation(runId: number): Evaluation | null {
+    const r = this.stmts.testEvaluation.get(runId) as
+      | { epoch: number; accuracy: number; loss: number; classes_json: string; confusion_json: string; per_class_json: string }
+      | undefined;
+    if (!r) return null;
+    return {
+      split: 'test',
+      epoch: r.epoch,
+      accuracy: r.accuracy,
+      loss: r.loss,
+      classes: JSON.parse(r.classes_json) as string[],
+      confusion: JSON.parse(r.confusion_json) as number[][],
+      perClass: JSON.parse(r.per_class_json) as Evaluation['perClass'],
+    };
+  }
+}
