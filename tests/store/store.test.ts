@@ -39,25 +39,27 @@ describe('migrations', () => {
 
   it('run on :memory: and are idempotent', () => {
     const db = new Database(':memory:');
-    expect(migrate(db)).toBe(1);
-    expect(migrate(db)).toBe(1);
+    const newest = MIGRATIONS[MIGRATIONS.length - 1].version;
+    expect(migrate(db)).toBe(newest);
+    expect(migrate(db)).toBe(newest);
   });
 
   it('migrate an older database in place, keeping its rows', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS.slice(0, 1));
     const id = addDataset(db);
-    const v2: Migration = { version: 2, up: (d) => d.exec(`ALTER TABLE datasets ADD COLUMN note TEXT DEFAULT 'x'`) };
-    expect(migrate(db, [...MIGRATIONS, v2])).toBe(2);
+    const next = MIGRATIONS[MIGRATIONS.length - 1].version + 1;
+    const added: Migration = { version: next, up: (d) => d.exec(`ALTER TABLE datasets ADD COLUMN note TEXT DEFAULT 'x'`) };
+    expect(migrate(db, [...MIGRATIONS, added])).toBe(next);
     expect(db.prepare('SELECT name, note FROM datasets WHERE id = ?').get(id)).toEqual({ name: 'd', note: 'x' });
   });
 
   it('roll back a failing step and keep the old version', () => {
     const db = new Database(':memory:');
-    migrate(db);
-    const bad: Migration = { version: 2, up: (d) => d.exec(`CREATE TABLE t (x); SELECT * FROM no_such_table`) };
+    const newest = migrate(db);
+    const bad: Migration = { version: newest + 1, up: (d) => d.exec(`CREATE TABLE t (x); SELECT * FROM no_such_table`) };
     expect(() => migrate(db, [...MIGRATIONS, bad])).toThrow();
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(newest);
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 't'`).get()).toEqual({ n: 0 });
   });
 
