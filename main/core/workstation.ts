@@ -197,7 +197,7 @@ export class Workstation implements Api {
     try {
       pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
     } catch (e) {
-      throw new Error(`That file is not an image Bloombench can read (${(e as Error).message}).`);
+      throw new Error(`Cannot classify this file: ${(e as Error).message}.`);
     }
     const model = await this.modelOf(runId);
     const probs = tf.tidy(() => {

@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { exportRun } from '../../main/cli/inference';
 import { Workstation } from '../../main/core/workstation';
+import { readModelArtifactsSync } from '../../main/training/checkpoint';
 import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import type { RunEvent } from '../../shared/events';
@@ -89,6 +92,21 @@ describe('training a run end to end', () => {
     const bytes = fs.readFileSync(path.join((await ws.listDatasets())[0].root, img.path));
     const c = await ws.classifyImage(run.id, bytes);
     expect(c.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+
+    // The export loads with plain tf.loadLayersModel and gives the same probabilities.
+    const out = path.join(home, 'export');
+    expect(await exportRun(ws, run.id, out)).toEqual(['model.json', 'weights.bin', 'metadata.json']);
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+    expect(meta.classes).toHaveLength(5);
+    const exported = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifactsSync(out)));
+    const sharp = (await import('sharp')).default;
+    const pixels = await sharp(bytes).removeAlpha().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+    const probs = tf.tidy(() => exported.predict(tf.tensor4d(Float32Array.from(pixels, (v) => v / 127.5 - 1), [1, 32, 32, 3])) as tf.Tensor);
+    const p = Array.from(await probs.data());
+    expect(p).toHaveLength(5);
+    p.forEach((v, i) => expect(v).toBeCloseTo(c.probabilities[i], 2));
+    probs.dispose();
+    exported.dispose();
   });
 
   it('refuses invalid settings before a run is created, naming the field', async () => {
