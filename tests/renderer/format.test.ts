@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compact } from '../../renderer/src/lib/format';
 import { niceStep, unitLabel, unitTicks } from '../../renderer/src/lib/ticks';
+import { smooth } from '../../renderer/src/lib/smooth';
 
 describe('compact', () => {
   it('keeps the zeros of whole numbers', () => {
@@ -42,5 +43,22 @@ describe('unit ticks', () => {
     expect(niceStep(1, 6)).toBe(0.2);
     expect(niceStep(30, 8)).toBe(5);
     expect(niceStep(0, 8)).toBe(1);
+  });
+});
+
+describe('smooth', () => {
+  it('starts at the first value (debiased) and continues across calls as if in one', () => {
+    const pts: [number, number][] = [[1, 2], [2, 1], [3, 1], [4, 3]];
+    const all = smooth(pts, { value: 0, n: 0 });
+    expect(all.points[0][1]).toBeCloseTo(2);
+    const a = smooth(pts.slice(0, 2), { value: 0, n: 0 });
+    const b = smooth(pts.slice(2), a.state);
+    expect([...a.points, ...b.points]).toEqual(all.points);
+    expect(all.points.map((p) => p[0])).toEqual([1, 2, 3, 4]);
+  });
+  it('skips NaN rather than poisoning the curve', () => {
+    const r = smooth([[1, 1], [2, NaN], [3, 1]], { value: 0, n: 0 });
+    expect(r.points.map((p) => p[0])).toEqual([1, 3]);
+    expect(r.points[1][1]).toBeCloseTo(1);
   });
 });

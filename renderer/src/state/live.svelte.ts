@@ -8,6 +8,7 @@ import type { Api } from '@shared/api';
 import type { RunEvent } from '@shared/events';
 import type { BackendInfo, Diagnostic, EpochMetrics, RunDetail, RunStatus } from '@shared/types';
 import { errorText } from '../lib/format';
+import { smooth } from '../lib/smooth';
 import type { DatasetsState } from './datasets.svelte';
 
 export type Point = readonly [number, number];
@@ -24,6 +25,7 @@ export interface Progress {
 }
 
 const FLUSH_MS = 200;
+
 
 /**
  * Batches per epoch, as the trainer counts them (main/training/trainer.ts): whole batches, and
@@ -44,7 +46,11 @@ export class LiveRunState {
   #loss = $state.raw<readonly Point[]>([]);
   #accuracy = $state.raw<readonly Point[]>([]);
   #lr = $state.raw<readonly Point[]>([]);
+  #lossSmooth = $state.raw<readonly Point[]>([]);
+  #accuracySmooth = $state.raw<readonly Point[]>([]);
+  #smoothState = { loss: { value: 0, n: 0 }, accuracy: { value: 0, n: 0 } };
   #epochs = $state.raw<readonly EpochMetrics[]>([]);
+  #bestEpoch = $state<number | null>(null);
   #diagnostics = $state.raw<readonly Diagnostic[]>([]);
   #progress = $state.raw<Progress | null>(null);
   #log = $state.raw<readonly { level: 'info' | 'warn'; message: string }[]>([]);
@@ -88,11 +94,22 @@ export class LiveRunState {
   get accuracy(): readonly Point[] {
     return this.#accuracy;
   }
+  /** The batch loss and accuracy, smoothed (exponential moving average). */
+  get lossSmooth(): readonly Point[] {
+    return this.#lossSmooth;
+  }
+  get accuracySmooth(): readonly Point[] {
+    return this.#accuracySmooth;
+  }
   get lr(): readonly Point[] {
     return this.#lr;
   }
   get epochs(): readonly EpochMetrics[] {
     return this.#epochs;
+  }
+  /** The epoch whose weights are kept (the best on the monitored metric so far). */
+  get bestEpoch(): number | null {
+    return this.#bestEpoch;
   }
   get diagnostics(): readonly Diagnostic[] {
     return this.#diagnostics;
@@ -126,7 +143,11 @@ export class LiveRunState {
     this.#loss = [];
     this.#accuracy = [];
     this.#lr = [];
+    this.#lossSmooth = [];
+    this.#accuracySmooth = [];
+    this.#smoothState = { loss: { value: 0, n: 0 }, accuracy: { value: 0, n: 0 } };
     this.#epochs = [];
+    this.#bestEpoch = null;
     this.#diagnostics = [];
     this.#progress = null;
     this.#log = [];
@@ -147,6 +168,7 @@ export class LiveRunState {
       this.#error = detail.error;
       this.#backend = detail.backendInfo;
       this.#epochs = detail.epochs;
+      this.#bestEpoch = detail.bestEpoch;
       this.#diagnostics = detail.diagnostics;
       // Keep any live points newer than what the store returned.
       const merge = (stored: readonly Point[] | undefined, live: readonly Point[]): readonly Point[] => {
@@ -157,6 +179,11 @@ export class LiveRunState {
       this.#loss = merge(series.batch_loss, this.#loss);
       this.#accuracy = merge(series.batch_accuracy, this.#accuracy);
       this.#lr = merge(series.batch_lr, this.#lr);
+      const loss = smooth(this.#loss, { value: 0, n: 0 });
+      const accuracy = smooth(this.#accuracy, { value: 0, n: 0 });
+      this.#lossSmooth = loss.points;
+      this.#accuracySmooth = accuracy.points;
+      this.#smoothState = { loss: loss.state, accuracy: accuracy.state };
       if (!this.#progress && (detail.epochs.length > 0 || this.#loss.length > 0)) {
         const last = detail.epochs.at(-1) ?? null;
         const done = last?.epoch ?? 0;
@@ -224,6 +251,7 @@ export class LiveRunState {
       case 'epoch-end': {
         this.flush();
         this.#epochs = [...this.#epochs.filter((m) => m.epoch !== e.metrics.epoch), e.metrics];
+        if (e.best) this.#bestEpoch = e.metrics.epoch;
         // The epoch's average speed, steadier than any one batch.
         const p = this.#progress;
         if (p && e.metrics.imagesPerSecond) this.#progress = { ...p, imagesPerSecond: e.metrics.imagesPerSecond };
@@ -263,6 +291,11 @@ export class LiveRunState {
     this.#loss = [...this.#loss, ...p.loss];
     this.#accuracy = [...this.#accuracy, ...p.accuracy];
     this.#lr = [...this.#lr, ...p.lr];
+    const loss = smooth(p.loss, this.#smoothState.loss);
+    const accuracy = smooth(p.accuracy, this.#smoothState.accuracy);
+    this.#lossSmooth = [...this.#lossSmooth, ...loss.points];
+    this.#accuracySmooth = [...this.#accuracySmooth, ...accuracy.points];
+    this.#smoothState = { loss: loss.state, accuracy: accuracy.state };
     this.#pending = { loss: [], accuracy: [], lr: [] };
   }
 
