@@ -146,6 +146,8 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await waitForRunStatus('completed');
     await page.getByTestId('epoch-table').waitFor();
     expect(await page.getByTestId('epoch-table').locator('tbody tr').count()).toBe(2);
+    // The kept (best) epoch is marked once.
+    expect(await page.getByTestId('epoch-table').locator('.best-mark').count()).toBe(1);
     await shot(page, '05-live-run-done');
   }, 300_000);
 
@@ -296,7 +298,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('theme-toggle').click(); // back to system
   });
 
-  it('opens Evaluation from the menu on the latest evaluated run in a new tab', async () => {
+  it('in a new tab, Evaluation opens the latest evaluated run and Compare offers the latest two', async () => {
     const tab = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     tab.on('pageerror', (e) => pageErrors.push(e.message));
     await tab.goto(app.server.url);
@@ -304,6 +306,10 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await tab.getByTestId('confusion-matrix').waitFor();
     const latest = (await app.ws.listRuns()).filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
     expect(await tab.getByTestId('eval-run-picker').inputValue()).toBe(String(latest.id));
+    // Compare with nothing ticked offers the latest two finished runs.
+    await tab.getByTestId('nav-compare').click();
+    await tab.getByTestId('compare-latest').click();
+    expect(await tab.getByTestId('compare-summary').locator('tbody tr').count()).toBe(2);
     await tab.close();
   });
 
