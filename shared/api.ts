@@ -6,6 +6,7 @@
  */
 import type { TrainConfig } from './config';
 import type { RunEvent } from './events';
+import type { StudyApi, StudyEvent } from './studies';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from './types';
 
 export interface ImageRef {
@@ -28,15 +29,19 @@ export interface ImportProgress {
   readonly total: number;
 }
 
-/** Everything pushed from the core to views. */
-export type AppEvent = RunEvent | ImportProgress | { readonly kind: 'runs-changed' } | { readonly kind: 'datasets-changed' };
+/** Everything pushed from the core to views (study events included). */
+export type AppEvent = RunEvent | ImportProgress | { readonly kind: 'runs-changed' } | { readonly kind: 'datasets-changed' } | StudyEvent;
 
 export interface ClassifyResult {
   readonly classes: readonly string[];
   readonly probabilities: readonly number[];
 }
 
-export interface Api {
+/**
+ * The verbs of every view. The study verbs come from `StudyApi` (`shared/studies.ts`); their
+ * events arrive through `onEvent` like every other event, so `onStudyEvent` is not part of it.
+ */
+export interface Api extends Omit<StudyApi, 'onStudyEvent'> {
   // Datasets
   listDatasets(): Promise<readonly DatasetSummary[]>;
   importDataset(folder: string, name?: string): Promise<ImportReport>;

@@ -7,7 +7,11 @@
  */
 import { z } from 'zod';
 import type { Api } from '../../shared/api';
+import { studyArgSchemas } from '../studies/contract';
 import { trainConfigSchema } from '../training/protocol';
+import { ValidationError } from './errors';
+
+export { ValidationError };
 
 /** The verbs a transport forwards (everything on `Api` but the event subscription). */
 export type ApiVerb = Exclude<keyof Api, 'onEvent'>;
@@ -81,6 +85,8 @@ export const apiArgSchemas = {
   runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
   predictions: z.tuple([id]),
   classifyImage: z.tuple([id, bytesSchema]),
+  // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
+  ...studyArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Every verb, in a stable order. */
@@ -91,16 +97,6 @@ export function isApiVerb(name: string): name is ApiVerb {
   return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
 }
 
-/** A refused message: which field, and why. */
-export class ValidationError extends Error {
-  constructor(
-    readonly verb: string,
-    readonly issues: readonly { readonly path: string; readonly message: string }[],
-  ) {
-    super(`${verb}: ${issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ')}`);
-    this.name = 'ValidationError';
-  }
-}
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */
 function pathText(path: readonly PropertyKey[]): string {

@@ -8,6 +8,21 @@ import path from 'node:path';
 import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/api';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
+import type {
+  ConfusionDiff,
+  CurveOptions,
+  FailuresAcrossRuns,
+  GridOptions,
+  RunMetrics,
+  RunSelection,
+  StudyCurves,
+  StudyDetail,
+  StudyExportOptions,
+  StudyExtension,
+  StudyGrid,
+  StudySpec,
+  StudySummary,
+} from '../../shared/studies';
 import { initBackend } from '../compute/backend';
 import { importImageFolder } from '../datasets/import';
 import { decodeSquare } from '../datasets/decode';
@@ -48,6 +63,7 @@ export class Workstation implements Api {
     }
     // After the queue's recovery, so that a study that was running continues where it stopped.
     this.studies = new Studies(store, this.queue, { recover: opts.recover ?? true });
+    this.studies.onStudyEvent((e) => this.emit(e));
   }
 
   private emit(e: AppEvent): void {
@@ -208,6 +224,51 @@ export class Workstation implements Api {
     const probabilities = Array.from(await probs.data());
     probs.dispose();
     return { classes: ds.classes, probabilities };
+  }
+
+  // Studies: the `StudyApi` verbs, delegated; their events reach `onEvent` (see the constructor).
+
+  createStudy(spec: StudySpec): Promise<StudyDetail> {
+    return this.studies.createStudy(spec);
+  }
+  listStudies(): Promise<readonly StudySummary[]> {
+    return this.studies.listStudies();
+  }
+  getStudy(studyId: number): Promise<StudyDetail> {
+    return this.studies.getStudy(studyId);
+  }
+  runStudy(studyId: number, opts?: { readonly retryFailed?: boolean }): Promise<StudyDetail> {
+    return this.studies.runStudy(studyId, opts);
+  }
+  pauseStudy(studyId: number, opts?: { readonly cancelActive?: boolean }): Promise<StudyDetail> {
+    return this.studies.pauseStudy(studyId, opts);
+  }
+  extendStudy(studyId: number, extension: StudyExtension): Promise<StudyDetail> {
+    return this.studies.extendStudy(studyId, extension);
+  }
+  updateStudy(studyId: number, patch: { readonly name?: string; readonly notes?: string }): Promise<StudySummary> {
+    return this.studies.updateStudy(studyId, patch);
+  }
+  deleteStudy(studyId: number): Promise<void> {
+    return this.studies.deleteStudy(studyId);
+  }
+  studyGrid(studyId: number, opts?: GridOptions): Promise<StudyGrid> {
+    return this.studies.studyGrid(studyId, opts);
+  }
+  studyCurves(studyId: number, opts?: CurveOptions): Promise<StudyCurves> {
+    return this.studies.studyCurves(studyId, opts);
+  }
+  runMetrics(selection: RunSelection): Promise<readonly RunMetrics[]> {
+    return this.studies.runMetrics(selection);
+  }
+  failuresAcrossRuns(selection: RunSelection, opts?: { readonly limit?: number }): Promise<FailuresAcrossRuns> {
+    return this.studies.failuresAcrossRuns(selection, opts);
+  }
+  confusionDiff(runA: number, runB: number): Promise<ConfusionDiff> {
+    return this.studies.confusionDiff(runA, runB);
+  }
+  exportStudy(studyId: number, format: 'csv' | 'markdown', opts?: StudyExportOptions): Promise<string> {
+    return this.studies.exportStudy(studyId, format, opts);
   }
 
   /** Stops training (the run is marked interrupted, resumable) and closes the store. */

@@ -47,6 +47,20 @@ const VERBS = [
   'runSeries',
   'predictions',
   'classifyImage',
+  'createStudy',
+  'listStudies',
+  'getStudy',
+  'runStudy',
+  'pauseStudy',
+  'extendStudy',
+  'updateStudy',
+  'deleteStudy',
+  'studyGrid',
+  'studyCurves',
+  'runMetrics',
+  'failuresAcrossRuns',
+  'confusionDiff',
+  'exportStudy',
 ] as const satisfies readonly ApiVerb[];
 type Unlisted = Exclude<ApiVerb, (typeof VERBS)[number]>;
 const allVerbsListed: [Unlisted] extends [never] ? true : Unlisted = true;

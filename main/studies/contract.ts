@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CURVE_METRICS, STUDY_AXIS_KEYS, STUDY_METRICS, type StudyApi, type StudyAxis, type StudyAxisKey } from '../../shared/studies';
-import { ValidationError } from '../contract/api';
+import { ValidationError } from '../contract/errors';
 import { trainConfigSchema } from '../training/protocol';
 
 /** The verbs a transport forwards (everything on `StudyApi` but the event subscription). */

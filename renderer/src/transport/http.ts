@@ -77,6 +77,7 @@ export function httpTransport(token: string, origin = ''): Transport {
       for (const l of listeners) {
         l({ kind: 'datasets-changed' });
         l({ kind: 'runs-changed' });
+        l({ kind: 'studies-changed' });
       }
     };
     source.onmessage = (m: MessageEvent<string>) => {
@@ -109,6 +110,20 @@ export function httpTransport(token: string, origin = ''): Transport {
     runSeries: (runId, keys) => call('runSeries', [runId, keys]),
     predictions: (runId) => call('predictions', [runId]),
     classifyImage: (runId, image) => call('classifyImage', [runId, image]),
+    createStudy: (spec) => call('createStudy', [spec]),
+    listStudies: () => call('listStudies', []),
+    getStudy: (studyId) => call('getStudy', [studyId]),
+    runStudy: (studyId, opts) => call('runStudy', [studyId, opts]),
+    pauseStudy: (studyId, opts) => call('pauseStudy', [studyId, opts]),
+    extendStudy: (studyId, extension) => call('extendStudy', [studyId, extension]),
+    updateStudy: (studyId, patch) => call('updateStudy', [studyId, patch]),
+    deleteStudy: (studyId) => call('deleteStudy', [studyId]),
+    studyGrid: (studyId, opts) => call('studyGrid', [studyId, opts]),
+    studyCurves: (studyId, opts) => call('studyCurves', [studyId, opts]),
+    runMetrics: (selection) => call('runMetrics', [selection]),
+    failuresAcrossRuns: (selection, opts) => call('failuresAcrossRuns', [selection, opts]),
+    confusionDiff: (runA, runB) => call('confusionDiff', [runA, runB]),
+    exportStudy: (studyId, format, opts) => call('exportStudy', [studyId, format, opts]),
     onEvent(listener) {
       listeners.add(listener);
       ensureSource();

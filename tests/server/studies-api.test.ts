@@ -1,0 +1,108 @@
+/**
+ * The study verbs over the transports: the server forwards them to the core and validates them
+ * like every other verb, study events reach the same event stream, and the IPC validators know
+ * them too.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_VERBS, ValidationError } from '../../main/contract/api';
+import { Workstation } from '../../main/core/workstation';
+import { validateInvoke } from '../../main/electron/validation';
+import { startServer, type RunningServer } from '../../main/server/server';
+import { openStore } from '../../main/store/db';
+import type { AppEvent } from '../../shared/api';
+import { DEFAULT_CONFIG } from '../../shared/config';
+import { makeImageFolder } from '../fixtures/images';
+
+let home: string;
+let ws: Workstation;
+let server: RunningServer;
+let datasetId: number;
+
+function call(verb: string, args: unknown): Promise<{ status: number; body: { result?: unknown; error?: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/api/${verb}`, headers: { 'content-type': 'application/json', 'x-bloombench-token': server.token } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { result?: unknown; error?: string } }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ args }));
+  });
+}
+
+const base = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batchSize: 4 };
+
+beforeAll(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-studies-api-'));
+  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
+  server = await startServer({ workstation: ws, staticDir: home, cacheDir: path.join(home, 'thumbs') });
+  const folder = path.join(home, 'pics');
+  await makeImageFolder(folder, { classes: ['a', 'b'], perClass: 8, size: 16 });
+  datasetId = (await ws.importDataset(folder, 'pics')).datasetId;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await ws?.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe('study verbs over HTTP', () => {
+  it('lists every study verb among the API verbs', () => {
+    for (const v of ['createStudy', 'listStudies', 'getStudy', 'runStudy', 'pauseStudy', 'extendStudy', 'updateStudy', 'deleteStudy', 'studyGrid', 'studyCurves', 'runMetrics', 'failuresAcrossRuns', 'confusionDiff', 'exportStudy']) {
+      expect(API_VERBS).toContain(v);
+    }
+    expect(API_VERBS).not.toContain('onStudyEvent');
+  });
+
+  it('creates a study, pushes its event to the same stream, and reads its grid and export', async () => {
+    const events: AppEvent[] = [];
+    const off = ws.onEvent((e) => events.push(e));
+    const created = await call('createStudy', [{ name: 'act', datasetId, base, axes: [{ key: 'activation', values: ['relu', 'tanh'] }], repeats: 2 }]);
+    off();
+    expect(created.status).toBe(200);
+    const study = created.body.result as { id: number; runCount: number; state: string };
+    expect(study.runCount).toBe(4);
+    expect(study.state).toBe('idle');
+    expect(events.some((e) => e.kind === 'studies-changed' || e.kind === 'study-changed')).toBe(true);
+
+    const list = await call('listStudies', []);
+    expect((list.body.result as { name: string }[]).map((s) => s.name)).toEqual(['act']);
+    const grid = await call('studyGrid', [study.id, { metric: 'best_val_accuracy' }]);
+    expect(grid.status).toBe(200);
+    expect((grid.body.result as { rows: unknown[] }).rows).toHaveLength(2);
+    const md = await call('exportStudy', [study.id, 'markdown', null]);
+    expect(md.body.result).toMatch(/relu/);
+  });
+
+  it('refuses bad study arguments with 400, naming the field', async () => {
+    const badMetric = await call('studyGrid', [1, { metric: 'f1' }]);
+    expect(badMetric.status).toBe(400);
+    expect(badMetric.body.error).toMatch(/studyGrid: args\[1\]\.metric/);
+    const badAxis = await call('createStudy', [{ datasetId, base, axes: [{ key: 'activation', values: ['gelu'] }] }]);
+    expect(badAxis.status).toBe(400);
+    expect(badAxis.body.error).toMatch(/axes\[0\]\.values\[0\]/);
+    const seedAxis = await call('createStudy', [{ datasetId, base, axes: [{ key: 'seed', values: [1, 2] }] }]);
+    expect(seedAxis.status).toBe(400);
+    const unknownStudy = await call('getStudy', [999]);
+    expect(unknownStudy.status).toBe(500);
+    expect(unknownStudy.body.error).toMatch(/No study 999/);
+  });
+});
+
+describe('study verbs over IPC', () => {
+  it('validates them like every other verb', () => {
+    expect(validateInvoke('api:studyGrid', [3, { rows: ['activation'], metric: 'time' }])).toEqual([3, { rows: ['activation'], metric: 'time' }]);
+    expect(validateInvoke('api:runStudy', [3, undefined])).toEqual([3]);
+    expect(() => validateInvoke('api:pauseStudy', [3, { now: true }])).toThrow(ValidationError);
+    expect(() => validateInvoke('api:failuresAcrossRuns', [{ runIds: [] }])).toThrow(/runIds/);
+    expect(() => validateInvoke('api:onStudyEvent' as never, [])).toThrow(/not an API verb/);
+  });
+});
