@@ -13,9 +13,10 @@ import type { ModelInfo } from '@shared/types';
 const MACS_PER_SECOND: Record<BackendName, number> = {
   'tensorflow-gpu': 2e11,
   tensorflow: 1.5e10,
-  // Measured: ResNet-18 and GoogLeNet at 64 px, width 0.25, train ~45 images/s on one wasm
-  // thread of a 2-core machine (≈ 3 × 11 M MACs × 45 ≈ 1.5e9 MAC/s); 3e9 promised half the time.
-  wasm: 1.5e9,
+  // Measured on one wasm thread of a 2-core machine at 64 px, width 0.25 (tfjs production
+  // mode): ResNet-18 ~100 images/s (≈ 3 × 11 M × 100 ≈ 3.3e9 MAC/s), GoogLeNet ~50 images/s
+  // (≈ 1.5e9: many small ops). The middle keeps either within about 1.5×.
+  wasm: 2.2e9,
   cpu: 2.5e8,
 };
 
