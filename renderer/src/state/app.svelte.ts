@@ -11,8 +11,9 @@ import { ModelsState } from './models.svelte';
 import { NewRunState } from './newrun.svelte';
 import { RunsState } from './runs.svelte';
 import { CompareState } from './compare.svelte';
+import { StudiesState } from './studies.svelte';
 
-export type View = 'datasets' | 'new-run' | 'live' | 'runs' | 'compare' | 'evaluation';
+export type View = 'datasets' | 'new-run' | 'live' | 'runs' | 'compare' | 'evaluation' | 'studies';
 export type Theme = 'system' | 'light' | 'dark';
 
 const THEME_KEY = 'bloombench.theme';
@@ -31,6 +32,7 @@ export class AppState {
   readonly runs: RunsState;
   readonly compare: CompareState;
   readonly evaluation: EvaluationState;
+  readonly studies: StudiesState;
   #unsubscribe: (() => void) | null = null;
 
   constructor(transport: Transport) {
@@ -43,6 +45,7 @@ export class AppState {
     this.newRun = new NewRunState(this.api, this.datasets, this.models);
     this.compare = new CompareState(this.api);
     this.evaluation = new EvaluationState(this.api);
+    this.studies = new StudiesState(this.api, this.datasets, this.models);
     const saved = localStorage.getItem(THEME_KEY);
     if (saved === 'light' || saved === 'dark' || saved === 'system') this.#theme = saved;
     const media = window.matchMedia('(prefers-color-scheme: dark)');
@@ -64,7 +67,7 @@ export class AppState {
   /** Loads what every view needs and subscribes to events. */
   async start(): Promise<void> {
     this.#unsubscribe = this.api.onEvent((e) => this.dispatch(e));
-    await Promise.all([this.datasets.load(), this.models.load(), this.runs.load()]);
+    await Promise.all([this.datasets.load(), this.models.load(), this.runs.load(), this.studies.load()]);
     const running = this.runs.list.find((r) => r.status === 'running');
     const latest = [...this.runs.list].sort((a, b) => b.createdMs - a.createdMs)[0];
     if (running ?? latest) this.live.watch((running ?? latest).id);
@@ -86,6 +89,11 @@ export class AppState {
         return;
       case 'runs-changed':
         this.runs.scheduleReload();
+        this.studies.onEvent(e);
+        return;
+      case 'study-changed':
+      case 'studies-changed':
+        this.studies.onEvent(e);
         return;
       default:
         if (e.kind === 'started' && this.live.runId !== e.runId && !this.live.isActive) this.live.watch(e.runId);
