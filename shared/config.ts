@@ -83,7 +83,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   schedule: { kind: 'constant' },
   warmupEpochs: 0,
   labelSmoothing: 0,
-  augment: [],
+  augment: ['flip', 'crop'],
   earlyStopping: 0,
   monitor: 'val_accuracy',
   seed: 1,

@@ -15,7 +15,7 @@ import { seededRandom } from './random';
 
 /** Options for `writeSampleDataset`. */
 export interface SampleOptions {
-  /** Images per class (default 60). */
+  /** Images per class (default 100). */
   readonly perClass?: number;
   /** Side of the square images in pixels (default 64). */
   readonly size?: number;
@@ -35,7 +35,7 @@ const CLASS_HUE: Readonly<Record<SampleClass, number>> = { circles: 0, rings: 72
  * and returns the class names and the number of images written.
  */
 export async function writeSampleDataset(dir: string, opts: SampleOptions = {}): Promise<{ classes: string[]; count: number }> {
-  const perClass = opts.perClass ?? 60;
+  const perClass = opts.perClass ?? 100;
   const size = opts.size ?? 64;
   const seed = opts.seed ?? 1;
   if (!Number.isInteger(perClass) || perClass < 1) throw new Error(`perClass must be a whole number ≥ 1 (got ${perClass}).`);

@@ -33,12 +33,12 @@ describe('writeSampleDataset', () => {
   it('writes five classes of 64 px PNGs that import cleanly', async () => {
     const dir = path.join(tmp, 'sample');
     const r = await writeSampleDataset(dir);
-    expect(r).toEqual({ classes: [...SAMPLE_CLASSES], count: 300 });
+    expect(r).toEqual({ classes: [...SAMPLE_CLASSES], count: 500 });
     expect(fs.readdirSync(dir).sort()).toEqual([...SAMPLE_CLASSES]);
     const meta = await sharp(path.join(dir, 'circles', 'circles_0000.png')).metadata();
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 64, 64, 3]);
     const report = await importImageFolder(store, dir);
-    expect(report.classes.map((c) => c.count)).toEqual([60, 60, 60, 60, 60]);
+    expect(report.classes.map((c) => c.count)).toEqual([100, 100, 100, 100, 100]);
     expect(report.rejected).toEqual([]);
     expect(report.duplicates).toEqual([]);
   }, 30_000);
