@@ -22,6 +22,8 @@ export class AppState {
   #view = $state<View>('datasets');
   #theme = $state<Theme>('system');
   #systemDark = $state(false);
+  /** Set once the user picks a view, so the initial load does not move them elsewhere. */
+  #navigated = false;
 
   readonly api: Api;
   readonly transport: Transport;
@@ -70,7 +72,12 @@ export class AppState {
     await Promise.all([this.datasets.load(), this.models.load(), this.runs.load(), this.studies.load()]);
     const running = this.runs.list.find((r) => r.status === 'running');
     const latest = [...this.runs.list].sort((a, b) => b.createdMs - a.createdMs)[0];
-    if (running ?? latest) this.live.watch((running ?? latest).id);
+    if (this.live.runId === null && (running ?? latest)) this.live.watch((running ?? latest).id);
+    // A click made while the lists were loading wins over the default first view.
+    if (this.#navigated) {
+      if (this.#view === 'evaluation' && this.evaluation.runId === null) this.go('evaluation');
+      return;
+    }
     if (this.datasets.list.length > 0 && !running) this.#view = this.runs.list.length > 0 ? 'runs' : 'new-run';
     else if (running) this.#view = 'live';
   }
@@ -104,6 +111,7 @@ export class AppState {
   }
 
   go(view: View): void {
+    this.#navigated = true;
     // Evaluation opened from the menu shows the latest evaluated run rather than an empty page.
     if (view === 'evaluation' && this.evaluation.runId === null) {
       const latest = this.runs.list.filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
@@ -119,18 +127,21 @@ export class AppState {
 
   /** Opens the live view on a run. */
   watch(runId: number): void {
+    this.#navigated = true;
     this.live.watch(runId);
     this.#view = 'live';
   }
 
   /** Opens the evaluation of a run. */
   evaluate(runId: number): void {
+    this.#navigated = true;
     void this.evaluation.open(runId);
     this.#view = 'evaluation';
   }
 
   /** Opens the comparison of the selected runs. */
   compareRuns(ids: readonly number[]): void {
+    this.#navigated = true;
     void this.compare.open(ids);
     this.#view = 'compare';
   }
