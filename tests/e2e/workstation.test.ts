@@ -298,7 +298,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('theme-toggle').click(); // back to system
   });
 
-  it('in a new tab, Evaluation opens the latest evaluated run and Compare offers the latest two', async () => {
+  it('in a new tab, Evaluation opens the latest evaluated run; a view picked during the first load is kept; Compare offers the latest two', async () => {
     const tab = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     tab.on('pageerror', (e) => pageErrors.push(e.message));
     await tab.goto(app.server.url);
@@ -306,11 +306,25 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await tab.getByTestId('confusion-matrix').waitFor();
     const latest = (await app.ws.listRuns()).filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
     expect(await tab.getByTestId('eval-run-picker').inputValue()).toBe(String(latest.id));
-    // Compare with nothing ticked offers the latest two finished runs.
-    await tab.getByTestId('nav-compare').click();
-    await tab.getByTestId('compare-latest').click();
-    expect(await tab.getByTestId('compare-summary').locator('tbody tr').count()).toBe(2);
     await tab.close();
+
+    // A view picked while the first lists still load is kept (the load used to switch to Runs),
+    // and Compare with nothing ticked offers the latest two finished runs.
+    const slow = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    slow.on('pageerror', (e) => pageErrors.push(e.message));
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await slow.route('**/api/listRuns*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await slow.goto(app.server.url);
+    await slow.getByTestId('nav-compare').click();
+    release();
+    await slow.getByTestId('compare-latest').click();
+    await slow.waitForFunction(() => document.querySelectorAll('[data-testid=compare-summary] tbody tr').length === 2);
+    expect(await slow.locator('.topbar h1').textContent()).toBe('Compare runs');
+    await slow.close();
   });
 
   it('shows where keyboard focus is', async () => {
