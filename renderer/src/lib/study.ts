@@ -5,8 +5,9 @@
  * Type-only imports from `shared/`, so that the tests can load this file without the renderer's
  * bundler.
  */
-import type { Augmentation, Schedule } from '@shared/config';
-import type { StudyMetricInfo } from '@shared/studies';
+// Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
+import type { Augmentation, Schedule } from '../../../shared/config';
+import type { StudyMetricInfo } from '../../../shared/studies';
 import { compact, duration, percent } from './format';
 
 /** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */
