@@ -184,14 +184,18 @@ export class LiveRunState {
       this.#lossSmooth = loss.points;
       this.#accuracySmooth = accuracy.points;
       this.#smoothState = { loss: loss.state, accuracy: accuracy.state };
-      if (!this.#progress && (detail.epochs.length > 0 || this.#loss.length > 0)) {
-        const last = detail.epochs.at(-1) ?? null;
-        const done = last?.epoch ?? 0;
-        const steps = this.#loss.length ? this.#loss[this.#loss.length - 1][0] : 0;
-        // Opened mid-run, the stored steps include the epoch under way: count epochs from the
-        // dataset's training split rather than dividing by the finished ones.
-        const train = this.datasets?.list.find((d) => d.id === detail.datasetId)?.split.train;
-        const perEpoch = train !== undefined ? stepsPerEpoch(train, detail.config.batchSize) : done > 0 ? Math.round(steps / done) : 0;
+      const last = detail.epochs.at(-1) ?? null;
+      const done = last?.epoch ?? 0;
+      const steps = this.#loss.length ? this.#loss[this.#loss.length - 1][0] : 0;
+      // Opened mid-run, the stored steps include the epoch under way: count epochs from the
+      // dataset's training split rather than dividing by the finished ones.
+      const train = this.datasets?.list.find((d) => d.id === detail.datasetId)?.split.train;
+      const perEpoch = train !== undefined ? stepsPerEpoch(train, detail.config.batchSize) : done > 0 ? Math.round(steps / done) : 0;
+      const p = this.#progress;
+      if (p) {
+        // A batch event that came in before this load guessed the totals; the run knows them.
+        this.#progress = { ...p, epochs: detail.config.epochs, stepsPerEpoch: perEpoch || p.stepsPerEpoch };
+      } else if (detail.epochs.length > 0 || this.#loss.length > 0) {
         const inEpoch = perEpoch > 0 ? steps - done * perEpoch : 0;
         const midEpoch = inEpoch > 0 && inEpoch < perEpoch;
         this.#progress = {
@@ -229,6 +233,7 @@ export class LiveRunState {
         return;
       case 'batch': {
         const p = this.#progress;
+        // Without a 'started' event (the tab opened mid-run), reload() corrects these totals.
         const perEpoch = p?.stepsPerEpoch ?? e.batch;
         this.#progress = {
           epoch: e.epoch,
