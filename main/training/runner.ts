@@ -38,6 +38,8 @@ export class RunQueue {
   readonly runs: RunStore;
   private readonly queue: Pending[] = [];
   private active: Active | null = null;
+  /** The run being prepared (cache, job) before its worker exists: the queue is busy already. */
+  private starting: number | null = null;
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private readonly waiters = new Map<number, ((r: RunSummary) => void)[]>();
   private closed = false;
@@ -162,14 +164,20 @@ export class RunQueue {
   }
 
   private pump(): void {
-    if (this.active || this.closed) return;
+    if (this.active || this.starting !== null || this.closed) return;
     const next = this.queue.shift();
     if (!next) return;
-    this.startWorker(next).catch((e: Error) => {
-      this.active = null;
-      this.finish(next.runId, 'failed', e.message);
-      this.pump();
-    });
+    this.starting = next.runId;
+    this.startWorker(next)
+      .catch((e: Error) => {
+        this.active = null;
+        this.finish(next.runId, 'failed', e.message);
+      })
+      .finally(() => {
+        this.starting = null;
+        // Nothing was started (cancelled while preparing, or failed): take the next run.
+        if (!this.active) this.pump();
+      });
   }
 
   /** Builds the job a worker needs: cache file, record indices per split, labels. */
@@ -211,7 +219,8 @@ export class RunQueue {
     this.runs.setStatus(runId, 'running', null);
     this.emit({ kind: 'status', runId, status: 'running', error: null });
     const job = await this.prepareJob(runId, p.resume);
-    if (this.closed) return;
+    // Cancelled (or the app closed) while the cache was being prepared.
+    if (this.closed || this.runs.getRun(runId).status !== 'running') return;
     fs.mkdirSync(job.runDir, { recursive: true });
     const entry = workerEntry();
     const child = fork(entry.file, [], {

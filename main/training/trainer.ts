@@ -202,7 +202,8 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         const labels = pick.map((i) => job.train.labels[i]);
         const stepStart = performance.now();
         let correctT: tf.Tensor | null = null;
-        const lossT = tf.tidy(() => {
+        let mainLossT: tf.Tensor | null = null;
+        const totalT = tf.tidy(() => {
           let x = toFloat(bytes, n, size, channels);
           if (config.augment.length) x = augmentBatch(x, config.augment, rng);
           const xn = normalize(x);
@@ -210,7 +211,10 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           return optimizer.minimize(() => {
             const out = model.apply(xn, { training: true }) as tf.Tensor | tf.Tensor[];
             const outs = (isTensorArray(out) ? out : [out]) as tf.Tensor2D[];
-            let loss = tf.losses.softmaxCrossEntropy(y, outs[0], undefined, config.labelSmoothing);
+            const mainLoss = tf.losses.softmaxCrossEntropy(y, outs[0], undefined, config.labelSmoothing);
+            // Reported: the main head's loss alone, comparable with validation and with ln(K).
+            mainLossT = tf.keep(mainLoss);
+            let loss = mainLoss;
             for (const aux of outs.slice(1)) {
               loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(y, aux, undefined, config.labelSmoothing), AUX_LOSS_WEIGHT));
             }
@@ -227,11 +231,12 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           const factor = 1 - lr * config.weightDecay;
           tf.tidy(() => kernels.forEach((w) => w.write(tf.mul(w.read(), factor))));
         }
-        const loss = (lossT.dataSync() as Float32Array)[0];
+        const total = (totalT.dataSync() as Float32Array)[0];
+        const loss = mainLossT ? ((mainLossT as tf.Tensor).dataSync() as Float32Array)[0] : total;
         const right = correctT ? ((correctT as tf.Tensor).dataSync() as Float32Array)[0] : 0;
-        tf.dispose([lossT, correctT as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
+        tf.dispose([totalT, mainLossT as tf.Tensor | null, correctT as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
         const stepSeconds = (performance.now() - stepStart) / 1000;
-        lossSum += loss * n;
+        lossSum += (Number.isFinite(total) ? loss : total) * n;
         rightSum += right;
         seen += n;
         state = { ...state, step: state.step + 1 };
@@ -250,7 +255,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           imagesPerSecond: n / Math.max(stepSeconds, 1e-6),
           etaSeconds: (elapsed / stepsThisProcess) * stepsLeft,
         });
-        if (!Number.isFinite(loss)) break;
+        if (!Number.isFinite(total)) break;
         // Let the process see a cancel message between steps.
         await new Promise<void>((r) => setImmediate(r));
       }

@@ -144,6 +144,23 @@ describe('training a run end to end', () => {
     expect(detail.test).not.toBeNull();
   });
 
+  it('runs queued runs one at a time, even when queued while the first is still preparing', async () => {
+    const order: string[] = [];
+    const off = ws.onEvent((e) => {
+      if (e.kind === 'started') order.push(`start ${e.runId}`);
+      if (e.kind === 'status' && ['completed', 'failed', 'cancelled'].includes(e.status)) order.push(`end ${e.runId}`);
+    });
+    // A new input size forces a cache build, so the first run is still preparing when the second arrives.
+    const a = await ws.startRun(datasetId, { ...small, epochs: 1, inputSize: 28 });
+    const b = await ws.startRun(datasetId, { ...small, epochs: 1, inputSize: 28 });
+    const c = await ws.startRun(datasetId, { ...small, epochs: 1, inputSize: 28 });
+    await ws.cancelRun(c.id);
+    expect((await ws.queue.waitFor(a.id)).status).toBe('completed');
+    expect((await ws.queue.waitFor(b.id)).status).toBe('completed');
+    off();
+    expect(order).toEqual([`end ${c.id}`, `start ${a.id}`, `end ${a.id}`, `start ${b.id}`, `end ${b.id}`]);
+  });
+
   it('marks a run whose worker dies as failed with the reason, and keeps going', async () => {
     const run = await ws.startRun(datasetId, { ...small, epochs: 1 });
     await new Promise<void>((resolve) => {
