@@ -198,7 +198,12 @@ function decodeFailure(e: unknown, buf: Buffer, format: ImageFormat): ProbeFailu
   const detail = decoderMessage(e, format);
   if (e instanceof BmpError) return { ok: false, reason: e.reason, detail };
   if (/premature end|unexpected end|truncat|end of file|\bEOF\b|not enough data|short read/i.test(detail)) return { ok: false, reason: 'truncated', detail };
-  if (endsEarly(buf, format)) return { ok: false, reason: 'truncated', detail: `${detail} (the ${format.toUpperCase()} data ends before the file is complete)` };
+  if (endsEarly(buf, format)) {
+    // libvips shares one error buffer across threads, so a parallel decode can leave only
+    // "Unknown error" here; say what the bytes show instead.
+    const what = `premature end of ${format.toUpperCase()} data: the file ends before the image is complete`;
+    return { ok: false, reason: 'truncated', detail: /^unknown error$|without a message/i.test(detail) ? what : `${detail} (${what})` };
+  }
   return { ok: false, reason: 'corrupt', detail };
 }
 
