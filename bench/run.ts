@@ -1,0 +1,306 @@
+/**
+ * `npm run bench`: Bloombench's speed on this machine, in one run, beside PyTorch's.
+ *
+ * Measures training and inference images/second of the bench models on every backend that
+ * loads (one child process per backend and model, interleaved with the PyTorch run of the same
+ * model so that a busy machine slows both alike), the data pipeline (decode + resize of the
+ * first epoch, cached batches of later epochs, each as a fraction of a training step), and the
+ * peak resident memory of a real training worker on a dataset and on ten times that dataset.
+ * Writes `bench/results/bench-<time>.json` and prints a table; `--json` prints the JSON instead.
+ *
+ * Flags: `--quick` (two models, fewer steps, no 10× dataset), `--models a,b`, `--backends a,b`,
+ * `--train-steps n`, `--infer-steps n`, `--no-pytorch`, `--no-data`, `--no-memory`,
+ * `--dataset <folder>` (default /work/shared/datasets/flower_photos_160), `--json`.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BACKENDS, type BackendName } from '../shared/config';
+import type { BackendReportLine, ModelResult } from './models';
+import { importTimed, measurePipeline, measureWorkerMemory, repeatedFolderSync, tempHome, type MemoryResult, type PipelineResult } from './pipeline';
+import { BENCH_MODELS, benchModel, type BenchModelId } from './spec';
+
+/** One row of `results`: a Bloombench backend or PyTorch, one model, one mode. */
+export interface BenchRow {
+  readonly model: string;
+  readonly backend: BackendName | 'pytorch';
+  readonly mode: 'train' | 'infer';
+  readonly imagesPerSecond: number;
+  readonly imagesPerCpuSecond: number;
+  readonly steps: number;
+  /** Bloombench rows: PyTorch's wall-clock images/second for the same model and mode. */
+  readonly pytorchImagesPerSecond?: number | null;
+  /** Bloombench rows: imagesPerSecond / pytorchImagesPerSecond. */
+  readonly ratio?: number | null;
+  /** Bloombench rows: the same ratio on images per CPU second (less sensitive to other load). */
+  readonly cpuRatio?: number | null;
+}
+
+const DEFAULT_DATASET = '/work/shared/datasets/flower_photos_160';
+/** The cpu backend takes minutes per step on the 64×64 models; it runs only these by default. */
+const CPU_MODELS: readonly string[] = ['lenet5'];
+
+function log(msg: string): void {
+  process.stderr.write(msg + '\n');
+}
+
+/** Runs `cmd args`, returns stdout; stderr passes through (progress). */
+function runChild(cmd: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+function lastJsonLine(out: string): unknown {
+  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`no JSON in the output: ${out.slice(-500)}`);
+  return JSON.parse(line) as unknown;
+}
+
+/** The Python that can `import torch` (Debian's python3-torch lives under /usr/bin/python3). */
+function findTorchPython(): { python: string; version: string } | { python: null; why: string } {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    try {
+      const version = execFileSync(py, ['-c', 'import torch; print(torch.__version__)'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      return { python: py, version };
+    } catch {
+      // next
+    }
+  }
+  return { python: null, why: 'PyTorch not found: `python3 -c "import torch"` fails (install it with `apt-get install -y python3-torch python3-torchvision`, then use /usr/bin/python3)' };
+}
+
+/** bench/torch_bench.py, from the sources (tsx) or from dist/bench. */
+function torchScript(): string {
+  const beside = path.join(__dirname, 'torch_bench.py');
+  return fs.existsSync(beside) ? beside : path.join(__dirname, '..', '..', 'bench', 'torch_bench.py');
+}
+
+function benchModelsEntry(): { file: string; execArgv: string[] } {
+  const ts = __filename.endsWith('.ts');
+  return { file: path.join(__dirname, ts ? 'models.ts' : 'models.js'), execArgv: ts ? ['--import', 'tsx'] : [] };
+}
+
+function fmt(n: number | null | undefined, digits = 1): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n >= 100 ? n.toFixed(0) : n.toFixed(digits);
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
+}
+
+/** The whole bench document. */
+interface BenchDocument {
+  readonly when: string;
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly loadAverage: readonly number[]; readonly node: string };
+  readonly batch: number;
+  readonly backends: { name: BackendName; description?: string; unavailable?: string }[];
+  readonly pytorch: { version: string | null; threads: number | null; unavailable?: string };
+  readonly results: BenchRow[];
+  readonly skipped: { model: string; backend: string; reason: string }[];
+  readonly pipeline: (PipelineResult & { readonly stepFractions: Record<string, { firstEpoch: number; cached: number }> })[];
+  memory: MemoryResult[];
+  readonly notes: string[];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      models: { type: 'string' },
+      backends: { type: 'string' },
+      'train-steps': { type: 'string' },
+      'infer-steps': { type: 'string' },
+      'no-pytorch': { type: 'boolean', default: false },
+      'no-data': { type: 'boolean', default: false },
+      'no-memory': { type: 'boolean', default: false },
+      dataset: { type: 'string', default: DEFAULT_DATASET },
+    },
+  });
+  const quick = values.quick === true;
+  const models = (values.models ?? (quick ? 'lenet5,resnet18' : BENCH_MODELS.join(','))).split(',').filter(Boolean).map((m) => benchModel(m).id);
+  const backends = (values.backends ?? BACKENDS.join(',')).split(',').filter(Boolean) as BackendName[];
+  for (const b of backends) if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`Unknown backend '${b}'; one of ${BACKENDS.join(', ')}`);
+  const trainSteps = Number(values['train-steps'] ?? (quick ? 2 : 4));
+  const inferSteps = Number(values['infer-steps'] ?? (quick ? 3 : 5));
+  const batch = 32;
+
+  const doc: BenchDocument = {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg(), node: process.version },
+    batch,
+    backends: [],
+    pytorch: { version: null, threads: null },
+    results: [],
+    skipped: [],
+    pipeline: [],
+    memory: [],
+    notes: [`${trainSteps} timed training steps and ${inferSteps} timed inference steps per measurement, each after one untimed warm-up step; Adam; random inputs`],
+  };
+
+  const torch = values['no-pytorch'] ? ({ python: null, why: 'skipped (--no-pytorch)' } as const) : findTorchPython();
+  if (torch.python === null) {
+    doc.pytorch.unavailable = torch.why;
+    log(torch.why);
+  }
+
+  // Models: per model, every backend then PyTorch, so that a load burst hits both sides.
+  const entry = benchModelsEntry();
+  const dead = new Map<BackendName, string>();
+  const described = new Map<BackendName, string>();
+  const torchRows: BenchRow[] = [];
+  for (const model of models) {
+    for (const backend of backends) {
+      if (dead.has(backend)) continue;
+      if (backend === 'cpu' && !CPU_MODELS.includes(model) && values.backends === undefined) {
+        doc.skipped.push({ model, backend, reason: 'the pure-JavaScript cpu backend takes minutes per step on this model; force it with --backends cpu' });
+        continue;
+      }
+      log(`bench: ${model} on ${backend}…`);
+      const out = await runChild(process.execPath, [...entry.execArgv, entry.file, '--backend', backend, '--models', model, '--batch', String(batch), '--train-steps', String(trainSteps), '--infer-steps', String(inferSteps)]);
+      const line = lastJsonLine(out) as BackendReportLine;
+      if ('unavailable' in line) {
+        dead.set(backend, line.unavailable);
+        log(`  ${backend} unavailable: ${line.unavailable}`);
+        continue;
+      }
+      described.set(backend, line.description);
+      for (const r of line.results) doc.results.push(bloombenchRow(r, backend));
+    }
+    if (torch.python !== null) {
+      log(`bench: ${model} in PyTorch…`);
+      const out = await runChild(torch.python, [torchScript(), '--models', model, '--batch', String(batch), '--train-steps', String(trainSteps), '--infer-steps', String(inferSteps)]);
+      const t = lastJsonLine(out) as { torch: string; threads: number; results: { model: string; mode: 'train' | 'infer'; imagesPerSecond: number; imagesPerCpuSecond: number; steps: number }[] };
+      doc.pytorch.version = t.torch;
+      doc.pytorch.threads = t.threads;
+      for (const r of t.results) torchRows.push({ model: r.model, backend: 'pytorch', mode: r.mode, imagesPerSecond: r.imagesPerSecond, imagesPerCpuSecond: r.imagesPerCpuSecond, steps: r.steps });
+    }
+  }
+  for (const b of backends) doc.backends.push(dead.has(b) ? { name: b, unavailable: dead.get(b) } : { name: b, description: described.get(b) });
+  // Ratios against PyTorch, measured in this same run.
+  doc.results.forEach((r, i) => {
+    const t = torchRows.find((p) => p.model === r.model && p.mode === r.mode);
+    doc.results[i] = { ...r, pytorchImagesPerSecond: t?.imagesPerSecond ?? null, ratio: t ? r.imagesPerSecond / t.imagesPerSecond : null, cpuRatio: t ? r.imagesPerCpuSecond / t.imagesPerCpuSecond : null };
+  });
+  doc.results.push(...torchRows);
+
+  // Data pipeline and memory.
+  if (!values['no-data'] || !values['no-memory']) {
+    const folder = values.dataset ?? DEFAULT_DATASET;
+    const h = tempHome();
+    const tmpFolders: string[] = [];
+    try {
+      log(`bench: importing ${folder}…`);
+      const small = await importTimed(h.store, folder);
+      // One cache per input the models use: its first build is the first epoch's decode + resize.
+      const inputs = [...new Set(models.map((m) => `${benchModel(m).inputSize}x${benchModel(m).channels}`))];
+      for (const key of inputs) {
+        const [size, channels] = key.split('x').map(Number) as [number, 1 | 3];
+        log(`bench: building the ${size}×${size}×${channels} cache and reading batches…`);
+        const result = await measurePipeline(h.store, small.datasetId, small.importSeconds, size, channels, batch, quick ? 50 : 200);
+        const fractions: Record<string, { firstEpoch: number; cached: number }> = {};
+        for (const r of doc.results) {
+          const spec = benchModel(r.model);
+          if (r.mode !== 'train' || r.backend === 'pytorch' || spec.inputSize !== size || spec.channels !== channels) continue;
+          const stepSeconds = batch / r.imagesPerSecond;
+          fractions[`${r.model}@${r.backend}`] = { firstEpoch: batch / result.decodeImagesPerSecond / stepSeconds, cached: 1 / result.cachedBatchesPerSecond / stepSeconds };
+        }
+        doc.pipeline.push({ ...result, stepFractions: fractions });
+      }
+      doc.notes.push('pipeline fractions: decode + resize of one batch (first epoch; the cache build, which runs in the core before the worker starts), or one cached batch read, converted and normalised (later epochs), divided by the measured training step of each model');
+      if (!values['no-memory']) {
+        const memConfig = { arch: 'lenet5', inputSize: 64, channels: 3 as const, width: 1, batchSize: batch, batchNorm: false, augment: [] };
+        const steps = quick ? 15 : 40;
+        log(`bench: peak memory of a training worker, ${small.images} images…`);
+        doc.memory.push(await measureWorkerMemory(h.store, small.datasetId, small.images, small.duplicates, memConfig, steps));
+        const measureTenfold = async (): Promise<void> => {
+          const big = fs.mkdtempSync(path.join(os.tmpdir(), 'bloombench-bench-x10-'));
+          tmpFolders.push(big);
+          const n = repeatedFolderSync(folder, big, 10);
+          log(`bench: importing ${n} images (each photo linked 10×) and building the cache…`);
+          const bigImport = await importTimed(h.store, big);
+          const bigResult = await measurePipeline(h.store, bigImport.datasetId, bigImport.importSeconds, 64, 3, batch, 50);
+          doc.notes.push(`${bigResult.images} images (10×): import ${bigResult.importSeconds.toFixed(0)} s, decode + resize ${bigResult.decodeImagesPerSecond.toFixed(0)} images/s, cached ${bigResult.cachedBatchesPerSecond.toFixed(0)} batches/s`);
+          log(`bench: peak memory of a training worker, ${bigResult.images} images…`);
+          doc.memory.push(await measureWorkerMemory(h.store, bigImport.datasetId, bigImport.images, bigImport.duplicates, memConfig, steps));
+        };
+        if (!quick) {
+          try {
+            await measureTenfold();
+          } catch (e) {
+            doc.notes.push(`the ${10 * small.images}-image measurement failed: ${(e as Error).message}`);
+            log(`bench: the tenfold dataset failed: ${(e as Error).stack ?? String(e)}`);
+          }
+        }
+      }
+    } catch (e) {
+      doc.notes.push(`the data pipeline / memory measurement failed: ${(e as Error).message}`);
+      log(`bench: data pipeline / memory failed: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+      h.cleanup();
+      for (const f of tmpFolders) fs.rmSync(f, { recursive: true, force: true });
+    }
+  }
+
+  const dir = path.join(process.cwd(), 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${doc.when.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  if (values.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else process.stdout.write(table(doc) + `\nWritten to ${path.relative(process.cwd(), file)}\n`);
+}
+
+function bloombenchRow(r: ModelResult, backend: BackendName): BenchRow {
+  return { model: r.model, backend, mode: r.mode, imagesPerSecond: r.imagesPerSecond, imagesPerCpuSecond: r.imagesPerCpuSecond, steps: r.steps };
+}
+
+/** The readable table (Markdown, so it pastes into the README). */
+export function table(doc: BenchDocument): string {
+  const lines: string[] = [];
+  lines.push(`Machine: ${doc.machine.cpus} × ${doc.machine.cpuModel}, load average ${doc.machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} at start, Node ${doc.machine.node}; batch ${doc.batch}`);
+  lines.push(`PyTorch: ${doc.pytorch.version ? `${doc.pytorch.version}, ${doc.pytorch.threads} threads` : doc.pytorch.unavailable}`);
+  for (const b of doc.backends) lines.push(`Backend ${b.name}: ${b.description ?? `unavailable: ${b.unavailable}`}`);
+  lines.push('');
+  lines.push('| model | backend | mode | images/s | PyTorch images/s | ratio | images per CPU-s | PyTorch per CPU-s | CPU ratio |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of doc.results) {
+    if (r.backend === 'pytorch') continue;
+    const t = doc.results.find((p) => p.backend === 'pytorch' && p.model === r.model && p.mode === r.mode);
+    lines.push(`| ${benchModel(r.model).label} | ${r.backend} | ${r.mode} | ${fmt(r.imagesPerSecond)} | ${fmt(r.pytorchImagesPerSecond)} | ${r.ratio == null ? '—' : r.ratio.toFixed(2) + '×'} | ${fmt(r.imagesPerCpuSecond)} | ${fmt(t?.imagesPerCpuSecond)} | ${r.cpuRatio == null ? '—' : r.cpuRatio.toFixed(2) + '×'} |`);
+  }
+  for (const s of doc.skipped) lines.push(`| ${benchModel(s.model).label} | ${s.backend} | — | skipped: ${s.reason} | | | | | |`);
+  for (const p of doc.pipeline) {
+    lines.push('');
+    lines.push(`Data pipeline (${p.images} images, ${p.size}×${p.size}×${p.channels}): import ${p.importSeconds.toFixed(1)} s; decode + resize ${fmt(p.decodeImagesPerSecond)} images/s (${fmt(p.decodeCpuImagesPerSecond)} per CPU-s) in the first epoch; cached ${fmt(p.cachedBatchesPerSecond)} batches/s of ${p.batch} in later epochs.`);
+    lines.push('');
+    lines.push('| training step | first epoch (decode) | later epochs (cached) |');
+    lines.push('| --- | ---: | ---: |');
+    for (const [k, f] of Object.entries(p.stepFractions)) lines.push(`| ${k} | ${pct(f.firstEpoch)} | ${pct(f.cached)} |`);
+  }
+  if (doc.memory.length > 0) {
+    lines.push('');
+    lines.push('| dataset | cache file | training steps | worker peak RSS |');
+    lines.push('| ---: | ---: | ---: | ---: |');
+    for (const m of doc.memory) lines.push(`| ${m.images} images${m.duplicatesFlagged ? ` (${m.duplicatesFlagged} duplicate groups flagged)` : ''} | ${m.cacheFileMiB.toFixed(0)} MiB | ${m.steps} | ${m.peakRssMiB.toFixed(0)} MiB |`);
+  }
+  lines.push('');
+  for (const n of doc.notes) lines.push(`Note: ${n}`);
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  main()
+    .then(() => process.exit(0))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}

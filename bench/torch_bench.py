@@ -1,0 +1,165 @@
+"""PyTorch side of `npm run bench`: the same architectures, batch and step counts as Bloombench.
+
+Run with Debian's /usr/bin/python3 (python3-torch). Prints one JSON document on stdout:
+{"torch": version, "threads": n, "results": [{model, mode, imagesPerSecond, imagesPerCpuSecond, steps}]}.
+
+Usage: python3 bench/torch_bench.py --models lenet5,resnet18 --train-steps 5 --infer-steps 5
+"""
+import argparse
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def conv_bn(cin, cout, k, s=1, p=None):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, s, k // 2 if p is None else p, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+def w(c, width):
+    return max(1, round(c * width))
+
+
+class LeNet5(nn.Module):
+    """conv 5x5 20 -> pool -> conv 5x5 50 -> pool -> dense 500 -> logits (as main/models/lenet.ts)."""
+
+    def __init__(self, size=28, cin=1, classes=10):
+        super().__init__()
+        s = ((size - 4) // 2 - 4) // 2
+        self.f = nn.Sequential(nn.Conv2d(cin, 20, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.ReLU(), nn.MaxPool2d(2))
+        self.c = nn.Sequential(nn.Flatten(), nn.Linear(50 * s * s, 500), nn.ReLU(), nn.Linear(500, classes))
+
+    def forward(self, x):
+        return self.c(self.f(x))
+
+
+class VGG11BN(nn.Module):
+    """VGG-11 with batch norm, channel widths and the two dense layers scaled by `width`."""
+
+    def __init__(self, size=64, width=0.5, classes=5):
+        super().__init__()
+        cfg = [[64], [128], [256, 256], [512, 512], [512, 512]]
+        layers, cin = [], 3
+        for block in cfg:
+            for c in block:
+                layers.append(conv_bn(cin, w(c, width), 3))
+                cin = w(c, width)
+            layers.append(nn.MaxPool2d(2))
+        self.f = nn.Sequential(*layers)
+        s = size // 32
+        h = w(4096, width)
+        self.c = nn.Sequential(nn.Flatten(), nn.Linear(cin * s * s, h), nn.ReLU(), nn.Dropout(0.5), nn.Linear(h, h), nn.ReLU(), nn.Dropout(0.5), nn.Linear(h, classes))
+
+    def forward(self, x):
+        return self.c(self.f(x))
+
+
+class Inception(nn.Module):
+    def __init__(self, cin, c1, c3r, c3, c5r, c5, pp):
+        super().__init__()
+        self.b1 = conv_bn(cin, c1, 1)
+        self.b2 = nn.Sequential(conv_bn(cin, c3r, 1), conv_bn(c3r, c3, 3))
+        self.b3 = nn.Sequential(conv_bn(cin, c5r, 1), conv_bn(c5r, c5, 5))
+        self.b4 = nn.Sequential(nn.MaxPool2d(3, 1, 1), conv_bn(cin, pp, 1))
+        self.out = c1 + c3 + c5 + pp
+
+    def forward(self, x):
+        return torch.cat([self.b1(x), self.b2(x), self.b3(x), self.b4(x)], 1)
+
+
+MODULES = [
+    ('3a', (64, 96, 128, 16, 32, 32)), ('3b', (128, 128, 192, 32, 96, 64)), ('pool', None),
+    ('4a', (192, 96, 208, 16, 48, 64)), ('4b', (160, 112, 224, 24, 64, 64)), ('4c', (128, 128, 256, 24, 64, 64)),
+    ('4d', (112, 144, 288, 32, 64, 64)), ('4e', (256, 160, 320, 32, 128, 128)), ('pool2', None),
+    ('5a', (256, 160, 320, 32, 128, 128)), ('5b', (384, 192, 384, 48, 128, 128)),
+]
+
+
+class GoogLeNet(nn.Module):
+    """Inception-v1 with batch norm, the paper's 5x5 branch, no aux heads, widths scaled."""
+
+    def __init__(self, width=0.5, classes=5):
+        super().__init__()
+        layers = [conv_bn(3, w(64, width), 7, 2), nn.MaxPool2d(3, 2, 1), conv_bn(w(64, width), w(64, width), 1), conv_bn(w(64, width), w(192, width), 3), nn.MaxPool2d(3, 2, 1)]
+        cin = w(192, width)
+        for name, spec in MODULES:
+            if spec is None:
+                layers.append(nn.MaxPool2d(3, 2, 1) if name == 'pool' else nn.MaxPool2d(2, 2, 0))
+                continue
+            m = Inception(cin, *[w(c, width) for c in spec])
+            layers.append(m)
+            cin = m.out
+        self.f = nn.Sequential(*layers)
+        self.c = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.4), nn.Linear(cin, classes))
+
+    def forward(self, x):
+        return self.c(self.f(x))
+
+
+def build(model_id):
+    """(module, input shape without batch, classes) of a bench model."""
+    if model_id == 'lenet5':
+        return LeNet5(), (1, 28, 28), 10
+    if model_id == 'resnet18':
+        import torchvision
+        return torchvision.models.resnet18(num_classes=5), (3, 64, 64), 5
+    if model_id == 'vgg11_bn':
+        return VGG11BN(), (3, 64, 64), 5
+    if model_id == 'googlenet':
+        return GoogLeNet(), (3, 64, 64), 5
+    raise SystemExit(f'unknown model {model_id}')
+
+
+def timed(step, steps):
+    step()  # warm-up (allocator, weight layout)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(steps):
+        step()
+    return time.perf_counter() - t0, time.process_time() - cpu0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--models', default='lenet5,resnet18,vgg11_bn,googlenet')
+    ap.add_argument('--batch', type=int, default=32)
+    ap.add_argument('--train-steps', type=int, default=5)
+    ap.add_argument('--infer-steps', type=int, default=5)
+    ap.add_argument('--threads', type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    results = []
+    for model_id in a.models.split(','):
+        model, shape, classes = build(model_id)
+        x = torch.rand(a.batch, *shape) * 2 - 1
+        y = torch.arange(a.batch) % classes
+        opt = torch.optim.Adam(model.parameters(), 1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def train_step():
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+
+        model.train()
+        wall, cpu = timed(train_step, a.train_steps)
+        results.append({'model': model_id, 'mode': 'train', 'imagesPerSecond': a.batch * a.train_steps / wall, 'imagesPerCpuSecond': a.batch * a.train_steps / max(cpu, 1e-9), 'steps': a.train_steps})
+        model.eval()
+
+        def infer_step():
+            with torch.no_grad():
+                model(x).sum().item()
+
+        wall, cpu = timed(infer_step, a.infer_steps)
+        results.append({'model': model_id, 'mode': 'infer', 'imagesPerSecond': a.batch * a.infer_steps / wall, 'imagesPerCpuSecond': a.batch * a.infer_steps / max(cpu, 1e-9), 'steps': a.infer_steps})
+        print(f'{model_id}: done', file=sys.stderr)
+    json.dump({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'results': results}, sys.stdout)
+    print()
+
+
+if __name__ == '__main__':
+    main()
