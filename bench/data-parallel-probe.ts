@@ -17,6 +17,8 @@ import { buildModel } from '../main/models/registry';
 import { benchModel } from './spec';
 
 interface Job {
+  /** Marks a thread started by this probe (not some other worker that loads the file). */
+  readonly probe: true;
   readonly model: string;
   readonly batch: number;
   readonly steps: number;
@@ -103,7 +105,9 @@ async function replica(job: Job): Promise<{ ms: number[]; checksum: number; firs
   return { ms, checksum, firstGrads };
 }
 
-function runReplicas(model: string, batch: number, steps: number, world: number): Promise<{ ms: number[]; checksum: number; firstGrads: Float32Array | null }[]> {
+/** Runs `world` replicas of `model` for `steps` steps after one untimed step; one result per replica. */
+export async function runReplicas(model: string, batch: number, steps: number, world: number): Promise<{ ms: number[]; checksum: number; firstGrads: Float32Array | null }[]> {
+  await initBackend('wasm'); // for the parameter count below
   const s = benchModel(model);
   const probe = buildModel(model, { inputSize: s.inputSize, channels: s.channels, width: s.width, numClasses: s.numClasses, auxHeads: false, seed: 1 });
   const total = probe.trainableWeights.reduce((a, w) => a + w.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0);
@@ -112,8 +116,9 @@ function runReplicas(model: string, batch: number, steps: number, world: number)
   const grads = new SharedArrayBuffer(4 * total * world);
   return Promise.all(
     Array.from({ length: world }, (_, rank) => {
-      const job: Job = { model, batch, steps, rank, world, sync, grads };
-      const w = new Worker(__filename, { workerData: job, execArgv: __filename.endsWith('.ts') ? ['--import', 'tsx'] : [] });
+      const job: Job = { probe: true, model, batch, steps, rank, world, sync, grads };
+      // Under tsx (tests) the thread registers tsx itself: `--import tsx` does not reach a worker.
+      const w = __filename.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: job }) : new Worker(__filename, { workerData: job });
       return new Promise<{ ms: number[]; checksum: number; firstGrads: Float32Array | null }>((resolve, reject) => {
         w.once('message', (m: { ms: number[]; checksum: number; firstGrads: Float32Array | null }) => resolve(m));
         w.once('error', reject);
@@ -152,7 +157,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (!isMainThread && parentPort) {
+if (!isMainThread && parentPort && (workerData as Partial<Job> | null)?.probe === true) {
   const port = parentPort;
   replica(workerData as Job).then(
     (r) => port.postMessage(r),
