@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../../shared/config';
-import type { RunDetail } from '../../shared/types';
 import { Workstation } from '../core/workstation';
 import { importImageFolder } from '../datasets/import';
 import * as datasets from '../datasets/queries';
@@ -199,7 +198,7 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
   try {
     const final = await ws.queue.waitFor(id);
     const detail = await ws.getRun(id);
-    if (json) out(JSON.stringify(showJson(detail)));
+    if (json) out(JSON.stringify(detail));
     else {
       if (tty) process.stderr.write('\r\x1b[K');
       out(runReport(detail));
@@ -213,11 +212,6 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
     off();
     process.off('SIGINT', onSigint);
   }
-}
-
-/** The JSON form of `show` (and the last line of `train --json`). */
-function showJson(d: RunDetail): RunDetail {
-  return d;
 }
 
 /** `--lr -1` would parse as two flags: turn it into `--lr=-1` so the value can be refused by name. */
@@ -351,7 +345,7 @@ export async function main(argv: string[]): Promise<number> {
       const ws = new Workstation(store, { recover: false });
       try {
         const d = await ws.getRun(id);
-        out(values.json ? JSON.stringify(showJson(d)) : runReport(d));
+        out(values.json ? JSON.stringify(d) : runReport(d));
       } finally {
         await ws.close();
       }
