@@ -1,0 +1,86 @@
+/**
+ * The `bloombench` command as a user runs it: real processes, a temporary home, a generated folder.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport, ModelInfo, RunDetail } from '../../shared/types';
+import { makeImageFolder } from '../fixtures/images';
+
+const run = promisify(execFile);
+let home: string;
+let folder: string;
+
+/** Runs the CLI; resolves with stdout, stderr and the exit code (never rejects). */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const entry = path.join(__dirname, '..', '..', 'main', 'cli', 'index.ts');
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', entry, '--home', path.join(home, 'store'), ...args], { encoding: 'utf8' });
+    return { ...r, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+beforeAll(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-cli-'));
+  folder = (await makeImageFolder(path.join(home, 'colours'), { classes: 3, perClass: 20, size: 32 })).root;
+});
+
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+describe('bloombench CLI', () => {
+  it('imports with --json, trains with --json, and shows the run', async () => {
+    const imp = await cli('import', folder, '--name', 'colours', '--json');
+    expect(imp.code).toBe(0);
+    const report = JSON.parse(imp.stdout) as ImportReport;
+    expect(report).toMatchObject({ name: 'colours', total: 60 });
+    expect(report.classes.map((c) => c.count)).toEqual([20, 20, 20]);
+
+    const train = await cli('train', '--dataset', 'colours', '--arch', 'lenet5', '--input-size', '32', '--width', '0.5', '--epochs', '2', '--batch-size', '8', '--backend', 'wasm', '--json');
+    expect(train.stderr).toBe('');
+    expect(train.code).toBe(0);
+    const lines = train.stdout.trim().split('\n');
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l).event)).toEqual(['epoch', 'epoch']);
+    const last = JSON.parse(lines[lines.length - 1]) as RunDetail;
+    expect(last).toMatchObject({ status: 'completed', backend: 'wasm', config: { arch: 'lenet5', epochs: 2 } });
+    expect(last.runId).toBe(last.id);
+    expect(last.epochs).toHaveLength(2);
+    for (const e of last.epochs) for (const k of ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'learningRate', 'seconds']) expect(e).toHaveProperty(k);
+    expect([1, 2]).toContain(last.bestEpoch);
+    expect(Array.isArray(last.diagnostics)).toBe(true);
+    expect(last.test?.classes).toEqual(['class_0', 'class_1', 'class_2']);
+    expect(last.test?.confusion.flat().reduce((a, b) => a + b, 0)).toBe(last.predictions.length);
+    expect(last.test?.perClass[0]).toHaveProperty('f1');
+    expect(last.predictions[0]).toMatchObject({ trueClass: expect.any(String), predictedClass: expect.any(String) });
+
+    const show = await cli('show', String(last.id));
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/Test accuracy/);
+    expect(show.stdout).toMatch(/Confusion matrix/);
+  });
+
+  it('lists the model zoo as JSON with the published counts', async () => {
+    const r = await cli('models', '--json');
+    const models = JSON.parse(r.stdout) as ModelInfo[];
+    expect(models.find((m) => m.id === 'resnet18')).toMatchObject({ trainableParams: 11_689_512, inputShape: [224, 224, 3] });
+    expect(models.find((m) => m.id === 'lenet5')).toMatchObject({ trainableParams: 431_080, inputShape: [28, 28, 1] });
+  });
+
+  it('fails with a non-zero code and the reason on stderr', async () => {
+    const bad = await cli('train', '--dataset', 'colours', '--arch', 'lenet5', '--lr', '-1', '--epochs', '0');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--lr: must be > 0 \(got -1\)/);
+    expect(bad.stderr).toMatch(/--epochs: must be ≥ 1/);
+    const missing = await cli('import', path.join(home, 'no-such-folder'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no-such-folder/);
+    const run = await cli('show', '999');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/No run 999/);
+  });
+});
