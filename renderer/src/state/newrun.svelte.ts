@@ -2,51 +2,24 @@
  * The new-run form: a draft of `TrainConfig` with inline validation, and start / queue.
  */
 import type { Api } from '@shared/api';
-import { DEFAULT_CONFIG, formatSchedule, type Activation, type Augmentation, type BackendChoice, type MonitorMetric, type OptimizerName, type TrainConfig } from '@shared/config';
+import { DEFAULT_CONFIG, type Augmentation, type BackendChoice, type MonitorMetric, type TrainConfig } from '@shared/config';
 import type { RunSummary } from '@shared/types';
+import { configFields, configFromFields, type ConfigFields } from '../lib/config-form';
 import { errorText } from '../lib/format';
-import { validateDraft, type DraftErrors, type RunDraft } from '../lib/validate';
+import { validateDraft, type DraftErrors } from '../lib/validate';
 import type { DatasetsState } from './datasets.svelte';
 import type { ModelsState } from './models.svelte';
 
 /** Every field of the form; numbers are null while the input is empty. */
-export interface FormFields extends RunDraft {
-  arch: string;
+export interface FormFields extends ConfigFields {
   channels: 1 | 3;
-  activation: Activation;
-  batchNorm: boolean;
-  optimizer: OptimizerName;
-  augment: Augmentation[];
   monitor: MonitorMetric;
   backend: BackendChoice;
   name: string;
 }
 
 function fromConfig(c: TrainConfig): FormFields {
-  return {
-    arch: c.arch,
-    epochs: c.epochs,
-    batchSize: c.batchSize,
-    inputSize: c.inputSize,
-    channels: c.channels,
-    width: c.width,
-    activation: c.activation,
-    batchNorm: c.batchNorm,
-    dropout: c.dropout,
-    optimizer: c.optimizer,
-    lr: c.lr,
-    momentum: c.momentum,
-    weightDecay: c.weightDecay,
-    schedule: formatSchedule(c.schedule),
-    warmupEpochs: c.warmupEpochs,
-    labelSmoothing: c.labelSmoothing,
-    augment: [...c.augment],
-    earlyStopping: c.earlyStopping,
-    monitor: c.monitor,
-    seed: c.seed,
-    backend: c.backend,
-    name: '',
-  };
+  return { ...configFields(c), channels: c.channels, monitor: c.monitor, backend: c.backend, name: '' };
 }
 
 export class NewRunState {
@@ -95,29 +68,7 @@ export class NewRunState {
       hasDataset: this.dataset !== null,
     });
     if (Object.keys(errors).length > 0 || !schedule) return { errors, config: null };
-    const config: TrainConfig = {
-      arch: f.arch,
-      epochs: f.epochs!,
-      batchSize: f.batchSize!,
-      inputSize: f.inputSize!,
-      channels: f.channels,
-      width: f.width!,
-      activation: f.activation,
-      batchNorm: f.batchNorm,
-      dropout: f.dropout!,
-      optimizer: f.optimizer,
-      lr: f.lr!,
-      momentum: f.momentum!,
-      weightDecay: f.weightDecay!,
-      schedule,
-      warmupEpochs: f.warmupEpochs!,
-      labelSmoothing: f.labelSmoothing!,
-      augment: [...f.augment],
-      earlyStopping: f.earlyStopping!,
-      monitor: f.monitor,
-      seed: f.seed!,
-      backend: f.backend,
-    };
+    const config = configFromFields(f, schedule, f);
     return { errors: {}, config };
   }
 

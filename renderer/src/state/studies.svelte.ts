@@ -3,7 +3,7 @@
  * curves by group, failures across runs, a confusion diff of two runs).
  */
 import type { Api } from '@shared/api';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_CONFIG, formatSchedule, OPTIMIZERS, parseSchedule, type Activation, type Augmentation, type OptimizerName, type TrainConfig } from '@shared/config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_CONFIG, OPTIMIZERS, parseSchedule, type Augmentation, type TrainConfig } from '@shared/config';
 import {
   STUDY_AXIS_KEYS,
   STUDY_AXIS_TITLES,
@@ -19,9 +19,10 @@ import {
   type StudyMetric,
   type StudySummary,
 } from '@shared/studies';
+import { configFields, configFromFields, type ConfigFields } from '../lib/config-form';
 import { errorText } from '../lib/format';
 import { AUGMENT_COMBOS, parseAugmentCombo, parseNumberList, presetSchedule, runCount, SCHEDULE_PRESETS, shortLabel, type SchedulePreset } from '../lib/study';
-import { validateDraft, type DraftErrors, type RunDraft } from '../lib/validate';
+import { validateDraft, type DraftErrors } from '../lib/validate';
 import type { DatasetsState } from './datasets.svelte';
 import type { ModelsState } from './models.svelte';
 
@@ -88,36 +89,7 @@ const AXIS_SUGGESTIONS: readonly { key: StudyAxisKey; picked: string[]; text?: s
 ];
 
 /** The base settings the form shows (the others keep `DEFAULT_CONFIG`'s values). */
-export interface StudyBaseFields extends RunDraft {
-  arch: string;
-  activation: Activation;
-  optimizer: OptimizerName;
-  batchNorm: boolean;
-  augment: Augmentation[];
-}
-
-function baseFields(c: TrainConfig): StudyBaseFields {
-  return {
-    arch: c.arch,
-    epochs: c.epochs,
-    batchSize: c.batchSize,
-    inputSize: c.inputSize,
-    width: c.width,
-    activation: c.activation,
-    batchNorm: c.batchNorm,
-    dropout: c.dropout,
-    optimizer: c.optimizer,
-    lr: c.lr,
-    momentum: c.momentum,
-    weightDecay: c.weightDecay,
-    schedule: formatSchedule(c.schedule),
-    warmupEpochs: c.warmupEpochs,
-    labelSmoothing: c.labelSmoothing,
-    augment: [...c.augment],
-    earlyStopping: c.earlyStopping,
-    seed: c.seed,
-  };
-}
+export type StudyBaseFields = ConfigFields;
 
 /** The values an axis draft stands for, or why it cannot be read. */
 export function axisValues(a: AxisDraft, lr: number, archIds: readonly string[]): { values: unknown[]; error: string | null } {
@@ -157,7 +129,7 @@ export function axisValues(a: AxisDraft, lr: number, archIds: readonly string[])
 /** The new-study form. */
 export class StudyDraftState {
   name = $state('');
-  fields = $state<StudyBaseFields>(baseFields({ ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 4 }));
+  fields = $state<StudyBaseFields>(configFields({ ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 4 }));
   axes = $state<AxisDraft[]>([]);
   repeats = $state<number | null>(1);
   #datasetId = $state<number | null>(null);
@@ -261,27 +233,7 @@ export class StudyDraftState {
     const axisErrors = this.axisResults.filter((x) => x.error);
     if (axisErrors.length) all.axes = axisErrors[0].error!;
     if (Object.keys(all).length > 0 || !schedule) return { errors: all, base: null, axes: null };
-    const base: TrainConfig = {
-      ...DEFAULT_CONFIG,
-      arch: f.arch,
-      epochs: f.epochs!,
-      batchSize: f.batchSize!,
-      inputSize: f.inputSize!,
-      width: f.width!,
-      activation: f.activation,
-      batchNorm: f.batchNorm,
-      dropout: f.dropout!,
-      optimizer: f.optimizer,
-      lr: f.lr!,
-      momentum: f.momentum!,
-      weightDecay: f.weightDecay!,
-      schedule,
-      warmupEpochs: f.warmupEpochs!,
-      labelSmoothing: f.labelSmoothing!,
-      augment: [...f.augment],
-      earlyStopping: f.earlyStopping!,
-      seed: f.seed!,
-    };
+    const base = configFromFields(f, schedule, DEFAULT_CONFIG);
     const axes = this.axisResults.map((x) => ({ key: x.key, values: x.values }) as StudyAxis);
     return { errors: {}, base, axes };
   }
