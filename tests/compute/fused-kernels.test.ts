@@ -1,0 +1,114 @@
+/**
+ * The fast wasm reductions and copies (fast-wasm-kernels.ts) against the cpu backend's stock
+ * kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../main/compute/backend';
+import { registerFastWasmKernels } from '../../main/compute/fast-wasm-kernels';
+
+/** Deterministic values in [-1, 1) plus an offset (batch-norm inputs are rarely centred). */
+function values(n: number, seed: number, offset = 0): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1 + offset;
+  }
+  return out;
+}
+
+/** `f` of a tensor made from `data` on `backend`: its values and shape. */
+async function on(backend: string, data: Float32Array, shape: number[], f: (x: tf.Tensor) => tf.Tensor): Promise<{ values: Float32Array; shape: number[] }> {
+  await tf.setBackend(backend);
+  const x = tf.tensor(data, shape);
+  const y = f(x);
+  const out = { values: y.dataSync() as Float32Array, shape: y.shape };
+  tf.dispose([x, y]);
+  return out;
+}
+
+function maxError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
+  return worst;
+}
+
+describe('fast wasm kernels', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('registers for wasm only, idempotently', () => {
+    const names = ['Sum', 'Mean', 'Identity', 'Cast'];
+    const wasm = names.map((n) => tf.getKernel(n, 'wasm').kernelFunc);
+    const cpu = names.map((n) => tf.getKernel(n, 'cpu').kernelFunc);
+    registerFastWasmKernels();
+    registerFastWasmKernels();
+    names.forEach((n, i) => {
+      expect(tf.getKernel(n, 'wasm').kernelFunc).toBe(wasm[i]);
+      expect(tf.getKernel(n, 'cpu').kernelFunc).toBe(cpu[i]);
+      expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === n)).toHaveLength(1);
+    });
+  });
+
+  // Leading axes take the fast path; the other layouts check that the stock fallback still runs.
+  const reductions: [number[], number | number[]][] = [
+    [[32, 8, 8, 16], [0, 1, 2]],
+    [[3, 5, 7, 9], [0, 1, 2]],
+    [[3, 5, 7, 9], [2, 0, 1]],
+    [[3, 5, 7, 9], [-4, -3]],
+    [[5, 7, 3], 0],
+    [[13, 6], [0]],
+    [[4097, 3], [0]],
+    [[3, 5, 7, 9], [1, 2]],
+    [[3, 5, 7, 9], [3]],
+    [[3, 5, 7, 9], [0, 1, 2, 3]],
+    [[3, 5, 7, 9], [0, 2]],
+  ];
+  it.each(reductions.flatMap(([shape, axis]) => [false, true].flatMap((keepDims) => ['sum', 'mean'].map((op) => [op, shape, axis, keepDims] as const))))(
+    '%s over %j axes %j (keepDims %s) matches cpu',
+    async (op, shape, axis, keepDims) => {
+      const data = values(shape.reduce((a, b) => a * b, 1), shape.length * 7 + shape[0], 3);
+      const f = (x: tf.Tensor) => (op === 'sum' ? tf.sum(x, axis, keepDims) : tf.mean(x, axis, keepDims));
+      const ref = await on('cpu', data, shape, f);
+      const got = await on('wasm', data, shape, f);
+      expect(got.shape).toEqual(ref.shape);
+      expect(maxError(ref.values, got.values)).toBeLessThan(1e-5);
+    },
+  );
+
+  it('sums int32 and reduces empty tensors as the stock kernels do', async () => {
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const ints = tf.tensor([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32');
+      const s = tf.sum(ints, 0);
+      expect(s.dtype).toBe('int32');
+      expect(Array.from(s.dataSync())).toEqual([9, 12]);
+      const empty = tf.zeros([0, 3]);
+      const e = tf.sum(empty, 0);
+      expect(e.shape).toEqual([3]);
+      expect(Array.from(e.dataSync())).toEqual([0, 0, 0]);
+      tf.dispose([ints, s, empty, e]);
+    }
+  });
+
+  it('Identity and same-dtype Cast share data, and the data lives until its last user is disposed', async () => {
+    await tf.setBackend('wasm');
+    const buffers = tf.memory().numDataBuffers;
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 3]);
+    copy.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    expect(ints.dtype).toBe('int32');
+    tf.dispose([same, ints]);
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+  });
+});
