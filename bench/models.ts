@@ -8,9 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { BACKENDS, type BackendName } from '../shared/config';
+import { BACKENDS, DEFAULT_CONFIG, type BackendName, type TrainConfig } from '../shared/config';
 import { initBackend } from '../main/compute/backend';
-import { buildModel } from '../main/models/registry';
+import { buildModel, countMacs, type BuildOptions } from '../main/models/registry';
+import { planReplicas, ReplicaGroup } from '../main/training/data-parallel';
 import { benchModel, type BenchModelId } from './spec';
 
 /** One measurement of one model on one backend. */
@@ -22,6 +23,10 @@ export interface ModelResult {
   readonly imagesPerCpuSecond: number;
   readonly steps: number;
   readonly stepMs: readonly number[];
+  /** Threads the step ran on: training splits batches over them as the app does by default (threads: auto). */
+  readonly threads: number;
+  /** Training on one thread, for comparison, when `threads` > 1. */
+  readonly oneThreadImagesPerSecond?: number;
 }
 
 /** What the child prints. */
@@ -45,16 +50,18 @@ function measure(step: () => void, steps: number, batch: number): { imagesPerSec
 }
 
 /** Train and infer throughput of one model (Adam, softmax cross-entropy, random inputs). */
-export function benchOne(id: BenchModelId, batch: number, trainSteps: number, inferSteps: number): ModelResult[] {
+export async function benchOne(id: BenchModelId, backend: BackendName, batch: number, trainSteps: number, inferSteps: number): Promise<ModelResult[]> {
   const spec = benchModel(id);
-  const model = buildModel(id, { inputSize: spec.inputSize, channels: spec.channels, width: spec.width, numClasses: spec.numClasses, auxHeads: false, seed: 1 });
+  const build: BuildOptions = { inputSize: spec.inputSize, channels: spec.channels, width: spec.width, numClasses: spec.numClasses, auxHeads: false, seed: 1 };
+  const model = buildModel(id, build);
   const optimizer = tf.train.adam(1e-3);
-  const xs = tf.randomUniform([batch, spec.inputSize, spec.inputSize, spec.channels], -1, 1);
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % spec.numClasses), 'int32'), spec.numClasses).toFloat());
+  const xs = tf.randomUniform([batch, spec.inputSize, spec.inputSize, spec.channels], -1, 1) as tf.Tensor4D;
+  const labels = Array.from({ length: batch }, (_, i) => i % spec.numClasses);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), spec.numClasses).toFloat());
   const out: ModelResult[] = [];
   try {
     if (trainSteps > 0) {
-      const train = measure(
+      const one = measure(
         () => {
           const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
           loss?.dataSync();
@@ -63,7 +70,20 @@ export function benchOne(id: BenchModelId, batch: number, trainSteps: number, in
         trainSteps,
         batch,
       );
-      out.push({ model: id, mode: 'train', steps: trainSteps, ...train });
+      // The app's default (threads: auto) splits each batch over the cores for larger models.
+      const config: TrainConfig = { ...DEFAULT_CONFIG, arch: id, inputSize: spec.inputSize, channels: spec.channels, width: spec.width, batchSize: batch, augment: [], threads: 0 };
+      const plan = planReplicas(config, backend, countMacs(model));
+      if (plan.replicas > 1) {
+        const group = await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null });
+        try {
+          const parallel = measure(() => void group.step(xs, labels, spec.numClasses, 1e-3), trainSteps, batch);
+          out.push({ model: id, mode: 'train', steps: trainSteps, threads: plan.replicas, oneThreadImagesPerSecond: one.imagesPerSecond, ...parallel });
+        } finally {
+          await group.close();
+        }
+      } else {
+        out.push({ model: id, mode: 'train', steps: trainSteps, threads: 1, ...one });
+      }
     }
     if (inferSteps > 0) {
       const infer = measure(
@@ -75,7 +95,7 @@ export function benchOne(id: BenchModelId, batch: number, trainSteps: number, in
         inferSteps,
         batch,
       );
-      out.push({ model: id, mode: 'infer', steps: inferSteps, ...infer });
+      out.push({ model: id, mode: 'infer', steps: inferSteps, threads: 1, ...infer });
     }
   } finally {
     tf.dispose([xs, ys]);
@@ -104,8 +124,8 @@ async function main(): Promise<void> {
     const results: ModelResult[] = [];
     const batch = Number(values.batch);
     for (const id of (values.models ?? '').split(',').filter(Boolean) as BenchModelId[]) {
-      results.push(...benchOne(id, batch, Number(values['train-steps']), Number(values['infer-steps'])));
-      process.stderr.write(`  ${backend} ${id}: ${results.slice(-2).map((r) => `${r.mode} ${r.imagesPerSecond.toFixed(1)} img/s`).join(', ')}\n`);
+      results.push(...(await benchOne(id, backend, batch, Number(values['train-steps']), Number(values['infer-steps']))));
+      process.stderr.write(`  ${backend} ${id}: ${results.slice(-2).map((r) => `${r.mode} ${r.imagesPerSecond.toFixed(1)} img/s${r.threads > 1 ? ` on ${r.threads} threads (1 thread: ${r.oneThreadImagesPerSecond?.toFixed(1)})` : ''}`).join(', ')}\n`);
     }
     line = { backend, description: info.description, results, skipped: [] };
   } catch (e) {

@@ -30,6 +30,10 @@ export interface BenchRow {
   readonly imagesPerSecond: number;
   readonly imagesPerCpuSecond: number;
   readonly steps: number;
+  /** Bloombench rows: threads the step ran on (training splits batches over the cores as the app does, threads: auto). */
+  readonly threads?: number;
+  /** Bloombench training rows on more than one thread: the same training on one thread. */
+  readonly oneThreadImagesPerSecond?: number;
   /** Bloombench rows: PyTorch's wall-clock images/second for the same model and mode. */
   readonly pytorchImagesPerSecond?: number | null;
   /** Bloombench rows: imagesPerSecond / pytorchImagesPerSecond. */
@@ -259,7 +263,16 @@ async function main(): Promise<void> {
 }
 
 function bloombenchRow(r: ModelResult, backend: BackendName): BenchRow {
-  return { model: r.model, backend, mode: r.mode, imagesPerSecond: r.imagesPerSecond, imagesPerCpuSecond: r.imagesPerCpuSecond, steps: r.steps };
+  return {
+    model: r.model,
+    backend,
+    mode: r.mode,
+    imagesPerSecond: r.imagesPerSecond,
+    imagesPerCpuSecond: r.imagesPerCpuSecond,
+    steps: r.steps,
+    threads: r.threads,
+    ...(r.oneThreadImagesPerSecond !== undefined ? { oneThreadImagesPerSecond: r.oneThreadImagesPerSecond } : {}),
+  };
 }
 
 /** The readable table (Markdown, so it pastes into the README). */
@@ -269,14 +282,14 @@ export function table(doc: BenchDocument): string {
   lines.push(`PyTorch: ${doc.pytorch.version ? `${doc.pytorch.version}, ${doc.pytorch.threads} threads` : doc.pytorch.unavailable}`);
   for (const b of doc.backends) lines.push(`Backend ${b.name}: ${b.description ?? `unavailable: ${b.unavailable}`}`);
   lines.push('');
-  lines.push('| model | backend | mode | images/s | PyTorch images/s | ratio | images per CPU-s | PyTorch per CPU-s | CPU ratio |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| model | backend | mode | threads | images/s | (1 thread) | PyTorch images/s | ratio | images per CPU-s | PyTorch per CPU-s | CPU ratio |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of doc.results) {
     if (r.backend === 'pytorch') continue;
     const t = doc.results.find((p) => p.backend === 'pytorch' && p.model === r.model && p.mode === r.mode);
-    lines.push(`| ${benchModel(r.model).label} | ${r.backend} | ${r.mode} | ${fmt(r.imagesPerSecond)} | ${fmt(r.pytorchImagesPerSecond)} | ${r.ratio == null ? '—' : r.ratio.toFixed(2) + '×'} | ${fmt(r.imagesPerCpuSecond)} | ${fmt(t?.imagesPerCpuSecond)} | ${r.cpuRatio == null ? '—' : r.cpuRatio.toFixed(2) + '×'} |`);
+    lines.push(`| ${benchModel(r.model).label} | ${r.backend} | ${r.mode} | ${r.threads ?? 1} | ${fmt(r.imagesPerSecond)} | ${r.oneThreadImagesPerSecond === undefined ? '' : fmt(r.oneThreadImagesPerSecond)} | ${fmt(r.pytorchImagesPerSecond)} | ${r.ratio == null ? '—' : r.ratio.toFixed(2) + '×'} | ${fmt(r.imagesPerCpuSecond)} | ${fmt(t?.imagesPerCpuSecond)} | ${r.cpuRatio == null ? '—' : r.cpuRatio.toFixed(2) + '×'} |`);
   }
-  for (const s of doc.skipped) lines.push(`| ${benchModel(s.model).label} | ${s.backend} | — | skipped: ${s.reason} | | | | | |`);
+  for (const s of doc.skipped) lines.push(`| ${benchModel(s.model).label} | ${s.backend} | — | skipped: ${s.reason} | | | | | | | |`);
   for (const p of doc.pipeline) {
     lines.push('');
     lines.push(`Data pipeline (${p.images} images, ${p.size}×${p.size}×${p.channels}): import ${p.importSeconds.toFixed(1)} s; decode + resize ${fmt(p.decodeImagesPerSecond)} images/s (${fmt(p.decodeCpuImagesPerSecond)} per CPU-s) in the first epoch; cached ${fmt(p.cachedBatchesPerSecond)} batches/s of ${p.batch} in later epochs.`);

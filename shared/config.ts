@@ -63,6 +63,12 @@ export interface TrainConfig {
   readonly monitor: MonitorMetric;
   readonly seed: number;
   readonly backend: BackendChoice;
+  /**
+   * CPU threads for the wasm and cpu backends: that many model replicas each train on a slice of
+   * every batch and average their gradients (data-parallel). 0 = auto: every core, for models
+   * large enough to gain from it. The native backends ignore it (they thread on their own).
+   */
+  readonly threads: number;
 }
 
 /** Defaults a new run starts from. */
@@ -88,6 +94,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   monitor: 'val_accuracy',
   seed: 1,
   backend: 'auto',
+  threads: 0,
 };
 
 /**

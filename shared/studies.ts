@@ -32,6 +32,7 @@ export const STUDY_AXIS_TITLES: Readonly<Record<StudyAxisKey, string>> = {
   earlyStopping: 'early stopping',
   monitor: 'monitor',
   backend: 'backend',
+  threads: 'threads',
 };
 
 /** Every axis key, in the order of `TrainConfig`. */

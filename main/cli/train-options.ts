@@ -35,6 +35,7 @@ export const TRAIN_FLAGS = {
   monitor: { field: 'monitor', help: 'val_accuracy | val_loss (best epoch and early stopping)' },
   seed: { field: 'seed', help: 'random seed' },
   backend: { field: 'backend', help: `auto | ${BACKENDS.join(' | ')}` },
+  threads: { field: 'threads', help: 'CPU threads for wasm/cpu training (data-parallel; 0 = auto)' },
 } as const;
 
 export type TrainFlag = keyof typeof TRAIN_FLAGS;
@@ -137,6 +138,9 @@ export function configFromFlags(values: Partial<Record<TrainFlag, string>>, base
         break;
       case 'backend':
         c.backend = oneOf(flag, v, ['auto', ...BACKENDS] as const);
+        break;
+      case 'threads':
+        c.threads = num(flag, v, true);
         break;
     }
   }

@@ -67,7 +67,8 @@ function toSummary(r: RunRow): RunSummary {
     arch: r.arch,
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
-    config: JSON.parse(r.config_json) as TrainConfig,
+    // `threads` came later: runs stored before it ran on one thread, and read as auto.
+    config: { threads: 0, ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads'>) },
     backend: (r.backend as RunSummary['backend']) ?? null,
     epochsDone: r.epochs_done ?? 0,
     bestEpoch: r.best_epoch,

@@ -84,6 +84,7 @@ function configRows(c: TrainConfig): [StudyAxisKey | 'seed', string][] {
     ['earlyStopping', c.earlyStopping ? `patience ${c.earlyStopping}` : 'off'],
     ['monitor', c.monitor],
     ['backend', c.backend],
+    ['threads', c.threads ? String(c.threads) : 'auto'],
     ['seed', String(c.seed)],
   ];
 }

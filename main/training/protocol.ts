@@ -38,6 +38,8 @@ export const trainConfigSchema = z.object({
   monitor: z.enum(['val_accuracy', 'val_loss']),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
   backend: z.enum([...BACKENDS, 'auto']),
+  // Runs stored before this setting existed have none: they ran on one thread, 0 (auto) now.
+  threads: z.number().int().min(0).max(64).default(0),
 }) satisfies z.ZodType<TrainConfig>;
 
 const indexList = z.array(z.number().int().min(0));

@@ -7,51 +7,25 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { learningRateAt, type TrainConfig } from '../../shared/config';
 import type { RunEvent } from '../../shared/events';
-import type { EpochMetrics, Evaluation } from '../../shared/types';
+import type { BackendInfo, EpochMetrics, Evaluation } from '../../shared/types';
 import { initBackend } from '../compute/backend';
 import { CacheReader } from '../datasets/cache-reader';
-import { buildModel, countMacs, countTrainableParams, getVariant } from '../models/registry';
+import { buildModel, countMacs, countTrainableParams, getVariant, type BuildOptions } from '../models/registry';
 import { augmentBatch } from './augment';
 import { loadWeightsIntoSync, restoreCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
 import { diagnose, type EpochEvidence } from './diagnostics';
+import { planReplicas, ReplicaGroup } from './data-parallel';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './metrics';
 import type { WorkerJob } from './protocol';
 import { Random } from './random';
+import { applyDecoupledDecay, decayedWeights, makeOptimizer, setLearningRate, trainingLoss, type StepOutputs } from './step';
 
-/** Loss weight of GoogLeNet's auxiliary classifiers (Szegedy et al. 2014, §5). */
-const AUX_LOSS_WEIGHT = 0.3;
 const EVAL_BATCH = 64;
 
 export interface TrainerHooks {
   emit(event: RunEvent): void;
   /** True once the core asked the run to stop. */
   cancelled(): boolean;
-}
-
-/** Builds the optimizer a config names. */
-export function makeOptimizer(config: TrainConfig): tf.Optimizer {
-  const lr = learningRateAt(config, 0);
-  switch (config.optimizer) {
-    case 'sgd':
-      return tf.train.sgd(lr);
-    case 'momentum':
-      return tf.train.momentum(lr, config.momentum, false);
-    case 'nesterov':
-      return tf.train.momentum(lr, config.momentum, true);
-    case 'adam':
-    case 'adamw':
-      return tf.train.adam(lr);
-    case 'rmsprop':
-      return tf.train.rmsprop(lr, 0.9); // Keras' defaults: rho 0.9, no momentum
-  }
-}
-
-/** Sets an optimizer's learning rate for the next step. */
-export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  // `instanceof` cannot tell optimizers apart: tfjs's Optimizer duck-types Symbol.hasInstance.
-  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
-  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr); // SGD and momentum keep a -lr scalar
-  else o.learningRate = lr;
 }
 
 /** uint8 HWC records → float batch in [0, 1]. */
@@ -64,6 +38,13 @@ function toFloat(bytes: Uint8Array, n: number, size: number, channels: number): 
 /** The normalisation every model sees (and an exported model expects): [0, 1] → [-1, 1]. */
 export function normalize(x: tf.Tensor): tf.Tensor {
   return tf.sub(tf.mul(x, 2), 1);
+}
+
+/** The backend as the run records it, with the threads it trained on. */
+function withThreads(info: BackendInfo, world: number, batchSize: number): BackendInfo {
+  if (world === 1) return info;
+  const per = Math.ceil(batchSize / world);
+  return { ...info, description: `${info.description.replace(/, 1 thread\)$/, ')')} on ${world} threads (data-parallel, ≤ ${per} images each)` };
 }
 
 function isTensorArray(t: tf.Tensor | tf.Tensor[]): t is tf.Tensor[] {
@@ -133,7 +114,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
   const backend = await initBackend(config.backend);
   const variant = getVariant(config.arch);
   const k = job.classes.length;
-  const model = buildModel(config.arch, {
+  const build: BuildOptions = {
     inputSize: config.inputSize,
     channels: config.channels,
     numClasses: k,
@@ -143,32 +124,45 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     dropout: config.dropout,
     auxHeads: variant.supportsAuxHeads,
     seed: config.seed,
-  });
+  };
+  const model = buildModel(config.arch, build);
   const inference = model.outputs.length > 1 ? tf.model({ inputs: model.inputs, outputs: model.outputs[0] }) : model;
   const optimizer = makeOptimizer(config);
   const reader = new CacheReader(job.cache.file, job.cache.recordBytes);
   const lastDir = path.join(job.runDir, 'checkpoints', 'last');
   const bestDir = path.join(job.runDir, 'checkpoints', 'best');
+  let group: ReplicaGroup | null = null;
   try {
     const { size, channels, recordBytes } = job.cache;
     const nTrain = job.train.records.length;
     const batchSize = Math.min(config.batchSize, nTrain);
     // A last batch of one image would make batch-norm statistics meaningless: drop it.
     const stepsPerEpoch = Math.floor(nTrain / batchSize) + (nTrain % batchSize >= 2 ? 1 : 0);
-    const kernels = model.trainableWeights.filter((w) => /kernel$/.test(w.originalName));
+    const decayed = decayedWeights(model);
 
     let state: TrainingState = { epoch: 0, bestEpoch: null, bestValue: null, epochsWithoutImprovement: 0, step: 0 };
     if (job.resume) {
       state = await restoreCheckpoint(model, optimizer, job.resume.dir);
       emit({ kind: 'log', runId, level: 'info', message: `Resumed from the checkpoint of epoch ${state.epoch}.` });
     }
+    const macs = countMacs(inference);
+    const plan = planReplicas({ ...config, batchSize }, backend.name, macs);
+    if (plan.replicas > 1) {
+      try {
+        group = await ReplicaGroup.start({ world: plan.replicas, backend: backend.name, config, build, model, optimizer, resumeDir: job.resume?.dir ?? null });
+      } catch (e) {
+        emit({ kind: 'log', runId, level: 'warn', message: `Training on one thread: the other training threads did not start (${(e as Error).message}).` });
+      }
+    }
+    const world = group?.world ?? 1;
+    emit({ kind: 'log', runId, level: 'info', message: `Training on ${world} thread${world === 1 ? '' : 's'} (${plan.reason}).` });
     emit({
       kind: 'started',
       runId,
-      backend,
+      backend: withThreads(backend, world, batchSize),
       trainableParams: countTrainableParams(inference),
       totalParams: inference.countParams(),
-      macs: countMacs(inference),
+      macs,
       stepsPerEpoch,
       epochs: config.epochs,
       startEpoch: state.epoch + 1,
@@ -201,40 +195,36 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         );
         const labels = pick.map((i) => job.train.labels[i]);
         const stepStart = performance.now();
-        let correctT: tf.Tensor | null = null;
-        let mainLossT: tf.Tensor | null = null;
-        const totalT = tf.tidy(() => {
-          let x = toFloat(bytes, n, size, channels);
-          if (config.augment.length) x = augmentBatch(x, config.augment, rng);
-          const xn = normalize(x);
-          const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
-          return optimizer.minimize(() => {
-            const out = model.apply(xn, { training: true }) as tf.Tensor | tf.Tensor[];
-            const outs = (isTensorArray(out) ? out : [out]) as tf.Tensor2D[];
-            const mainLoss = tf.losses.softmaxCrossEntropy(y, outs[0], undefined, config.labelSmoothing);
-            // Reported: the main head's loss alone, comparable with validation and with ln(K).
-            mainLossT = tf.keep(mainLoss);
-            let loss = mainLoss;
-            for (const aux of outs.slice(1)) {
-              loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(y, aux, undefined, config.labelSmoothing), AUX_LOSS_WEIGHT));
-            }
-            if (config.weightDecay > 0 && config.optimizer !== 'adamw' && kernels.length) {
-              const l2 = tf.addN(kernels.map((w) => tf.sum(tf.square(w.read()))));
-              loss = tf.add(loss, tf.mul(l2, config.weightDecay / 2));
-            }
-            correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(outs[0], 1), tf.argMax(y, 1)), 'float32')));
-            return loss as tf.Scalar;
-          }, true) as tf.Scalar;
-        });
-        if (config.optimizer === 'adamw' && config.weightDecay > 0) {
-          // Decoupled weight decay (Loshchilov & Hutter 2019, Algorithm 2, line 12).
-          const factor = 1 - lr * config.weightDecay;
-          tf.tidy(() => kernels.forEach((w) => w.write(tf.mul(w.read(), factor))));
+        let total: number;
+        let loss: number;
+        let right: number;
+        if (group) {
+          const xn = tf.tidy(() => {
+            let x = toFloat(bytes, n, size, channels);
+            if (config.augment.length) x = augmentBatch(x, config.augment, rng);
+            return normalize(x) as tf.Tensor4D;
+          });
+          try {
+            ({ total, mainLoss: loss, correct: right } = group.step(xn, labels, k, lr));
+          } finally {
+            xn.dispose();
+          }
+        } else {
+          const out: StepOutputs = { mainLoss: null, correct: null };
+          const totalT = tf.tidy(() => {
+            let x = toFloat(bytes, n, size, channels);
+            if (config.augment.length) x = augmentBatch(x, config.augment, rng);
+            const xn = normalize(x);
+            const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
+            return optimizer.minimize(() => trainingLoss(model, config, decayed, xn, y, 1, out), true) as tf.Scalar;
+          });
+          applyDecoupledDecay(config, decayed, lr);
+          // Read all before disposing any: without aux heads or L2 the total is the main loss.
+          total = (totalT.dataSync() as Float32Array)[0];
+          loss = out.mainLoss ? (out.mainLoss.dataSync() as Float32Array)[0] : total;
+          right = out.correct ? (out.correct.dataSync() as Float32Array)[0] : 0;
+          tf.dispose([totalT, out.mainLoss as tf.Tensor | null, out.correct as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
         }
-        const total = (totalT.dataSync() as Float32Array)[0];
-        const loss = mainLossT ? ((mainLossT as tf.Tensor).dataSync() as Float32Array)[0] : total;
-        const right = correctT ? ((correctT as tf.Tensor).dataSync() as Float32Array)[0] : 0;
-        tf.dispose([totalT, mainLossT as tf.Tensor | null, correctT as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
         const stepSeconds = (performance.now() - stepStart) / 1000;
         lossSum += (Number.isFinite(total) ? loss : total) * n;
         rightSum += right;
@@ -264,6 +254,8 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       let valLoss: number | null = null;
       let valAccuracy: number | null = null;
       let predictedCounts = new Array<number>(k).fill(0);
+      // Every replica's batch-norm statistics count, for validation and for the checkpoint.
+      if (Number.isFinite(trainLoss)) group?.averageStatistics();
       if (Number.isFinite(trainLoss) && job.val.records.length) {
         const v = evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false);
         valLoss = v.loss;
@@ -341,6 +333,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     }
     emit({ kind: 'status', runId, status: 'completed', error: null });
   } finally {
+    await group?.close();
     reader.close();
     optimizer.dispose();
     model.dispose();

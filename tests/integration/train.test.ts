@@ -144,6 +144,38 @@ describe('training a run end to end', () => {
     expect(detail.test).not.toBeNull();
   });
 
+  it('trains a batch-norm model on two threads (data-parallel), cancels and resumes it there', async () => {
+    const config: TrainConfig = { ...small, arch: 'resnet18', width: 0.125, epochs: 3, threads: 2 };
+    const logs: string[] = [];
+    const descriptions: string[] = [];
+    const off = ws.onEvent((e) => {
+      if (e.kind === 'log' && e.runId === run.id) logs.push(e.message);
+      if (e.kind === 'started' && e.runId === run.id) descriptions.push(e.backend.description);
+    });
+    const run = await ws.startRun(datasetId, config);
+    await new Promise<void>((resolve) => {
+      const stop = ws.onEvent((e) => {
+        if (e.kind === 'batch' && e.runId === run.id && e.epoch === 2) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    await ws.cancelRun(run.id);
+    expect((await ws.queue.waitFor(run.id)).status).toBe('cancelled');
+    await ws.resumeRun(run.id);
+    const done = await ws.queue.waitFor(run.id);
+    off();
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('completed');
+    expect(descriptions).toEqual([expect.stringContaining('on 2 threads (data-parallel'), expect.stringContaining('on 2 threads (data-parallel')]);
+    expect(logs).toContain('Training on 2 threads (2 threads asked for).');
+    const detail = await ws.getRun(run.id);
+    expect(detail.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    // Five classes: chance is 20 %.
+    expect(detail.test?.accuracy).toBeGreaterThan(0.3);
+  });
+
   it('runs queued runs one at a time, even when queued while the first is still preparing', async () => {
     const order: string[] = [];
     const off = ws.onEvent((e) => {

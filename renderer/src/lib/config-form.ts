@@ -17,7 +17,7 @@ export interface ConfigFields extends RunDraft {
 }
 
 /** Settings a form does not show as `ConfigFields`; they come from elsewhere. */
-export type OtherSettings = Pick<TrainConfig, 'channels' | 'monitor' | 'backend'>;
+export type OtherSettings = Pick<TrainConfig, 'channels' | 'monitor' | 'backend' | 'threads'>;
 
 /** A config as form fields. */
 export function configFields(c: TrainConfig): ConfigFields {
@@ -67,5 +67,6 @@ export function configFromFields(f: ConfigFields, schedule: Schedule, other: Oth
     monitor: other.monitor,
     seed: f.seed!,
     backend: other.backend,
+    threads: other.threads,
   };
 }

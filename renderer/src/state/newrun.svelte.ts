@@ -15,11 +15,12 @@ export interface FormFields extends ConfigFields {
   channels: 1 | 3;
   monitor: MonitorMetric;
   backend: BackendChoice;
+  threads: number;
   name: string;
 }
 
 function fromConfig(c: TrainConfig): FormFields {
-  return { ...configFields(c), channels: c.channels, monitor: c.monitor, backend: c.backend, name: '' };
+  return { ...configFields(c), channels: c.channels, monitor: c.monitor, backend: c.backend, threads: c.threads ?? 0, name: '' };
 }
 
 export class NewRunState {

@@ -29,7 +29,7 @@ import type { ModelsState } from './models.svelte';
 /** How the values of an axis are entered: ticked from a list, or typed as numbers. */
 export type AxisInput = { readonly kind: 'choice'; readonly options: readonly string[]; readonly custom?: string } | { readonly kind: 'numbers'; readonly integer: boolean; readonly placeholder: string };
 
-const INTEGER_KEYS: readonly StudyAxisKey[] = ['epochs', 'batchSize', 'inputSize', 'earlyStopping'];
+const INTEGER_KEYS: readonly StudyAxisKey[] = ['epochs', 'batchSize', 'inputSize', 'earlyStopping', 'threads'];
 
 /** The input an axis takes; `arch` lists the model zoo. */
 export function axisInput(key: StudyAxisKey, archIds: readonly string[]): AxisInput {
@@ -67,7 +67,7 @@ export function axisInput(key: StudyAxisKey, archIds: readonly string[]): AxisIn
     case 'labelSmoothing':
       return { kind: 'numbers', integer: false, placeholder: '0, 0.1' };
     default:
-      return { kind: 'numbers', integer: INTEGER_KEYS.includes(key), placeholder: key === 'inputSize' ? '32, 64' : key === 'batchSize' ? '16, 32, 64' : '5, 10' };
+      return { kind: 'numbers', integer: INTEGER_KEYS.includes(key), placeholder: key === 'inputSize' ? '32, 64' : key === 'batchSize' ? '16, 32, 64' : key === 'threads' ? '1, 2' : '5, 10' };
   }
 }
 

@@ -1,0 +1,403 @@
+/**
+ * Data-parallel training on several CPU threads for the wasm and cpu backends.
+ *
+ * tfjs runs the wasm backend on one thread in Node (its threaded build cannot start a worker
+ * there), so a second core would sit idle. Instead, the training worker starts one worker
+ * thread per extra core, each with its own tfjs instance and an identical replica of the model
+ * and optimizer. Every step, rank 0 (the worker's main thread) prepares the whole batch as
+ * before, hands each replica its slice, and all replicas:
+ *
+ *   1. compute the gradients of their slice's loss, scaled by the slice's share of the batch,
+ *   2. write them into their row of a SharedArrayBuffer, and wait for each other (barrier),
+ *   3. add up one 1/world range of every row into the shared average (each rank a different
+ *      range, so the sum costs 1/world of it on each core), and wait again,
+ *   4. apply the same optimizer step with the same summed gradients.
+ *
+ * The replicas stay identical because they apply the same numbers in the same order. Batch
+ * norm normalises each slice by its own statistics ("ghost batch norm"), so results differ a
+ * little from a one-thread run of the same seed; the moving statistics are averaged across
+ * replicas before each validation, so evaluation sees all the data.
+ */
+import * as tf from '@tensorflow/tfjs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BackendName, TrainConfig } from '../../shared/config';
+import type { BuildOptions } from '../models/registry';
+import { applyDecoupledDecay, decayedWeights, setLearningRate, trainingLoss, type StepOutputs } from './step';
+
+/** A replica's slice of a batch needs this many images for its batch-norm statistics. */
+export const MIN_IMAGES_PER_REPLICA = 8;
+/**
+ * Auto mode splits batches only for models with at least this many multiply-adds per image:
+ * below it, a step is so short that tfjs's fixed per-op cost and the exchange outweigh the gain
+ * (LeNet-5 at 28×28, ~0.4 M, ran 0.79× as fast on two threads; ResNet-18 at 64×64 1.35×).
+ */
+export const AUTO_MIN_MACS = 5e6;
+/** Replicas auto mode starts at most (more cores than this gain little at batch 32). */
+const AUTO_MAX_REPLICAS = 4;
+/** A replica that does not reach a barrier within this long is taken for dead. */
+const BARRIER_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** How many replicas a run trains with, and why, in words for the run's log. */
+export interface ReplicaPlan {
+  readonly replicas: number;
+  readonly reason: string;
+}
+
+/** Decides the number of replicas for a run. */
+export function planReplicas(
+  config: Pick<TrainConfig, 'threads' | 'batchSize'>,
+  backend: BackendName,
+  macsPerImage: number,
+  cores: number = os.availableParallelism(),
+): ReplicaPlan {
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    return { replicas: 1, reason: `the ${backend} backend uses its own threads` };
+  }
+  const bySlice = Math.max(1, Math.floor(config.batchSize / MIN_IMAGES_PER_REPLICA));
+  if (config.threads > 0) {
+    const replicas = Math.min(config.threads, bySlice);
+    return {
+      replicas,
+      reason:
+        replicas < config.threads
+          ? `${config.threads} threads asked for, ${replicas} used: each needs at least ${MIN_IMAGES_PER_REPLICA} images of a batch of ${config.batchSize}`
+          : `${replicas} thread${replicas === 1 ? '' : 's'} asked for`,
+    };
+  }
+  if (cores < 2) return { replicas: 1, reason: 'auto: this machine has one core' };
+  if (macsPerImage < AUTO_MIN_MACS) {
+    return { replicas: 1, reason: `auto: the model is too small to gain from more threads (${(macsPerImage / 1e6).toFixed(1)} M multiply-adds per image)` };
+  }
+  const replicas = Math.min(cores, bySlice, AUTO_MAX_REPLICAS);
+  return {
+    replicas,
+    reason: replicas === 1 ? `auto: a batch of ${config.batchSize} is too small to split (${MIN_IMAGES_PER_REPLICA} images per thread at least)` : `auto: ${replicas} of ${cores} cores`,
+  };
+}
+
+/** Where the batch is cut for `world` replicas: replica r takes [cuts[r], cuts[r + 1]). */
+export function sliceBounds(n: number, world: number): number[] {
+  return Array.from({ length: world + 1 }, (_, r) => Math.round((r * n) / world));
+}
+
+/** The shared memory of one group of replicas. */
+export interface SharedBuffers {
+  /** Int32: [arrived, generation, failed]. */
+  readonly sync: SharedArrayBuffer;
+  /** float32, world rows of `total` values: each replica's gradients (or statistics). */
+  readonly rows: SharedArrayBuffer;
+  /** float32, `total` values: the sum of the rows (and the initial weights at start). */
+  readonly sum: SharedArrayBuffer;
+  /** float64, world × 3: each replica's [scaled loss, scaled main loss, correct]. */
+  readonly scalars: SharedArrayBuffer;
+  /** UTF-8 text of the first failure. */
+  readonly error: SharedArrayBuffer;
+}
+
+export function allocateBuffers(world: number, total: number): SharedBuffers {
+  return {
+    sync: new SharedArrayBuffer(16),
+    rows: new SharedArrayBuffer(4 * world * total),
+    sum: new SharedArrayBuffer(4 * total),
+    scalars: new SharedArrayBuffer(8 * world * 3),
+    error: new SharedArrayBuffer(2048),
+  };
+}
+
+/** Messages rank 0 posts to the other replicas. */
+export type ReplicaCommand =
+  | { readonly type: 'step'; readonly x: Float32Array; readonly shape: number[]; readonly labels: Int32Array; readonly k: number; readonly scale: number; readonly lr: number }
+  | { readonly type: 'statistics' }
+  | { readonly type: 'stop' };
+
+/** What a replica thread is started with. */
+export interface ReplicaSetup {
+  readonly replica: true;
+  readonly rank: number;
+  readonly world: number;
+  readonly backend: BackendName;
+  readonly config: TrainConfig;
+  readonly build: BuildOptions;
+  readonly resumeDir: string | null;
+  readonly buffers: SharedBuffers;
+}
+
+/** Sizes of a list of variables, flattened one after the other. */
+function layout(vars: readonly tf.Variable[]): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const v of vars) {
+    offsets.push(total);
+    total += v.size;
+  }
+  return { offsets, total };
+}
+
+/**
+ * A model's trainable variables in the order tfjs registered them: the order `minimize` hands
+ * gradients to the optimizer, whose slots (Adam's moments) are matched by position. Using the
+ * same order keeps checkpoints interchangeable between one-thread and data-parallel runs.
+ */
+function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  const order = new Map(Object.keys(tf.engine().registeredVariables).map((name, i) => [name, i]));
+  const position = (v: tf.Variable): number => order.get(v.name) ?? Number.MAX_SAFE_INTEGER;
+  return model.trainableWeights.map((w) => w.read() as tf.Variable).sort((a, b) => position(a) - position(b));
+}
+
+/**
+ * One replica's side of the exchange: its model, optimizer and the shared buffers. Rank 0 and
+ * the threads run the same code, so their updates are the same.
+ */
+export class Replica {
+  readonly #sync: Int32Array;
+  readonly #rows: Float32Array;
+  readonly #sum: Float32Array;
+  readonly #scalars: Float64Array;
+  readonly #error: Uint8Array;
+  readonly #vars: tf.Variable[];
+  readonly #stats: tf.LayerVariable[];
+  readonly #decayed: tf.LayerVariable[];
+  readonly #offsets: number[];
+  readonly #total: number;
+
+  constructor(
+    readonly rank: number,
+    readonly world: number,
+    private readonly model: tf.LayersModel,
+    private readonly optimizer: tf.Optimizer,
+    private readonly config: TrainConfig,
+    buffers: SharedBuffers,
+  ) {
+    this.#sync = new Int32Array(buffers.sync);
+    this.#rows = new Float32Array(buffers.rows);
+    this.#sum = new Float32Array(buffers.sum);
+    this.#scalars = new Float64Array(buffers.scalars);
+    this.#error = new Uint8Array(buffers.error);
+    this.#vars = trainableVariables(model);
+    this.#stats = model.nonTrainableWeights;
+    this.#decayed = decayedWeights(model);
+    ({ offsets: this.#offsets, total: this.#total } = layout(this.#vars));
+  }
+
+  /** Number of trainable values, the length of a row. */
+  static size(model: tf.LayersModel): number {
+    return layout(model.trainableWeights.map((w) => w.read() as tf.Variable)).total;
+  }
+
+  /** Rank 0, before the threads start: its weights, for them to copy. */
+  publishWeights(): void {
+    this.#vars.forEach((v, i) => this.#sum.set(v.dataSync() as Float32Array, this.#offsets[i]));
+  }
+
+  /** The other ranks, at start: take rank 0's weights. */
+  adoptWeights(): void {
+    tf.tidy(() => this.#vars.forEach((v, i) => v.assign(tf.tensor(this.#sum.slice(this.#offsets[i], this.#offsets[i] + v.size), v.shape))));
+  }
+
+  /** One step on this replica's slice; every rank calls it once per step. */
+  step(xn: tf.Tensor, y: tf.Tensor, scale: number, lr: number): void {
+    const out: StepOutputs = { mainLoss: null, correct: null };
+    const { value, grads } = tf.variableGrads(() => trainingLoss(this.model, this.config, this.#decayed, xn, y, scale, out), this.#vars);
+    const row = this.#rows.subarray(this.rank * this.#total, (this.rank + 1) * this.#total);
+    this.#vars.forEach((v, i) => row.set(grads[v.name].dataSync() as Float32Array, this.#offsets[i]));
+    const s = this.rank * 3;
+    this.#scalars[s] = (value.dataSync() as Float32Array)[0];
+    this.#scalars[s + 1] = out.mainLoss ? (out.mainLoss.dataSync() as Float32Array)[0] * scale : NaN;
+    this.#scalars[s + 2] = out.correct ? (out.correct.dataSync() as Float32Array)[0] : 0;
+    tf.dispose([value, ...Object.values(grads), out.mainLoss as tf.Tensor | null, out.correct as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
+    this.barrier();
+    this.#reduce(this.#total, 1);
+    this.barrier();
+    setLearningRate(this.optimizer, lr);
+    const named = this.#vars.map((v, i) => ({ name: v.name, tensor: tf.tensor(this.#sum.slice(this.#offsets[i], this.#offsets[i] + v.size), v.shape) }));
+    this.optimizer.applyGradients(named);
+    tf.dispose(named.map((n) => n.tensor));
+    applyDecoupledDecay(this.config, this.#decayed, lr);
+  }
+
+  /** Rank 0, after a step: the whole batch's [loss, main loss, correct] added over replicas. */
+  totals(): { total: number; mainLoss: number; correct: number } {
+    let total = 0;
+    let mainLoss = 0;
+    let correct = 0;
+    for (let r = 0; r < this.world; r++) {
+      total += this.#scalars[r * 3];
+      mainLoss += this.#scalars[r * 3 + 1];
+      correct += this.#scalars[r * 3 + 2];
+    }
+    return { total, mainLoss, correct };
+  }
+
+  /** Averages the batch-norm moving statistics over the replicas; every rank calls it. */
+  averageStatistics(): void {
+    if (!this.#stats.length) return;
+    const vars = this.#stats.map((w) => w.read());
+    const { offsets, total } = layout(vars as tf.Variable[]);
+    const row = this.#rows.subarray(this.rank * this.#total, this.rank * this.#total + total);
+    vars.forEach((v, i) => row.set(v.dataSync() as Float32Array, offsets[i]));
+    this.barrier();
+    this.#reduce(total, 1 / this.world);
+    this.barrier();
+    tf.tidy(() => this.#stats.forEach((w, i) => w.write(tf.tensor(this.#sum.slice(offsets[i], offsets[i] + vars[i].size), vars[i].shape))));
+  }
+
+  /** sum[range of this rank] = factor × Σ rows[range], over the first `n` values of each row. */
+  #reduce(n: number, factor: number): void {
+    const from = Math.floor((this.rank * n) / this.world);
+    const to = Math.floor(((this.rank + 1) * n) / this.world);
+    const sum = this.#sum;
+    const rows = this.#rows;
+    sum.set(rows.subarray(from, to), from);
+    for (let r = 1; r < this.world; r++) {
+      const base = r * this.#total;
+      for (let i = from; i < to; i++) sum[i] += rows[base + i];
+    }
+    if (factor !== 1) for (let i = from; i < to; i++) sum[i] *= factor;
+  }
+
+  /** Waits until every replica has arrived; throws when one has failed or never comes. */
+  barrier(): void {
+    const sync = this.#sync;
+    const gen = Atomics.load(sync, 1);
+    if (Atomics.add(sync, 0, 1) === this.world - 1) {
+      Atomics.store(sync, 0, 0);
+      Atomics.add(sync, 1, 1);
+      Atomics.notify(sync, 1);
+      return;
+    }
+    const deadline = Date.now() + BARRIER_TIMEOUT_MS;
+    while (Atomics.load(sync, 1) === gen) {
+      if (Atomics.load(sync, 2) !== 0) throw new Error(this.failure() ?? 'another training thread failed');
+      if (Date.now() > deadline) throw new Error(`a training thread did not finish its step within ${BARRIER_TIMEOUT_MS / 60000} minutes`);
+      Atomics.wait(sync, 1, gen, 200);
+    }
+  }
+
+  /** Marks the group failed with `message` and wakes every waiting replica. */
+  fail(message: string): void {
+    if (Atomics.compareExchange(this.#sync, 2, 0, 1) === 0) {
+      const bytes = new TextEncoder().encode(message.slice(0, 600));
+      this.#error.set(bytes.subarray(0, this.#error.length - 4), 4);
+      new DataView(this.#error.buffer).setInt32(0, Math.min(bytes.length, this.#error.length - 4), true);
+    }
+    Atomics.add(this.#sync, 1, 0);
+    Atomics.notify(this.#sync, 1);
+  }
+
+  /** The first failure's message, if any replica failed. */
+  failure(): string | null {
+    if (Atomics.load(this.#sync, 2) === 0) return null;
+    const n = new DataView(this.#error.buffer).getInt32(0, true);
+    return new TextDecoder().decode(this.#error.slice(4, 4 + n));
+  }
+}
+
+function replicaEntry(): { file: string; execArgv: string[]; eval: boolean } {
+  const ts = __filename.endsWith('.ts');
+  const file = path.join(__dirname, ts ? 'replica.ts' : 'replica.js');
+  // Under tsx (tests) the thread loads tsx itself: `--import tsx` does not reach a worker.
+  return ts ? { file: `require('tsx/cjs'); require(${JSON.stringify(file)});`, execArgv: [], eval: true } : { file, execArgv: [], eval: false };
+}
+
+/**
+ * Rank 0's handle on the other replicas: starts their threads, hands them their slices, and
+ * stops them. Rank 0 itself trains through the `Replica` it holds.
+ */
+export class ReplicaGroup {
+  private constructor(
+    readonly local: Replica,
+    private readonly threads: Worker[],
+  ) {}
+
+  /**
+   * Starts `world - 1` threads with replicas of `model` (built from `build`, restored from
+   * `resumeDir` when resuming, then given rank 0's weights). Rejects when one cannot start.
+   */
+  static async start(opts: {
+    world: number;
+    backend: BackendName;
+    config: TrainConfig;
+    build: BuildOptions;
+    model: tf.LayersModel;
+    optimizer: tf.Optimizer;
+    resumeDir: string | null;
+  }): Promise<ReplicaGroup> {
+    const { world } = opts;
+    const buffers = allocateBuffers(world, Replica.size(opts.model));
+    const local = new Replica(0, world, opts.model, opts.optimizer, opts.config, buffers);
+    local.publishWeights();
+    const entry = replicaEntry();
+    const threads: Worker[] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: world - 1 }, (_, i) => {
+          const setup: ReplicaSetup = { replica: true, rank: i + 1, world, backend: opts.backend, config: opts.config, build: opts.build, resumeDir: opts.resumeDir, buffers };
+          const w = new Worker(entry.file, { eval: entry.eval, workerData: setup, execArgv: entry.execArgv });
+          threads.push(w);
+          return new Promise<void>((resolve, reject) => {
+            w.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error ?? 'the training thread did not start'))));
+            w.once('error', reject);
+            w.once('exit', (code) => reject(new Error(`the training thread exited with code ${code} while starting`)));
+          });
+        }),
+      );
+    } catch (e) {
+      await Promise.all(threads.map((t) => t.terminate()));
+      throw e;
+    }
+    for (const t of threads) t.removeAllListeners();
+    for (const t of threads) t.on('error', (e: Error) => local.fail(`a training thread failed: ${e.message}`));
+    return new ReplicaGroup(local, threads);
+  }
+
+  get world(): number {
+    return this.local.world;
+  }
+
+  /**
+   * One training step over the whole batch `xn` (normalised, augmented) with labels `labels`:
+   * slices go to the threads, rank 0 trains on the first. Returns the batch's loss, main-head
+   * loss and correct count as one-thread training would report them.
+   */
+  step(xn: tf.Tensor4D, labels: readonly number[], k: number, lr: number): { total: number; mainLoss: number; correct: number } {
+    const n = xn.shape[0];
+    const cuts = sliceBounds(n, this.world);
+    const [, h, w, c] = xn.shape;
+    for (let r = 1; r < this.world; r++) {
+      const m = cuts[r + 1] - cuts[r];
+      const x = tf.tidy(() => xn.slice([cuts[r], 0, 0, 0], [m, h, w, c]).dataSync() as Float32Array);
+      const cmd: ReplicaCommand = { type: 'step', x, shape: [m, h, w, c], labels: Int32Array.from(labels.slice(cuts[r], cuts[r + 1])), k, scale: m / n, lr };
+      this.threads[r - 1].postMessage(cmd, [x.buffer as ArrayBuffer]);
+    }
+    const m0 = cuts[1];
+    const [x0, y0] = tf.tidy(() => [xn.slice([0, 0, 0, 0], [m0, h, w, c]), tf.oneHot(tf.tensor1d(labels.slice(0, m0) as number[], 'int32'), k)]);
+    try {
+      this.local.step(x0, y0, m0 / n, lr);
+    } catch (e) {
+      this.local.fail((e as Error).message);
+      throw e;
+    } finally {
+      tf.dispose([x0, y0]);
+    }
+    return this.local.totals();
+  }
+
+  /** Averages batch-norm moving statistics over the replicas (before validation and checkpoints). */
+  averageStatistics(): void {
+    for (const t of this.threads) t.postMessage({ type: 'statistics' } satisfies ReplicaCommand);
+    try {
+      this.local.averageStatistics();
+    } catch (e) {
+      this.local.fail((e as Error).message);
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.local.fail('training stopped');
+    for (const t of this.threads) t.postMessage({ type: 'stop' } satisfies ReplicaCommand);
+    await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Entry point of a data-parallel replica thread (ranks 1…world-1; see `data-parallel.ts`):
+ * its own tfjs backend, model and optimizer, driven by rank 0's messages.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../compute/backend';
+import { buildModel } from '../models/registry';
+import { restoreCheckpoint } from './checkpoint';
+import { Replica, type ReplicaCommand, type ReplicaSetup } from './data-parallel';
+import { makeOptimizer } from './step';
+
+async function start(setup: ReplicaSetup, port: NonNullable<typeof parentPort>): Promise<void> {
+  tf.enableProdMode();
+  await initBackend(setup.backend);
+  const model = buildModel(setup.config.arch, setup.build);
+  const optimizer = makeOptimizer(setup.config);
+  if (setup.resumeDir) await restoreCheckpoint(model, optimizer, setup.resumeDir);
+  const replica = new Replica(setup.rank, setup.world, model, optimizer, setup.config, setup.buffers);
+  replica.adoptWeights();
+  port.on('message', (cmd: ReplicaCommand) => {
+    try {
+      switch (cmd.type) {
+        case 'step': {
+          const [x, y] = tf.tidy(() => [tf.tensor4d(cmd.x, cmd.shape as [number, number, number, number]), tf.oneHot(tf.tensor1d(cmd.labels, 'int32'), cmd.k)]);
+          try {
+            replica.step(x, y, cmd.scale, cmd.lr);
+          } finally {
+            tf.dispose([x, y]);
+          }
+          break;
+        }
+        case 'statistics':
+          replica.averageStatistics();
+          break;
+        case 'stop':
+          port.close();
+          break;
+      }
+    } catch (e) {
+      replica.fail(`training thread ${setup.rank + 1} failed: ${(e as Error).message}`);
+      port.close();
+    }
+  });
+  port.postMessage({ ready: true });
+}
+
+if (!isMainThread && parentPort && (workerData as Partial<ReplicaSetup> | null)?.replica === true) {
+  const port = parentPort;
+  start(workerData as ReplicaSetup, port).catch((e: unknown) => port.postMessage({ error: (e as Error).message ?? String(e) }));
+}

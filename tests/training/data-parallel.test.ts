@@ -1,0 +1,126 @@
+/**
+ * Data-parallel training: how many threads a run gets, and that replicas in real worker
+ * threads train exactly like one thread on the whole batch where that is defined (no batch norm).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../main/compute/backend';
+import { buildModel, countMacs, type BuildOptions } from '../../main/models/registry';
+import { AUTO_MIN_MACS, planReplicas, ReplicaGroup, sliceBounds } from '../../main/training/data-parallel';
+import { decayedWeights, makeOptimizer, trainingLoss, type StepOutputs } from '../../main/training/step';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+
+describe('planReplicas', () => {
+  const big = AUTO_MIN_MACS * 4;
+  it('uses every core (at most 4) for larger models on wasm and cpu', () => {
+    expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', big, 2).replicas).toBe(2);
+    expect(planReplicas({ threads: 0, batchSize: 32 }, 'cpu', big, 16).replicas).toBe(4);
+    expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', big, 1)).toEqual({ replicas: 1, reason: 'auto: this machine has one core' });
+  });
+  it('keeps small models and native backends on one thread, and says why', () => {
+    expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', AUTO_MIN_MACS / 10, 8).reason).toMatch(/too small to gain/);
+    expect(planReplicas({ threads: 0, batchSize: 32 }, 'tensorflow', big, 8)).toEqual({ replicas: 1, reason: 'the tensorflow backend uses its own threads' });
+    expect(planReplicas({ threads: 2, batchSize: 32 }, 'tensorflow-gpu', big, 8).replicas).toBe(1);
+  });
+  it('honours an explicit thread count, but gives each thread at least 8 images', () => {
+    expect(planReplicas({ threads: 2, batchSize: 32 }, 'wasm', 1, 1).replicas).toBe(2);
+    expect(planReplicas({ threads: 1, batchSize: 32 }, 'wasm', big, 8).replicas).toBe(1);
+    const capped = planReplicas({ threads: 4, batchSize: 16 }, 'wasm', big, 8);
+    expect(capped.replicas).toBe(2);
+    expect(capped.reason).toBe('4 threads asked for, 2 used: each needs at least 8 images of a batch of 16');
+    expect(planReplicas({ threads: 0, batchSize: 12 }, 'wasm', big, 8).replicas).toBe(1);
+  });
+});
+
+describe('sliceBounds', () => {
+  it('cuts a batch into near-equal consecutive slices', () => {
+    expect(sliceBounds(32, 2)).toEqual([0, 16, 32]);
+    expect(sliceBounds(17, 2)).toEqual([0, 9, 17]);
+    expect(sliceBounds(10, 4)).toEqual([0, 3, 5, 8, 10]);
+  });
+});
+
+describe('ReplicaGroup on wasm worker threads', () => {
+  beforeAll(async () => {
+    tf.enableProdMode();
+    await initBackend('wasm');
+  });
+
+  const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 28, channels: 1, width: 1, batchNorm: false, batchSize: 12, weightDecay: 1e-3, labelSmoothing: 0.1, augment: [], threads: 2 };
+  const build: BuildOptions = { inputSize: 28, channels: 1, width: 1, numClasses: 4, batchNorm: false, auxHeads: false, seed: 3 };
+
+  function batch(step: number): { xs: tf.Tensor4D; labels: number[] } {
+    const xs = tf.randomUniform([12, 28, 28, 1], -1, 1, 'float32', 100 + step) as tf.Tensor4D;
+    const labels = Array.from({ length: 12 }, (_, i) => (i * 7 + step) % 4);
+    return { xs, labels };
+  }
+
+  function weightsOf(model: tf.LayersModel): Float32Array[] {
+    return model.trainableWeights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
+  }
+
+  it('trains three replicas like one thread on the whole batch (no batch norm), with the same loss and accuracy', async () => {
+    // One thread, the trainer's own path.
+    const single = buildModel('lenet5', build);
+    const optSingle = makeOptimizer(config);
+    const singleLoss: number[] = [];
+    const singleRight: number[] = [];
+    for (let s = 0; s < 3; s++) {
+      const { xs, labels } = batch(s);
+      const out: StepOutputs = { mainLoss: null, correct: null };
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 4);
+      optSingle.minimize(() => trainingLoss(single, config, decayedWeights(single), xs, y, 1, out), false);
+      singleLoss.push((out.mainLoss!.dataSync() as Float32Array)[0]);
+      singleRight.push((out.correct!.dataSync() as Float32Array)[0]);
+      tf.dispose([xs, y, out.mainLoss as tf.Tensor, out.correct as tf.Tensor]);
+    }
+
+    // Three replicas, slices of 4 images each.
+    const model = buildModel('lenet5', build);
+    const optimizer = makeOptimizer(config);
+    const group = await ReplicaGroup.start({ world: 3, backend: 'wasm', config, build, model, optimizer, resumeDir: null });
+    try {
+      expect(group.world).toBe(3);
+      for (let s = 0; s < 3; s++) {
+        const { xs, labels } = batch(s);
+        const r = group.step(xs, labels, 4, config.lr);
+        xs.dispose();
+        expect(r.mainLoss).toBeCloseTo(singleLoss[s], 4);
+        expect(r.correct).toBe(singleRight[s]);
+      }
+    } finally {
+      await group.close();
+    }
+    const a = weightsOf(single);
+    const b = weightsOf(model);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(a[i][j] - b[i][j]));
+    expect(maxDiff).toBeLessThan(1e-5);
+    // And training moved the weights at all.
+    const fresh = weightsOf(buildModel('lenet5', build));
+    expect(fresh.some((w, i) => w.some((v, j) => v !== b[i][j]))).toBe(true);
+  });
+
+  it('averages batch-norm moving statistics across replicas', async () => {
+    const bnBuild: BuildOptions = { ...build, inputSize: 32, channels: 3, width: 0.125, numClasses: 4, batchNorm: true };
+    const bnConfig: TrainConfig = { ...config, arch: 'resnet18', inputSize: 32, channels: 3, width: 0.125, batchNorm: true, batchSize: 16 };
+    const model = buildModel('resnet18', bnBuild);
+    expect(countMacs(model)).toBeGreaterThan(0);
+    const optimizer = makeOptimizer(bnConfig);
+    const group = await ReplicaGroup.start({ world: 2, backend: 'wasm', config: bnConfig, build: bnBuild, model, optimizer, resumeDir: null });
+    try {
+      // Slice 0 sees values near -1, slice 1 near +1: their first-layer statistics differ a lot.
+      const xs = tf.concat([tf.fill([8, 32, 32, 3], -1), tf.fill([8, 32, 32, 3], 1)]) as tf.Tensor4D;
+      const labels = Array.from({ length: 16 }, (_, i) => i % 4);
+      group.step(xs, labels, 4, 1e-3);
+      const mean = model.nonTrainableWeights.find((w) => /moving_mean$/.test(w.originalName))!;
+      const before = Float32Array.from(mean.read().dataSync() as Float32Array);
+      group.averageStatistics();
+      const after = mean.read().dataSync() as Float32Array;
+      expect(Array.from(after).some((v, i) => Math.abs(v - before[i]) > 1e-6)).toBe(true);
+      xs.dispose();
+    } finally {
+      await group.close();
+    }
+  });
+});
