@@ -124,6 +124,16 @@ export interface ReplicaSetup {
   readonly buffers: SharedBuffers;
 }
 
+/**
+ * A tensor's float32 values without a copy where the backend allows it (a view into the wasm
+ * heap, valid until the next tfjs call), else `dataSync`. Only read it at once.
+ */
+function valuesOf(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
+  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') return backend.typedArrayFromHeap(t);
+  return t.dataSync() as Float32Array;
+}
+
 /** Sizes of a list of variables, flattened one after the other. */
 function layout(vars: readonly tf.Variable[]): { offsets: number[]; total: number } {
   const offsets: number[] = [];
@@ -188,7 +198,7 @@ export class Replica {
 
   /** Rank 0, before the threads start: its weights, for them to copy. */
   publishWeights(): void {
-    this.#vars.forEach((v, i) => this.#sum.set(v.dataSync() as Float32Array, this.#offsets[i]));
+    this.#vars.forEach((v, i) => this.#sum.set(valuesOf(v), this.#offsets[i]));
   }
 
   /** The other ranks, at start: take rank 0's weights. */
@@ -196,25 +206,48 @@ export class Replica {
     tf.tidy(() => this.#vars.forEach((v, i) => v.assign(tf.tensor(this.#sum.slice(this.#offsets[i], this.#offsets[i] + v.size), v.shape))));
   }
 
+  /** Milliseconds this replica spent in each phase of its steps so far (for the bench). */
+  readonly phases = { compute: 0, publish: 0, wait: 0, sum: 0, apply: 0 };
+
   /** One step on this replica's slice; every rank calls it once per step. */
   step(xn: tf.Tensor, y: tf.Tensor, scale: number, lr: number): void {
+    const p = this.phases;
+    let t = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const dt = now - t;
+      t = now;
+      return dt;
+    };
     const out: StepOutputs = { mainLoss: null, correct: null };
     const { value, grads } = tf.variableGrads(() => trainingLoss(this.model, this.config, this.#decayed, xn, y, scale, out), this.#vars);
-    const row = this.#rows.subarray(this.rank * this.#total, (this.rank + 1) * this.#total);
-    this.#vars.forEach((v, i) => row.set(grads[v.name].dataSync() as Float32Array, this.#offsets[i]));
     const s = this.rank * 3;
     this.#scalars[s] = (value.dataSync() as Float32Array)[0];
+    p.compute += lap();
+    const row = this.#rows.subarray(this.rank * this.#total, (this.rank + 1) * this.#total);
+    this.#vars.forEach((v, i) => row.set(valuesOf(grads[v.name]), this.#offsets[i]));
     this.#scalars[s + 1] = out.mainLoss ? (out.mainLoss.dataSync() as Float32Array)[0] * scale : NaN;
     this.#scalars[s + 2] = out.correct ? (out.correct.dataSync() as Float32Array)[0] : 0;
     tf.dispose([value, ...Object.values(grads), out.mainLoss as tf.Tensor | null, out.correct as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
+    p.publish += lap();
     this.barrier();
+    p.wait += lap();
     this.#reduce(this.#total, 1);
+    p.sum += lap();
     this.barrier();
+    p.wait += lap();
     setLearningRate(this.optimizer, lr);
-    const named = this.#vars.map((v, i) => ({ name: v.name, tensor: tf.tensor(this.#sum.slice(this.#offsets[i], this.#offsets[i] + v.size), v.shape) }));
+    // The wasm backend copies a new tensor's values into its heap at once; the cpu backend keeps
+    // the array it is given, so it gets its own copy of the shared sums.
+    const copy = tf.getBackend() === 'cpu';
+    const named = this.#vars.map((v, i) => {
+      const values = copy ? this.#sum.slice(this.#offsets[i], this.#offsets[i] + v.size) : this.#sum.subarray(this.#offsets[i], this.#offsets[i] + v.size);
+      return { name: v.name, tensor: tf.tensor(values, v.shape) };
+    });
     this.optimizer.applyGradients(named);
     tf.dispose(named.map((n) => n.tensor));
     applyDecoupledDecay(this.config, this.#decayed, lr);
+    p.apply += lap();
   }
 
   /** Rank 0, after a step: the whole batch's [loss, main loss, correct] added over replicas. */
@@ -236,7 +269,7 @@ export class Replica {
     const vars = this.#stats.map((w) => w.read());
     const { offsets, total } = layout(vars as tf.Variable[]);
     const row = this.#rows.subarray(this.rank * this.#total, this.rank * this.#total + total);
-    vars.forEach((v, i) => row.set(v.dataSync() as Float32Array, offsets[i]));
+    vars.forEach((v, i) => row.set(valuesOf(v), offsets[i]));
     this.barrier();
     this.#reduce(total, 1 / this.world);
     this.barrier();
