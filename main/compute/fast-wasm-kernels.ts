@@ -4,16 +4,17 @@
  * Measured on a ResNet-18 training step (conv-bench.ts --profile), the stock wasm backend spends
  * its non-convolution time on reductions over the leading axes — the batch-norm statistics and
  * gradients sum an NHWC activation over [0, 1, 2], which the stock `Sum` and `Mean` do by
- * transposing the whole tensor first — and on copies: its `Identity` and same-dtype `Cast`
- * copy the data where the cpu backend shares it. These replacements keep the stock kernel for
- * every case they do not cover; results differ from it only by float rounding (the sums are
- * accumulated in double precision).
+ * transposing the whole tensor first — on the batch-norm forward, a scalar loop, and on copies:
+ * its `Identity` and same-dtype `Cast` copy the data where the cpu backend shares it. These
+ * replacements (the arithmetic in fused-simd.wat.ts's SIMD passes) keep the stock kernel for
+ * every case they do not cover; results differ from it only by float rounding.
  */
 import * as tf from '@tensorflow/tfjs';
 // The stock wasm kernels must be registered before they are replaced, never after.
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { heapOffset, simdPasses } from './fused-simd';
 
 const WASM = 'wasm';
 
@@ -45,7 +46,8 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
 }
 
 /**
- * Registers the faster `Sum`, `Mean`, `Identity` and `Cast` for the wasm backend.
+ * Registers the faster `Sum`, `Mean`, `FusedBatchNorm`, `Identity` and `Cast` for the wasm
+ * backend.
  *
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
@@ -54,6 +56,7 @@ export function registerFastWasmKernels(): void {
   replace(tf.Mean, mean);
   replace(tf.Identity, identity);
   replace(tf.Cast, cast);
+  replace(tf.FusedBatchNorm, batchNorm);
 }
 
 /** A tensor that shares x's data (immutable, reference-counted), as the cpu backend's `Identity`. */
@@ -88,12 +91,33 @@ function leadingAxes(x: TensorInfo, axis: number | number[]): number {
   return leading < rank ? leading : 0;
 }
 
+/** Rows per float32 SIMD block; the blocks' sums are added in double precision. */
+const BLOCK_ROWS = 256;
+
 /**
- * Column sums of x seen as a [rows, cols] matrix, accumulated in double precision, four rows
- * at a time (memory speed; the stock kernel transposes x first).
+ * Column sums of x (a [rows, cols] float32 matrix on the wasm heap), in double precision
+ * across blocks of BLOCK_ROWS rows: the SIMD pass sums each block, in float32 as the stock
+ * kernel does; without it, JavaScript four rows at a time. Either is memory speed, where the
+ * stock kernel transposes x first.
  */
-function columnSums(xs: Float32Array, rows: number, cols: number): Float64Array {
+function columnSums(backend: BackendWasm, x: TensorInfo, rows: number, cols: number): Float64Array {
   const acc = new Float64Array(cols);
+  const simd = simdPasses(backend);
+  if (simd) {
+    const block = backend.makeOutput([cols], 'float32');
+    try {
+      const [xp, bp] = [x, block].map((info) => heapOffset(backend, info));
+      for (let r = 0; r < rows; r += BLOCK_ROWS) {
+        simd.columnSums(xp + 4 * r * cols, bp, Math.min(BLOCK_ROWS, rows - r), cols);
+        const sums = backend.typedArrayFromHeap(block);
+        for (let k = 0; k < cols; k++) acc[k] += sums[k];
+      }
+    } finally {
+      backend.disposeData(block.dataId);
+    }
+    return acc;
+  }
+  const xs = backend.typedArrayFromHeap(x);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const o = r * cols;
@@ -119,16 +143,12 @@ function reduceLeading(args: Parameters<KernelFunc>[0], divide: boolean): Tensor
   const cols = x.shape.slice(k).reduce((a, b) => a * b, 1);
   const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...x.shape.slice(k)] : x.shape.slice(k);
   const backend = args.backend as BackendWasm;
+  const acc = rows === 0 ? new Float64Array(cols) : columnSums(backend, x, rows, cols);
   const out = backend.makeOutput(outShape, 'float32');
-  // Views after the allocation: growing the heap detaches older ones.
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
-  if (rows === 0) {
-    dst.fill(divide ? NaN : 0);
-    return out;
-  }
-  const acc = columnSums(xs, rows, cols);
-  if (divide) for (let i = 0; i < cols; i++) dst[i] = acc[i] / rows;
+  // The view after the allocation: growing the heap detaches older ones.
+  const dst = backend.typedArrayFromHeap(out);
+  if (rows === 0) dst.fill(divide ? NaN : 0);
+  else if (divide) for (let i = 0; i < cols; i++) dst[i] = acc[i] / rows;
   else dst.set(acc);
   return out;
 }
@@ -138,3 +158,36 @@ const sum: KernelFunc = (args) => reduceLeading(args, false) ?? fallback(tf.Sum,
 
 /** `Mean`: see reduceLeading. */
 const mean: KernelFunc = (args) => reduceLeading(args, true) ?? fallback(tf.Mean, args);
+
+/**
+ * `FusedBatchNorm` with per-channel statistics over a channels-last float32 x: one SIMD pass
+ * of (x − mean)·a + offset with a = scale / √(variance + ε) per channel, where the stock kernel
+ * does a scalar loop with a square root per element (≈5× slower).
+ */
+const batchNorm: KernelFunc = (args) => {
+  const { inputs, attrs } = args;
+  const backend = args.backend as BackendWasm;
+  const x = input(inputs, 'x');
+  const c = x.shape[x.shape.length - 1] ?? 0;
+  const params = [inputs.mean, inputs.variance, inputs.scale, inputs.offset];
+  const simd = simdPasses(backend);
+  const perChannel = params.every((p, i) => (p == null ? i >= 2 : p.dtype === 'float32' && tf.util.sizeFromShape(p.shape) === c));
+  if (!simd || x.dtype !== 'float32' || x.shape.length < 2 || c === 0 || !perChannel) return fallback(tf.FusedBatchNorm, args);
+  const { varianceEpsilon } = attrs as unknown as tf.FusedBatchNormAttrs;
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const ab = backend.makeOutput([2, c], 'float32');
+  try {
+    // Views after the allocations: growing the heap detaches older ones.
+    const [mean, variance, scale, offset] = params.map((p) => (p ? backend.typedArrayFromHeap(p) : null));
+    const coefficients = backend.typedArrayFromHeap(ab);
+    for (let k = 0; k < c; k++) {
+      coefficients[k] = (scale ? scale[k] : 1) / Math.sqrt((variance as Float32Array)[k] + varianceEpsilon);
+      coefficients[c + k] = offset ? offset[k] : 0;
+    }
+    const abp = heapOffset(backend, ab);
+    simd.batchNorm(heapOffset(backend, x), heapOffset(backend, out), tf.util.sizeFromShape(x.shape) / c, c, heapOffset(backend, input(inputs, 'mean')), abp, abp + 4 * c);
+  } finally {
+    backend.disposeData(ab.dataId);
+  }
+  return out;
+};

@@ -9,7 +9,7 @@
  * wasm and cpu backends, where JavaScript can reach the tensors' memory; on any other backend
  * it runs the stock update.
  *
- * On wasm the pass is a small WebAssembly SIMD function (fused-adam.wat.ts) that runs on the
+ * On wasm the pass is a small WebAssembly SIMD function (fused-simd.wat.ts) that runs on the
  * wasm backend's own memory and does the stock kernels' float32 operations in their order, so
  * its results are the stock ones; elsewhere (the cpu backend, or a wasm build it cannot link
  * to) a JavaScript loop, which rounds differently (double precision, one rounding per stored
@@ -20,7 +20,7 @@ import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '
 // The wasm backend must exist before its kernel is registered.
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { ADAM_WASM } from './fused-adam.wat';
+import { heapOffset, simdPasses } from './fused-simd';
 
 /** The kernel's name: one Adam step for one variable. */
 export const FUSED_ADAM_UPDATE = 'FusedAdamUpdate';
@@ -42,36 +42,9 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   return info;
 }
 
-/** The SIMD pass's signature: byte offsets of x, m, v, g, x′, m′, v′, the count, the scalars. */
-type AdamPass = (...args: number[]) => void;
-
-/** The SIMD pass linked to each wasm backend's memory; null where it cannot link. */
-const simdPasses = new WeakMap<BackendWasm, AdamPass | null>();
-
-/**
- * The SIMD pass for this wasm backend, or null: a threaded build's shared memory, or an engine
- * without WebAssembly SIMD.
- */
-function simdPass(backend: BackendWasm): AdamPass | null {
-  if (simdPasses.has(backend)) return simdPasses.get(backend) ?? null;
-  let pass: AdamPass | null = null;
-  try {
-    // Emscripten keeps the module's exports, the memory among them, on `asm`.
-    const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
-    if (memory) {
-      const module = new WebAssembly.Module(Buffer.from(ADAM_WASM, 'base64'));
-      pass = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamPass;
-    }
-  } catch {
-    pass = null;
-  }
-  simdPasses.set(backend, pass);
-  return pass;
-}
-
 /** True when the wasm backend `backend` runs FusedAdamUpdate as the SIMD pass. */
 export function hasSimdAdam(backend: KernelBackend): boolean {
-  return simdPass(backend as unknown as BackendWasm) !== null;
+  return simdPasses(backend as unknown as BackendWasm) !== null;
 }
 
 /** One Adam step in JavaScript (double precision; one rounding per stored value). */
@@ -99,11 +72,11 @@ const wasmAdamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   const outs = [0, 1, 2].map(() => wasm.makeOutput([...x.shape], 'float32'));
   const a = attrs as unknown as FusedAdamAttrs;
   const ins = ['x', 'm', 'v', 'g'].map((n) => input(inputs, n));
-  const pass = simdPass(wasm);
-  if (pass) {
-    const at = (info: TensorInfo) => wasm.dataIdMap.get(info.dataId)?.memoryOffset ?? 0;
+  const simd = simdPasses(wasm);
+  if (simd) {
+    const [xp, mp, vp, gp, xo, mo, vo] = [...ins, ...outs].map((info) => heapOffset(wasm, info));
     // The constants as the stock kernels see them: float32 scalars (the pass takes f32).
-    pass(...ins.map(at), ...outs.map(at), tf.util.sizeFromShape(x.shape), a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.correction1, a.correction2, a.epsilon, -a.learningRate);
+    simd.adam(xp, mp, vp, gp, xo, mo, vo, tf.util.sizeFromShape(x.shape), a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.correction1, a.correction2, a.epsilon, -a.learningRate);
   } else {
     // Views after the allocations: growing the heap detaches older ones.
     const [xs, ms, vs, gs] = ins.map((i) => wasm.typedArrayFromHeap(i) as Float32Array);

@@ -1,6 +1,6 @@
 /**
- * The fast wasm reductions and copies (fast-wasm-kernels.ts) against the cpu backend's stock
- * kernels.
+ * The fast wasm reductions, batch norm and copies (fast-wasm-kernels.ts) against the cpu
+ * backend's stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -42,7 +42,7 @@ describe('fast wasm kernels', () => {
   });
 
   it('registers for wasm only, idempotently', () => {
-    const names = ['Sum', 'Mean', 'Identity', 'Cast'];
+    const names = ['Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm'];
     const wasm = names.map((n) => tf.getKernel(n, 'wasm').kernelFunc);
     const cpu = names.map((n) => tf.getKernel(n, 'cpu').kernelFunc);
     registerFastWasmKernels();
@@ -79,6 +79,33 @@ describe('fast wasm kernels', () => {
       expect(maxError(ref.values, got.values)).toBeLessThan(1e-5);
     },
   );
+
+  // Channel counts on and off the SIMD width, with and without scale and offset, ranks 2 and 4,
+  // and statistics shaped [1, 1, 1, C] as well as [C].
+  const norms: [number[], boolean, boolean, boolean][] = [
+    [[4, 6, 5, 8], true, true, false],
+    [[3, 5, 7, 9], true, true, false],
+    [[3, 5, 7, 3], false, true, false],
+    [[3, 5, 7, 6], true, false, false],
+    [[3, 5, 7, 6], false, false, true],
+    [[33, 10], true, true, false],
+  ];
+  it.each(norms)('batch norm of %j (scale %s, offset %s, rank-4 statistics %s) matches cpu', async (shape, withScale, withOffset, rank4) => {
+    const c = shape[shape.length - 1];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = values(size, size, 2);
+    const stats = [values(c, 1, 2), values(c, 2, 1.5), values(c, 3, 1), values(c, 4)];
+    const f = (x: tf.Tensor) => {
+      const [mean, variance, scale, offset] = stats.map((s) => tf.tensor(s, rank4 ? [1, 1, 1, c] : [c]));
+      const y = tf.batchNorm(x, mean, variance, withOffset ? offset : undefined, withScale ? scale : undefined, 1e-3);
+      tf.dispose([mean, variance, scale, offset]);
+      return y;
+    };
+    const ref = await on('cpu', data, shape, f);
+    const got = await on('wasm', data, shape, f);
+    expect(got.shape).toEqual(ref.shape);
+    expect(maxError(ref.values, got.values)).toBeLessThan(1e-5);
+  });
 
   it('sums int32 and reduces empty tensors as the stock kernels do', async () => {
     for (const backend of ['cpu', 'wasm']) {

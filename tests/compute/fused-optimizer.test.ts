@@ -32,7 +32,8 @@ function steps(optimizer: tf.AdamOptimizer): { weights: Float32Array[]; leaked: 
   optimizer.minimize(loss);
   const tensors = tf.memory().numTensors;
   optimizer.minimize(loss);
-  optimizer.learningRate = 0.003;
+  // As trainer.ts's setLearningRate does for Adam.
+  (optimizer as unknown as { learningRate: number }).learningRate = 0.003;
   optimizer.minimize(loss);
   const leaked = tf.memory().numTensors - tensors;
   const weights = vars.map((v) => v.dataSync() as Float32Array);
@@ -60,7 +61,8 @@ describe('fused Adam', () => {
     const got = steps(fused);
     expect(maxAbs(ref.weights, got.weights)).toBe(0);
     expect(got.leaked).toBe(0);
-    tf.dispose([stock, fused]);
+    stock.dispose();
+    fused.dispose();
   });
 
   it('on cpu (JavaScript loop) matches the stock results to float rounding', async () => {
@@ -71,7 +73,8 @@ describe('fused Adam', () => {
     const got = steps(fused);
     expect(maxAbs(ref.weights, got.weights)).toBeLessThan(1e-6);
     expect(got.leaked).toBe(0);
-    tf.dispose([stock, fused]);
+    stock.dispose();
+    fused.dispose();
     await tf.setBackend('wasm');
   });
 
@@ -79,16 +82,19 @@ describe('fused Adam', () => {
     await tf.setBackend('wasm');
     const fused = fusedAdam(0.01);
     const v = tf.variable(tf.ones([10]));
-    const profile = await tf.profile(() => fused.minimize(() => tf.sum(tf.square(v)) as tf.Scalar));
+    const profile = await tf.profile(() => {
+      fused.minimize(() => tf.sum(tf.square(v)) as tf.Scalar);
+    });
     const kernels = profile.kernels.map((k) => k.name);
     expect(kernels.filter((k) => k === FUSED_ADAM_UPDATE)).toHaveLength(1);
     expect(kernels).not.toContain('Sqrt');
-    tf.dispose([v, fused]);
+    v.dispose();
+    fused.dispose();
   });
 
   it('keeps the stock checkpoint slots: either optimizer resumes from the other', async () => {
     await tf.setBackend('wasm');
-    const names = (ws: tf.NamedTensor[]) => ws.map((w) => `${w.name} ${JSON.stringify(w.tensor.shape)}`);
+    const names = (ws: { name: string; tensor: tf.Tensor }[]) => ws.map((w) => `${w.name} ${JSON.stringify(w.tensor.shape)}`);
     const run = async (first: tf.AdamOptimizer, second: tf.AdamOptimizer) => {
       const v = tf.variable(tf.tensor(values(7, 3), [7]), true, 'resume-test');
       const loss = () => tf.sum(tf.sin(v)) as tf.Scalar;
@@ -101,7 +107,9 @@ describe('fused Adam', () => {
       await second.setWeights(specs.map((s) => ({ name: s.name, tensor: decoded[s.name] })));
       second.minimize(loss);
       const out = { names: names(saved), weights: v.dataSync() as Float32Array };
-      tf.dispose([v, first, second]);
+      v.dispose();
+      first.dispose();
+      second.dispose();
       return out;
     };
     const stock = await run(tf.train.adam(0.02), tf.train.adam(0.02));
@@ -153,10 +161,11 @@ describe('a batch-norm model trained on wasm with the fast kernels and fused Ada
         l.dispose();
       }
       const { value, grads } = tf.variableGrads(loss, model.trainableWeights.map((w) => w.read() as tf.Variable));
-      const gradients = model.trainableWeights.map((w) => grads[w.read().name].dataSync() as Float32Array);
+      const gradients = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name].dataSync() as Float32Array);
       // Every weight, the batch norms' moving mean and variance included.
       const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
-      tf.dispose([value, ...Object.values(grads), xs, ys, optimizer]);
+      tf.dispose([value, ...Object.values(grads), xs, ys]);
+      optimizer.dispose();
       model.dispose();
       return { losses, gradients, weights };
     };

@@ -1,0 +1,49 @@
+/**
+ * The WebAssembly SIMD passes of fused-simd.wat.ts, linked to a tfjs wasm backend's memory.
+ *
+ * The stock wasm backend runs one C++ kernel per element-wise op; these passes do a whole
+ * composite (an Adam step, a channel reduction, a batch-norm forward) in one sweep over the same
+ * heap, reading and writing tensors in place of a copy. They take byte offsets into that heap.
+ */
+// The wasm backend's module must be loaded before its memory is looked up.
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { SIMD_WASM } from './fused-simd.wat';
+
+/** The module's exports; every pointer is a byte offset into the wasm backend's heap. */
+export interface SimdPasses {
+  /** One Adam step over n float32s (see FusedAdamOptimizer): x, m, v, g in, x′, m′, v′ out, then β1, 1 − β1, β2, 1 − β2, c1, c2, ε, −lr. */
+  adam(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
+  /** out[k] = Σ_{r < rows} x[r·cols + k], accumulated in float32. */
+  columnSums(x: number, out: number, rows: number, cols: number): void;
+  /** out[r·c + k] = (x[r·c + k] − mean[k])·a[k] + b[k]. */
+  batchNorm(x: number, out: number, rows: number, c: number, mean: number, a: number, b: number): void;
+}
+
+const linked = new WeakMap<BackendWasm, SimdPasses | null>();
+
+/**
+ * The passes linked to this wasm backend's memory, or null where they cannot link: a threaded
+ * build's shared memory, or an engine without WebAssembly SIMD.
+ */
+export function simdPasses(backend: BackendWasm): SimdPasses | null {
+  if (linked.has(backend)) return linked.get(backend) ?? null;
+  let passes: SimdPasses | null = null;
+  try {
+    // Emscripten keeps the module's exports, the memory among them, on `asm`.
+    const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
+    if (memory) passes = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(SIMD_WASM, 'base64')), { env: { memory } }).exports as unknown as SimdPasses;
+  } catch {
+    passes = null;
+  }
+  linked.set(backend, passes);
+  return passes;
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  const offset = backend.dataIdMap.get(info.dataId)?.memoryOffset;
+  if (offset == null) throw new Error('fused SIMD: tensor has no data on the wasm heap');
+  return offset;
+}

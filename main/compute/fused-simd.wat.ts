@@ -1,0 +1,161 @@
+/**
+ * WebAssembly SIMD passes that run on the tfjs wasm backend's own heap (see fused-simd.ts): the
+ * Adam step of FusedAdamOptimizer, column sums for `Sum`/`Mean` over leading axes, and the
+ * channels-last batch-norm forward.
+ *
+ * `SIMD_WASM` is `SIMD_WAT` assembled by WABT 1.0.39 (`wat2wasm` — SIMD and bulk memory are on
+ * by default — or the `wabt` npm package's `parseWat(…, { simd: true }).toBinary({})`);
+ * tests/compute/fused-*.test.ts check every pass against tfjs's stock kernels. Reassemble after
+ * editing the text.
+ */
+
+/** The text format of the module. */
+export const SIMD_WAT = `(module
+  (import "env" "memory" (memory 1))
+  ;; One Adam step over n float32s: x, m, v, g in; x', m', v' out (byte offsets).
+  (func (export "adam")
+    (param $x i32) (param $m i32) (param $v i32) (param $g i32)
+    (param $xo i32) (param $mo i32) (param $vo i32) (param $n i32)
+    (param $b1 f32) (param $a1 f32) (param $b2 f32) (param $a2 f32)
+    (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
+    (local $o i32) (local $end i32)
+    (local $B1 v128) (local $A1 v128) (local $B2 v128) (local $A2 v128)
+    (local $C1 v128) (local $C2 v128) (local $E v128) (local $L v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $A1 (f32x4.splat (local.get $a1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $A2 (f32x4.splat (local.get $a2)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $E (f32x4.splat (local.get $eps)))
+    (local.set $L (f32x4.splat (local.get $nlr)))
+    ;; Four lanes at a time over the first n & ~3 elements.
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+        ;; m' = m·β1 + g·(1 − β1)
+        (local.set $mv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (local.get $B1))
+          (f32x4.mul (local.get $gv) (local.get $A1))))
+        ;; v' = v·β2 + g²·(1 − β2)
+        (local.set $vv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (local.get $B2))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $A2))))
+        (v128.store (i32.add (local.get $mo) (local.get $o)) (local.get $mv))
+        (v128.store (i32.add (local.get $vo) (local.get $o)) (local.get $vv))
+        ;; x' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + x
+        (v128.store (i32.add (local.get $xo) (local.get $o))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div
+                (f32x4.div (local.get $mv) (local.get $C1))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $C2))) (local.get $E)))
+              (local.get $L))
+            (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next)))
+    ;; The same, one element at a time, for the rest.
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $ms (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1))
+          (f32.mul (local.get $gs) (local.get $a1))))
+        (local.set $vs (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $a2))))
+        (f32.store (i32.add (local.get $mo) (local.get $o)) (local.get $ms))
+        (f32.store (i32.add (local.get $vo) (local.get $o)) (local.get $vs))
+        (f32.store (i32.add (local.get $xo) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.div
+                (f32.div (local.get $ms) (local.get $c1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+              (local.get $nlr))
+            (f32.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $next))))
+  ;; Column sums: out[k] = Σ_{r < rows} x[r·cols + k] (float32, row by row; byte offsets).
+  (func (export "columnSums") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $k i32) (local $row i32) (local $vend i32) (local $end i32)
+    ;; out = 0
+    (local.set $end (i32.shl (local.get $cols) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $end))
+    (local.set $vend (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
+    (local.set $row (local.get $x))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (block $vdone
+          (loop $v
+            (br_if $vdone (i32.ge_u (local.get $k) (local.get $vend)))
+            (v128.store (i32.add (local.get $out) (local.get $k))
+              (f32x4.add
+                (v128.load (i32.add (local.get $out) (local.get $k)))
+                (v128.load (i32.add (local.get $row) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $v)))
+        (block $sdone
+          (loop $s
+            (br_if $sdone (i32.ge_u (local.get $k) (local.get $end)))
+            (f32.store (i32.add (local.get $out) (local.get $k))
+              (f32.add
+                (f32.load (i32.add (local.get $out) (local.get $k)))
+                (f32.load (i32.add (local.get $row) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $s)))
+        (local.set $row (i32.add (local.get $row) (local.get $end)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; Batch norm, channels last: out[r·c + k] = (x[r·c + k] − mean[k])·a[k] + b[k] (byte offsets).
+  (func (export "batchNorm") (param $x i32) (param $out i32) (param $rows i32) (param $c i32)
+    (param $mean i32) (param $a i32) (param $b i32)
+    (local $r i32) (local $k i32) (local $o i32) (local $vend i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $vend (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (block $vdone
+          (loop $v
+            (br_if $vdone (i32.ge_u (local.get $k) (local.get $vend)))
+            (v128.store (i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.sub
+                    (v128.load (i32.add (local.get $x) (i32.add (local.get $o) (local.get $k))))
+                    (v128.load (i32.add (local.get $mean) (local.get $k))))
+                  (v128.load (i32.add (local.get $a) (local.get $k))))
+                (v128.load (i32.add (local.get $b) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $v)))
+        (block $sdone
+          (loop $s
+            (br_if $sdone (i32.ge_u (local.get $k) (local.get $end)))
+            (f32.store (i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))
+              (f32.add
+                (f32.mul
+                  (f32.sub
+                    (f32.load (i32.add (local.get $x) (i32.add (local.get $o) (local.get $k))))
+                    (f32.load (i32.add (local.get $mean) (local.get $k))))
+                  (f32.load (i32.add (local.get $a) (local.get $k))))
+                (f32.load (i32.add (local.get $b) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $s)))
+        (local.set $o (i32.add (local.get $o) (local.get $end)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow)))))
+`;
+
+/** SIMD_WAT assembled, base64. */
+export const SIMD_WASM = 'AGFzbQEAAAABJQNgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwABAgchAwRhZGFtAAAKY29sdW1uU3VtcwABCWJhdGNoTm9ybQACCugFA+wCAwJ/C3sDfSAI/RMhEiAJ/RMhEyAK/RMhFCAL/RMhFSAM/RMhFiAN/RMhFyAO/RMhGCAP/RMhGSAHQXxxQQJ0IRECQANAIBAgEU8NASADIBBq/QAEACEaIAEgEGr9AAQAIBL95gEgGiAT/eYB/eQBIRsgAiAQav0ABAAgFP3mASAaIBr95gEgFf3mAf3kASEcIAUgEGogG/0LBAAgBiAQaiAc/QsEACAEIBBqIBsgFv3nASAcIBf95wH94wEgGP3kAf3nASAZ/eYBIAAgEGr9AAQA/eQB/QsEACAQQRBqIRAMAAsLIAdBAnQhEQJAA0AgECARTw0BIAMgEGoqAgAhHSABIBBqKgIAIAiUIB0gCZSSIR4gAiAQaioCACAKlCAdIB2UIAuUkiEfIAUgEGogHjgCACAGIBBqIB84AgAgBCAQaiAeIAyVIB8gDZWRIA6SlSAPlCAAIBBqKgIAkjgCACAQQQRqIRAMAAsLC6YBAQV/IANBAnQhCCABQQAgCPwLACADQXxxQQJ0IQcgACEGAkADQCAEIAJPDQFBACEFAkADQCAFIAdPDQEgASAFaiABIAVq/QAEACAGIAVq/QAEAP3kAf0LBAAgBUEQaiEFDAALCwJAA0AgBSAITw0BIAEgBWogASAFaioCACAGIAVqKgIAkjgCACAFQQRqIQUMAAsLIAYgCGohBiAEQQFqIQQMAAsLC88BAQV/IANBAnQhCyADQXxxQQJ0IQoCQANAIAcgAk8NAUEAIQgCQANAIAggCk8NASABIAkgCGpqIAAgCSAIamr9AAQAIAQgCGr9AAQA/eUBIAUgCGr9AAQA/eYBIAYgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLAkADQCAIIAtPDQEgASAJIAhqaiAAIAkgCGpqKgIAIAQgCGoqAgCTIAUgCGoqAgCUIAYgCGoqAgCSOAIAIAhBBGohCAwACwsgCSALaiEJIAdBAWohBwwACwsL';
