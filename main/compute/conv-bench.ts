@@ -2,14 +2,17 @@
  * Measures convolution gradients on the wasm backend, and training throughput on wasm vs cpu.
  *
  * Not a test: `npx tsx main/compute/conv-bench.ts [--no-layers] [--train | --train-wasm |
- * --train-cpu] [--ablation] [--profile]`. Prints milliseconds per call (the best of several, after a warm-up) for the
+ * --train-cpu] [--ablation] [--profile] [--compare]`. Prints milliseconds per call (the best of several, after a warm-up) for the
  * implementation options of the convolution gradients, so that the choice in wasm-kernels.ts
- * can be re-checked on new hardware or a new tfjs.
+ * can be re-checked on new hardware or a new tfjs. `--compare` profiles ResNet-18 training
+ * steps with the stock reductions, batch norm, copies and Adam against fast-wasm-kernels.ts and
+ * FusedAdamOptimizer, interleaved so that other load on the machine hits both alike.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { initBackend } from './backend';
+import { fusedAdam } from './fused-optimizer';
 
 /** One convolution layer to measure. */
 export interface BenchLayer {
@@ -174,6 +177,8 @@ export async function profileTrainingStep(modelId: string, batch = 32): Promise<
   const info = await tf.profile(step);
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {
+    // tf.fused ops also appear as `…__op` around their kernel: count the kernel only.
+    if (k.name.endsWith('__op')) continue;
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     e.calls++;
@@ -183,6 +188,67 @@ export async function profileTrainingStep(modelId: string, batch = 32): Promise<
   optimizer.dispose();
   model.dispose();
   return [...byKernel.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
+}
+
+/** The wasm kernels fast-wasm-kernels.ts replaces (`--compare` swaps the stock ones back in). */
+const FAST_KERNELS = ['Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast'];
+
+const CONV_KERNELS = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D']);
+
+/**
+ * Per-kernel milliseconds and whole-step wall/CPU time of ResNet-18 wasm training steps, stock
+ * (the stock `stock` kernels and tf.train.adam) against fast (the current kernels and
+ * fusedAdam), `reps` steps of each, alternating.
+ *
+ * The `MaxPoolGrad` and `Tile` of wasm-kernels.ts stay in both: the stock MaxPoolGrad is wrong.
+ */
+export async function compareStockAndFast(stock: KernelConfig[], reps = 3, batch = 32): Promise<void> {
+  const { buildModel } = await import('../models/registry');
+  await tf.setBackend('wasm');
+  const fast = stock.map((k) => tf.getKernel(k.kernelName, 'wasm'));
+  const use = (configs: KernelConfig[]) => configs.forEach((k) => swapKernel(k.kernelName, k));
+  const model = buildModel('resnet18', { inputSize: 64, width: 1, numClasses: 5, seed: 1 });
+  const xs = tf.randomUniform([batch, 64, 64, 3]);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 5), 'int32'), 5).toFloat());
+  const variants = [
+    { label: 'stock', kernels: stock, optimizer: tf.train.adam(1e-3) as tf.Optimizer },
+    { label: 'fast', kernels: fast, optimizer: fusedAdam(1e-3) as tf.Optimizer },
+  ].map((v) => ({ ...v, kernelMs: new Map<string, number>(), wallMs: [] as number[], cpuMs: [] as number[] }));
+  for (let rep = -1; rep < reps; rep++) {
+    for (const v of variants) {
+      use(v.kernels);
+      const step = () => v.optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true)?.dispose();
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      step();
+      const used = process.cpuUsage(cpu);
+      if (rep < 0) continue; // warm-up: optimizer slots, XNNPACK operators
+      v.wallMs.push(performance.now() - t);
+      v.cpuMs.push((used.user + used.system) / 1000);
+      const info = await tf.profile(step);
+      for (const k of info.kernels) {
+        // tf.fused ops also appear as `…__op` around their kernel: count the kernel only.
+        if (k.name.endsWith('__op')) continue;
+        v.kernelMs.set(k.name, (v.kernelMs.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0) / reps);
+      }
+    }
+  }
+  use(fast);
+  const [s, f] = variants;
+  const names = [...new Set([...s.kernelMs.keys(), ...f.kernelMs.keys()])].sort((a, b) => (s.kernelMs.get(b) ?? 0) - (s.kernelMs.get(a) ?? 0));
+  const sum = (m: Map<string, number>, keep: (name: string) => boolean) => [...m].filter(([n]) => keep(n)).reduce((a, [, ms]) => a + ms, 0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const row = (label: string, a: number, b: number) => console.log(`  ${label.padEnd(24)} ${a.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(8)}`);
+  console.log(`\nresnet18 wasm training step (batch ${batch}), ms per step, mean of ${reps} profiled steps each:`);
+  console.log(`  ${'kernel'.padEnd(24)} ${'stock'.padStart(8)} ${'fast'.padStart(8)}`);
+  for (const n of names.filter((n) => (s.kernelMs.get(n) ?? 0) + (f.kernelMs.get(n) ?? 0) >= 1)) row(n, s.kernelMs.get(n) ?? 0, f.kernelMs.get(n) ?? 0);
+  row('= convolutions', sum(s.kernelMs, (n) => CONV_KERNELS.has(n)), sum(f.kernelMs, (n) => CONV_KERNELS.has(n)));
+  row('= everything else', sum(s.kernelMs, (n) => !CONV_KERNELS.has(n)), sum(f.kernelMs, (n) => !CONV_KERNELS.has(n)));
+  row('whole step, wall (median)', median(s.wallMs), median(f.wallMs));
+  row('whole step, CPU (median)', median(s.cpuMs), median(f.cpuMs));
+  for (const v of variants) v.optimizer.dispose();
+  tf.dispose([xs, ys]);
+  model.dispose();
 }
 
 /** Swaps the wasm kernel `name` for `config` (or back); returns the one it replaced. */
@@ -217,6 +283,7 @@ async function main(): Promise<void> {
   // The stock kernels, before initBackend replaces them.
   const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
   const stockTile = tf.getKernel('Tile', 'wasm');
+  const stockFast = FAST_KERNELS.map((name) => tf.getKernel(name, 'wasm'));
   const info = await initBackend('wasm');
   console.log(`backend: ${info.description}`);
   for (const layer of args.has('--no-layers') ? [] : RESNET_LAYERS) {
@@ -242,6 +309,7 @@ async function main(): Promise<void> {
     console.log(`\nresnet18 wasm training step by kernel (total ${total.toFixed(0)} ms):`);
     for (const r of rows.slice(0, 15)) console.log(`  ${r.kernel.padEnd(24)} ${r.ms.toFixed(0).padStart(6)} ms ${((100 * r.ms) / total).toFixed(1).padStart(5)}%  ${r.calls} calls`);
   }
+  if (args.has('--compare')) await compareStockAndFast(stockFast);
 }
 
 if (require.main === module) {
