@@ -1,13 +1,15 @@
 /**
- * Adam whose per-variable update is one pass over the data instead of about a dozen kernels.
+ * Adam and momentum whose per-variable update is one pass over the data instead of a chain of
+ * kernels.
  *
  * tfjs's `AdamOptimizer.applyGradients` runs mul, mul, add, square, mul, mul, add, div, div,
  * sqrt, add, div, mul, add per variable: fourteen passes over every weight, each a kernel call
- * with its own allocation. `FusedAdamOptimizer` keeps the stock class (its slots, its
- * `getWeights`/`setWeights` checkpoint format, its `className` 'Adam', its public
- * `learningRate`) and replaces only that arithmetic with one kernel, `FusedAdamUpdate`, on the
- * wasm and cpu backends, where JavaScript can reach the tensors' memory; on any other backend
- * it runs the stock update.
+ * with its own allocation (momentum: three to five). `FusedAdamOptimizer` and
+ * `FusedMomentumOptimizer` keep the stock classes (their slots, their `getWeights`/`setWeights`
+ * checkpoint format, their serialized class names, their learning-rate setters) and replace
+ * only that arithmetic with one kernel, `FusedAdamUpdate` or `FusedMomentumUpdate`, on the wasm
+ * and cpu backends, where JavaScript can reach the tensors' memory; on any other backend they
+ * run the stock update.
  *
  * On wasm the pass is a small WebAssembly SIMD function (fused-simd.wat.ts) that runs on the
  * wasm backend's own memory and does the stock kernels' float32 operations in their order, so
@@ -42,8 +44,8 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   return info;
 }
 
-/** True when the wasm backend `backend` runs FusedAdamUpdate as the SIMD pass. */
-export function hasSimdAdam(backend: KernelBackend): boolean {
+/** True when the wasm backend `backend` runs the fused updates as SIMD passes. */
+export function hasSimdUpdates(backend: KernelBackend): boolean {
   return simdPasses(backend as unknown as BackendWasm) !== null;
 }
 
@@ -102,18 +104,73 @@ const cpuAdamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   return [xo, mo, vo].map((values) => cpu.makeTensorInfo(shape, 'float32', values));
 };
 
+/** The kernel's name: one momentum (or Nesterov) step for one variable. */
+export const FUSED_MOMENTUM_UPDATE = 'FusedMomentumUpdate';
+
+/** Attributes of `FusedMomentumUpdate`. */
+interface FusedMomentumAttrs {
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly useNesterov: boolean;
+}
+
+/** One momentum step in JavaScript: tfjs's arithmetic, acc′ = m·acc + g, x′ = c·acc′ + x or c·(g + acc′·m) + x with c = −lr. */
+function momentumLoop(xs: Float32Array, accs: Float32Array, gs: Float32Array, xo: Float32Array, acco: Float32Array, a: FusedMomentumAttrs): void {
+  const m = Math.fround(a.momentum);
+  const c = Math.fround(-a.learningRate);
+  for (let i = 0; i < xs.length; i++) {
+    const g = gs[i];
+    // Rounded to float32 as stored, so that the look-ahead sees the stored accumulation.
+    const acc = Math.fround(m * accs[i] + g);
+    acco[i] = acc;
+    xo[i] = (a.useNesterov ? c * (g + acc * m) : c * acc) + xs[i];
+  }
+}
+
+/** `FusedMomentumUpdate` on wasm: x, acc, g → [x′, acc′]. */
+const wasmMomentumUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as BackendWasm;
+  const x = input(inputs, 'x');
+  const outs = [0, 1].map(() => wasm.makeOutput([...x.shape], 'float32'));
+  const a = attrs as unknown as FusedMomentumAttrs;
+  const ins = ['x', 'acc', 'g'].map((n) => input(inputs, n));
+  const simd = simdPasses(wasm);
+  if (simd) {
+    const [xp, accp, gp, xo, acco] = [...ins, ...outs].map((info) => heapOffset(wasm, info));
+    simd[a.useNesterov ? 'nesterov' : 'momentum'](xp, accp, gp, xo, acco, tf.util.sizeFromShape(x.shape), a.momentum, -a.learningRate);
+  } else {
+    // Views after the allocations: growing the heap detaches older ones.
+    const [xs, accs, gs] = ins.map((i) => wasm.typedArrayFromHeap(i) as Float32Array);
+    const [xo, acco] = outs.map((o) => wasm.typedArrayFromHeap(o) as Float32Array);
+    momentumLoop(xs, accs, gs, xo, acco, a);
+  }
+  return outs;
+};
+
+/** `FusedMomentumUpdate` on the cpu backend: the JavaScript loop. */
+const cpuMomentumUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
+  const cpu = backend as unknown as CpuBackend;
+  const [xs, accs, gs] = ['x', 'acc', 'g'].map((n) => cpu.data.get(input(inputs, n).dataId).values as Float32Array);
+  const [xo, acco] = [0, 1].map(() => new Float32Array(xs.length));
+  momentumLoop(xs, accs, gs, xo, acco, attrs as unknown as FusedMomentumAttrs);
+  const shape = [...input(inputs, 'x').shape];
+  return [xo, acco].map((values) => cpu.makeTensorInfo(shape, 'float32', values));
+};
+
 /**
- * Registers `FusedAdamUpdate` for the wasm and cpu backends.
+ * Registers `FusedAdamUpdate` and `FusedMomentumUpdate` for the wasm and cpu backends.
  *
- * Idempotent; `FusedAdamOptimizer` calls it itself.
+ * Idempotent; the fused optimizers call it themselves.
  */
 export function registerFusedOptimizerKernels(): void {
-  const kernels: [string, KernelFunc][] = [
-    ['wasm', wasmAdamUpdate],
-    ['cpu', cpuAdamUpdate],
+  const kernels: [string, string, KernelFunc][] = [
+    [FUSED_ADAM_UPDATE, 'wasm', wasmAdamUpdate],
+    [FUSED_ADAM_UPDATE, 'cpu', cpuAdamUpdate],
+    [FUSED_MOMENTUM_UPDATE, 'wasm', wasmMomentumUpdate],
+    [FUSED_MOMENTUM_UPDATE, 'cpu', cpuMomentumUpdate],
   ];
-  for (const [backendName, kernelFunc] of kernels) {
-    if (!tf.getKernel(FUSED_ADAM_UPDATE, backendName)) tf.registerKernel({ kernelName: FUSED_ADAM_UPDATE, backendName, kernelFunc });
+  for (const [kernelName, backendName, kernelFunc] of kernels) {
+    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
   }
 }
 
@@ -121,8 +178,9 @@ export function registerFusedOptimizerKernels(): void {
  * Without the SIMD pass, wasm variables larger than this take the stock arithmetic.
  *
  * Measured on wasm (SIMD, one thread): the scalar JavaScript loop costs about as much per
- * element as the stock optimizer's fourteen vectorised kernels, so it pays only where their
- * fixed per-call cost dominates — batch-norm scales and offsets, biases, small filters.
+ * element as the stock Adam's fourteen vectorised kernels, so it pays only where their
+ * fixed per-call cost dominates — batch-norm scales and offsets, biases, small filters (and
+ * the stock momentum's three to five kernels are cheaper per element still).
  */
 const JS_FUSE_BELOW = 1 << 16;
 
@@ -131,7 +189,7 @@ function fuses(size: number): boolean {
   const name = tf.getBackend();
   if (name === 'cpu') return true;
   if (name !== 'wasm') return false;
-  return hasSimdAdam(tf.backend()) || size <= JS_FUSE_BELOW;
+  return hasSimdUpdates(tf.backend()) || size <= JS_FUSE_BELOW;
 }
 
 /** The stock optimizer's fields `FusedAdamOptimizer` reads (private in tfjs's typings). */
@@ -215,4 +273,59 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
  */
 export function fusedAdam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number): tf.AdamOptimizer {
   return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
+}
+
+/** The stock optimizer's fields `FusedMomentumOptimizer` reads (private in tfjs's typings). */
+interface MomentumState {
+  learningRate: number;
+  momentum: number;
+  useNesterov: boolean;
+  accumulations: { originalName: string; variable: tf.Variable }[];
+  incrementIterations(): void;
+}
+
+/**
+ * `tf.train.momentum` with its per-variable update fused into one kernel where the backend has
+ * it.
+ *
+ * Same constructor, slots, checkpoint format, serialized class name and `setLearningRate` /
+ * `setMomentum` as `tf.MomentumOptimizer`.
+ */
+export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
+  constructor(learningRate: number, momentum: number, useNesterov = false) {
+    super(learningRate, momentum, useNesterov);
+    registerFusedOptimizerKernels();
+  }
+
+  override applyGradients(variableGradients: Parameters<tf.MomentumOptimizer['applyGradients']>[0]): void {
+    // Without SIMD the stock kernels beat the JavaScript loop on wasm (see JS_FUSE_BELOW).
+    if (tf.getBackend() !== 'cpu' && !(tf.getBackend() === 'wasm' && hasSimdUpdates(tf.backend()))) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const self = this as unknown as MomentumState;
+    const list = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const attrs: FusedMomentumAttrs = { learningRate: self.learningRate, momentum: self.momentum, useNesterov: self.useNesterov };
+    list.forEach(({ name, tensor: gradient }, i) => {
+      const value = tf.engine().registeredVariables[name];
+      // The slot as the stock optimizer makes it: same name, same order.
+      self.accumulations[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      if (gradient == null) return;
+      const acc = self.accumulations[i].variable;
+      tf.tidy(() => {
+        const [x1, acc1] = tf.engine().runKernel(FUSED_MOMENTUM_UPDATE, { x: value, acc, g: gradient }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        acc.assign(acc1);
+        value.assign(x1);
+      });
+    });
+    self.incrementIterations();
+  }
+}
+
+/**
+ * `tf.train.momentum(learningRate, momentum, useNesterov)` with the fused update; a drop-in
+ * replacement.
+ */
+export function fusedMomentum(learningRate: number, momentum: number, useNesterov = false): tf.MomentumOptimizer {
+  return new FusedMomentumOptimizer(learningRate, momentum, useNesterov);
 }

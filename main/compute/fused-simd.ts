@@ -19,15 +19,28 @@ export interface SimdPasses {
   columnSums(x: number, out: number, rows: number, cols: number): void;
   /** out[r·c + k] = (x[r·c + k] − mean[k])·a[k] + b[k]. */
   batchNorm(x: number, out: number, rows: number, c: number, mean: number, a: number, b: number): void;
+  /** One momentum step over n float32s: acc′ = m·acc + g, x′ = c·acc′ + x (c = −lr). */
+  momentum(x: number, acc: number, g: number, xo: number, acco: number, n: number, m: number, c: number): void;
+  /** The same with Nesterov's look-ahead: x′ = c·(g + acc′·m) + x. */
+  nesterov(x: number, acc: number, g: number, xo: number, acco: number, n: number, m: number, c: number): void;
 }
 
 const linked = new WeakMap<BackendWasm, SimdPasses | null>();
+
+/** False while tests or benchmarks measure the paths without SIMD. */
+let enabled = true;
+
+/** Turns the SIMD passes off (tests and benchmarks of the fallbacks) or back on. */
+export function setSimdPassesEnabled(on: boolean): void {
+  enabled = on;
+}
 
 /**
  * The passes linked to this wasm backend's memory, or null where they cannot link: a threaded
  * build's shared memory, or an engine without WebAssembly SIMD.
  */
 export function simdPasses(backend: BackendWasm): SimdPasses | null {
+  if (!enabled) return null;
   if (linked.has(backend)) return linked.get(backend) ?? null;
   let passes: SimdPasses | null = null;
   try {

@@ -1,7 +1,7 @@
 /**
  * WebAssembly SIMD passes that run on the tfjs wasm backend's own heap (see fused-simd.ts): the
- * Adam step of FusedAdamOptimizer, column sums for `Sum`/`Mean` over leading axes, and the
- * channels-last batch-norm forward.
+ * Adam and momentum steps of fused-optimizer.ts, column sums for `Sum`/`Mean` over leading
+ * axes, and the channels-last batch-norm forward.
  *
  * `SIMD_WASM` is `SIMD_WAT` assembled by WABT 1.0.39 (`wat2wasm` — SIMD and bulk memory are on
  * by default — or the `wabt` npm package's `parseWat(…, { simd: true }).toBinary({})`);
@@ -154,8 +154,66 @@ export const SIMD_WAT = `(module
             (br $s)))
         (local.set $o (i32.add (local.get $o) (local.get $end)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $nextRow)))))
+        (br $nextRow))))
+  ;; One momentum step over n float32s: acc' = m·acc + g, x' = c·acc' + x (byte offsets; m = momentum, c = −lr).
+  (func (export "momentum") (param $x i32) (param $acc i32) (param $g i32) (param $xo i32) (param $acco i32) (param $n i32)
+    (param $m f32) (param $c f32)
+    (local $o i32) (local $end i32) (local $M v128) (local $C v128) (local $gv v128) (local $av v128) (local $gs f32) (local $as f32)
+    (local.set $M (f32x4.splat (local.get $m)))
+    (local.set $C (f32x4.splat (local.get $c)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+        ;; acc' = m·acc + g
+        (local.set $av (f32x4.add (f32x4.mul (local.get $M) (v128.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gv)))
+        (v128.store (i32.add (local.get $acco) (local.get $o)) (local.get $av))
+        (v128.store (i32.add (local.get $xo) (local.get $o))
+          (f32x4.add (f32x4.mul (local.get $C) (local.get $av)) (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $as (f32.add (f32.mul (local.get $m) (f32.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gs)))
+        (f32.store (i32.add (local.get $acco) (local.get $o)) (local.get $as))
+        (f32.store (i32.add (local.get $xo) (local.get $o))
+          (f32.add (f32.mul (local.get $c) (local.get $as)) (f32.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $next))))
+  ;; One Nesterov step over n float32s: acc' = m·acc + g, x' = c·(g + acc'·m) + x (byte offsets; m = momentum, c = −lr).
+  (func (export "nesterov") (param $x i32) (param $acc i32) (param $g i32) (param $xo i32) (param $acco i32) (param $n i32)
+    (param $m f32) (param $c f32)
+    (local $o i32) (local $end i32) (local $M v128) (local $C v128) (local $gv v128) (local $av v128) (local $gs f32) (local $as f32)
+    (local.set $M (f32x4.splat (local.get $m)))
+    (local.set $C (f32x4.splat (local.get $c)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+        ;; acc' = m·acc + g
+        (local.set $av (f32x4.add (f32x4.mul (local.get $M) (v128.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gv)))
+        (v128.store (i32.add (local.get $acco) (local.get $o)) (local.get $av))
+        (v128.store (i32.add (local.get $xo) (local.get $o))
+          (f32x4.add (f32x4.mul (local.get $C) (f32x4.add (local.get $gv) (f32x4.mul (local.get $av) (local.get $M)))) (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $as (f32.add (f32.mul (local.get $m) (f32.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gs)))
+        (f32.store (i32.add (local.get $acco) (local.get $o)) (local.get $as))
+        (f32.store (i32.add (local.get $xo) (local.get $o))
+          (f32.add (f32.mul (local.get $c) (f32.add (local.get $gs) (f32.mul (local.get $as) (local.get $m)))) (f32.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $next)))))
 `;
 
 /** SIMD_WAT assembled, base64. */
-export const SIMD_WASM = 'AGFzbQEAAAABJQNgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwABAgchAwRhZGFtAAAKY29sdW1uU3VtcwABCWJhdGNoTm9ybQACCugFA+wCAwJ/C3sDfSAI/RMhEiAJ/RMhEyAK/RMhFCAL/RMhFSAM/RMhFiAN/RMhFyAO/RMhGCAP/RMhGSAHQXxxQQJ0IRECQANAIBAgEU8NASADIBBq/QAEACEaIAEgEGr9AAQAIBL95gEgGiAT/eYB/eQBIRsgAiAQav0ABAAgFP3mASAaIBr95gEgFf3mAf3kASEcIAUgEGogG/0LBAAgBiAQaiAc/QsEACAEIBBqIBsgFv3nASAcIBf95wH94wEgGP3kAf3nASAZ/eYBIAAgEGr9AAQA/eQB/QsEACAQQRBqIRAMAAsLIAdBAnQhEQJAA0AgECARTw0BIAMgEGoqAgAhHSABIBBqKgIAIAiUIB0gCZSSIR4gAiAQaioCACAKlCAdIB2UIAuUkiEfIAUgEGogHjgCACAGIBBqIB84AgAgBCAQaiAeIAyVIB8gDZWRIA6SlSAPlCAAIBBqKgIAkjgCACAQQQRqIRAMAAsLC6YBAQV/IANBAnQhCCABQQAgCPwLACADQXxxQQJ0IQcgACEGAkADQCAEIAJPDQFBACEFAkADQCAFIAdPDQEgASAFaiABIAVq/QAEACAGIAVq/QAEAP3kAf0LBAAgBUEQaiEFDAALCwJAA0AgBSAITw0BIAEgBWogASAFaioCACAGIAVqKgIAkjgCACAFQQRqIQUMAAsLIAYgCGohBiAEQQFqIQQMAAsLC88BAQV/IANBAnQhCyADQXxxQQJ0IQoCQANAIAcgAk8NAUEAIQgCQANAIAggCk8NASABIAkgCGpqIAAgCSAIamr9AAQAIAQgCGr9AAQA/eUBIAUgCGr9AAQA/eYBIAYgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLAkADQCAIIAtPDQEgASAJIAhqaiAAIAkgCGpqKgIAIAQgCGoqAgCTIAUgCGoqAgCUIAYgCGoqAgCSOAIAIAhBBGohCAwACwsgCSALaiEJIAdBAWohBwwACwsL';
+export const SIMD_WASM = 'AGFzbQEAAAABMARgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwBgCH9/f39/f319AAIPAQNlbnYGbWVtb3J5AgABAwYFAAECAwMHNwUEYWRhbQAACmNvbHVtblN1bXMAAQliYXRjaE5vcm0AAghtb21lbnR1bQADCG5lc3Rlcm92AAQKoAkF7AIDAn8LewN9IAj9EyESIAn9EyETIAr9EyEUIAv9EyEVIAz9EyEWIA39EyEXIA79EyEYIA/9EyEZIAdBfHFBAnQhEQJAA0AgECARTw0BIAMgEGr9AAQAIRogASAQav0ABAAgEv3mASAaIBP95gH95AEhGyACIBBq/QAEACAU/eYBIBogGv3mASAV/eYB/eQBIRwgBSAQaiAb/QsEACAGIBBqIBz9CwQAIAQgEGogGyAW/ecBIBwgF/3nAf3jASAY/eQB/ecBIBn95gEgACAQav0ABAD95AH9CwQAIBBBEGohEAwACwsgB0ECdCERAkADQCAQIBFPDQEgAyAQaioCACEdIAEgEGoqAgAgCJQgHSAJlJIhHiACIBBqKgIAIAqUIB0gHZQgC5SSIR8gBSAQaiAeOAIAIAYgEGogHzgCACAEIBBqIB4gDJUgHyANlZEgDpKVIA+UIAAgEGoqAgCSOAIAIBBBBGohEAwACwsLpgEBBX8gA0ECdCEIIAFBACAI/AsAIANBfHFBAnQhByAAIQYCQANAIAQgAk8NAUEAIQUCQANAIAUgB08NASABIAVqIAEgBWr9AAQAIAYgBWr9AAQA/eQB/QsEACAFQRBqIQUMAAsLAkADQCAFIAhPDQEgASAFaiABIAVqKgIAIAYgBWoqAgCSOAIAIAVBBGohBQwACwsgBiAIaiEGIARBAWohBAwACwsLzwEBBX8gA0ECdCELIANBfHFBAnQhCgJAA0AgByACTw0BQQAhCAJAA0AgCCAKTw0BIAEgCSAIamogACAJIAhqav0ABAAgBCAIav0ABAD95QEgBSAIav0ABAD95gEgBiAIav0ABAD95AH9CwQAIAhBEGohCAwACwsCQANAIAggC08NASABIAkgCGpqIAAgCSAIamoqAgAgBCAIaioCAJMgBSAIaioCAJQgBiAIaioCAJI4AgAgCEEEaiEIDAALCyAJIAtqIQkgB0EBaiEHDAALCwvSAQMCfwR7An0gBv0TIQogB/0TIQsgBUF8cUECdCEJAkADQCAIIAlPDQEgAiAIav0ABAAhDCAKIAEgCGr9AAQA/eYBIAz95AEhDSAEIAhqIA39CwQAIAMgCGogCyAN/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAPlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLC+IBAwJ/BHsCfSAG/RMhCiAH/RMhCyAFQXxxQQJ0IQkCQANAIAggCU8NASACIAhq/QAEACEMIAogASAIav0ABAD95gEgDP3kASENIAQgCGogDf0LBAAgAyAIaiALIAwgDSAK/eYB/eQB/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAOIA8gBpSSlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLCw==';

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { registerFastWasmKernels } from '../../main/compute/fast-wasm-kernels';
+import { setSimdPassesEnabled } from '../../main/compute/fused-simd';
 
 /** Deterministic values in [-1, 1) plus an offset (batch-norm inputs are rarely centred). */
 function values(n: number, seed: number, offset = 0): Float32Array {
@@ -105,6 +106,25 @@ describe('fast wasm kernels', () => {
     const got = await on('wasm', data, shape, f);
     expect(got.shape).toEqual(ref.shape);
     expect(maxError(ref.values, got.values)).toBeLessThan(1e-5);
+  });
+
+  it('without SIMD (JavaScript column sums, the stock batch norm) still matches cpu', async () => {
+    const shape = [6, 9, 7, 12];
+    const data = values(shape.reduce((a, b) => a * b, 1), 5, 3);
+    const stats = [values(12, 1, 2), values(12, 2, 1.5), values(12, 3, 1), values(12, 4)].map((s) => Array.from(s));
+    const f = (x: tf.Tensor) =>
+      tf.tidy(() => {
+        const [mean, variance, scale, offset] = stats.map((s) => tf.tensor1d(s));
+        return tf.concat([tf.reshape(tf.sum(x, [0, 1, 2]), [-1]), tf.reshape(tf.mean(x, [0, 1]), [-1]), tf.reshape(tf.batchNorm(x, mean, variance, offset, scale, 1e-3), [-1])]);
+      });
+    const ref = await on('cpu', data, shape, f);
+    setSimdPassesEnabled(false);
+    try {
+      const got = await on('wasm', data, shape, f);
+      expect(maxError(ref.values, got.values)).toBeLessThan(1e-5);
+    } finally {
+      setSimdPassesEnabled(true);
+    }
   });
 
   it('sums int32 and reduces empty tensors as the stock kernels do', async () => {

@@ -1,12 +1,14 @@
 /**
- * FusedAdamOptimizer against tfjs's stock Adam: the same steps, the same checkpoint slots, and a
- * small batch-norm model trained on wasm with every fast kernel against the cpu backend.
+ * The fused optimizers against tfjs's stock Adam and momentum: the same steps, the same
+ * checkpoint slots, and a small batch-norm model trained on wasm with every fast kernel against
+ * the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
-import { FUSED_ADAM_UPDATE, fusedAdam, hasSimdAdam } from '../../main/compute/fused-optimizer';
+import { FUSED_ADAM_UPDATE, fusedAdam, fusedMomentum, hasSimdUpdates } from '../../main/compute/fused-optimizer';
+import { setSimdPassesEnabled } from '../../main/compute/fused-simd';
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -22,18 +24,24 @@ function values(n: number, seed: number): Float32Array {
 /** Sizes off the SIMD width (1, 5, 1003), a filter, and a vector with exact zeros in its gradient. */
 const SHAPES = [[1], [5], [1003], [3, 3, 4, 8], [64]];
 
+/** Sets the learning rate as trainer.ts's setLearningRate does. */
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
 /**
  * Three steps of `optimizer` on fresh variables, the learning rate lowered before the last;
  * the final values by variable, and how many tensors the steps left behind after the first.
  */
-function steps(optimizer: tf.AdamOptimizer): { weights: Float32Array[]; leaked: number } {
+function steps(optimizer: tf.Optimizer): { weights: Float32Array[]; leaked: number } {
   const vars = SHAPES.map((shape, k) => tf.variable(tf.tensor(values(shape.reduce((a, b) => a * b, 1), k + 1), shape)));
   const loss = () => tf.addN(vars.map((v, k) => tf.sum(tf.mul(tf.sin(tf.mul(v, k + 1)), k === 4 ? tf.relu(v) : 1)))) as tf.Scalar;
   optimizer.minimize(loss);
   const tensors = tf.memory().numTensors;
   optimizer.minimize(loss);
-  // As trainer.ts's setLearningRate does for Adam.
-  (optimizer as unknown as { learningRate: number }).learningRate = 0.003;
+  setLearningRate(optimizer, 0.003);
   optimizer.minimize(loss);
   const leaked = tf.memory().numTensors - tensors;
   const weights = vars.map((v) => v.dataSync() as Float32Array);
@@ -56,7 +64,7 @@ describe('fused Adam', () => {
     await tf.setBackend('wasm');
     const stock = tf.train.adam(0.01);
     const fused = fusedAdam(0.01);
-    expect(hasSimdAdam(tf.backend())).toBe(true);
+    expect(hasSimdUpdates(tf.backend())).toBe(true);
     const ref = steps(stock);
     const got = steps(fused);
     expect(maxAbs(ref.weights, got.weights)).toBe(0);
@@ -76,6 +84,24 @@ describe('fused Adam', () => {
     stock.dispose();
     fused.dispose();
     await tf.setBackend('wasm');
+  });
+
+  it('on wasm without SIMD (JavaScript loop for small variables, stock kernels for large) matches to float rounding', async () => {
+    await tf.setBackend('wasm');
+    setSimdPassesEnabled(false);
+    try {
+      expect(hasSimdUpdates(tf.backend())).toBe(false);
+      const stock = tf.train.adam(0.01);
+      const fused = fusedAdam(0.01);
+      const ref = steps(stock);
+      const got = steps(fused);
+      expect(maxAbs(ref.weights, got.weights)).toBeLessThan(1e-6);
+      expect(got.leaked).toBe(0);
+      stock.dispose();
+      fused.dispose();
+    } finally {
+      setSimdPassesEnabled(true);
+    }
   });
 
   it('runs one FusedAdamUpdate kernel per variable', async () => {
@@ -125,6 +151,52 @@ describe('fused Adam', () => {
     const fused = fusedAdam(0.01);
     expect(fused.getClassName()).toBe('Adam');
     expect(fused.getConfig()).toEqual(tf.train.adam(0.01).getConfig());
+    fused.dispose();
+  });
+});
+
+describe('fused momentum', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it.each([false, true])('on wasm (SIMD pass, Nesterov %s) gives the stock results exactly', async (nesterov) => {
+    await tf.setBackend('wasm');
+    const stock = tf.train.momentum(0.05, 0.9, nesterov);
+    const fused = fusedMomentum(0.05, 0.9, nesterov);
+    const ref = steps(stock);
+    const got = steps(fused);
+    expect(maxAbs(ref.weights, got.weights)).toBe(0);
+    expect(got.leaked).toBe(0);
+    stock.dispose();
+    fused.dispose();
+  });
+
+  it.each([false, true])('on cpu (JavaScript loop, Nesterov %s) matches the stock results to float rounding', async (nesterov) => {
+    await tf.setBackend('cpu');
+    const stock = tf.train.momentum(0.05, 0.9, nesterov);
+    const fused = fusedMomentum(0.05, 0.9, nesterov);
+    const ref = steps(stock);
+    const got = steps(fused);
+    expect(maxAbs(ref.weights, got.weights)).toBeLessThan(1e-6);
+    expect(got.leaked).toBe(0);
+    stock.dispose();
+    fused.dispose();
+    await tf.setBackend('wasm');
+  });
+
+  it('keeps the stock checkpoint slots and class name', async () => {
+    await tf.setBackend('wasm');
+    const v = tf.variable(tf.tensor(values(7, 3), [7]), true, 'momentum-test');
+    const stock = tf.train.momentum(0.05, 0.9);
+    const fused = fusedMomentum(0.05, 0.9);
+    for (const o of [stock, fused]) o.minimize(() => tf.sum(tf.sin(v)) as tf.Scalar);
+    const [a, b] = [await stock.getWeights(), await fused.getWeights()];
+    expect(b.map((w) => `${w.name} ${JSON.stringify(w.tensor.shape)}`)).toEqual(a.map((w) => `${w.name} ${JSON.stringify(w.tensor.shape)}`));
+    expect(fused.getClassName()).toBe('Momentum');
+    expect(fused.getConfig()).toEqual(stock.getConfig());
+    v.dispose();
+    stock.dispose();
     fused.dispose();
   });
 });
