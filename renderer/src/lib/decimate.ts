@@ -22,6 +22,14 @@ export class Decimator {
 
   constructor(private readonly max = 1000) {}
 
+  /**
+   * Inputs folded into each full output point: a power of two that doubles each time the output
+   * fills, so pushing n points costs O(n + max · log(n / max)) in all, O(1) amortized per point.
+   */
+  get stride(): number {
+    return this.#stride;
+  }
+
   /** How many points have been pushed. */
   get count(): number {
     return this.#count;

@@ -1,8 +1,12 @@
 /**
  * The run being watched: batch and epoch series, progress, diagnostics, status.
  *
- * Batch events can arrive many times a second; points are buffered and the series replaced
- * at most every 200 ms, so the charts append a handful of points per frame.
+ * Batch events can arrive many times a second; points are buffered and appended at most every
+ * 200 ms, so the charts append a handful of points per frame, and the progress numbers (epoch,
+ * batch, speed, ETA) are shown with them: redrawing those on every batch kept the browser busy
+ * enough to slow training on a small machine (see `npm run bench:ui`). A run can have 100,000 steps and more: the batch series are
+ * append-only arrays (a flush adds to them rather than copying them; a `version` signal tells
+ * the views), and the loss range is kept as points arrive rather than scanned.
  */
 import type { Api } from '@shared/api';
 import type { RunEvent } from '@shared/events';
@@ -26,6 +30,29 @@ export interface Progress {
 
 const FLUSH_MS = 200;
 
+/** The batch series: appended to in place, replaced as a whole only on watch and reload. */
+interface BatchSeries {
+  readonly loss: Point[];
+  readonly accuracy: Point[];
+  readonly lr: Point[];
+  readonly lossSmooth: Point[];
+  readonly accuracySmooth: Point[];
+}
+
+function emptySeries(): BatchSeries {
+  return { loss: [], accuracy: [], lr: [], lossSmooth: [], accuracySmooth: [] };
+}
+
+/** Smallest and largest positive finite value among `points`' y, widening `range`. */
+function widen(range: { min: number; max: number }, points: readonly Point[]): { min: number; max: number } {
+  let { min, max } = range;
+  for (const [, y] of points) {
+    if (!(y > 0) || !Number.isFinite(y)) continue;
+    if (y < min) min = y;
+    if (y > max) max = y;
+  }
+  return { min, max };
+}
 
 /**
  * Batches per epoch, as the trainer counts them (main/training/trainer.ts): whole batches, and
@@ -43,16 +70,18 @@ export class LiveRunState {
   #error = $state<string | null>(null);
   #loadError = $state<string | null>(null);
   #backend = $state.raw<BackendInfo | null>(null);
-  #loss = $state.raw<readonly Point[]>([]);
-  #accuracy = $state.raw<readonly Point[]>([]);
-  #lr = $state.raw<readonly Point[]>([]);
-  #lossSmooth = $state.raw<readonly Point[]>([]);
-  #accuracySmooth = $state.raw<readonly Point[]>([]);
+  /** Not reactive itself: `#version` changes whenever these arrays do. */
+  #series: BatchSeries = emptySeries();
+  #version = $state(0);
+  /** Positive finite batch losses seen: smallest and largest. */
+  #lossRange = { min: Infinity, max: -Infinity };
   #smoothState = { loss: { value: 0, n: 0 }, accuracy: { value: 0, n: 0 } };
   #epochs = $state.raw<readonly EpochMetrics[]>([]);
   #bestEpoch = $state<number | null>(null);
   #diagnostics = $state.raw<readonly Diagnostic[]>([]);
   #progress = $state.raw<Progress | null>(null);
+  /** The latest progress; `#progress` (what the view shows) catches up at the next flush. */
+  #latest: Progress | null = null;
   #log = $state.raw<readonly { level: 'info' | 'warn'; message: string }[]>([]);
   #cancelling = $state(false);
 
@@ -88,21 +117,35 @@ export class LiveRunState {
   get backend(): BackendInfo | null {
     return this.#backend;
   }
+  /**
+   * The batch series. While a run trains, the same array grows (a reader that must see a change
+   * compares lengths, not identities); watching another run or reloading gives new arrays.
+   */
   get loss(): readonly Point[] {
-    return this.#loss;
+    void this.#version;
+    return this.#series.loss;
   }
   get accuracy(): readonly Point[] {
-    return this.#accuracy;
+    void this.#version;
+    return this.#series.accuracy;
   }
   /** The batch loss and accuracy, smoothed (exponential moving average). */
   get lossSmooth(): readonly Point[] {
-    return this.#lossSmooth;
+    void this.#version;
+    return this.#series.lossSmooth;
   }
   get accuracySmooth(): readonly Point[] {
-    return this.#accuracySmooth;
+    void this.#version;
+    return this.#series.accuracySmooth;
   }
   get lr(): readonly Point[] {
-    return this.#lr;
+    void this.#version;
+    return this.#series.lr;
+  }
+  /** The smallest and largest positive finite batch loss (Infinity, -Infinity when none). */
+  get lossRange(): { readonly min: number; readonly max: number } {
+    void this.#version;
+    return this.#lossRange;
   }
   get epochs(): readonly EpochMetrics[] {
     return this.#epochs;
@@ -140,16 +183,14 @@ export class LiveRunState {
     this.#error = null;
     this.#loadError = null;
     this.#backend = null;
-    this.#loss = [];
-    this.#accuracy = [];
-    this.#lr = [];
-    this.#lossSmooth = [];
-    this.#accuracySmooth = [];
+    this.#series = emptySeries();
+    this.#lossRange = { min: Infinity, max: -Infinity };
+    this.#version++;
     this.#smoothState = { loss: { value: 0, n: 0 }, accuracy: { value: 0, n: 0 } };
     this.#epochs = [];
     this.#bestEpoch = null;
     this.#diagnostics = [];
-    this.#progress = null;
+    this.setProgress(null);
     this.#log = [];
     this.#pending = { loss: [], accuracy: [], lr: [] };
     void this.reload();
@@ -171,34 +212,38 @@ export class LiveRunState {
       this.#bestEpoch = detail.bestEpoch;
       this.#diagnostics = detail.diagnostics;
       // Keep any live points newer than what the store returned.
-      const merge = (stored: readonly Point[] | undefined, live: readonly Point[]): readonly Point[] => {
-        const s = stored ?? [];
+      const merge = (stored: readonly Point[] | undefined, live: readonly Point[]): Point[] => {
+        const s = (stored ?? []) as Point[];
         const last = s.length ? s[s.length - 1][0] : -Infinity;
-        return [...s, ...live.filter((p) => p[0] > last)];
+        // The stored array (fresh from the transport) is kept and appended to, not copied.
+        for (const p of live) if (p[0] > last) s.push(p);
+        return s;
       };
-      this.#loss = merge(series.batch_loss, this.#loss);
-      this.#accuracy = merge(series.batch_accuracy, this.#accuracy);
-      this.#lr = merge(series.batch_lr, this.#lr);
-      const loss = smooth(this.#loss, { value: 0, n: 0 });
-      const accuracy = smooth(this.#accuracy, { value: 0, n: 0 });
-      this.#lossSmooth = loss.points;
-      this.#accuracySmooth = accuracy.points;
+      const batches = this.#series;
+      const lossPoints = merge(series.batch_loss, batches.loss);
+      const accuracyPoints = merge(series.batch_accuracy, batches.accuracy);
+      const loss = smooth(lossPoints, { value: 0, n: 0 });
+      const accuracy = smooth(accuracyPoints, { value: 0, n: 0 });
+      this.#series = { loss: lossPoints, accuracy: accuracyPoints, lr: merge(series.batch_lr, batches.lr), lossSmooth: loss.points, accuracySmooth: accuracy.points };
+      this.#lossRange = widen({ min: Infinity, max: -Infinity }, lossPoints);
       this.#smoothState = { loss: loss.state, accuracy: accuracy.state };
+      this.#version++;
       const last = detail.epochs.at(-1) ?? null;
       const done = last?.epoch ?? 0;
-      const steps = this.#loss.length ? this.#loss[this.#loss.length - 1][0] : 0;
+      const storedLoss = this.#series.loss;
+      const steps = storedLoss.length ? storedLoss[storedLoss.length - 1][0] : 0;
       // Opened mid-run, the stored steps include the epoch under way: count epochs from the
       // dataset's training split rather than dividing by the finished ones.
       const train = this.datasets?.list.find((d) => d.id === detail.datasetId)?.split.train;
       const perEpoch = train !== undefined ? stepsPerEpoch(train, detail.config.batchSize) : done > 0 ? Math.round(steps / done) : 0;
-      const p = this.#progress;
+      const p = this.#latest;
       if (p) {
         // A batch event that came in before this load guessed the totals; the run knows them.
-        this.#progress = { ...p, epochs: detail.config.epochs, stepsPerEpoch: perEpoch || p.stepsPerEpoch };
-      } else if (detail.epochs.length > 0 || this.#loss.length > 0) {
+        this.setProgress({ ...p, epochs: detail.config.epochs, stepsPerEpoch: perEpoch || p.stepsPerEpoch });
+      } else if (detail.epochs.length > 0 || storedLoss.length > 0) {
         const inEpoch = perEpoch > 0 ? steps - done * perEpoch : 0;
         const midEpoch = inEpoch > 0 && inEpoch < perEpoch;
-        this.#progress = {
+        this.setProgress({
           epoch: midEpoch ? done + 1 : Math.max(done, 1),
           epochs: detail.config.epochs,
           batch: midEpoch ? inEpoch : perEpoch,
@@ -206,8 +251,8 @@ export class LiveRunState {
           step: steps,
           etaSeconds: null,
           imagesPerSecond: last?.imagesPerSecond ?? null,
-          learningRate: last?.learningRate ?? this.#lr.at(-1)?.[1] ?? null,
-        };
+          learningRate: last?.learningRate ?? this.#series.lr.at(-1)?.[1] ?? null,
+        });
       }
     } catch (e) {
       if (gen === this.#generation) this.#loadError = errorText(e);
@@ -220,7 +265,7 @@ export class LiveRunState {
       case 'started':
         this.#status = 'running';
         this.#backend = e.backend;
-        this.#progress = {
+        this.setProgress({
           epoch: e.startEpoch,
           epochs: e.epochs,
           batch: 0,
@@ -229,13 +274,15 @@ export class LiveRunState {
           etaSeconds: null,
           imagesPerSecond: null,
           learningRate: null,
-        };
+        });
         return;
       case 'batch': {
-        const p = this.#progress;
+        const p = this.#latest;
         // Without a 'started' event (the tab opened mid-run), reload() corrects these totals.
         const perEpoch = p?.stepsPerEpoch ?? e.batch;
-        this.#progress = {
+        // Shown at the next flush, with the batch's points.
+        this.setProgress(
+          {
           epoch: e.epoch,
           epochs: p?.epochs ?? this.#detail?.config.epochs ?? e.epoch,
           batch: e.batch,
@@ -246,7 +293,9 @@ export class LiveRunState {
           // keep the speed of the full batches.
           imagesPerSecond: e.batch === perEpoch && p?.imagesPerSecond ? p.imagesPerSecond : e.imagesPerSecond,
           learningRate: e.learningRate,
-        };
+          },
+          true,
+        );
         this.#pending.loss.push([e.step, e.loss]);
         this.#pending.accuracy.push([e.step, e.accuracy]);
         this.#pending.lr.push([e.step, e.learningRate]);
@@ -258,8 +307,8 @@ export class LiveRunState {
         this.#epochs = [...this.#epochs.filter((m) => m.epoch !== e.metrics.epoch), e.metrics];
         if (e.best) this.#bestEpoch = e.metrics.epoch;
         // The epoch's average speed, steadier than any one batch.
-        const p = this.#progress;
-        if (p && e.metrics.imagesPerSecond) this.#progress = { ...p, imagesPerSecond: e.metrics.imagesPerSecond };
+        const p = this.#latest;
+        if (p && e.metrics.imagesPerSecond) this.setProgress({ ...p, imagesPerSecond: e.metrics.imagesPerSecond });
         return;
       }
       case 'diagnostic':
@@ -283,6 +332,12 @@ export class LiveRunState {
     }
   }
 
+  /** Sets the progress: shown now, or (`later`) at the next flush. */
+  private setProgress(p: Progress | null, later = false): void {
+    this.#latest = p;
+    if (!later) this.#progress = p;
+  }
+
   private scheduleFlush(): void {
     if (this.#timer !== null) return;
     this.#timer = setTimeout(() => this.flush(), FLUSH_MS);
@@ -291,17 +346,21 @@ export class LiveRunState {
   private flush(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    if (this.#progress !== this.#latest) this.#progress = this.#latest;
     const p = this.#pending;
     if (p.loss.length === 0) return;
-    this.#loss = [...this.#loss, ...p.loss];
-    this.#accuracy = [...this.#accuracy, ...p.accuracy];
-    this.#lr = [...this.#lr, ...p.lr];
+    const s = this.#series;
     const loss = smooth(p.loss, this.#smoothState.loss);
     const accuracy = smooth(p.accuracy, this.#smoothState.accuracy);
-    this.#lossSmooth = [...this.#lossSmooth, ...loss.points];
-    this.#accuracySmooth = [...this.#accuracySmooth, ...accuracy.points];
+    for (const q of p.loss) s.loss.push(q);
+    for (const q of p.accuracy) s.accuracy.push(q);
+    for (const q of p.lr) s.lr.push(q);
+    for (const q of loss.points) s.lossSmooth.push(q);
+    for (const q of accuracy.points) s.accuracySmooth.push(q);
+    this.#lossRange = widen(this.#lossRange, p.loss);
     this.#smoothState = { loss: loss.state, accuracy: accuracy.state };
     this.#pending = { loss: [], accuracy: [], lr: [] };
+    this.#version++;
   }
 
   async cancel(): Promise<void> {
