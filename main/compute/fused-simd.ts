@@ -23,6 +23,11 @@ export interface SimdPasses {
   momentum(x: number, acc: number, g: number, xo: number, acco: number, n: number, m: number, c: number): void;
   /** The same with Nesterov's look-ahead: x′ = c·(g + acc′·m) + x. */
   nesterov(x: number, acc: number, g: number, xo: number, acco: number, n: number, m: number, c: number): void;
+  /**
+   * Max-pool gradient of one output position: dy[k] to the first of the n taps (byte offsets
+   * into x and dx, an int32 array at `taps`) whose x equals the forward maximum y[k].
+   */
+  maxPoolGradWindow(x: number, dx: number, y: number, dy: number, taps: number, n: number, c: number): void;
 }
 
 const linked = new WeakMap<BackendWasm, SimdPasses | null>();

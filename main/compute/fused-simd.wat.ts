@@ -1,7 +1,7 @@
 /**
  * WebAssembly SIMD passes that run on the tfjs wasm backend's own heap (see fused-simd.ts): the
  * Adam and momentum steps of fused-optimizer.ts, column sums for `Sum`/`Mean` over leading
- * axes, and the channels-last batch-norm forward.
+ * axes, the channels-last batch-norm forward, and the max-pool gradient of one window.
  *
  * `SIMD_WASM` is `SIMD_WAT` assembled by WABT 1.0.39 (`wat2wasm` — SIMD and bulk memory are on
  * by default — or the `wabt` npm package's `parseWat(…, { simd: true }).toBinary({})`);
@@ -212,8 +212,62 @@ export const SIMD_WAT = `(module
         (f32.store (i32.add (local.get $xo) (local.get $o))
           (f32.add (f32.mul (local.get $c) (f32.add (local.get $gs) (f32.mul (local.get $as) (local.get $m)))) (f32.load (i32.add (local.get $x) (local.get $o)))))
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br $next)))))
+        (br $next))))
+  ;; Max-pool gradient of one output position, channels last: the window's taps (byte offsets
+  ;; into x and dx, n of them at $taps, row-major) and, for each of the c channels, dy[k] goes
+  ;; to the first tap whose x equals the forward maximum y[k]. y and dy point at the position.
+  (func (export "maxPoolGradWindow") (param $x i32) (param $dx i32) (param $y i32) (param $dy i32)
+    (param $taps i32) (param $n i32) (param $c i32)
+    (local $k i32) (local $t i32) (local $at i32) (local $vend i32) (local $end i32)
+    (local $max v128) (local $g v128) (local $found v128) (local $eq v128)
+    (local $maxs f32)
+    (local.set $end (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $vend (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (block $vdone
+      (loop $v
+        (br_if $vdone (i32.ge_u (local.get $k) (local.get $vend)))
+        (local.set $max (v128.load (i32.add (local.get $y) (local.get $k))))
+        (local.set $g (v128.load (i32.add (local.get $dy) (local.get $k))))
+        (local.set $found (v128.const i32x4 0 0 0 0))
+        (local.set $t (i32.const 0))
+        (block $tdone
+          (loop $tap
+            (br_if $tdone (i32.ge_u (local.get $t) (local.get $n)))
+            (local.set $at (i32.add (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2)))) (local.get $k)))
+            ;; The lanes whose maximum sits here, first time only.
+            (local.set $eq (v128.andnot
+              (f32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (local.get $max))
+              (local.get $found)))
+            (local.set $found (v128.or (local.get $found) (local.get $eq)))
+            (v128.store (i32.add (local.get $dx) (local.get $at))
+              (f32x4.add
+                (v128.load (i32.add (local.get $dx) (local.get $at)))
+                (v128.and (local.get $g) (local.get $eq))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tap)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $v)))
+    (block $sdone
+      (loop $s
+        (br_if $sdone (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $maxs (f32.load (i32.add (local.get $y) (local.get $k))))
+        (local.set $t (i32.const 0))
+        (block $tdone
+          (loop $tap
+            (br_if $tdone (i32.ge_u (local.get $t) (local.get $n)))
+            (local.set $at (i32.add (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2)))) (local.get $k)))
+            (if (f32.eq (f32.load (i32.add (local.get $x) (local.get $at))) (local.get $maxs))
+              (then
+                (f32.store (i32.add (local.get $dx) (local.get $at))
+                  (f32.add
+                    (f32.load (i32.add (local.get $dx) (local.get $at)))
+                    (f32.load (i32.add (local.get $dy) (local.get $k)))))
+                (br $tdone)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tap)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $s)))))
 `;
 
 /** SIMD_WAT assembled, base64. */
-export const SIMD_WASM = 'AGFzbQEAAAABMARgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwBgCH9/f39/f319AAIPAQNlbnYGbWVtb3J5AgABAwYFAAECAwMHNwUEYWRhbQAACmNvbHVtblN1bXMAAQliYXRjaE5vcm0AAghtb21lbnR1bQADCG5lc3Rlcm92AAQKoAkF7AIDAn8LewN9IAj9EyESIAn9EyETIAr9EyEUIAv9EyEVIAz9EyEWIA39EyEXIA79EyEYIA/9EyEZIAdBfHFBAnQhEQJAA0AgECARTw0BIAMgEGr9AAQAIRogASAQav0ABAAgEv3mASAaIBP95gH95AEhGyACIBBq/QAEACAU/eYBIBogGv3mASAV/eYB/eQBIRwgBSAQaiAb/QsEACAGIBBqIBz9CwQAIAQgEGogGyAW/ecBIBwgF/3nAf3jASAY/eQB/ecBIBn95gEgACAQav0ABAD95AH9CwQAIBBBEGohEAwACwsgB0ECdCERAkADQCAQIBFPDQEgAyAQaioCACEdIAEgEGoqAgAgCJQgHSAJlJIhHiACIBBqKgIAIAqUIB0gHZQgC5SSIR8gBSAQaiAeOAIAIAYgEGogHzgCACAEIBBqIB4gDJUgHyANlZEgDpKVIA+UIAAgEGoqAgCSOAIAIBBBBGohEAwACwsLpgEBBX8gA0ECdCEIIAFBACAI/AsAIANBfHFBAnQhByAAIQYCQANAIAQgAk8NAUEAIQUCQANAIAUgB08NASABIAVqIAEgBWr9AAQAIAYgBWr9AAQA/eQB/QsEACAFQRBqIQUMAAsLAkADQCAFIAhPDQEgASAFaiABIAVqKgIAIAYgBWoqAgCSOAIAIAVBBGohBQwACwsgBiAIaiEGIARBAWohBAwACwsLzwEBBX8gA0ECdCELIANBfHFBAnQhCgJAA0AgByACTw0BQQAhCAJAA0AgCCAKTw0BIAEgCSAIamogACAJIAhqav0ABAAgBCAIav0ABAD95QEgBSAIav0ABAD95gEgBiAIav0ABAD95AH9CwQAIAhBEGohCAwACwsCQANAIAggC08NASABIAkgCGpqIAAgCSAIamoqAgAgBCAIaioCAJMgBSAIaioCAJQgBiAIaioCAJI4AgAgCEEEaiEIDAALCyAJIAtqIQkgB0EBaiEHDAALCwvSAQMCfwR7An0gBv0TIQogB/0TIQsgBUF8cUECdCEJAkADQCAIIAlPDQEgAiAIav0ABAAhDCAKIAEgCGr9AAQA/eYBIAz95AEhDSAEIAhqIA39CwQAIAMgCGogCyAN/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAPlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLC+IBAwJ/BHsCfSAG/RMhCiAH/RMhCyAFQXxxQQJ0IQkCQANAIAggCU8NASACIAhq/QAEACEMIAogASAIav0ABAD95gEgDP3kASENIAQgCGogDf0LBAAgAyAIaiALIAwgDSAK/eYB/eQB/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAOIA8gBpSSlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLCw==';
+export const SIMD_WASM = 'AGFzbQEAAAABMARgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwBgCH9/f39/f319AAIPAQNlbnYGbWVtb3J5AgABAwcGAAECAwMCB0sGBGFkYW0AAApjb2x1bW5TdW1zAAEJYmF0Y2hOb3JtAAIIbW9tZW50dW0AAwhuZXN0ZXJvdgAEEW1heFBvb2xHcmFkV2luZG93AAUKzgsG7AIDAn8LewN9IAj9EyESIAn9EyETIAr9EyEUIAv9EyEVIAz9EyEWIA39EyEXIA79EyEYIA/9EyEZIAdBfHFBAnQhEQJAA0AgECARTw0BIAMgEGr9AAQAIRogASAQav0ABAAgEv3mASAaIBP95gH95AEhGyACIBBq/QAEACAU/eYBIBogGv3mASAV/eYB/eQBIRwgBSAQaiAb/QsEACAGIBBqIBz9CwQAIAQgEGogGyAW/ecBIBwgF/3nAf3jASAY/eQB/ecBIBn95gEgACAQav0ABAD95AH9CwQAIBBBEGohEAwACwsgB0ECdCERAkADQCAQIBFPDQEgAyAQaioCACEdIAEgEGoqAgAgCJQgHSAJlJIhHiACIBBqKgIAIAqUIB0gHZQgC5SSIR8gBSAQaiAeOAIAIAYgEGogHzgCACAEIBBqIB4gDJUgHyANlZEgDpKVIA+UIAAgEGoqAgCSOAIAIBBBBGohEAwACwsLpgEBBX8gA0ECdCEIIAFBACAI/AsAIANBfHFBAnQhByAAIQYCQANAIAQgAk8NAUEAIQUCQANAIAUgB08NASABIAVqIAEgBWr9AAQAIAYgBWr9AAQA/eQB/QsEACAFQRBqIQUMAAsLAkADQCAFIAhPDQEgASAFaiABIAVqKgIAIAYgBWoqAgCSOAIAIAVBBGohBQwACwsgBiAIaiEGIARBAWohBAwACwsLzwEBBX8gA0ECdCELIANBfHFBAnQhCgJAA0AgByACTw0BQQAhCAJAA0AgCCAKTw0BIAEgCSAIamogACAJIAhqav0ABAAgBCAIav0ABAD95QEgBSAIav0ABAD95gEgBiAIav0ABAD95AH9CwQAIAhBEGohCAwACwsCQANAIAggC08NASABIAkgCGpqIAAgCSAIamoqAgAgBCAIaioCAJMgBSAIaioCAJQgBiAIaioCAJI4AgAgCEEEaiEIDAALCyAJIAtqIQkgB0EBaiEHDAALCwvSAQMCfwR7An0gBv0TIQogB/0TIQsgBUF8cUECdCEJAkADQCAIIAlPDQEgAiAIav0ABAAhDCAKIAEgCGr9AAQA/eYBIAz95AEhDSAEIAhqIA39CwQAIAMgCGogCyAN/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAPlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLC+IBAwJ/BHsCfSAG/RMhCiAH/RMhCyAFQXxxQQJ0IQkCQANAIAggCU8NASACIAhq/QAEACEMIAogASAIav0ABAD95gEgDP3kASENIAQgCGogDf0LBAAgAyAIaiALIAwgDSAK/eYB/eQB/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAOIA8gBpSSlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLC6wCAwV/BHsBfSAGQQJ0IQsgBkF8cUECdCEKAkADQCAHIApPDQEgAiAHav0ABAAhDCADIAdq/QAEACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ5BACEIAkADQCAIIAVPDQEgBCAIQQJ0aigCACAHaiEJIAAgCWr9AAQAIAz9QSAO/U8hDyAOIA/9UCEOIAEgCWogASAJav0ABAAgDSAP/U795AH9CwQAIAhBAWohCAwACwsgB0EQaiEHDAALCwJAA0AgByALTw0BIAIgB2oqAgAhEEEAIQgCQANAIAggBU8NASAEIAhBAnRqKAIAIAdqIQkgACAJaioCACAQWwRAIAEgCWogASAJaioCACADIAdqKgIAkjgCAAwCCyAIQQFqIQgMAAsLIAdBBGohBwwACwsL';

@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
+import { heapOffset, simdPasses } from './fused-simd';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
@@ -83,7 +84,8 @@ export function registerWasmTrainingKernels(): void {
  * taps in row-major order, the first equal to the forward output (the window's maximum) takes
  * the gradient — the first maximum, as the cpu backend's strict `>` scan and TensorFlow pick.
  * Matching the known maximum, instead of scanning for it, avoids a hard-to-predict branch per
- * tap (≈3× faster on the ResNet stem's pooling).
+ * tap (≈3× faster on the ResNet stem's pooling); with the SIMD pass of fused-simd.ts, four
+ * channels at a time.
  */
 const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const dy = input(inputs, 'dy');
@@ -94,40 +96,55 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight, dilationWidth } = info;
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(x.shape, 'float32');
-  const dx = wasm.typedArrayFromHeap(out);
-  const xs = wasm.typedArrayFromHeap(x);
-  const ys = wasm.typedArrayFromHeap(y);
-  const dys = wasm.typedArrayFromHeap(dy);
-  dx.fill(0);
-  // Heap offsets of the current window's taps that fall inside x, in row-major order.
-  const taps = new Int32Array(Math.ceil(fh / dilationHeight) * Math.ceil(fw / dilationWidth));
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      const y0 = oy * strideHeight - info.padInfo.top;
-      for (let ox = 0; ox < outWidth; ox++) {
-        const x0 = ox * strideWidth - info.padInfo.left;
-        let n = 0;
-        for (let fy = 0; fy < fh; fy += dilationHeight) {
-          const iy = y0 + fy;
-          if (iy < 0 || iy >= inHeight) continue;
-          for (let fx = 0; fx < fw; fx += dilationWidth) {
-            const ix = x0 + fx;
-            if (ix >= 0 && ix < inWidth) taps[n++] = ((b * inHeight + iy) * inWidth + ix) * c;
+  const maxTaps = Math.ceil(fh / dilationHeight) * Math.ceil(fw / dilationWidth);
+  const simd = simdPasses(wasm);
+  const tapsOnHeap = simd ? wasm.makeOutput([maxTaps], 'int32') : null;
+  try {
+    // Views after the allocations: growing the heap detaches older ones.
+    const dx = wasm.typedArrayFromHeap(out);
+    const xs = wasm.typedArrayFromHeap(x);
+    const ys = wasm.typedArrayFromHeap(y);
+    const dys = wasm.typedArrayFromHeap(dy);
+    dx.fill(0);
+    // Element offsets of the current window's taps that fall inside x, in row-major order (on
+    // the heap, in bytes, for the SIMD pass).
+    const taps = tapsOnHeap ? (wasm.typedArrayFromHeap(tapsOnHeap) as Int32Array) : new Int32Array(maxTaps);
+    const scale = simd ? 4 : 1;
+    const [xp, dxp, yp, dyp, tp] = simd ? [x, out, y, dy, tapsOnHeap as TensorInfo].map((info) => heapOffset(wasm, info)) : [0, 0, 0, 0, 0];
+    for (let b = 0; b < batchSize; b++) {
+      for (let oy = 0; oy < outHeight; oy++) {
+        const y0 = oy * strideHeight - info.padInfo.top;
+        for (let ox = 0; ox < outWidth; ox++) {
+          const x0 = ox * strideWidth - info.padInfo.left;
+          let n = 0;
+          for (let fy = 0; fy < fh; fy += dilationHeight) {
+            const iy = y0 + fy;
+            if (iy < 0 || iy >= inHeight) continue;
+            for (let fx = 0; fx < fw; fx += dilationWidth) {
+              const ix = x0 + fx;
+              if (ix >= 0 && ix < inWidth) taps[n++] = ((b * inHeight + iy) * inWidth + ix) * c * scale;
+            }
           }
-        }
-        const o = ((b * outHeight + oy) * outWidth + ox) * c;
-        for (let ch = 0; ch < c; ch++) {
-          const max = ys[o + ch];
-          for (let t = 0; t < n; t++) {
-            const i = taps[t] + ch;
-            if (xs[i] === max) {
-              dx[i] += dys[o + ch];
-              break;
+          const o = ((b * outHeight + oy) * outWidth + ox) * c;
+          if (simd) {
+            simd.maxPoolGradWindow(xp, dxp, yp + 4 * o, dyp + 4 * o, tp, n, c);
+            continue;
+          }
+          for (let ch = 0; ch < c; ch++) {
+            const max = ys[o + ch];
+            for (let t = 0; t < n; t++) {
+              const i = taps[t] + ch;
+              if (xs[i] === max) {
+                dx[i] += dys[o + ch];
+                break;
+              }
             }
           }
         }
       }
     }
+  } finally {
+    if (tapsOnHeap) wasm.disposeData(tapsOnHeap.dataId);
   }
   return out;
 };

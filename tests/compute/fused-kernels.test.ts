@@ -127,6 +127,35 @@ describe('fast wasm kernels', () => {
     }
   });
 
+  it.each([true, false])('the max-pool gradient (SIMD %s) matches cpu, windows of negative values and ties included', async (simd) => {
+    const layouts: [number[], number, number, 'same' | 'valid'][] = [
+      [[2, 9, 9, 8], 3, 2, 'same'],
+      [[2, 8, 7, 9], 3, 1, 'same'],
+      [[3, 6, 6, 12], 2, 2, 'valid'],
+    ];
+    setSimdPassesEnabled(simd);
+    try {
+      for (const [shape, k, stride, pad] of layouts) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const raw = values(size, 21);
+        for (const xs of [raw.map((v) => -Math.abs(v)), raw, raw.map((v) => Math.max(0, Math.round(v * 4) / 4))]) {
+          const f = (x: tf.Tensor) =>
+            tf.tidy(() => {
+              const y = tf.maxPool(x as tf.Tensor4D, k, stride, pad);
+              const r = tf.tensor(values(y.size, 22), y.shape);
+              return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k, stride, pad), r)))(x);
+            });
+          const ref = await on('cpu', xs, shape, f);
+          const got = await on('wasm', xs, shape, f);
+          // Overlapping windows add up in another order: rounding only.
+          expect(maxError(ref.values, got.values), `[${shape}] pool ${k}/${stride} ${pad}`).toBeLessThan(1e-6);
+        }
+      }
+    } finally {
+      setSimdPassesEnabled(true);
+    }
+  });
+
   it('sums int32 and reduces empty tensors as the stock kernels do', async () => {
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
