@@ -9,6 +9,19 @@
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'swish'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
+/**
+ * Where each convolution sits relative to its batch-norm and activation.
+ *
+ * - `post`: convolution → batch-norm → activation, the published order of every family but
+ *   DenseNet (VGG, ResNet v1 of He et al. 2016a). The default.
+ * - `pre`: batch-norm → activation → convolution, "pre-activation" (ResNet v2 of He et al.
+ *   2016b, "Identity Mappings in Deep Residual Networks"; DenseNet's BN-ReLU-Conv). The
+ *   network's first convolution stays a bare convolution and a final batch-norm → activation
+ *   precedes the classifier.
+ */
+export const LAYER_ORDERS = ['post', 'pre'] as const;
+export type LayerOrder = (typeof LAYER_ORDERS)[number];
+
 /** Optimizers; `momentum` is SGD with momentum, `nesterov` SGD with Nesterov momentum. */
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -48,6 +61,8 @@ export interface TrainConfig {
   readonly batchNorm: boolean;
   /** Dropout rate before the classifier (0 disables). */
   readonly dropout: number;
+  /** Convolution before (`post`) or after (`pre`) its batch-norm and activation. */
+  readonly order: LayerOrder;
   readonly optimizer: OptimizerName;
   /** Base learning rate (for `step` schedules the schedule's rates win). */
   readonly lr: number;
@@ -82,6 +97,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   activation: 'relu',
   batchNorm: true,
   dropout: 0,
+  order: 'post',
   optimizer: 'adam',
   lr: 0.001,
   momentum: 0.9,

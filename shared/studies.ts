@@ -21,6 +21,7 @@ export const STUDY_AXIS_TITLES: Readonly<Record<StudyAxisKey, string>> = {
   activation: 'activation',
   batchNorm: 'batch-norm',
   dropout: 'dropout',
+  order: 'layer order',
   optimizer: 'optimizer',
   lr: 'learning rate',
   momentum: 'momentum',

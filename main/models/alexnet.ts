@@ -1,7 +1,7 @@
 /**
  * AlexNet, single-tower as in torchvision ("One weird trick", Krizhevsky 2014).
  */
-import { convBnAct } from './blocks';
+import { convBnAct, headBnAct } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -29,11 +29,14 @@ const ALEXNETS: Readonly<Record<string, AlexNetConfig>> = {
  * torchvision pads conv1 by 2 and pools 3×3/2 without padding: 224 → 55 → 27 → 13 → 6, so the
  * classifier sees 6×6×256 = 9,216 features. torchvision's adaptive 6×6 pooling is the identity
  * at 224; at other sizes we flatten what is there (the first dense layer changes size).
+ *
+ * In `pre` order (see `convBnAct`): conv1 bare, BN → act → conv after it, and BN → act
+ * (`post_bn`) before the classifier; the dense layers keep dense → act.
  */
 function alexnetStack(cfg: AlexNetConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
     let x = b.zeroPad(input, 'conv1_pad', 2);
-    x = convBnAct(b, x, 'conv1', { filters: cfg.conv[0], kernel: 11, strides: 4, padding: 'valid' });
+    x = convBnAct(b, x, 'conv1', { filters: cfg.conv[0], kernel: 11, strides: 4, padding: 'valid', stem: true });
     x = b.maxPool(x, 'pool1', 3, 2);
     x = convBnAct(b, x, 'conv2', { filters: cfg.conv[1], kernel: 5 });
     x = b.maxPool(x, 'pool2', 3, 2);
@@ -41,6 +44,7 @@ function alexnetStack(cfg: AlexNetConfig): VariantSpec['stack'] {
     x = convBnAct(b, x, 'conv4', { filters: cfg.conv[3], kernel: 3 });
     x = convBnAct(b, x, 'conv5', { filters: cfg.conv[4], kernel: 3 });
     x = b.maxPool(x, 'pool5', 3, 2);
+    x = headBnAct(b, x);
     x = b.flatten(x);
     x = b.dropout(x, 'fc6_dropout', b.opts.dropout);
     x = b.hiddenDense(x, 'fc6', cfg.hidden);

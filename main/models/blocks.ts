@@ -9,14 +9,29 @@ import type { ConvOptions, NetBuilder, Tensor } from './builder';
 
 /** Options of `convBnAct` beyond the convolution's own. */
 export interface ConvBnActOptions extends ConvOptions {
-  /** Apply the activation (default true). */
+  /** Apply the activation (default true; `post` order only). */
   readonly act?: boolean;
+  /**
+   * The network's first convolution. In `pre` order it is a bare convolution: its input is the
+   * image, and the next unit normalises and activates its output (the stem of ResNet v2).
+   */
+  readonly stem?: boolean;
 }
 
 /**
- * Convolution → batch-norm (when enabled) → activation: `${prefix}_conv`, `_bn`, `_relu`.
+ * One convolution unit in the configured order: `${prefix}_conv`, `_bn`, `_relu` in both.
+ *
+ * `post`: convolution → batch-norm (when enabled) → activation.
+ * `pre`: batch-norm (when enabled) → activation → convolution; a `stem` convolution is bare.
+ * In a plain stack `pre` moves each batch-norm and activation past the pooling that follows
+ * the convolution; without batch-norm a ReLU commutes with max-pooling, so there the two
+ * orders compute the same function.
  */
 export function convBnAct(b: NetBuilder, x: Tensor, prefix: string, o: ConvBnActOptions): Tensor {
+  if (b.opts.order === 'pre') {
+    if (o.act === false) throw new Error(`${prefix}: act: false has no meaning in pre-activation order`);
+    return o.stem === true ? b.conv(x, `${prefix}_conv`, o) : bnActConv(b, x, prefix, `${prefix}_conv`, o);
+  }
   let y = b.conv(x, `${prefix}_conv`, o);
   if (b.opts.batchNorm) y = b.bn(y, `${prefix}_bn`);
   return o.act === false ? y : b.act(y, prefix);
@@ -28,10 +43,22 @@ export function convBnAct(b: NetBuilder, x: Tensor, prefix: string, o: ConvBnAct
  * Names: `${prefix}_bn`, `${prefix}_relu`, and `convName` for the convolution.
  */
 export function bnActConv(b: NetBuilder, x: Tensor, prefix: string, convName: string, o: ConvOptions): Tensor {
-  let y = x;
-  if (b.opts.batchNorm) y = b.bn(y, `${prefix}_bn`);
-  y = b.act(y, prefix);
-  return b.conv(y, convName, o);
+  return b.conv(bnAct(b, x, prefix), convName, o);
+}
+
+/** Batch-norm (when enabled) → activation: `${prefix}_bn`, `${prefix}_relu`. */
+export function bnAct(b: NetBuilder, x: Tensor, prefix: string): Tensor {
+  const y = b.opts.batchNorm ? b.bn(x, `${prefix}_bn`) : x;
+  return b.act(y, prefix);
+}
+
+/**
+ * In `pre` order, batch-norm → activation on the last feature map before a classifier
+ * (`post_bn`, `post_relu` as in Keras' ResNetV2), which is otherwise a convolution's linear
+ * output; in `post` order the map is returned as it is.
+ */
+export function headBnAct(b: NetBuilder, x: Tensor, prefix = 'post'): Tensor {
+  return b.opts.order === 'pre' ? bnAct(b, x, prefix) : x;
 }
 
 /** Shortcut handling of a residual block. */
@@ -50,11 +77,30 @@ function shortcutOf(b: NetBuilder, x: Tensor, name: string, filters: number, str
 }
 
 /**
+ * The pre-activation shortcut (He et al. 2016b, "Identity Mappings in Deep Residual
+ * Networks", Fig. 1b and §4.1): identity `x`, or a bare strided 1×1 projection of the block's
+ * pre-activated input when the shape changes (as in Keras' ResNetV2, `${name}_0_conv`).
+ */
+function preActShortcutOf(b: NetBuilder, x: Tensor, preact: Tensor, name: string, filters: number, strides: number): Tensor {
+  if (strides === 1 && b.channelsOf(x) === b.ch(filters)) return x;
+  return b.conv(preact, `${name}_0_conv`, { filters, kernel: 1, strides });
+}
+
+/**
  * The basic residual block of ResNet-18/34: two 3×3 convolutions.
  *
- * `filters` output channels, the first convolution strided by `strides`.
+ * `filters` output channels, the first convolution strided by `strides`. In `pre` order it is
+ * the ResNet v2 block (He et al. 2016b, Fig. 1b): BN → act (`${name}_preact_bn`, shared with a
+ * projection shortcut) → conv → BN → act → conv, added to the shortcut with no activation after
+ * the sum (`${name}_out`), so the identity path stays clean.
  */
 export function residualBlock(b: NetBuilder, x: Tensor, name: string, filters: number, strides: number, o: ResidualOptions): Tensor {
+  if (b.opts.order === 'pre') {
+    const preact = bnAct(b, x, `${name}_preact`);
+    let y = b.conv(preact, `${name}_1_conv`, { filters, kernel: 3, strides });
+    y = bnActConv(b, y, `${name}_1`, `${name}_2_conv`, { filters, kernel: 3 });
+    return o.shortcut ? b.add([preActShortcutOf(b, x, preact, name, filters, strides), y], `${name}_out`) : y;
+  }
   let y = convBnAct(b, x, `${name}_1`, { filters, kernel: 3, strides });
   y = convBnAct(b, y, `${name}_2`, { filters, kernel: 3, act: false });
   if (o.shortcut) y = b.add([shortcutOf(b, x, name, filters, strides), y], `${name}_add`);
@@ -68,10 +114,19 @@ export const BOTTLENECK_EXPANSION = 4;
  * The bottleneck block of ResNet-50/101/152: 1×1 reduce, 3×3, 1×1 expand ×4.
  *
  * The stride sits on the 3×3 convolution, as in torchvision ("ResNet v1.5"); the parameter
- * count is the same as with the stride on the first 1×1 (the paper's v1).
+ * count is the same as with the stride on the first 1×1 (the paper's v1). In `pre` order it is
+ * the ResNet v2 bottleneck: BN → act (shared with a projection shortcut) → 1×1 → BN → act → 3×3
+ * → BN → act → 1×1, added to the shortcut with no activation after the sum.
  */
 export function bottleneckBlock(b: NetBuilder, x: Tensor, name: string, planes: number, strides: number, o: ResidualOptions): Tensor {
   const out = planes * BOTTLENECK_EXPANSION;
+  if (b.opts.order === 'pre') {
+    const preact = bnAct(b, x, `${name}_preact`);
+    let y = b.conv(preact, `${name}_1_conv`, { filters: planes, kernel: 1 });
+    y = bnActConv(b, y, `${name}_1`, `${name}_2_conv`, { filters: planes, kernel: 3, strides });
+    y = bnActConv(b, y, `${name}_2`, `${name}_3_conv`, { filters: out, kernel: 1 });
+    return o.shortcut ? b.add([preActShortcutOf(b, x, preact, name, out, strides), y], `${name}_out`) : y;
+  }
   let y = convBnAct(b, x, `${name}_1`, { filters: planes, kernel: 1 });
   y = convBnAct(b, y, `${name}_2`, { filters: planes, kernel: 3, strides });
   y = convBnAct(b, y, `${name}_3`, { filters: out, kernel: 1, act: false });
@@ -93,7 +148,8 @@ export interface InceptionSpec {
  * A GoogLeNet (Inception-v1) module: 1×1, 1×1→3×3, 1×1→5×5 and 3×3 max-pool→1×1, concatenated.
  *
  * The 5×5 branch is a true 5×5 convolution as in the paper (torchvision uses 3×3 there, a
- * known deviation kept for its pretrained weights).
+ * known deviation kept for its pretrained weights). In `pre` order each branch's first unit
+ * normalises and activates the module input itself (its own batch-norm, as DenseNet's layers).
  */
 export function inceptionModule(b: NetBuilder, x: Tensor, name: string, s: InceptionSpec): Tensor {
   const b1 = convBnAct(b, x, `${name}_1x1`, { filters: s.c1x1, kernel: 1 });
@@ -148,6 +204,8 @@ export interface FireSpec {
 
 /**
  * A SqueezeNet fire module: 1×1 squeeze, then 1×1 and 3×3 expand, concatenated.
+ *
+ * In `pre` order: BN → act → squeeze, then each expand branch BN → act → conv of the squeeze.
  */
 export function fireModule(b: NetBuilder, x: Tensor, name: string, s: FireSpec): Tensor {
   const sq = convBnAct(b, x, `${name}_squeeze1x1`, { filters: s.squeeze, kernel: 1 });

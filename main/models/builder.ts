@@ -8,7 +8,7 @@
  * The same architecture code runs in both modes.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '../../shared/config';
+import type { Activation, LayerOrder } from '../../shared/config';
 
 /** A symbolic tensor inside a model under construction. */
 export type Tensor = tf.SymbolicTensor;
@@ -25,6 +25,7 @@ export interface ResolvedOptions {
   readonly activation: Activation;
   readonly batchNorm: boolean;
   readonly dropout: number;
+  readonly order: LayerOrder;
   readonly auxHeads: boolean;
   readonly seed: number | undefined;
 }

@@ -33,10 +33,14 @@ const COMPRESSION = 0.5;
 /**
  * conv 7×7/2 → max-pool 3×3/2 → dense block, transition (×3) → dense block → BN-act →
  * global average pool → logits. Layer names are Keras's (`conv3_block5_1_conv`, `pool3_conv`).
+ *
+ * DenseNet's layers are pre-activation in both orders (BN-ReLU-Conv, Huang et al. 2017, §3
+ * "Composite function"); `pre` only makes conv1 bare, as the first dense layer normalises and
+ * activates its input again anyway.
  */
 function densenetStack(cfg: DenseNetConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
-    let x = convBnAct(b, input, 'conv1', { filters: STEM_FILTERS, kernel: 7, strides: 2 });
+    let x = convBnAct(b, input, 'conv1', { filters: STEM_FILTERS, kernel: 7, strides: 2, stem: true });
     x = b.maxPool(x, 'pool1', 3, 2, 'same');
     cfg.blocks.forEach((layers, i) => {
       x = denseBlock(b, x, `conv${i + 2}`, layers, DENSE);

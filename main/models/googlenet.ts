@@ -1,7 +1,7 @@
 /**
  * GoogLeNet (Inception-v1) with batch-norm and its two auxiliary classifiers.
  */
-import { convBnAct, type InceptionSpec, inceptionModule } from './blocks';
+import { convBnAct, headBnAct, type InceptionSpec, inceptionModule } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -67,6 +67,7 @@ function auxHead(b: NetBuilder, x: Tensor, name: string): Tensor {
   let y = x;
   if (b.sideOf(y) >= AUX.poolSize) y = b.avgPool(y, `${name}_pool`, AUX.poolSize, AUX.poolStride);
   y = convBnAct(b, y, `${name}_conv`, { filters: AUX.conv, kernel: 1 });
+  y = headBnAct(b, y, `${name}_post`);
   y = b.flatten(y, `${name}_flatten`);
   y = b.hiddenDense(y, `${name}_fc`, AUX.hidden);
   y = b.dropout(y, `${name}_dropout`, AUX.dropout);
@@ -76,10 +77,13 @@ function auxHead(b: NetBuilder, x: Tensor, name: string): Tensor {
 /**
  * conv 7×7/2 → pool → conv 1×1 → conv 3×3 → pool → 3a, 3b → pool → 4a–4e → pool → 5a, 5b →
  * global average pool → dropout → logits (Szegedy et al. 2015, Table 1; no LRN, batch-norm instead).
+ *
+ * In `pre` order (see `convBnAct`): conv1 bare, BN → act → conv after it, and BN → act
+ * (`post_bn`) before the classifier and in each auxiliary head; the dense layers keep dense → act.
  */
 function googlenetStack(cfg: GoogLeNetConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
-    let x = convBnAct(b, input, 'conv1', { filters: 64, kernel: 7, strides: 2 });
+    let x = convBnAct(b, input, 'conv1', { filters: 64, kernel: 7, strides: 2, stem: true });
     x = b.maxPool(x, 'pool1', 3, 2, 'same');
     x = convBnAct(b, x, 'conv2', { filters: 64, kernel: 1 });
     x = convBnAct(b, x, 'conv3', { filters: 192, kernel: 3 });
@@ -94,6 +98,7 @@ function googlenetStack(cfg: GoogLeNetConfig): VariantSpec['stack'] {
         if (k >= 0 && b.opts.auxHeads) aux.push(auxHead(b, x, `aux${k + 1}`));
       }
     });
+    x = headBnAct(b, x);
     x = b.globalAvgPool(x);
     x = b.dropout(x, 'dropout', b.opts.dropout);
     return [b.logits(x), ...aux];

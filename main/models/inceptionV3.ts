@@ -1,7 +1,7 @@
 /**
  * Inception-v3 as in Keras Applications (Szegedy et al. 2016), without the auxiliary head.
  */
-import { convBnAct, inceptionA, inceptionB, inceptionC, inceptionD, inceptionE } from './blocks';
+import { convBnAct, headBnAct, inceptionA, inceptionB, inceptionC, inceptionD, inceptionE } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -31,10 +31,13 @@ const INCEPTIONS: Readonly<Record<string, InceptionV3Config>> = {
 /**
  * Stem (3×3/2, 3×3, 3×3, pool, 1×1, 3×3, pool; valid padding as in Keras) → 3 × A → B →
  * 4 × C → D → 2 × E → global average pool → logits. Concatenations are named mixed0 … mixed10.
+ *
+ * In `pre` order (see `convBnAct`): conv1 bare, BN → act → conv after it, and BN → act
+ * (`post_bn`) before the classifier.
  */
 function inceptionV3Stack(cfg: InceptionV3Config): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
-    let x = convBnAct(b, input, 'conv1', { filters: 32, kernel: 3, strides: 2, padding: 'valid' });
+    let x = convBnAct(b, input, 'conv1', { filters: 32, kernel: 3, strides: 2, padding: 'valid', stem: true });
     x = convBnAct(b, x, 'conv2', { filters: 32, kernel: 3, padding: 'valid' });
     x = convBnAct(b, x, 'conv3', { filters: 64, kernel: 3 });
     x = b.maxPool(x, 'pool1', 3, 2);
@@ -47,6 +50,7 @@ function inceptionV3Stack(cfg: InceptionV3Config): VariantSpec['stack'] {
     for (const c7 of cfg.c7) x = inceptionC(b, x, `mixed${m++}`, c7);
     x = inceptionD(b, x, `mixed${m++}`);
     for (let i = 0; i < cfg.eModules; i++) x = inceptionE(b, x, `mixed${m++}`);
+    x = headBnAct(b, x);
     x = b.globalAvgPool(x);
     x = b.dropout(x, 'dropout', b.opts.dropout);
     return [b.logits(x)];

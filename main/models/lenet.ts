@@ -1,7 +1,7 @@
 /**
  * LeNet-5 in the 20/50/500 form of the Caffe and MXNet MNIST tutorials.
  */
-import { convBnAct } from './blocks';
+import { convBnAct, headBnAct } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -28,13 +28,17 @@ const LENETS: Readonly<Record<string, LeNetConfig>> = {
  * Valid padding throughout, as in the original. Caffe's version has no non-linearity after the
  * convolutions; we apply the chosen activation there too, as the MXNet/Gluon LeNet does, so
  * that the activation option changes every layer of the net.
+ *
+ * In `pre` order (see `convBnAct`): conv1 bare, BN → act → conv after it, and BN → act
+ * (`post_bn`) before the classifier; the dense layers keep dense → act.
  */
 function lenetStack(cfg: LeNetConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
-    let x = convBnAct(b, input, 'conv1', { filters: cfg.conv[0], kernel: 5, padding: 'valid' });
+    let x = convBnAct(b, input, 'conv1', { filters: cfg.conv[0], kernel: 5, padding: 'valid', stem: true });
     x = b.maxPool(x, 'pool1', 2, 2);
     x = convBnAct(b, x, 'conv2', { filters: cfg.conv[1], kernel: 5, padding: 'valid' });
     x = b.maxPool(x, 'pool2', 2, 2);
+    x = headBnAct(b, x);
     x = b.flatten(x);
     x = b.hiddenDense(x, 'fc1', cfg.hidden);
     x = b.dropout(x, 'fc1_dropout', b.opts.dropout);

@@ -1,7 +1,7 @@
 /**
  * ResNet-18/34/50/101/152 and the plain (shortcut-free) 18/34 of He et al. 2016.
  */
-import { bottleneckBlock, convBnAct, residualBlock } from './blocks';
+import { bottleneckBlock, convBnAct, headBnAct, residualBlock } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -37,11 +37,15 @@ const STAGE_FILTERS = [64, 128, 256, 512] as const;
 /**
  * conv 7×7/2 → max-pool 3×3/2 → conv2_x … conv5_x (stride 2 at the start of conv3–5) →
  * global average pool → logits. Layer names are Keras's (`conv3_block2_1_conv`).
+ *
+ * In `pre` order this is ResNet v2 (He et al. 2016b, "Identity Mappings in Deep Residual
+ * Networks"): a bare conv1, pre-activation blocks, and BN → act (`post_bn`) before the pool,
+ * as in Keras' ResNetV2 (stride kept on the 3×3, as in v1.5).
  */
 function resnetStack(cfg: ResNetConfig): VariantSpec['stack'] {
   const block = cfg.block === 'basic' ? residualBlock : bottleneckBlock;
   return (b: NetBuilder, input: Tensor): Tensor[] => {
-    let x = convBnAct(b, input, 'conv1', { filters: 64, kernel: 7, strides: 2 });
+    let x = convBnAct(b, input, 'conv1', { filters: 64, kernel: 7, strides: 2, stem: true });
     x = b.maxPool(x, 'pool1_pool', 3, 2, 'same');
     cfg.depths.forEach((n, stage) => {
       for (let i = 1; i <= n; i++) {
@@ -49,6 +53,7 @@ function resnetStack(cfg: ResNetConfig): VariantSpec['stack'] {
         x = block(b, x, `conv${stage + 2}_block${i}`, STAGE_FILTERS[stage], strides, { shortcut: cfg.shortcut });
       }
     });
+    x = headBnAct(b, x);
     x = b.globalAvgPool(x);
     x = b.dropout(x, 'dropout', b.opts.dropout);
     return [b.logits(x)];

@@ -1,7 +1,7 @@
 /**
  * SqueezeNet 1.0 and 1.1 (Iandola et al. 2016).
  */
-import { convBnAct, type FireSpec, fireModule } from './blocks';
+import { convBnAct, type FireSpec, fireModule, headBnAct } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -54,15 +54,19 @@ const SQUEEZENET_DROPOUT = 0.5;
 
 /**
  * conv/2 (valid) → fire modules with 3×3/2 max-pools → dropout → global average pool → logits.
+ *
+ * In `pre` order (see `convBnAct`): conv1 bare, BN → act → conv after it, and BN → act
+ * (`post_bn`) before the classifier.
  */
 function squeezenetStack(cfg: SqueezeNetConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
-    let x = convBnAct(b, input, 'conv1', { filters: cfg.stem.filters, kernel: cfg.stem.kernel, strides: 2, padding: 'valid' });
+    let x = convBnAct(b, input, 'conv1', { filters: cfg.stem.filters, kernel: cfg.stem.kernel, strides: 2, padding: 'valid', stem: true });
     let layer = 1;
     for (const step of cfg.body) {
       if ('pool' in step) x = b.maxPool(x, `pool${layer}`, 3, 2);
       else x = fireModule(b, x, `fire${++layer}`, step.fire);
     }
+    x = headBnAct(b, x);
     x = b.dropout(x, 'dropout', b.opts.dropout);
     x = b.globalAvgPool(x);
     return [b.logits(x)];

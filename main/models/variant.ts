@@ -5,7 +5,7 @@
  * turns a spec into a `ModelVariant` the registry lists.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ACTIVATIONS, type Activation } from '../../shared/config';
+import { ACTIVATIONS, type Activation, LAYER_ORDERS, type LayerOrder } from '../../shared/config';
 import { type ModelCost, sumRecords } from './analysis';
 import { FeatureMapTooSmallError, NetBuilder, type ResolvedOptions, type Shape, type Tensor } from './builder';
 
@@ -25,6 +25,12 @@ export interface BuildOptions {
   batchNorm?: boolean;
   /** Classifier dropout rate in [0, 1) (default: the published rate of the family). */
   dropout?: number;
+  /**
+   * Convolution → batch-norm → activation (`post`, default: the published nets) or batch-norm →
+   * activation → convolution (`pre`: ResNet v2 blocks, a bare first convolution and a final
+   * batch-norm → activation before the classifier). See each family's stack for details.
+   */
+  order?: LayerOrder;
   /** GoogLeNet only: also output the two auxiliary classifiers, `[main, aux1, aux2]`. */
   auxHeads?: boolean;
   /** Seed for deterministic initialisers; each layer derives its own seed from it and its name. */
@@ -133,6 +139,8 @@ export function resolveOptions(spec: VariantSpec, opts: BuildOptions): ResolvedO
   }
   const dropout = opts.dropout ?? spec.defaultDropout;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw field('dropout', dropout, 'must be a rate in [0, 1)');
+  const order = opts.order ?? 'post';
+  if (!(LAYER_ORDERS as readonly string[]).includes(order)) throw field('order', order, `must be one of ${LAYER_ORDERS.join(', ')}`);
   const batchNorm = opts.batchNorm ?? spec.defaultBatchNorm;
   if (typeof batchNorm !== 'boolean') throw field('batchNorm', batchNorm, 'must be true or false');
   const auxHeads = opts.auxHeads ?? false;
@@ -140,7 +148,7 @@ export function resolveOptions(spec: VariantSpec, opts: BuildOptions): ResolvedO
   if (auxHeads && !spec.supportsAuxHeads) throw field('auxHeads', auxHeads, 'is only available for googlenet');
   const seed = opts.seed;
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw field('seed', seed, 'must be a whole number');
-  const resolved: ResolvedOptions = { inputSize, channels, numClasses, width, activation, batchNorm, dropout, auxHeads, seed };
+  const resolved: ResolvedOptions = { inputSize, channels, numClasses, width, activation, batchNorm, dropout, order, auxHeads, seed };
   if (inputSize < spec.minInputSize) throw tooSmall(spec, resolved);
   return resolved;
 }

@@ -1,7 +1,7 @@
 /**
  * VGG-11/13/16/19, with and without batch-norm (Simonyan & Zisserman 2015, Table 1).
  */
-import { convBnAct } from './blocks';
+import { convBnAct, headBnAct } from './blocks';
 import type { NetBuilder, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
@@ -42,16 +42,21 @@ const VGG_HIDDEN = 4096;
  *
  * At 224 the last block leaves 7×7×512 = 25,088 features, torchvision's adaptive 7×7 pooling
  * being the identity there; at other sizes the first dense layer follows the map size.
+ *
+ * In `pre` order (see `convBnAct`): block1_conv1 bare, BN → act → conv after it, and BN → act
+ * (`post_bn`) before the classifier; the dense layers keep dense → act.
  */
 function vggStack(cfg: VggConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
     let x = input;
     cfg.convs.forEach((n, i) => {
       for (let j = 1; j <= n; j++) {
-        x = convBnAct(b, x, `block${i + 1}_conv${j}`, { filters: BLOCK_FILTERS[i], kernel: 3, bias: true });
+        const stem = i === 0 && j === 1;
+        x = convBnAct(b, x, `block${i + 1}_conv${j}`, { filters: BLOCK_FILTERS[i], kernel: 3, bias: true, stem });
       }
       x = b.maxPool(x, `block${i + 1}_pool`, 2, 2);
     });
+    x = headBnAct(b, x);
     x = b.flatten(x);
     x = b.hiddenDense(x, 'fc1', VGG_HIDDEN);
     x = b.dropout(x, 'fc1_dropout', b.opts.dropout);

@@ -67,8 +67,9 @@ function toSummary(r: RunRow): RunSummary {
     arch: r.arch,
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
-    // `threads` came later: runs stored before it ran on one thread, and read as auto.
-    config: { threads: 0, ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads'>) },
+    // `threads` and `order` came later: runs stored before them ran on one thread (read as
+    // auto) and were built convolution-first.
+    config: { threads: 0, order: 'post', ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads' | 'order'>) },
     backend: (r.backend as RunSummary['backend']) ?? null,
     epochsDone: r.epochs_done ?? 0,
     bestEpoch: r.best_epoch,

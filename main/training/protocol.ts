@@ -3,7 +3,7 @@
  * to what it receives.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, OPTIMIZERS, type TrainConfig } from '../../shared/config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../../shared/config';
 import type { RunEvent } from '../../shared/events';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -26,6 +26,8 @@ export const trainConfigSchema = z.object({
   activation: z.enum(ACTIVATIONS),
   batchNorm: z.boolean(),
   dropout: finite.min(0).max(0.95),
+  // Runs stored before this setting existed were built convolution-first.
+  order: z.enum(LAYER_ORDERS).default('post'),
   optimizer: z.enum(OPTIMIZERS),
   lr: finite.positive().max(10),
   momentum: finite.min(0).max(0.9999),

@@ -122,6 +122,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     activation: config.activation,
     batchNorm: config.batchNorm,
     dropout: config.dropout,
+    order: config.order,
     auxHeads: variant.supportsAuxHeads,
     seed: config.seed,
   };

@@ -4,7 +4,7 @@
  *
  * Per-field checks and their messages live in `validate.ts` (`validateDraft`).
  */
-import { formatSchedule, type Activation, type Augmentation, type OptimizerName, type Schedule, type TrainConfig } from '@shared/config';
+import { formatSchedule, type Activation, type Augmentation, type LayerOrder, type OptimizerName, type Schedule, type TrainConfig } from '@shared/config';
 import type { RunDraft } from './validate';
 
 /** The fields both forms show. */
@@ -12,6 +12,7 @@ export interface ConfigFields extends RunDraft {
   arch: string;
   activation: Activation;
   batchNorm: boolean;
+  order: LayerOrder;
   optimizer: OptimizerName;
   augment: Augmentation[];
 }
@@ -29,6 +30,8 @@ export function configFields(c: TrainConfig): ConfigFields {
     width: c.width,
     activation: c.activation,
     batchNorm: c.batchNorm,
+    // Configs stored before the setting existed have none: they were built convolution-first.
+    order: c.order ?? 'post',
     dropout: c.dropout,
     optimizer: c.optimizer,
     lr: c.lr,
@@ -55,6 +58,7 @@ export function configFromFields(f: ConfigFields, schedule: Schedule, other: Oth
     activation: f.activation,
     batchNorm: f.batchNorm,
     dropout: f.dropout!,
+    order: f.order,
     optimizer: f.optimizer,
     lr: f.lr!,
     momentum: f.momentum!,
