@@ -66,7 +66,7 @@ export function runReport(r: RunDetail): string {
   out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
   out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
   out.push(
-    `  model     ${c.arch} at ${c.inputSize}×${c.inputSize}×${c.channels}, width ${c.width}, ${c.activation}, batch-norm ${c.batchNorm ? 'on' : 'off'}, dropout ${c.dropout}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`,
+    `  model     ${c.arch} at ${c.inputSize}×${c.inputSize}×${c.channels}, width ${c.width}, ${c.activation}, batch-norm ${c.batchNorm ? 'on' : 'off'}, ${c.order}-activation, dropout ${c.dropout}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`,
   );
   out.push(
     `  training  ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} lr ${c.lr} (${formatSchedule(c.schedule)}${c.warmupEpochs ? `, warm-up ${c.warmupEpochs}` : ''}), weight decay ${c.weightDecay}, label smoothing ${c.labelSmoothing}, augment ${c.augment.join('+') || 'none'}, seed ${c.seed}`,

@@ -6,6 +6,7 @@ import {
   AUGMENTATIONS,
   BACKENDS,
   DEFAULT_CONFIG,
+  LAYER_ORDERS,
   OPTIMIZERS,
   parseSchedule,
   type Augmentation,
@@ -23,6 +24,7 @@ export const TRAIN_FLAGS = {
   activation: { field: 'activation', help: ACTIVATIONS.join(' | ') },
   'batch-norm': { field: 'batchNorm', help: 'on | off' },
   dropout: { field: 'dropout', help: 'classifier dropout rate' },
+  order: { field: 'order', help: 'post (conv → BN → act) | pre (BN → act → conv, pre-activation / ResNet v2)' },
   optimizer: { field: 'optimizer', help: OPTIMIZERS.join(' | ') },
   lr: { field: 'lr', help: 'learning rate' },
   momentum: { field: 'momentum', help: 'momentum for momentum / nesterov' },
@@ -95,6 +97,9 @@ export function configFromFlags(values: Partial<Record<TrainFlag, string>>, base
         break;
       case 'dropout':
         c.dropout = num(flag, v, false);
+        break;
+      case 'order':
+        c.order = oneOf(flag, v, LAYER_ORDERS);
         break;
       case 'optimizer':
         c.optimizer = oneOf(flag, v, OPTIMIZERS);

@@ -71,6 +71,7 @@ function configRows(c: TrainConfig): [StudyAxisKey | 'seed', string][] {
     ['width', String(c.width)],
     ['activation', c.activation],
     ['batchNorm', c.batchNorm ? 'on' : 'off'],
+    ['order', c.order],
     ['dropout', String(c.dropout)],
     ['epochs', String(c.epochs)],
     ['batchSize', String(c.batchSize)],

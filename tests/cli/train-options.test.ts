@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configFromFlags, flagOf } from '../../main/cli/train-options';
+import { trainConfigSchema } from '../../main/training/protocol';
 import { DEFAULT_CONFIG } from '../../shared/config';
 
 describe('train flags', () => {
@@ -18,8 +19,30 @@ describe('train flags', () => {
     expect(() => configFromFlags({ schedule: 'step:0.1@1:1' })).toThrow(/--schedule/);
   });
 
+  it('takes the layer order, post by default', () => {
+    expect(DEFAULT_CONFIG.order).toBe('post');
+    expect(configFromFlags({}).order).toBe('post');
+    expect(configFromFlags({ order: 'pre' }).order).toBe('pre');
+    expect(() => configFromFlags({ order: 'preact' })).toThrow(/--order: "preact" is not one of post, pre/);
+    expect(flagOf('order')).toBe('--order');
+  });
+
   it('names fields as flags', () => {
     expect(flagOf('batchSize')).toBe('--batch-size');
     expect(flagOf('warmupEpochs')).toBe('--warmup');
+  });
+});
+
+describe('the layer order in stored and received configs', () => {
+  it('reads a config stored before the setting existed as post', () => {
+    const { order: _, ...old } = DEFAULT_CONFIG;
+    expect(trainConfigSchema.parse(old).order).toBe('post');
+    expect(trainConfigSchema.parse({ ...DEFAULT_CONFIG, order: 'pre' }).order).toBe('pre');
+  });
+
+  it('refuses an unknown order', () => {
+    const r = trainConfigSchema.safeParse({ ...DEFAULT_CONFIG, order: 'sandwich' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['order']);
   });
 });
