@@ -3,7 +3,7 @@
  * curves by group, failures across runs, a confusion diff of two runs).
  */
 import type { Api } from '@shared/api';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_CONFIG, OPTIMIZERS, parseSchedule, type Augmentation, type TrainConfig } from '@shared/config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_CONFIG, LAYER_ORDERS, OPTIMIZERS, parseSchedule, type Augmentation, type TrainConfig } from '@shared/config';
 import {
   STUDY_AXIS_KEYS,
   STUDY_AXIS_TITLES,
@@ -40,6 +40,8 @@ export function axisInput(key: StudyAxisKey, archIds: readonly string[]): AxisIn
       return { kind: 'choice', options: OPTIMIZERS };
     case 'batchNorm':
       return { kind: 'choice', options: ['on', 'off'] };
+    case 'order':
+      return { kind: 'choice', options: LAYER_ORDERS };
     case 'channels':
       return { kind: 'choice', options: ['3', '1'] };
     case 'monitor':
