@@ -72,7 +72,7 @@ const identity: KernelFunc = (args) => {
   return share(args.backend as BackendWasm, x);
 };
 
-/** `Cast` to the dtype x already has, without a copy (tfjs-layers casts every batch-norm input). */
+/** `Cast` to the dtype x already has, without a copy (tf.moments casts its float32 input so). */
 const cast: KernelFunc = (args) => {
   const x = input(args.inputs, 'x');
   const { dtype } = args.attrs as unknown as tf.CastAttrs;
