@@ -81,12 +81,16 @@ describe('ReplicaGroup on wasm worker threads', () => {
     const group = await ReplicaGroup.start({ world: 3, backend: 'wasm', config, build, model, optimizer, resumeDir: null });
     try {
       expect(group.world).toBe(3);
+      let tensors = 0;
       for (let s = 0; s < 3; s++) {
         const { xs, labels } = batch(s);
         const r = group.step(xs, labels, 4, config.lr);
         xs.dispose();
         expect(r.mainLoss).toBeCloseTo(singleLoss[s], 4);
         expect(r.correct).toBe(singleRight[s]);
+        // After the first step (which creates the optimizer's slots) no step leaves tensors behind.
+        if (s === 1) tensors = tf.memory().numTensors;
+        if (s === 2) expect(tf.memory().numTensors).toBe(tensors);
       }
     } finally {
       await group.close();
