@@ -1,10 +1,11 @@
 /**
  * The run being watched: batch and epoch series, progress, diagnostics, status.
  *
- * Batch events can arrive many times a second; points are buffered and appended at most every
- * 200 ms, so the charts append a handful of points per frame, and the progress numbers (epoch,
- * batch, speed, ETA) are shown with them: redrawing those on every batch kept the browser busy
- * enough to slow training on a small machine (see `npm run bench:ui`). A run can have 100,000 steps and more: the batch series are
+ * Batch events can arrive many times a second; points are buffered and appended twice a second,
+ * and the progress numbers (epoch, batch, speed, ETA) are shown with them. Each flush redraws
+ * three charts and the numbers: per batch, that kept the browser busy enough to slow training
+ * on a two-core machine; at 5 Hz the page still took about 17% of a core, at 2 Hz about 10%
+ * (headless Chromium, `npm run bench:ui`). A run can have 100,000 steps and more: the batch series are
  * append-only arrays (a flush adds to them rather than copying them; a `version` signal tells
  * the views), and the loss range is kept as points arrive rather than scanned.
  */
@@ -28,7 +29,7 @@ export interface Progress {
   readonly learningRate: number | null;
 }
 
-const FLUSH_MS = 200;
+const FLUSH_MS = 500;
 
 /** The batch series: appended to in place, replaced as a whole only on watch and reload. */
 interface BatchSeries {
