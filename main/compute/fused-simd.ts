@@ -40,6 +40,13 @@ export function setSimdPassesEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** The part of the WebAssembly global used here (the project's `lib` has no DOM/WebAssembly types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /**
  * The passes linked to this wasm backend's memory, or null where they cannot link: a threaded
  * build's shared memory, or an engine without WebAssembly SIMD.
@@ -50,8 +57,8 @@ export function simdPasses(backend: BackendWasm): SimdPasses | null {
   let passes: SimdPasses | null = null;
   try {
     // Emscripten keeps the module's exports, the memory among them, on `asm`.
-    const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
-    if (memory) passes = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(SIMD_WASM, 'base64')), { env: { memory } }).exports as unknown as SimdPasses;
+    const memory = (backend.wasm as unknown as { asm?: { memory?: object } }).asm?.memory;
+    if (memory) passes = new wasmApi.Instance(new wasmApi.Module(Buffer.from(SIMD_WASM, 'base64')), { env: { memory } }).exports as SimdPasses;
   } catch {
     passes = null;
   }
