@@ -4,23 +4,27 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { learningRateAt, type TrainConfig } from '../../shared/config';
+import { fusedAdam, fusedMomentum } from '../compute/fused-optimizer';
 
 /** Loss weight of GoogLeNet's auxiliary classifiers (Szegedy et al. 2014, §5). */
 export const AUX_LOSS_WEIGHT = 0.3;
 
-/** Builds the optimizer a config names. */
+/**
+ * Builds the optimizer a config names. Adam and momentum are tfjs's own with each variable's
+ * update fused into one pass (bit-identical on wasm, the same checkpoint slots).
+ */
 export function makeOptimizer(config: TrainConfig): tf.Optimizer {
   const lr = learningRateAt(config, 0);
   switch (config.optimizer) {
     case 'sgd':
       return tf.train.sgd(lr);
     case 'momentum':
-      return tf.train.momentum(lr, config.momentum, false);
+      return fusedMomentum(lr, config.momentum, false);
     case 'nesterov':
-      return tf.train.momentum(lr, config.momentum, true);
+      return fusedMomentum(lr, config.momentum, true);
     case 'adam':
     case 'adamw':
-      return tf.train.adam(lr);
+      return fusedAdam(lr);
     case 'rmsprop':
       return tf.train.rmsprop(lr, 0.9); // Keras' defaults: rho 0.9, no momentum
   }
