@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { BACKENDS, DEFAULT_CONFIG, type BackendName, type TrainConfig } from '../shared/config';
 import { initBackend } from '../main/compute/backend';
+import { fusedAdam } from '../main/compute/fused-optimizer';
 import { buildModel, countMacs, type BuildOptions } from '../main/models/registry';
 import { planReplicas, ReplicaGroup } from '../main/training/data-parallel';
 import { benchModel, type BenchModelId } from './spec';
@@ -54,7 +55,7 @@ export async function benchOne(id: BenchModelId, backend: BackendName, batch: nu
   const spec = benchModel(id);
   const build: BuildOptions = { inputSize: spec.inputSize, channels: spec.channels, width: spec.width, numClasses: spec.numClasses, auxHeads: false, seed: 1 };
   const model = buildModel(id, build);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = fusedAdam(1e-3); // the trainer's Adam
   const xs = tf.randomUniform([batch, spec.inputSize, spec.inputSize, spec.channels], -1, 1) as tf.Tensor4D;
   const labels = Array.from({ length: batch }, (_, i) => i % spec.numClasses);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), spec.numClasses).toFloat());
