@@ -404,7 +404,9 @@ export class ReplicaGroup {
       const m = cuts[r + 1] - cuts[r];
       // Not inside tf.tidy: tidy walks what its function returns, every element of an array.
       const part = xn.slice([cuts[r], 0, 0, 0], [m, h, w, c]);
-      const x = part.dataSync() as Float32Array;
+      // A copy of its own: it is transferred, and on the cpu backend dataSync (and a slice along
+      // the batch) can share the batch's own storage, which the transfer would detach.
+      const x = (part.dataSync() as Float32Array).slice();
       part.dispose();
       const cmd: ReplicaCommand = { type: 'step', x, shape: [m, h, w, c], labels: Int32Array.from(labels.slice(cuts[r], cuts[r + 1])), k, scale: m / n, lr };
       this.threads[r - 1].postMessage(cmd, [x.buffer as ArrayBuffer]);

@@ -128,3 +128,26 @@ describe('ReplicaGroup on wasm worker threads', () => {
     }
   });
 });
+
+describe('ReplicaGroup on the cpu backend', () => {
+  it('trains a step on two threads and leaves the batch readable (its slices are copied, not transferred)', async () => {
+    await initBackend('cpu');
+    try {
+      const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 28, channels: 1, width: 1, batchNorm: false, batchSize: 8, augment: [], threads: 2 };
+      const build: BuildOptions = { inputSize: 28, channels: 1, width: 1, numClasses: 4, batchNorm: false, auxHeads: false, seed: 3 };
+      const model = buildModel('lenet5', build);
+      const group = await ReplicaGroup.start({ world: 2, backend: 'cpu', config, build, model, optimizer: makeOptimizer(config), resumeDir: null });
+      try {
+        const xs = tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+        const r = group.step(xs, [0, 1, 2, 3, 0, 1, 2, 3], 4, 1e-3);
+        expect(Number.isFinite(r.mainLoss)).toBe(true);
+        expect(xs.dataSync()).toHaveLength(8 * 28 * 28);
+        xs.dispose();
+      } finally {
+        await group.close();
+      }
+    } finally {
+      await initBackend('wasm');
+    }
+  });
+});
