@@ -95,10 +95,16 @@ export interface SharedBuffers {
   readonly scalars: SharedArrayBuffer;
   /** UTF-8 text of the first failure. */
   readonly error: SharedArrayBuffer;
+  /** float32, EVAL_ROWS × classes: the logits of an evaluation batch, each replica its rows. */
+  readonly outputs: SharedArrayBuffer;
 }
 
-export function allocateBuffers(world: number, total: number): SharedBuffers {
+/** The largest evaluation batch the replicas share (the trainer evaluates 64 images at a time). */
+export const EVAL_ROWS = 256;
+
+export function allocateBuffers(world: number, total: number, classes = 0): SharedBuffers {
   return {
+    outputs: new SharedArrayBuffer(4 * EVAL_ROWS * classes),
     sync: new SharedArrayBuffer(16),
     rows: new SharedArrayBuffer(4 * world * total),
     sum: new SharedArrayBuffer(4 * total),
@@ -111,6 +117,8 @@ export function allocateBuffers(world: number, total: number): SharedBuffers {
 export type ReplicaCommand =
   | { readonly type: 'step'; readonly x: Float32Array; readonly shape: number[]; readonly labels: Int32Array; readonly k: number; readonly scale: number; readonly lr: number }
   | { readonly type: 'statistics' }
+  | { readonly type: 'infer'; readonly x: Float32Array; readonly shape: number[]; readonly row: number }
+  | { readonly type: 'load'; readonly dir: string }
   | { readonly type: 'stop' };
 
 /** What a replica thread is started with. */
@@ -167,6 +175,7 @@ export class Replica {
   readonly #sum: Float32Array;
   readonly #scalars: Float64Array;
   readonly #error: Uint8Array;
+  readonly #outputs: Float32Array;
   readonly #vars: tf.Variable[];
   readonly #stats: tf.LayerVariable[];
   readonly #decayed: tf.LayerVariable[];
@@ -186,6 +195,7 @@ export class Replica {
     this.#sum = new Float32Array(buffers.sum);
     this.#scalars = new Float64Array(buffers.scalars);
     this.#error = new Uint8Array(buffers.error);
+    this.#outputs = new Float32Array(buffers.outputs);
     this.#vars = trainableVariables(model);
     this.#stats = model.nonTrainableWeights;
     this.#decayed = decayedWeights(model);
@@ -262,6 +272,25 @@ export class Replica {
       correct += this.#scalars[r * 3 + 2];
     }
     return { total, mainLoss, correct };
+  }
+
+  /**
+   * Inference on this replica's rows of an evaluation batch: writes the main head's logits
+   * from row `row` on and waits for the others; every rank calls it once per batch.
+   */
+  infer(x: tf.Tensor, row: number): void {
+    const logits = tf.tidy(() => {
+      const out = this.model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+      return Array.isArray(out) ? out[0] : out;
+    });
+    this.#outputs.set(valuesOf(logits), row * logits.shape[1]!);
+    logits.dispose();
+    this.barrier();
+  }
+
+  /** Rank 0, after `infer`: rows [0, n) of the shared logits as a tensor. */
+  logits(n: number, classes: number): tf.Tensor2D {
+    return tf.tensor2d(this.#outputs.slice(0, n * classes), [n, classes]);
   }
 
   /** Averages the batch-norm moving statistics over the replicas; every rank calls it. */
@@ -359,7 +388,7 @@ export class ReplicaGroup {
     resumeDir: string | null;
   }): Promise<ReplicaGroup> {
     const { world } = opts;
-    const buffers = allocateBuffers(world, Replica.size(opts.model));
+    const buffers = allocateBuffers(world, Replica.size(opts.model), opts.build.numClasses ?? 0);
     const local = new Replica(0, world, opts.model, opts.optimizer, opts.config, buffers);
     local.publishWeights();
     const entry = replicaEntry();
@@ -423,6 +452,40 @@ export class ReplicaGroup {
       tf.dispose([x0, y0]);
     }
     return this.local.totals();
+  }
+
+  /**
+   * The main head's logits for an evaluation batch `x` (at most EVAL_ROWS images), each
+   * replica computing a slice; the replicas must hold the same weights and statistics.
+   */
+  infer(x: tf.Tensor4D, classes: number): tf.Tensor2D {
+    const n = x.shape[0];
+    if (n > EVAL_ROWS) throw new Error(`an evaluation batch holds at most ${EVAL_ROWS} images (got ${n})`);
+    const cuts = sliceBounds(n, this.world);
+    const [, h, w, c] = x.shape;
+    for (let r = 1; r < this.world; r++) {
+      const part = x.slice([cuts[r], 0, 0, 0], [cuts[r + 1] - cuts[r], h, w, c]);
+      const values = (part.dataSync() as Float32Array).slice(); // a copy: it is transferred
+      part.dispose();
+      const cmd: ReplicaCommand = { type: 'infer', x: values, shape: [cuts[r + 1] - cuts[r], h, w, c], row: cuts[r] };
+      this.threads[r - 1].postMessage(cmd, [values.buffer as ArrayBuffer]);
+    }
+    const own = x.slice([0, 0, 0, 0], [cuts[1], h, w, c]);
+    try {
+      this.local.infer(own, 0);
+    } catch (e) {
+      this.local.fail((e as Error).message);
+      throw e;
+    } finally {
+      own.dispose();
+    }
+    return this.local.logits(n, classes);
+  }
+
+  /** Loads the weights saved in `dir` into the other replicas (rank 0 loads its own). */
+  loadWeights(dir: string): void {
+    for (const t of this.threads) t.postMessage({ type: 'load', dir } satisfies ReplicaCommand);
+    this.local.barrier();
   }
 
   /** Averages batch-norm moving statistics over the replicas (before validation and checkpoints). */

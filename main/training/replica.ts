@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../compute/backend';
 import { buildModel } from '../models/registry';
-import { restoreCheckpoint } from './checkpoint';
+import { loadWeightsIntoSync, restoreCheckpoint } from './checkpoint';
 import { Replica, type ReplicaCommand, type ReplicaSetup } from './data-parallel';
 import { makeOptimizer } from './step';
 
@@ -32,6 +32,19 @@ async function start(setup: ReplicaSetup, port: NonNullable<typeof parentPort>):
         }
         case 'statistics':
           replica.averageStatistics();
+          break;
+        case 'infer': {
+          const x = tf.tensor4d(cmd.x, cmd.shape as [number, number, number, number]);
+          try {
+            replica.infer(x, cmd.row);
+          } finally {
+            x.dispose();
+          }
+          break;
+        }
+        case 'load':
+          loadWeightsIntoSync(model, cmd.dir);
+          replica.barrier();
           break;
         case 'stop':
           port.close();

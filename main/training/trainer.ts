@@ -66,6 +66,7 @@ function evaluateSplit(
   labels: readonly number[],
   job: WorkerJob,
   keepProbabilities: boolean,
+  group: ReplicaGroup | null,
 ): EvalResult {
   const { size, channels, recordBytes } = job.cache;
   const k = job.classes.length;
@@ -79,9 +80,14 @@ function evaluateSplit(
     reader.read(idx, bytes);
     const lab = labels.slice(start, start + EVAL_BATCH);
     const [lossT, probsT] = tf.tidy(() => {
-      const x = normalize(toFloat(bytes, idx.length, size, channels));
-      const out = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
-      const logits = (isTensorArray(out) ? out[0] : out) as tf.Tensor2D;
+      const x = normalize(toFloat(bytes, idx.length, size, channels)) as tf.Tensor4D;
+      let logits: tf.Tensor2D;
+      if (group && idx.length >= group.world) {
+        logits = group.infer(x, k); // each replica a slice of the batch
+      } else {
+        const out = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+        logits = (isTensorArray(out) ? out[0] : out) as tf.Tensor2D;
+      }
       const y = tf.oneHot(tf.tensor1d(lab, 'int32'), k);
       const loss = tf.mul(tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.SUM_BY_NONZERO_WEIGHTS), idx.length);
       return [loss, tf.softmax(logits)];
@@ -258,7 +264,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       // Every replica's batch-norm statistics count, for validation and for the checkpoint.
       if (Number.isFinite(trainLoss)) group?.averageStatistics();
       if (Number.isFinite(trainLoss) && job.val.records.length) {
-        const v = evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false);
+        const v = evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false, group);
         valLoss = v.loss;
         valAccuracy = v.accuracy;
         predictedCounts = predictedCounts.map((_, c) => v.predicted.filter((p) => p === c).length);
@@ -311,10 +317,11 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     let evalEpoch = state.epoch;
     if (state.bestEpoch !== null && state.bestEpoch !== state.epoch) {
       loadWeightsIntoSync(model, bestDir);
+      group?.loadWeights(bestDir);
       evalEpoch = state.bestEpoch;
     }
     if (job.test.records.length) {
-      const t = evaluateSplit(inference, reader, job.test.records, job.test.labels, job, true);
+      const t = evaluateSplit(inference, reader, job.test.records, job.test.labels, job, true, group);
       const confusion = confusionMatrix(job.test.labels, t.predicted, k);
       const evaluation: Evaluation = {
         split: 'test',

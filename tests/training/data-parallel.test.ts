@@ -105,7 +105,7 @@ describe('ReplicaGroup on wasm worker threads', () => {
     expect(fresh.some((w, i) => w.some((v, j) => v !== b[i][j]))).toBe(true);
   });
 
-  it('averages batch-norm moving statistics across replicas', async () => {
+  it('averages batch-norm moving statistics across replicas, then infers split over them like one model', async () => {
     const bnBuild: BuildOptions = { ...build, inputSize: 32, channels: 3, width: 0.125, numClasses: 4, batchNorm: true };
     const bnConfig: TrainConfig = { ...config, arch: 'resnet18', inputSize: 32, channels: 3, width: 0.125, batchNorm: true, batchSize: 16 };
     const model = buildModel('resnet18', bnBuild);
@@ -122,7 +122,16 @@ describe('ReplicaGroup on wasm worker threads', () => {
       group.averageStatistics();
       const after = mean.read().dataSync() as Float32Array;
       expect(Array.from(after).some((v, i) => Math.abs(v - before[i]) > 1e-6)).toBe(true);
-      xs.dispose();
+      // With the same weights and statistics everywhere, inference split over the replicas
+      // gives rank 0's own logits.
+      const probe = tf.randomUniform([5, 32, 32, 3], -1, 1, 'float32', 9) as tf.Tensor4D;
+      const split = group.infer(probe, 4);
+      const own = model.apply(probe, { training: false }) as tf.Tensor;
+      const a = split.dataSync();
+      const b = own.dataSync();
+      expect(a).toHaveLength(20);
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 4));
+      tf.dispose([probe, split, own, xs]);
     } finally {
       await group.close();
     }
