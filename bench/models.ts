@@ -26,7 +26,7 @@ export interface ModelResult {
   readonly stepMs: readonly number[];
   /** Threads the step ran on: training splits batches over them as the app does by default (threads: auto). */
   readonly threads: number;
-  /** Training on one thread, for comparison, when `threads` > 1. */
+  /** The same training or inference on one thread, for comparison, when `threads` > 1. */
   readonly oneThreadImagesPerSecond?: number;
 }
 
@@ -50,6 +50,13 @@ function measure(step: () => void, steps: number, batch: number): { imagesPerSec
   return { imagesPerSecond: (1000 * batch * steps) / wall, imagesPerCpuSecond: (1e6 * batch * steps) / Math.max(1, used.user + used.system), stepMs };
 }
 
+/** One inference step on the calling thread. */
+function inferOnce(model: tf.LayersModel, xs: tf.Tensor): void {
+  const y = model.apply(xs, { training: false }) as tf.Tensor;
+  y.dataSync();
+  y.dispose();
+}
+
 /** Train and infer throughput of one model (Adam, softmax cross-entropy, random inputs). */
 export async function benchOne(id: BenchModelId, backend: BackendName, batch: number, trainSteps: number, inferSteps: number): Promise<ModelResult[]> {
   const spec = benchModel(id);
@@ -60,6 +67,11 @@ export async function benchOne(id: BenchModelId, backend: BackendName, batch: nu
   const labels = Array.from({ length: batch }, (_, i) => i % spec.numClasses);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), spec.numClasses).toFloat());
   const out: ModelResult[] = [];
+  // The app's default (threads: auto) splits each batch over the cores, for training and for the
+  // evaluation of validation and test images; one thread is measured beside it.
+  const config: TrainConfig = { ...DEFAULT_CONFIG, arch: id, inputSize: spec.inputSize, channels: spec.channels, width: spec.width, batchSize: batch, augment: [], threads: 0 };
+  const plan = planReplicas(config, backend, countMacs(model));
+  let group: ReplicaGroup | null = null;
   try {
     if (trainSteps > 0) {
       const one = measure(
@@ -71,34 +83,29 @@ export async function benchOne(id: BenchModelId, backend: BackendName, batch: nu
         trainSteps,
         batch,
       );
-      // The app's default (threads: auto) splits each batch over the cores for larger models.
-      const config: TrainConfig = { ...DEFAULT_CONFIG, arch: id, inputSize: spec.inputSize, channels: spec.channels, width: spec.width, batchSize: batch, augment: [], threads: 0 };
-      const plan = planReplicas(config, backend, countMacs(model));
-      if (plan.replicas > 1) {
-        const group = await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null });
-        try {
-          const parallel = measure(() => void group.step(xs, labels, spec.numClasses, 1e-3), trainSteps, batch);
-          out.push({ model: id, mode: 'train', steps: trainSteps, threads: plan.replicas, oneThreadImagesPerSecond: one.imagesPerSecond, ...parallel });
-        } finally {
-          await group.close();
-        }
+      group = plan.replicas > 1 ? await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null }) : null;
+      if (group) {
+        const g = group;
+        const parallel = measure(() => void g.step(xs, labels, spec.numClasses, 1e-3), trainSteps, batch);
+        out.push({ model: id, mode: 'train', steps: trainSteps, threads: g.world, oneThreadImagesPerSecond: one.imagesPerSecond, ...parallel });
       } else {
         out.push({ model: id, mode: 'train', steps: trainSteps, threads: 1, ...one });
       }
     }
     if (inferSteps > 0) {
-      const infer = measure(
-        () => {
-          const y = model.apply(xs, { training: false }) as tf.Tensor;
-          y.dataSync();
-          y.dispose();
-        },
-        inferSteps,
-        batch,
-      );
-      out.push({ model: id, mode: 'infer', steps: inferSteps, threads: 1, ...infer });
+      const single = measure(() => inferOnce(model, xs), inferSteps, batch);
+      group ??= plan.replicas > 1 ? await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null }) : null;
+      if (group) {
+        const g = group;
+        g.averageStatistics(); // as before every evaluation
+        const parallel = measure(() => g.infer(xs, spec.numClasses).dispose(), inferSteps, batch);
+        out.push({ model: id, mode: 'infer', steps: inferSteps, threads: g.world, oneThreadImagesPerSecond: single.imagesPerSecond, ...parallel });
+      } else {
+        out.push({ model: id, mode: 'infer', steps: inferSteps, threads: 1, ...single });
+      }
     }
   } finally {
+    await group?.close();
     tf.dispose([xs, ys]);
     optimizer.dispose();
     model.dispose();

@@ -32,7 +32,7 @@ export interface BenchRow {
   readonly steps: number;
   /** Bloombench rows: threads the step ran on (training splits batches over the cores as the app does, threads: auto). */
   readonly threads?: number;
-  /** Bloombench training rows on more than one thread: the same training on one thread. */
+  /** Bloombench rows on more than one thread: the same training or inference on one thread. */
   readonly oneThreadImagesPerSecond?: number;
   /** Bloombench rows: PyTorch's wall-clock images/second for the same model and mode. */
   readonly pytorchImagesPerSecond?: number | null;
