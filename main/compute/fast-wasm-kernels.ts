@@ -15,6 +15,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { heapOffset, simdPasses } from './fused-simd';
+import { registerMatMulKernels } from './matmul-kernels';
 
 const WASM = 'wasm';
 
@@ -47,7 +48,7 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
 
 /**
  * Registers the faster `Sum`, `Mean`, `FusedBatchNorm`, `Identity` and `Cast` for the wasm
- * backend.
+ * backend, and the transposed matrix products of matmul-kernels.ts.
  *
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
@@ -57,6 +58,7 @@ export function registerFastWasmKernels(): void {
   replace(tf.Identity, identity);
   replace(tf.Cast, cast);
   replace(tf.FusedBatchNorm, batchNorm);
+  registerMatMulKernels();
 }
 
 /** A tensor that shares x's data (immutable, reference-counted), as the cpu backend's `Identity`. */
