@@ -10,6 +10,7 @@ import { ALEXNET_VARIANTS } from './alexnet';
 import { DENSENET_VARIANTS } from './densenet';
 import { GOOGLENET_VARIANTS } from './googlenet';
 import { INCEPTION_V3_VARIANTS } from './inceptionV3';
+import { skipInputGradient } from './input-gradient';
 import { LENET_VARIANTS } from './lenet';
 import { RESNET_VARIANTS } from './resnet';
 import { SQUEEZENET_VARIANTS } from './squeezenet';
@@ -35,7 +36,9 @@ const SPECS: readonly VariantSpec[] = [
 const BY_ID = new Map<string, { readonly spec: VariantSpec; readonly variant: ModelVariant }>();
 for (const spec of SPECS) {
   if (BY_ID.has(spec.id)) throw new Error(`model zoo: duplicate variant id ${spec.id}`);
-  BY_ID.set(spec.id, { spec, variant: defineVariant(spec) });
+  const variant = defineVariant(spec);
+  // Training computes no gradient for the input image (see input-gradient.ts).
+  BY_ID.set(spec.id, { spec, variant: { ...variant, build: (opts) => skipInputGradient(variant.build(opts)) } });
 }
 const VARIANTS: readonly ModelVariant[] = [...BY_ID.values()].map((e) => e.variant);
 
