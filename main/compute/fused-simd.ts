@@ -54,16 +54,25 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 export function simdPasses(backend: BackendWasm): SimdPasses | null {
   if (!enabled) return null;
   if (linked.has(backend)) return linked.get(backend) ?? null;
-  let passes: SimdPasses | null = null;
+  const passes = linkToHeap<SimdPasses>(backend, SIMD_WASM);
+  linked.set(backend, passes);
+  return passes;
+}
+
+/**
+ * Instantiates a WebAssembly module (base64) that imports the wasm backend's memory as
+ * `env.memory`, or null where it cannot link: a threaded build's shared memory, or an engine
+ * without WebAssembly SIMD.
+ */
+export function linkToHeap<T>(backend: BackendWasm, base64: string): T | null {
   try {
     // Emscripten keeps the module's exports, the memory among them, on `asm`.
     const memory = (backend.wasm as unknown as { asm?: { memory?: object } }).asm?.memory;
-    if (memory) passes = new wasmApi.Instance(new wasmApi.Module(Buffer.from(SIMD_WASM, 'base64')), { env: { memory } }).exports as SimdPasses;
+    if (!memory) return null;
+    return new wasmApi.Instance(new wasmApi.Module(Buffer.from(base64, 'base64')), { env: { memory } }).exports as T;
   } catch {
-    passes = null;
+    return null;
   }
-  linked.set(backend, passes);
-  return passes;
 }
 
 /** Byte offset of a tensor's data in the wasm heap. */

@@ -26,6 +26,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { heapOffset, simdPasses } from './fused-simd';
+import { withScratch } from './scratch';
+import { registerWinogradKernels, winogradBackpropInput } from './winograd';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
@@ -72,6 +74,7 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel({ kernelName: tf.Tile, backendName: WASM, kernelFunc: tile, setupFunc: tileKernel?.setupFunc });
   }
   registerFastWasmKernels();
+  registerWinogradKernels();
 }
 
 /**
@@ -177,66 +180,6 @@ const tile: KernelFunc = (args) => {
   return out;
 };
 
-/**
- * Intermediate results of one composite kernel: runs wasm kernels and frees what it made.
- */
-class Scratch {
-  private readonly made: TensorInfo[] = [];
-
-  constructor(private readonly backend: KernelBackend) {}
-
-  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const kernel = tf.getKernel(kernelName, WASM);
-    if (!kernel) throw new Error(`wasm training kernels: kernel ${kernelName} is not registered for the wasm backend`);
-    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs });
-    const info = Array.isArray(out) ? out[0] : out;
-    this.made.push(info);
-    return info;
-  }
-
-  transpose(x: TensorInfo, perm: number[]): TensorInfo {
-    return perm.every((p, i) => p === i) ? x : this.run(tf.Transpose, { x }, { perm });
-  }
-
-  reshape(x: TensorInfo, shape: number[]): TensorInfo {
-    return this.run(tf.Reshape, { x }, { shape });
-  }
-
-  /** Takes `[begin, begin + size)` along each axis; a no-op when that is the whole tensor. */
-  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
-    if (begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i])) return x;
-    return this.run(tf.Slice, { x }, { begin, size });
-  }
-
-  /** Pads with zeros; negative amounts crop. */
-  padOrCrop(x: TensorInfo, paddings: [number, number][]): TensorInfo {
-    const begin = paddings.map(([before]) => Math.max(0, -before));
-    const size = paddings.map(([before, after], i) => x.shape[i] - Math.max(0, -before) - Math.max(0, -after));
-    const cropped = this.slice(x, begin, size);
-    const grow: [number, number][] = paddings.map(([before, after]) => [Math.max(0, before), Math.max(0, after)]);
-    if (grow.every(([a, b]) => a === 0 && b === 0)) return cropped;
-    return this.run(tf.PadV2, { x: cropped }, { paddings: grow, constantValue: 0 });
-  }
-
-  /** Frees `info` with the rest (for outputs made outside `run`). */
-  add(info: TensorInfo): TensorInfo {
-    this.made.push(info);
-    return info;
-  }
-
-  /** Keeps `info` alive past `dispose` (the kernel's result). */
-  keep(info: TensorInfo): TensorInfo {
-    const i = this.made.indexOf(info);
-    if (i >= 0) this.made.splice(i, 1);
-    return info;
-  }
-
-  dispose(): void {
-    for (const info of this.made) this.backend.disposeData(info.dataId);
-    this.made.length = 0;
-  }
-}
-
 /** A kernel input that must be there. */
 function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   const info = inputs[name];
@@ -244,14 +187,6 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   return info;
 }
 
-function withScratch(backend: unknown, body: (s: Scratch) => TensorInfo): TensorInfo {
-  const scratch = new Scratch(backend as KernelBackend);
-  try {
-    return scratch.keep(body(scratch));
-  } finally {
-    scratch.dispose();
-  }
-}
 
 /**
  * dW as one XNNPACK convolution.
@@ -373,6 +308,9 @@ const conv2dBackpropInput: KernelFunc = (args) => {
   }
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
   const { batchSize: n, inChannels: ci, filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
+  // Stride-1 3×3: Winograd on the filter's own planes, where it is expected to be faster.
+  const winograd = dy.dtype === 'float32' && filter.dtype === 'float32' ? winogradBackpropInput(backend as BackendWasm, dy, filter, info) : null;
+  if (winograd) return winograd;
   const rows = axisPhases(inHeight, outHeight, kh, sh, info.padInfo.top);
   const cols = axisPhases(inWidth, outWidth, kw, sw, info.padInfo.left);
   const wasm = backend as BackendWasm;

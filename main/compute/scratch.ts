@@ -1,0 +1,82 @@
+/**
+ * Scratch space for composite wasm kernels: kernels made of other kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+
+const WASM = 'wasm';
+
+/**
+ * Intermediate results of one composite kernel: runs wasm kernels and frees what it made.
+ */
+export class Scratch {
+  private readonly made: TensorInfo[] = [];
+
+  constructor(private readonly backend: KernelBackend) {}
+
+  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const kernel = tf.getKernel(kernelName, WASM);
+    if (!kernel) throw new Error(`wasm training kernels: kernel ${kernelName} is not registered for the wasm backend`);
+    return this.runWith(kernel, inputs, attrs);
+  }
+
+  /** Runs a given kernel (e.g. a stock one that a replacement wraps) rather than the registered one. */
+  runWith(kernel: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs });
+    const info = Array.isArray(out) ? out[0] : out;
+    this.made.push(info);
+    return info;
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return perm.every((p, i) => p === i) ? x : this.run(tf.Transpose, { x }, { perm });
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run(tf.Reshape, { x }, { shape });
+  }
+
+  /** Takes `[begin, begin + size)` along each axis; a no-op when that is the whole tensor. */
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    if (begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i])) return x;
+    return this.run(tf.Slice, { x }, { begin, size });
+  }
+
+  /** Pads with zeros; negative amounts crop. */
+  padOrCrop(x: TensorInfo, paddings: [number, number][]): TensorInfo {
+    const begin = paddings.map(([before]) => Math.max(0, -before));
+    const size = paddings.map(([before, after], i) => x.shape[i] - Math.max(0, -before) - Math.max(0, -after));
+    const cropped = this.slice(x, begin, size);
+    const grow: [number, number][] = paddings.map(([before, after]) => [Math.max(0, before), Math.max(0, after)]);
+    if (grow.every(([a, b]) => a === 0 && b === 0)) return cropped;
+    return this.run(tf.PadV2, { x: cropped }, { paddings: grow, constantValue: 0 });
+  }
+
+  /** Frees `info` with the rest (for outputs made outside `run`). */
+  add(info: TensorInfo): TensorInfo {
+    this.made.push(info);
+    return info;
+  }
+
+  /** Keeps `info` alive past `dispose` (the kernel's result). */
+  keep(info: TensorInfo): TensorInfo {
+    const i = this.made.indexOf(info);
+    if (i >= 0) this.made.splice(i, 1);
+    return info;
+  }
+
+  dispose(): void {
+    for (const info of this.made) this.backend.disposeData(info.dataId);
+    this.made.length = 0;
+  }
+}
+
+/** Runs `body` with a fresh Scratch, frees what it made and keeps its result. */
+export function withScratch(backend: unknown, body: (s: Scratch) => TensorInfo): TensorInfo {
+  const scratch = new Scratch(backend as KernelBackend);
+  try {
+    return scratch.keep(body(scratch));
+  } finally {
+    scratch.dispose();
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * Winograd F(2×2, 3×3) convolutions for the wasm backend.
+ *
+ * Stride-1 3×3 convolutions are most of the work in ResNet, VGG and much of GoogLeNet, forward
+ * and in the input gradient (itself a 3×3 convolution with the flipped filter). XNNPACK's wasm
+ * build runs them as direct convolutions: nine multiply-adds per tap. Winograd's minimal
+ * filtering (Lavin & Gray 2016, "Fast Algorithms for Convolutional Neural Networks") computes
+ * each 2×2 output tile from a 4×4 input tile with sixteen multiply-adds per channel pair
+ * instead of thirty-six: the input tiles and the filter are transformed (Bᵀ d B, G g Gᵀ), the
+ * products become sixteen independent matrix products, [tiles, Ci]·[Ci, Co], run by XNNPACK's
+ * matrix multiply, and the output tiles are transformed back (Aᵀ m A). The transforms are
+ * WebAssembly SIMD passes over the backend's heap (winograd-simd.wat.ts).
+ *
+ * `Conv2D` and `FusedConv2D` (bias, linear or ReLU) are replaced on the wasm backend; any other
+ * case, and any case where the estimate below says direct convolution is faster, goes to the
+ * stock kernel. The transformed filter is kept for a filter seen twice (inference, evaluation),
+ * so XNNPACK keeps its packed weights too; a filter seen once (a training step's weights) is
+ * transformed for the call and freed.
+ *
+ * F(2×2, 3×3) changes rounding, not results: outputs agree with direct convolution to about
+ * 1e-6 relative (the transforms only add, subtract and halve).
+ */
+import * as tf from '@tensorflow/tfjs';
+// The stock wasm kernels must be registered before they are wrapped.
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { heapOffset, linkToHeap } from './fused-simd';
+import { type Scratch, withScratch } from './scratch';
+import { WINOGRAD_WASM } from './winograd-simd.wat';
+
+const WASM = 'wasm';
+
+/** The transforms' exports; every pointer is a byte offset into the wasm backend's heap. */
+interface WinogradPasses {
+  /** Bᵀ d B of every 4×4 tile of padded x [n, 2·th + 2, 2·tw + 2, c] into 16 matrices [n·th·tw, c]. */
+  input(x: number, table: number, n: number, th: number, tw: number, c: number): void;
+  /** Aᵀ m A of 16 matrices [n·th·tw, c] into y [n, ho, wo, c], plus bias, then ReLU when relu = 1. */
+  output(table: number, y: number, bias: number, n: number, ho: number, wo: number, th: number, tw: number, c: number, relu: number): void;
+  /** G g Gᵀ of nine filter planes (a table of 9 offsets, each plane `bytes` long) into 16 matrices laid out as the planes are. */
+  filter(taps: number, table: number, bytes: number): void;
+  /** dst [cols, rows] = srcᵀ for src [rows, cols], both multiples of 4. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+}
+
+/**
+ * When the kernels use Winograd: by estimate (`auto`), wherever they can (`always`, in the
+ * estimate's orientation, or `tiles` / `weights` forced where that orientation applies: tests),
+ * or `never`.
+ */
+export type WinogradMode = 'auto' | 'always' | 'tiles' | 'weights' | 'never';
+
+let mode: WinogradMode = 'auto';
+
+/** Sets when stride-1 3×3 convolutions use Winograd (tests and benchmarks compare the paths). */
+export function setWinogradMode(m: WinogradMode): void {
+  mode = m;
+}
+
+/** The transformed filter of one filter tensor, kept once the filter is seen a second time. */
+interface FilterEntry {
+  u: TensorInfo[] | null;
+}
+
+interface BackendState {
+  readonly passes: WinogradPasses | null;
+  /** By the filter's dataId; entries whose filter is gone are dropped at the next call. */
+  readonly filters: Map<object, FilterEntry>;
+}
+
+const states = new WeakMap<BackendWasm, BackendState>();
+
+function stateOf(backend: BackendWasm): BackendState {
+  let state = states.get(backend);
+  if (!state) {
+    state = { passes: linkToHeap<WinogradPasses>(backend, WINOGRAD_WASM), filters: new Map() };
+    states.set(backend, state);
+  }
+  return state;
+}
+
+/** Frees the transformed filters of filters that no longer exist. */
+function sweep(backend: BackendWasm, state: BackendState): void {
+  for (const [dataId, entry] of state.filters) {
+    if (backend.dataIdMap.has(dataId)) continue;
+    for (const u of entry.u ?? []) backend.disposeData(u.dataId);
+    state.filters.delete(dataId);
+  }
+}
+
+/** Frees every transformed filter kept for the wasm backend `backend` (tests; backend teardown). */
+export function clearWinogradCache(backend: BackendWasm): void {
+  const state = states.get(backend);
+  if (!state) return;
+  for (const entry of state.filters.values()) for (const u of entry.u ?? []) backend.disposeData(u.dataId);
+  state.filters.clear();
+}
+
+/** The shape of one Winograd convolution. */
+interface Plan {
+  readonly n: number;
+  readonly h: number;
+  readonly w: number;
+  readonly ci: number;
+  readonly co: number;
+  readonly ho: number;
+  readonly wo: number;
+  /** Output tiles down and across. */
+  readonly th: number;
+  readonly tw: number;
+  readonly top: number;
+  readonly left: number;
+}
+
+/**
+ * Costs behind the estimate, measured on the wasm backend (one thread, 128-bit SIMD, tfjs 4.22,
+ * ResNet-18 layer shapes at batch 16 and 32; see `npm run bench`): XNNPACK's direct 3×3
+ * convolution runs ≈ 12 G multiply-adds/s, its matrix multiply on the sixteen products ≈ 11 G/s.
+ * XNNPACK packs the right-hand operand of a product, and a direct convolution's filter, whenever
+ * that tensor is new: ≈ 8 ns per weight for the convolution, ≈ 4.5 ns per element for the
+ * product. A transform or SIMD transpose pass costs ≈ 0.5 ns per element, the JavaScript filter
+ * rearrangement of the direct input gradient ≈ 2 ns, a kernel call ≈ 15 µs.
+ */
+const NS_PER_DIRECT_MAC = 1 / 12;
+const NS_PER_GEMM_MAC = 1 / 11;
+const NS_PER_DIRECT_PACKED = 8;
+const NS_PER_GEMM_PACKED = 4.5;
+const NS_PER_PASS = 0.5;
+const NS_PER_JS_REARRANGED = 2;
+const NS_PER_CALL = 15_000;
+
+/**
+ * Which operand of the sixteen products is the filter. `tiles`: M = V·U, the transformed filter
+ * on the right (packed by XNNPACK unless kept). `weights`: Mᵀ = Uᵀ·Vᵀ, the transformed tiles on
+ * the right, which is cheaper where a new filter is large and the tiles few (late ResNet stages
+ * while training); it costs a transpose of the tiles and of the products.
+ */
+export type Orientation = 'tiles' | 'weights';
+
+/** How the filter's nine planes lie: [ci, co] (a forward filter) or [co, ci] (one seen by its input gradient). */
+export type PlaneLayout = 'io' | 'oi';
+
+/** The shape numbers the estimate needs. */
+export type EstimateShape = Pick<Plan, 'n' | 'ci' | 'co' | 'ho' | 'wo' | 'th' | 'tw'>;
+
+/**
+ * Estimated nanoseconds of the direct convolution and of Winograd in each orientation.
+ *
+ * `kept`: the filter's transform (and XNNPACK's packing of it) is kept from an earlier call.
+ * `layout`: how the filter's planes lie; the direct path needs them as [ci, co].
+ */
+export function estimateNs(p: EstimateShape, kept: boolean, layout: PlaneLayout = 'io'): { direct: number; tiles: number; weights: number } {
+  const { n, ci, co, ho, wo, th, tw } = p;
+  const tiles = n * th * tw;
+  const weights = ci * co;
+  const rearrange = (want: PlaneLayout): number => (layout === want ? 0 : 9 * weights * NS_PER_PASS);
+  const direct = n * ho * wo * 9 * weights * NS_PER_DIRECT_MAC + (kept ? 0 : 9 * weights * NS_PER_DIRECT_PACKED) + (layout === 'io' ? 0 : 9 * weights * NS_PER_JS_REARRANGED);
+  const common = 16 * tiles * weights * NS_PER_GEMM_MAC + 16 * tiles * (ci + co) * NS_PER_PASS + 16 * NS_PER_CALL;
+  const tilesNs = common + (kept ? 0 : rearrange('io') + 16 * weights * (NS_PER_PASS + NS_PER_GEMM_PACKED));
+  // Tiles and products transposed, the tiles packed, the filter never packed.
+  const weightsNs =
+    tiles % 4 !== 0 || kept
+      ? Infinity
+      : common + rearrange('oi') + 16 * weights * NS_PER_PASS + 16 * tiles * ci * (NS_PER_PASS + NS_PER_GEMM_PACKED) + 16 * tiles * co * NS_PER_PASS + 32 * NS_PER_CALL;
+  return { direct, tiles: tilesNs, weights: weightsNs };
+}
+
+function pair(v: number | readonly number[] | undefined): [number, number] {
+  if (v === undefined) return [1, 1];
+  return typeof v === 'number' ? [v, v] : [v[0], v[1] ?? v[0]];
+}
+
+interface ConvAttrs {
+  readonly strides: number | [number, number];
+  readonly pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  readonly dataFormat: 'NHWC' | 'NCHW';
+  readonly dilations?: number | [number, number];
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The Winograd plan of a convolution, or null where it does not apply (then the stock kernel runs). */
+function planFor(x: TensorInfo, filterShape: readonly number[], a: ConvAttrs): Plan | null {
+  if (x.dtype !== 'float32' || a.dataFormat === 'NCHW') return null;
+  if (x.shape.length !== 4 || filterShape.length !== 4 || filterShape[0] !== 3 || filterShape[1] !== 3) return null;
+  const [sh, sw] = pair(a.strides);
+  const [dh, dw] = pair(a.dilations);
+  if (sh !== 1 || sw !== 1 || dh !== 1 || dw !== 1) return null;
+  const [n, h, w, ci] = x.shape;
+  const co = filterShape[3];
+  if (ci % 4 !== 0 || co % 4 !== 0 || filterShape[2] !== ci) return null;
+  const info = tf.backend_util.computeConv2DInfo([n, h, w, ci], [3, 3, ci, co], 1, 1, a.pad, a.dimRoundingMode);
+  const { outHeight: ho, outWidth: wo } = info;
+  if (ho < 1 || wo < 1) return null;
+  return { n, h, w, ci, co, ho, wo, th: Math.ceil(ho / 2), tw: Math.ceil(wo / 2), top: info.padInfo.top, left: info.padInfo.left };
+}
+
+/** The orientation to run `plan` in, or null for the direct path. */
+function choose(state: BackendState, filter: TensorInfo, plan: Plan, layout: PlaneLayout, cacheable: boolean): Orientation | null {
+  if (mode === 'never' || !state.passes) return null;
+  // A filter seen before is kept from this call on (see filterMatrices): price it as kept.
+  const kept = cacheable && state.filters.has(filter.dataId);
+  const e = estimateNs(plan, kept, layout);
+  if (mode === 'tiles' || (mode === 'weights' && e.weights === Infinity)) return 'tiles';
+  if (mode === 'weights') return 'weights';
+  if (mode === 'always') return e.weights < e.tiles ? 'weights' : 'tiles';
+  if (Math.min(e.tiles, e.weights) >= e.direct) return null;
+  return e.weights < e.tiles ? 'weights' : 'tiles';
+}
+
+/** Writes heap offsets into an int32 scratch tensor, returning its offset. */
+function offsetTable(s: Scratch, backend: BackendWasm, offsets: readonly number[]): number {
+  const table = s.add(backend.makeOutput([offsets.length], 'int32'));
+  // A view after the allocation: growing the heap detaches older ones.
+  (backend.typedArrayFromHeap(table) as Int32Array).set(offsets);
+  return heapOffset(backend, table);
+}
+
+function offsetsOf(backend: BackendWasm, infos: readonly TensorInfo[]): number[] {
+  return infos.map((info) => heapOffset(backend, info));
+}
+
+/** x [r, c] → [c, r] (r and c multiples of 4). */
+function transposed(s: Scratch, backend: BackendWasm, passes: WinogradPasses, x: TensorInfo): TensorInfo {
+  const [r, c] = x.shape;
+  const out = s.add(backend.makeOutput([c, r], 'float32'));
+  passes.transpose(heapOffset(backend, x), heapOffset(backend, out), r, c);
+  return out;
+}
+
+/** The 3×3 filter of one convolution: nine planes of a tensor, in some order and layout. */
+interface FilterSource {
+  readonly tensor: TensorInfo;
+  /** The tensor's plane (0–8, row-major over its 3×3) that each tap of the convolution uses. */
+  readonly taps: readonly number[];
+  readonly layout: PlaneLayout;
+  /** Whether the transform may be kept for a later call (a forward filter, by its dataId). */
+  readonly cacheable: boolean;
+}
+
+const IDENTITY_TAPS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const FLIPPED_TAPS = [8, 7, 6, 5, 4, 3, 2, 1, 0];
+
+/**
+ * U = G g Gᵀ as 16 matrices, [ci, co] (`want` = io) or [co, ci] (oi): kept from an earlier call,
+ * kept from this one (a cacheable filter's second sight), or scratch.
+ */
+function filterMatrices(s: Scratch, backend: BackendWasm, state: BackendState, passes: WinogradPasses, src: FilterSource, want: PlaneLayout, plan: Plan): TensorInfo[] {
+  const entry = src.cacheable ? state.filters.get(src.tensor.dataId) : undefined;
+  if (entry?.u && want === 'io') return entry.u;
+  const { ci, co } = plan;
+  const plane = ci * co;
+  let planes: number[];
+  if (src.layout === want) {
+    const base = heapOffset(backend, src.tensor);
+    planes = src.taps.map((t) => base + 4 * t * plane);
+  } else {
+    // Each plane transposed into scratch: [a, b] → [b, a].
+    const [a, b] = src.layout === 'io' ? [ci, co] : [co, ci];
+    const copy = s.add(backend.makeOutput([9, b, a], 'float32'));
+    const from = heapOffset(backend, src.tensor);
+    const to = heapOffset(backend, copy);
+    for (let t = 0; t < 9; t++) passes.transpose(from + 4 * t * plane, to + 4 * t * plane, a, b);
+    planes = src.taps.map((t) => to + 4 * t * plane);
+  }
+  const u = Array.from({ length: 16 }, () => backend.makeOutput(want === 'io' ? [ci, co] : [co, ci], 'float32'));
+  passes.filter(offsetTable(s, backend, planes), offsetTable(s, backend, offsetsOf(backend, u)), 4 * plane);
+  if (entry && want === 'io' && !entry.u) entry.u = u;
+  else {
+    // First sight: remember the filter, so that a second call keeps its transform.
+    if (src.cacheable && !entry) state.filters.set(src.tensor.dataId, { u: null });
+    for (const m of u) s.add(m);
+  }
+  return u;
+}
+
+/** y = conv(x, filter) (+ bias) (then ReLU) by Winograd F(2×2, 3×3). */
+function winogradConv(backend: BackendWasm, state: BackendState, x: TensorInfo, src: FilterSource, bias: TensorInfo | null, relu: boolean, plan: Plan, orientation: Orientation): TensorInfo {
+  const passes = state.passes;
+  if (!passes) throw new Error('Winograd convolution: the SIMD transforms are not linked');
+  sweep(backend, state);
+  return withScratch(backend, (s) => {
+    const { n, h, w, ci, co, ho, wo, th, tw, top, left } = plan;
+    // Pad so that every 4×4 window lies inside: 2·th + 2 rows, 2·tw + 2 columns.
+    const xp = s.padOrCrop(x, [[0, 0], [top, 2 * th + 2 - h - top], [left, 2 * tw + 2 - w - left], [0, 0]]);
+    const tiles = n * th * tw;
+    const v = Array.from({ length: 16 }, () => s.add(backend.makeOutput([tiles, ci], 'float32')));
+    passes.input(heapOffset(backend, xp), offsetTable(s, backend, offsetsOf(backend, v)), n, th, tw, ci);
+    let m: TensorInfo[];
+    if (orientation === 'tiles') {
+      const u = filterMatrices(s, backend, state, passes, src, 'io', plan);
+      m = v.map((vi, i) => s.run(tf.BatchMatMul, { a: vi, b: u[i] }, { transposeA: false, transposeB: false }));
+    } else {
+      const ut = filterMatrices(s, backend, state, passes, src, 'oi', plan);
+      m = v.map((vi, i) => transposed(s, backend, passes, s.run(tf.BatchMatMul, { a: ut[i], b: transposed(s, backend, passes, vi) }, { transposeA: false, transposeB: false })));
+    }
+    let b = bias;
+    if (!b) {
+      b = s.add(backend.makeOutput([co], 'float32'));
+      (backend.typedArrayFromHeap(b) as Float32Array).fill(0);
+    }
+    const y = backend.makeOutput([n, ho, wo, co], 'float32');
+    passes.output(offsetTable(s, backend, offsetsOf(backend, m)), heapOffset(backend, y), heapOffset(backend, b), n, ho, wo, th, tw, co, relu ? 1 : 0);
+    return y;
+  });
+}
+
+/**
+ * dx of a stride-1 3×3 convolution (dy [n, ho, wo, co], filter [3, 3, ci, co]) by Winograd, or
+ * null where it does not apply or the direct path is expected to be faster.
+ *
+ * dx is the correlation of dy with the filter flipped and its channels swapped; the flip is a
+ * reordering of the filter's planes and the swap is the `weights` orientation's own layout, so
+ * nothing is copied.
+ */
+export function winogradBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo | null {
+  const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = info;
+  if (strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1 || filterHeight !== 3 || filterWidth !== 3) return null;
+  const { top, left } = info.padInfo;
+  const pad: tf.backend_util.ExplicitPadding = [[0, 0], [2 - top, h - ho + top], [2 - left, w - wo + left], [0, 0]];
+  if (pad.some(([a, b]) => a < 0 || b < 0)) return null;
+  const plan = planFor(dy, [3, 3, filter.shape[3], filter.shape[2]], { strides: 1, pad, dataFormat: 'NHWC' });
+  if (!plan || plan.ho !== h || plan.wo !== w) return null;
+  const state = stateOf(backend);
+  const orientation = choose(state, filter, plan, 'oi', false);
+  if (!orientation) return null;
+  return winogradConv(backend, state, dy, { tensor: filter, taps: FLIPPED_TAPS, layout: 'oi', cacheable: false }, null, false, plan, orientation);
+}
+
+function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
+  const info = inputs[name];
+  if (!info) throw new Error(`Winograd convolution: missing input '${name}'`);
+  return info;
+}
+
+const stock = new Map<string, KernelConfig>();
+
+function stockKernel(name: string): KernelConfig {
+  const k = stock.get(name);
+  if (!k) throw new Error(`Winograd convolution: no stock wasm ${name} kernel to fall back to`);
+  return k;
+}
+
+function forwardFilter(filter: TensorInfo): FilterSource {
+  return { tensor: filter, taps: IDENTITY_TAPS, layout: 'io', cacheable: true };
+}
+
+const conv2d: KernelFunc = (args) => {
+  const backend = args.backend as BackendWasm;
+  const x = input(args.inputs, 'x');
+  const filter = input(args.inputs, 'filter');
+  const plan = filter.dtype === 'float32' ? planFor(x, filter.shape, args.attrs as unknown as ConvAttrs) : null;
+  const state = stateOf(backend);
+  const orientation = plan && choose(state, filter, plan, 'io', true);
+  if (!plan || !orientation) return stockKernel(tf.Conv2D).kernelFunc(args);
+  return winogradConv(backend, state, x, forwardFilter(filter), null, false, plan, orientation);
+};
+
+const fusedConv2d: KernelFunc = (args) => {
+  const backend = args.backend as BackendWasm;
+  const x = input(args.inputs, 'x');
+  const filter = input(args.inputs, 'filter');
+  const bias = args.inputs.bias ?? null;
+  const attrs = args.attrs as unknown as ConvAttrs & { activation: string };
+  const activationOk = attrs.activation === 'linear' || attrs.activation === 'relu';
+  const biasOk = bias === null || (bias.dtype === 'float32' && bias.shape.reduce((a, d) => a * d, 1) === filter.shape[3] && bias.shape[bias.shape.length - 1] === filter.shape[3]);
+  const plan = activationOk && biasOk && filter.dtype === 'float32' && !args.inputs.preluActivationWeights ? planFor(x, filter.shape, attrs) : null;
+  const state = stateOf(backend);
+  const orientation = plan && choose(state, filter, plan, 'io', true);
+  if (!plan || !orientation) return stockKernel(tf.FusedConv2D).kernelFunc(args);
+  return winogradConv(backend, state, x, forwardFilter(filter), bias, attrs.activation === 'relu', plan, orientation);
+};
+
+/**
+ * Wraps the wasm `Conv2D` and `FusedConv2D` kernels with the Winograd path.
+ *
+ * Idempotent; may be called before or after the wasm backend is initialised.
+ */
+export function registerWinogradKernels(): void {
+  for (const [name, kernelFunc] of [
+    [tf.Conv2D, conv2d],
+    [tf.FusedConv2D, fusedConv2d],
+  ] as const) {
+    const current = tf.getKernel(name, WASM);
+    if (current?.kernelFunc === kernelFunc) continue;
+    if (!current) throw new Error(`Winograd convolution: the wasm backend has no ${name} kernel`);
+    stock.set(name, current);
+    tf.unregisterKernel(name, WASM);
+    tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc, setupFunc: current.setupFunc });
+  }
+}

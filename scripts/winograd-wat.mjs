@@ -1,0 +1,260 @@
+// Writes main/compute/winograd-simd.wat.ts: the WebAssembly SIMD transforms of the Winograd
+// F(2×2, 3×3) convolution in main/compute/winograd.ts, as text and assembled.
+//
+// The three functions unroll 16 tile values each, so the text is generated rather than typed.
+// Usage: `node scripts/winograd-wat.mjs [path to the wabt npm package]` (wabt is not a project
+// dependency: `npm install --prefix /tmp/wabt wabt@1.0.39`, then pass /tmp/wabt/node_modules/wabt).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const R = [0, 1, 2, 3];
+const get = (n) => `(local.get $${n})`;
+const set = (n, e) => `(local.set $${n} ${e})`;
+const add = (a, b) => `(f32x4.add ${a} ${b})`;
+const sub = (a, b) => `(f32x4.sub ${a} ${b})`;
+const i32add = (a, b) => `(i32.add ${a} ${b})`;
+const locals = (prefix, n, type) => Array.from({ length: n }, (_, i) => `(local $${prefix}${i} ${type})`).join(' ');
+const loadTable = (n) => Array.from({ length: n }, (_, i) => set(`p${i}`, `(i32.load offset=${4 * i} (local.get $tab))`)).join('\n    ');
+
+// Bᵀ d B, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]] (Lavin & Gray 2016, §4.1).
+function inputTransform() {
+  const lines = [];
+  // Columns first: t[i][j] = (Bᵀ d)[i][j].
+  for (const j of R) {
+    const d = (i) => get(`d${i * 4 + j}`);
+    lines.push(set(`t${0 * 4 + j}`, sub(d(0), d(2))));
+    lines.push(set(`t${1 * 4 + j}`, add(d(1), d(2))));
+    lines.push(set(`t${2 * 4 + j}`, sub(d(2), d(1))));
+    lines.push(set(`t${3 * 4 + j}`, sub(d(1), d(3))));
+  }
+  // Then rows: v[i][j] = (t B)[i][j], stored to its matrix ξ = 4i + j.
+  for (const i of R) {
+    const t = (j) => get(`t${i * 4 + j}`);
+    const out = [sub(t(0), t(2)), add(t(1), t(2)), sub(t(2), t(1)), sub(t(1), t(3))];
+    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`p${i * 4 + j}`), get('o'))} ${e})`));
+  }
+  return lines.join('\n          ');
+}
+
+// Aᵀ m A, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]].
+function outputTransform() {
+  const lines = [];
+  for (const j of R) {
+    const m = (i) => get(`d${i * 4 + j}`);
+    lines.push(set(`t${j}`, add(add(m(0), m(1)), m(2))));
+    lines.push(set(`t${4 + j}`, sub(sub(m(1), m(2)), m(3))));
+  }
+  for (const i of [0, 1]) {
+    const t = (j) => get(`t${i * 4 + j}`);
+    lines.push(set(`y${i * 2}`, `(f32x4.max ${add(add(add(t(0), t(1)), t(2)), get('bv'))} ${get('lo')})`));
+    lines.push(set(`y${i * 2 + 1}`, `(f32x4.max ${add(sub(sub(t(1), t(2)), t(3)), get('bv'))} ${get('lo')})`));
+  }
+  return lines.join('\n          ');
+}
+
+// G g Gᵀ, G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
+function filterTransform() {
+  const lines = [];
+  const half = (e) => `(f32x4.mul ${e} ${get('half')})`;
+  for (const j of [0, 1, 2]) {
+    const g = (i) => get(`d${i * 3 + j}`);
+    lines.push(set(`t${0 * 3 + j}`, g(0)));
+    lines.push(set(`t${1 * 3 + j}`, half(add(add(g(0), g(1)), g(2)))));
+    lines.push(set(`t${2 * 3 + j}`, half(add(sub(g(0), g(1)), g(2)))));
+    lines.push(set(`t${3 * 3 + j}`, g(2)));
+  }
+  for (const i of R) {
+    const t = (j) => get(`t${i * 3 + j}`);
+    const out = [t(0), half(add(add(t(0), t(1)), t(2))), half(add(sub(t(0), t(1)), t(2))), t(2)];
+    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`p${i * 4 + j}`), get('o'))} ${e})`));
+  }
+  return lines.join('\n          ');
+}
+
+const inputLoads = R.flatMap((i) => R.map((j) => set(`d${i * 4 + j}`, `(v128.load ${i32add(get(`q${i}`), get(`c${j}`))})`))).join('\n          ');
+const outputLoads = Array.from({ length: 16 }, (_, x) => set(`d${x}`, `(v128.load ${i32add(get(`p${x}`), get('o'))})`)).join('\n          ');
+const filterLoads = Array.from({ length: 9 }, (_, x) => set(`d${x}`, `(v128.load ${i32add(get(`f${x}`), get('o'))})`)).join('\n          ');
+const loadTaps = Array.from({ length: 9 }, (_, i) => set(`f${i}`, `(i32.load offset=${4 * i} (local.get $taps))`)).join('\n    ');
+
+/** i8x16.shuffle picking float lanes (0–3 from a, 4–7 from b). */
+const shuffle = (lanes, a, b) => `(i8x16.shuffle ${lanes.flatMap((l) => [0, 1, 2, 3].map((k) => 4 * l + k)).join(' ')} ${a} ${b})`;
+const transposeBlock = [
+  set('t0', shuffle([0, 4, 1, 5], get('a0'), get('a1'))),
+  set('t1', shuffle([2, 6, 3, 7], get('a0'), get('a1'))),
+  set('t2', shuffle([0, 4, 1, 5], get('a2'), get('a3'))),
+  set('t3', shuffle([2, 6, 3, 7], get('a2'), get('a3'))),
+  `(v128.store (local.get $d) ${shuffle([0, 1, 4, 5], get('t0'), get('t2'))})`,
+  `(v128.store (i32.add (local.get $d) (local.get $rb)) ${shuffle([2, 3, 6, 7], get('t0'), get('t2'))})`,
+  `(v128.store (i32.add (local.get $d) (i32.shl (local.get $rb) (i32.const 1))) ${shuffle([0, 1, 4, 5], get('t1'), get('t3'))})`,
+  `(v128.store (i32.add (local.get $d) (i32.mul (local.get $rb) (i32.const 3))) ${shuffle([2, 3, 6, 7], get('t1'), get('t3'))})`,
+].join('\n          ');
+
+export const WAT = `(module
+  (import "env" "memory" (memory 1))
+  ;; Input transform. x: [n, 2·th + 2, 2·tw + 2, c] float32 (already padded), c a multiple of 4.
+  ;; tab: 16 byte offsets of the matrices V_ξ, each [n·th·tw, c]; tile t = (img·th + ty)·tw + tx.
+  (func (export "input") (param $x i32) (param $tab i32) (param $n i32) (param $th i32) (param $tw i32) (param $c i32)
+    ${locals('p', 16, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 16, 'v128')}
+    (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $row i32) (local $cb i32) (local $img i32) (local $ty i32) (local $tx i32) (local $base i32) (local $k i32) (local $o i32)
+    ${loadTable(16)}
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $cb) (i32.add (i32.shl (local.get $tw) (i32.const 1)) (i32.const 2))))
+    (local.set $c1 (local.get $cb))
+    (local.set $c2 (i32.shl (local.get $cb) (i32.const 1)))
+    (local.set $c3 (i32.mul (local.get $cb) (i32.const 3)))
+    (local.set $img (i32.const 0))
+    (block $imgs_done (loop $imgs
+      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
+      (local.set $ty (i32.const 0))
+      (block $rows_done (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $ty) (local.get $th)))
+        ;; Top-left of the tile's window: row 2·ty of image img.
+        (local.set $base (i32.add (local.get $x) (i32.mul (local.get $row)
+          (i32.add (i32.mul (local.get $img) (i32.add (i32.shl (local.get $th) (i32.const 1)) (i32.const 2))) (i32.shl (local.get $ty) (i32.const 1))))))
+        (local.set $tx (i32.const 0))
+        (block $cols_done (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $tx) (local.get $tw)))
+          (local.set $k (i32.const 0))
+          (block $ch_done (loop $ch
+            (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
+            (local.set $q0 (i32.add (local.get $base) (local.get $k)))
+            (local.set $q1 (i32.add (local.get $q0) (local.get $row)))
+            (local.set $q2 (i32.add (local.get $q1) (local.get $row)))
+            (local.set $q3 (i32.add (local.get $q2) (local.get $row)))
+          ${inputLoads}
+          ${inputTransform()}
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $ch)))
+          (local.set $base (i32.add (local.get $base) (local.get $c2)))
+          (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
+          (br $cols)))
+        (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
+        (br $rows)))
+      (local.set $img (i32.add (local.get $img) (i32.const 1)))
+      (br $imgs))))
+
+  ;; Output transform. tab: 16 byte offsets of the products M_ξ, each [n·th·tw, c]; y: [n, ho, wo, c]
+  ;; with ho ≤ 2·th, wo ≤ 2·tw; bias: c float32s; relu: 0 or 1.
+  (func (export "output") (param $tab i32) (param $y i32) (param $bias i32) (param $n i32) (param $ho i32) (param $wo i32)
+    (param $th i32) (param $tw i32) (param $c i32) (param $relu i32)
+    ${locals('p', 16, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 8, 'v128')} ${locals('y', 4, 'v128')}
+    (local $bv v128) (local $lo v128) (local $cb i32) (local $row i32) (local $img i32) (local $ty i32) (local $tx i32)
+    (local $base i32) (local $k i32) (local $o i32) (local $down i32) (local $right i32)
+    ${loadTable(16)}
+    (local.set $lo (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
+    (local.set $img (i32.const 0))
+    (block $imgs_done (loop $imgs
+      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
+      (local.set $ty (i32.const 0))
+      (block $rows_done (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $ty) (local.get $th)))
+        (local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $ho)))
+        (local.set $base (i32.add (local.get $y) (i32.mul (local.get $row)
+          (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.shl (local.get $ty) (i32.const 1))))))
+        (local.set $tx (i32.const 0))
+        (block $cols_done (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $tx) (local.get $tw)))
+          (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $wo)))
+          (local.set $k (i32.const 0))
+          (block $ch_done (loop $ch
+            (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
+            (local.set $bv (v128.load (i32.add (local.get $bias) (local.get $k))))
+          ${outputLoads}
+          ${outputTransform()}
+            (v128.store (i32.add (local.get $base) (local.get $k)) (local.get $y0))
+            (if (local.get $right) (then (v128.store (i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k)) (local.get $y1))))
+            (if (local.get $down) (then
+              (v128.store (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k)) (local.get $y2))
+              (if (local.get $right) (then (v128.store (i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k)) (local.get $y3))))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $ch)))
+          (local.set $base (i32.add (local.get $base) (i32.shl (local.get $cb) (i32.const 1))))
+          (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
+          (br $cols)))
+        (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
+        (br $rows)))
+      (local.set $img (i32.add (local.get $img) (i32.const 1)))
+      (br $imgs))))
+
+  ;; Filter transform. taps: 9 byte offsets of the filter's planes (row-major 3×3 order, any
+  ;; plane layout, bytes long, a multiple of 16); tab: 16 byte offsets of the matrices U_ξ, each
+  ;; laid out as the planes are.
+  (func (export "filter") (param $taps i32) (param $tab i32) (param $bytes i32)
+    ${locals('p', 16, 'i32')} ${locals('f', 9, 'i32')} ${locals('d', 9, 'v128')} ${locals('t', 12, 'v128')}
+    (local $half v128) (local $o i32)
+    ${loadTable(16)}
+    ${loadTaps}
+    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $o) (local.get $bytes)))
+          ${filterLoads}
+          ${filterTransform()}
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $next))))
+
+  ;; dst [cols, rows] = srcᵀ, src [rows, cols] float32, rows and cols multiples of 4.
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $r i32) (local $c i32) (local $cb i32) (local $rb i32) (local $s i32) (local $d i32)
+    (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $rb (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rows_done (loop $rows_loop
+      (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $cols_done (loop $cols_loop
+        (br_if $cols_done (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+        (local.set $a0 (v128.load (local.get $s)))
+        (local.set $a1 (v128.load (i32.add (local.get $s) (local.get $cb))))
+        (local.set $a2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $cb) (i32.const 1)))))
+        (local.set $a3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $cb) (i32.const 3)))))
+          ${transposeBlock}
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $cols_loop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $rows_loop))))
+)
+`;
+
+async function main() {
+  const wabtPath = process.argv[2];
+  if (!wabtPath) throw new Error('usage: node scripts/winograd-wat.mjs <path to the wabt npm package>');
+  const wabt = await createRequire(import.meta.url)(path.resolve(wabtPath))();
+  const mod = wabt.parseWat('winograd.wat', WAT, { simd: true });
+  mod.validate();
+  const { buffer } = mod.toBinary({});
+  const out = path.join(here, '..', 'main', 'compute', 'winograd-simd.wat.ts');
+  const ts = `/**
+ * WebAssembly SIMD transforms of the Winograd F(2×2, 3×3) convolution in winograd.ts, run on the
+ * tfjs wasm backend's heap: the input tiles (Bᵀ d B), the filter (G g Gᵀ), the output tiles
+ * (Aᵀ m A, plus bias and ReLU), and a 4×4-block matrix transpose.
+ *
+ * Generated by scripts/winograd-wat.mjs (text and binary, assembled with WABT 1.0.39); edit the
+ * generator, not this file. tests/compute/winograd.test.ts checks the convolution against the
+ * cpu backend.
+ */
+
+/** The text format of the module. */
+export const WINOGRAD_WAT = ${JSON.stringify(WAT)};
+
+/** WINOGRAD_WAT assembled, base64. */
+export const WINOGRAD_WASM = '${Buffer.from(buffer).toString('base64')}';
+`;
+  fs.writeFileSync(out, ts);
+  console.log(`wrote ${path.relative(process.cwd(), out)} (${buffer.length} bytes of wasm)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,213 @@
+/**
+ * Winograd F(2×2, 3×3) convolutions on the wasm backend against the cpu backend's direct ones.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../main/compute/backend';
+import { clearWinogradCache, estimateNs, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** max |a − b| / max |reference|. */
+function relError(reference: Float32Array, actual: Float32Array): number {
+  expect(actual.length).toBe(reference.length);
+  let abs = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    abs = Math.max(abs, Math.abs(reference[i] - actual[i]));
+    scale = Math.max(scale, Math.abs(reference[i]));
+  }
+  expect(Number.isFinite(abs)).toBe(true);
+  return scale === 0 ? abs : abs / scale;
+}
+
+interface Case {
+  readonly n: number;
+  readonly h: number;
+  readonly w: number;
+  readonly ci: number;
+  readonly co: number;
+  readonly pad: Pad;
+}
+
+const CASES: readonly Case[] = [
+  { n: 2, h: 6, w: 6, ci: 4, co: 8, pad: 'same' },
+  { n: 1, h: 5, w: 7, ci: 8, co: 4, pad: 'same' }, // odd sizes: partial tiles on both edges
+  { n: 3, h: 9, w: 8, ci: 12, co: 16, pad: 'valid' },
+  { n: 4, h: 4, w: 4, ci: 32, co: 64, pad: 'same' }, // a late-ResNet-like small map
+  { n: 1, h: 3, w: 3, ci: 4, co: 4, pad: 'valid' }, // one output pixel
+  { n: 2, h: 4, w: 5, ci: 4, co: 4, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { n: 2, h: 16, w: 16, ci: 16, co: 32, pad: 'same' },
+];
+
+interface Result {
+  readonly y: Float32Array;
+  readonly fused: Float32Array;
+  readonly dx: Float32Array;
+  readonly dw: Float32Array;
+}
+
+/** conv2d, fused conv2d (bias + ReLU) and the gradients of a loss through conv2d, on the current backend. */
+function convolve(c: Case): Result {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
+    const f = tf.tensor4d(values(9 * c.ci * c.co, 2), [3, 3, c.ci, c.co]);
+    const bias = tf.tensor1d(values(c.co, 3));
+    const y = tf.conv2d(x, f, 1, c.pad);
+    const fused = tf.fused.conv2d({ x, filter: f, bias, activation: 'relu', strides: 1, pad: c.pad });
+    const r = tf.tensor(values(y.size, 4), y.shape);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, c.pad), r)))([x, f]);
+    return { y: y.dataSync() as Float32Array, fused: fused.dataSync() as Float32Array, dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+  });
+}
+
+async function reference(c: Case): Promise<Result> {
+  await tf.setBackend('cpu');
+  const r = convolve(c);
+  await tf.setBackend('wasm');
+  return r;
+}
+
+function wasmBackend(): BackendWasm {
+  return tf.backend() as unknown as BackendWasm;
+}
+
+describe('Winograd convolution (wasm)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  afterEach(() => {
+    setWinogradMode('auto');
+    clearWinogradCache(wasmBackend());
+  });
+
+  for (const mode of ['tiles', 'weights'] as const satisfies readonly WinogradMode[]) {
+    it(`matches the cpu backend's conv2d, fused conv2d and gradients in the ${mode} orientation, without leaks`, async () => {
+      for (const c of CASES) {
+        const ref = await reference(c);
+        setWinogradMode(mode);
+        const tensors = tf.memory().numTensors;
+        const buffers = wasmBackend().numDataIds();
+        const got = convolve(c);
+        clearWinogradCache(wasmBackend());
+        expect(tf.memory().numTensors).toBe(tensors);
+        expect(wasmBackend().numDataIds()).toBe(buffers);
+        const label = JSON.stringify(c);
+        expect(relError(ref.y, got.y), `y ${label}`).toBeLessThan(2e-6);
+        expect(relError(ref.fused, got.fused), `fused ${label}`).toBeLessThan(2e-6);
+        expect(relError(ref.dx, got.dx), `dx ${label}`).toBeLessThan(2e-6);
+        expect(relError(ref.dw, got.dw), `dw ${label}`).toBeLessThan(2e-6);
+      }
+    });
+  }
+
+  it('differs from the direct path: the transforms really run', () => {
+    const c = CASES[6];
+    setWinogradMode('never');
+    const direct = convolve(c);
+    setWinogradMode('tiles');
+    const winograd = convolve(c);
+    // Same values to float rounding, but not the same bits: a mode switch that did nothing would fail here.
+    expect(relError(direct.y, winograd.y)).toBeLessThan(2e-6);
+    expect(Array.from(direct.y).some((v, i) => v !== winograd.y[i])).toBe(true);
+  });
+
+  it('keeps the transform of a filter used twice, and frees it once the filter is gone', () => {
+    setWinogradMode('always');
+    const backend = wasmBackend();
+    const x = tf.tensor4d(values(2 * 8 * 8 * 8, 5), [2, 8, 8, 8]);
+    const f = tf.tensor4d(values(9 * 8 * 8, 6), [3, 3, 8, 8]);
+    const base = backend.numDataIds();
+    const first = tf.conv2d(x, f, 1, 'same');
+    expect(backend.numDataIds() - base).toBe(1); // the output only
+    const second = tf.conv2d(x, f, 1, 'same');
+    expect(backend.numDataIds() - base).toBe(2 + 16); // plus the 16 kept matrices
+    const third = tf.conv2d(x, f, 1, 'same');
+    expect(backend.numDataIds() - base).toBe(3 + 16);
+    expect(Array.from(third.dataSync())).toEqual(Array.from(second.dataSync()));
+    expect(relError(first.dataSync() as Float32Array, third.dataSync() as Float32Array)).toBeLessThan(1e-6);
+    f.dispose();
+    const g = tf.tensor4d(values(9 * 8 * 8, 7), [3, 3, 8, 8]);
+    const fourth = tf.conv2d(x, g, 1, 'same'); // the next call sweeps the transform of the disposed filter
+    expect(backend.numDataIds() - base).toBe(4 + 1 - 1); // four outputs, g in, f out
+    tf.dispose([x, g, first, second, third, fourth]);
+    expect(backend.numDataIds()).toBe(base - 2);
+  });
+
+  it('leaves other convolutions to the stock kernels (strides, 1×1 and 5×5 filters, channels not a multiple of 4)', async () => {
+    setWinogradMode('always');
+    for (const [shape, filter, strides] of [
+      [[2, 9, 9, 4], [3, 3, 4, 8], 2],
+      [[2, 9, 9, 4], [1, 1, 4, 8], 1],
+      [[2, 9, 9, 4], [5, 5, 4, 8], 1],
+      [[2, 9, 9, 3], [3, 3, 3, 8], 1],
+    ] as const) {
+      const run = (): Float32Array =>
+        tf.tidy(() => tf.conv2d(tf.tensor4d(values(shape.reduce((a, b) => a * b, 1), 8), [...shape]), tf.tensor4d(values(filter.reduce((a, b) => a * b, 1), 9), [...filter]), strides, 'same').dataSync() as Float32Array);
+      const got = run();
+      await tf.setBackend('cpu');
+      const want = run();
+      await tf.setBackend('wasm');
+      expect(relError(want, got)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('trains a small network to the same weights as the cpu backend', async () => {
+    const train = (): Float32Array[] =>
+      tf.tidy(() => {
+        const model = tf.sequential({
+          layers: [
+            tf.layers.conv2d({ inputShape: [8, 8, 4], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+            tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+          ],
+        });
+        const x = tf.tensor4d(values(4 * 8 * 8 * 4, 10), [4, 8, 8, 4]);
+        const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+        const opt = tf.train.sgd(0.1);
+        for (let i = 0; i < 3; i++) opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar);
+        const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+        model.dispose();
+        opt.dispose();
+        return weights;
+      });
+    await tf.setBackend('cpu');
+    const want = train();
+    await tf.setBackend('wasm');
+    setWinogradMode('always');
+    const got = train();
+    expect(got).toHaveLength(want.length);
+    want.forEach((w, i) => expect(relError(w, got[i]), `weight ${i}`).toBeLessThan(1e-5));
+  });
+
+  it('estimates Winograd faster for ResNet-18 layers and direct convolution faster for tiny ones', () => {
+    const stage = (n: number, size: number, c: number) => ({ n, ci: c, co: c, ho: size, wo: size, th: Math.ceil(size / 2), tw: Math.ceil(size / 2) });
+    for (const [size, c] of [[16, 64], [8, 128], [4, 256], [2, 512]]) {
+      for (const kept of [true, false]) {
+        const e = estimateNs(stage(16, size, c), kept);
+        expect(Math.min(e.tiles, e.weights), `${size}×${size}×${c} kept=${kept}`).toBeLessThan(e.direct);
+      }
+    }
+    // A new 512-channel filter on a 2×2 map: the weights orientation (nothing big to pack).
+    const late = estimateNs(stage(16, 2, 512), false);
+    expect(late.weights).toBeLessThan(late.tiles);
+    // One image, 4 channels: sixteen kernel calls cost more than the multiply-adds they save.
+    const tiny = estimateNs(stage(1, 4, 4), true);
+    expect(Math.min(tiny.tiles, tiny.weights)).toBeGreaterThan(tiny.direct);
+  });
+});
