@@ -132,16 +132,38 @@ describe('wasm matmul kernels', () => {
 
   it.each(
     [[16, 800, 500], [7, 13, 5], [1, 3, 1], [4, 1, 6]].flatMap(([m, k, n]) =>
-      TRANSPOSES.flatMap(([ta, tb]) => (['linear', 'relu'] as const).map((act) => [m, k, n, ta, tb, act] as const)),
+      TRANSPOSES.flatMap(([ta, tb]) => (['linear', 'relu', 'relu6', 'leakyrelu'] as const).map((act) => [m, k, n, ta, tb, act] as const)),
     ),
   )('fused matMul m%i k%i n%i transposeA %s transposeB %s + bias + %s matches cpu', async (m, k, n, ta, tb, activation) => {
     const data = [...operands(m, k, n, ta, tb, m + k + n), { values: values(n, 99), shape: [n] }];
-    const f = ([a, b, bias]: tf.Tensor[]) => tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation });
+    const f = ([a, b, bias]: tf.Tensor[]) => tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation, leakyreluAlpha: 0.1 });
     const ref = await on('cpu', data, f);
     const got = await on('wasm', data, f);
     expect(got.shape).toEqual(ref.shape);
     expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
     expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
+  });
+
+  it('fused matMul with the same weights again (packed once, then reused) keeps matching cpu', async () => {
+    const data = [...operands(16, 80, 50, false, false, 61), { values: values(50, 62), shape: [50] }];
+    const f = ([x, w, bias]: tf.Tensor[]) =>
+      tf.tidy(() => tf.stack([0, 1, 2].map(() => tf.fused.matMul({ a: x, b: w, bias, activation: 'relu' }))));
+    const ref = await on('cpu', data, f);
+    const got = await on('wasm', data, f);
+    expect(got.shape).toEqual([3, 16, 50]);
+    expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+    expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
+  });
+
+  it('fused matMul with a PReLU activation (form 1 only) matches cpu', async () => {
+    for (const [ta, tb] of TRANSPOSES) {
+      const data = [...operands(6, 9, 7, ta, tb, 71), { values: values(7, 72), shape: [7] }, { values: values(7, 73), shape: [7] }];
+      const f = ([a, b, bias, alpha]: tf.Tensor[]) => tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation: 'prelu', preluActivationWeights: alpha });
+      const ref = await on('cpu', data, f);
+      const got = await on('wasm', data, f);
+      expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+      expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
+    }
   });
 
   it('fused matMul without bias, and with a bias that is not per column, matches cpu', async () => {
