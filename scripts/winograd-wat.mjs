@@ -74,6 +74,45 @@ function filterTransform() {
   return lines.join('\n          ');
 }
 
+// A dy Aᵀ of a 2×2 output-gradient tile (A = (Aᵀ)ᵀ, 4×2): the products' gradient.
+function outputGradTransform() {
+  const lines = [];
+  const neg = (e) => `(f32x4.neg ${e})`;
+  for (const j of [0, 1]) {
+    const d = (i) => get(`d${i * 2 + j}`);
+    lines.push(set(`t${0 * 2 + j}`, d(0)));
+    lines.push(set(`t${1 * 2 + j}`, add(d(0), d(1))));
+    lines.push(set(`t${2 * 2 + j}`, sub(d(0), d(1))));
+    lines.push(set(`t${3 * 2 + j}`, neg(d(1))));
+  }
+  for (const i of R) {
+    const t = (j) => get(`t${i * 2 + j}`);
+    const out = [t(0), add(t(0), t(1)), sub(t(0), t(1)), neg(t(1))];
+    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`p${i * 4 + j}`), get('o'))} ${e})`));
+  }
+  return lines.join('\n          ');
+}
+
+// Gᵀ dU G of one 4×4 tile of filter-transform gradients: the 3×3 filter gradient.
+function filterGradTransform() {
+  const lines = [];
+  const half = (e) => `(f32x4.mul ${e} ${get('half')})`;
+  // r = Gᵀ dU (3×4), Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]].
+  for (const j of R) {
+    const u = (i) => get(`d${i * 4 + j}`);
+    lines.push(set(`t${0 * 4 + j}`, add(u(0), half(add(u(1), u(2))))));
+    lines.push(set(`t${1 * 4 + j}`, half(sub(u(1), u(2)))));
+    lines.push(set(`t${2 * 4 + j}`, add(half(add(u(1), u(2))), u(3))));
+  }
+  // dg = r G (3×3).
+  for (const i of [0, 1, 2]) {
+    const r = (j) => get(`t${i * 4 + j}`);
+    const out = [add(r(0), half(add(r(1), r(2)))), half(sub(r(1), r(2))), add(half(add(r(1), r(2))), r(3))];
+    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`f${i * 3 + j}`), get('o'))} ${e})`));
+  }
+  return lines.join('\n          ');
+}
+
 const inputLoads = R.flatMap((i) => R.map((j) => set(`d${i * 4 + j}`, `(v128.load ${i32add(get(`q${i}`), get(`c${j}`))})`))).join('\n          ');
 const outputLoads = Array.from({ length: 16 }, (_, x) => set(`d${x}`, `(v128.load ${i32add(get(`p${x}`), get('o'))})`)).join('\n          ');
 const filterLoads = Array.from({ length: 9 }, (_, x) => set(`d${x}`, `(v128.load ${i32add(get(`f${x}`), get('o'))})`)).join('\n          ');
@@ -200,6 +239,69 @@ export const WAT = `(module
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $next))))
 
+  ;; Output-gradient transform. dy: [n, ho, wo, c] float32, ho ≤ 2·th, wo ≤ 2·tw (missing rows and
+  ;; columns of partial tiles read as zero); tab: 16 byte offsets of matrices [n·th·tw, c].
+  (func (export "outputGrad") (param $dy i32) (param $tab i32) (param $n i32) (param $ho i32) (param $wo i32)
+    (param $th i32) (param $tw i32) (param $c i32)
+    ${locals('p', 16, 'i32')} ${locals('d', 4, 'v128')} ${locals('t', 8, 'v128')}
+    (local $cb i32) (local $row i32) (local $img i32) (local $ty i32) (local $tx i32)
+    (local $base i32) (local $k i32) (local $o i32) (local $down i32) (local $right i32)
+    ${loadTable(16)}
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
+    (local.set $img (i32.const 0))
+    (block $imgs_done (loop $imgs
+      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
+      (local.set $ty (i32.const 0))
+      (block $rows_done (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $ty) (local.get $th)))
+        (local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $ho)))
+        (local.set $base (i32.add (local.get $dy) (i32.mul (local.get $row)
+          (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.shl (local.get $ty) (i32.const 1))))))
+        (local.set $tx (i32.const 0))
+        (block $cols_done (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $tx) (local.get $tw)))
+          (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $wo)))
+          (local.set $k (i32.const 0))
+          (block $ch_done (loop $ch
+            (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
+            (local.set $d0 (v128.load (i32.add (local.get $base) (local.get $k))))
+            (local.set $d1 (if (result v128) (local.get $right)
+              (then (v128.load (i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k))))
+              (else (v128.const i32x4 0 0 0 0))))
+            (local.set $d2 (if (result v128) (local.get $down)
+              (then (v128.load (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k))))
+              (else (v128.const i32x4 0 0 0 0))))
+            (local.set $d3 (if (result v128) (i32.and (local.get $down) (local.get $right))
+              (then (v128.load (i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k))))
+              (else (v128.const i32x4 0 0 0 0))))
+          ${outputGradTransform()}
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $ch)))
+          (local.set $base (i32.add (local.get $base) (i32.shl (local.get $cb) (i32.const 1))))
+          (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
+          (br $cols)))
+        (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
+        (br $rows)))
+      (local.set $img (i32.add (local.get $img) (i32.const 1)))
+      (br $imgs))))
+
+  ;; Filter-gradient transform. tab: 16 byte offsets of the gradients of U_ξ (any layout, bytes
+  ;; long, a multiple of 16); taps: 9 byte offsets of the filter gradient's planes, laid out alike.
+  (func (export "filterGrad") (param $tab i32) (param $taps i32) (param $bytes i32)
+    ${locals('p', 16, 'i32')} ${locals('f', 9, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 12, 'v128')}
+    (local $half v128) (local $o i32)
+    ${loadTable(16)}
+    ${loadTaps}
+    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $o) (local.get $bytes)))
+          ${outputLoads}
+          ${filterGradTransform()}
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $next))))
+
   ;; dst [cols, rows] = srcᵀ, src [rows, cols] float32, rows and cols multiples of 4.
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -237,7 +339,8 @@ async function main() {
   const ts = `/**
  * WebAssembly SIMD transforms of the Winograd F(2×2, 3×3) convolution in winograd.ts, run on the
  * tfjs wasm backend's heap: the input tiles (Bᵀ d B), the filter (G g Gᵀ), the output tiles
- * (Aᵀ m A, plus bias and ReLU), and a 4×4-block matrix transpose.
+ * (Aᵀ m A, plus bias and ReLU), for the filter gradient the output-gradient tiles (A dy Aᵀ) and
+ * the filter gradient (Gᵀ dU G), and a 4×4-block matrix transpose.
  *
  * Generated by scripts/winograd-wat.mjs (text and binary, assembled with WABT 1.0.39); edit the
  * generator, not this file. tests/compute/winograd.test.ts checks the convolution against the

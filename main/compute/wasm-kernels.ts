@@ -27,7 +27,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { heapOffset, simdPasses } from './fused-simd';
 import { withScratch } from './scratch';
-import { registerWinogradKernels, winogradBackpropInput } from './winograd';
+import { registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
@@ -208,6 +208,9 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   );
   const { inChannels, outChannels, filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
+  // Stride-1 3×3: Winograd, where it is expected to be faster.
+  const winograd = channelsLast && x.dtype === 'float32' ? winogradBackpropFilter(backend as BackendWasm, x, dy, info) : null;
+  if (winograd) return winograd;
   return withScratch(backend, (s) => {
     // x → [Ci, H, W, N]; dy → [Ho, Wo, N, Co].
     const xT = s.transpose(x, channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0]);

@@ -11,7 +11,10 @@
  * matrix multiply, and the output tiles are transformed back (Aᵀ m A). The transforms are
  * WebAssembly SIMD passes over the backend's heap (winograd-simd.wat.ts).
  *
- * `Conv2D` and `FusedConv2D` (bias, linear or ReLU) are replaced on the wasm backend; any other
+ * The filter gradient is the same algorithm run backwards (see `winogradBackpropFilter`).
+ *
+ * `Conv2D` and `FusedConv2D` (bias, linear or ReLU) are replaced on the wasm backend, and
+ * wasm-kernels.ts's input and filter gradients try this path first; any other
  * case, and any case where the estimate below says direct convolution is faster, goes to the
  * stock kernel. The transformed filter is kept for a filter seen twice (inference, evaluation),
  * so XNNPACK keeps its packed weights too; a filter seen once (a training step's weights) is
@@ -39,6 +42,10 @@ interface WinogradPasses {
   output(table: number, y: number, bias: number, n: number, ho: number, wo: number, th: number, tw: number, c: number, relu: number): void;
   /** G g Gᵀ of nine filter planes (a table of 9 offsets, each plane `bytes` long) into 16 matrices laid out as the planes are. */
   filter(taps: number, table: number, bytes: number): void;
+  /** A dy Aᵀ of every 2×2 tile of dy [n, ho, wo, c] into 16 matrices [n·th·tw, c]. */
+  outputGrad(dy: number, table: number, n: number, ho: number, wo: number, th: number, tw: number, c: number): void;
+  /** Gᵀ dU G of 16 matrices (a table of offsets, each `bytes` long) into nine planes (a table of 9 offsets). */
+  filterGrad(table: number, taps: number, bytes: number): void;
   /** dst [cols, rows] = srcᵀ for src [rows, cols], both multiples of 4. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
@@ -324,6 +331,61 @@ export function winogradBackpropInput(backend: BackendWasm, dy: TensorInfo, filt
   const orientation = choose(state, filter, plan, 'oi', false);
   if (!orientation) return null;
   return winogradConv(backend, state, dy, { tensor: filter, taps: FLIPPED_TAPS, layout: 'oi', cacheable: false }, null, false, plan, orientation);
+}
+
+/**
+ * The direct filter gradient (a convolution of x by dy, see wasm-kernels.ts) runs ≈ 8 G
+ * multiply-adds/s on these shapes.
+ */
+const NS_PER_DIRECT_FILTER_GRAD_MAC = 1 / 8;
+
+/** Estimated nanoseconds of the direct and the Winograd filter gradient. */
+export function estimateFilterGradNs(p: EstimateShape): { direct: number; winograd: number } {
+  const { n, ci, co, ho, wo, th, tw } = p;
+  const tiles = n * th * tw;
+  const direct = n * ho * wo * 9 * ci * co * NS_PER_DIRECT_FILTER_GRAD_MAC;
+  // Input tiles (transformed and transposed), output-gradient tiles (transformed and packed), products, back transform.
+  const winograd =
+    tiles % 4 !== 0
+      ? Infinity
+      : 16 * tiles * ci * co * NS_PER_GEMM_MAC + 16 * tiles * (2 * ci + co) * NS_PER_PASS + 16 * tiles * co * NS_PER_GEMM_PACKED + 16 * ci * co * NS_PER_PASS + 32 * NS_PER_CALL;
+  return { direct, winograd };
+}
+
+/**
+ * dW of a stride-1 3×3 convolution (x [n, h, w, ci], dy [n, ho, wo, co]) by Winograd, or null
+ * where it does not apply or the direct path is expected to be faster.
+ *
+ * Forward, each output tile is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A summed over input channels, so the
+ * gradient of the transformed filter U_ξ is Σ_tiles V_ξᵀ·(A dy Aᵀ)_ξ — sixteen products
+ * [ci, tiles]·[tiles, co] — and dW = Gᵀ dU G.
+ */
+export function winogradBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo | null {
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth, outHeight, outWidth, inChannels: ci, outChannels: co } = info;
+  if (strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1 || filterHeight !== 3 || filterWidth !== 3) return null;
+  if (info.dataFormat !== 'channelsLast' || dy.dtype !== 'float32') return null;
+  const { top, bottom, left, right } = info.padInfo;
+  const plan = planFor(x, [3, 3, ci, co], { strides: 1, pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC' });
+  if (!plan || plan.ho !== outHeight || plan.wo !== outWidth) return null;
+  const state = stateOf(backend);
+  const passes = state.passes;
+  const estimate = estimateFilterGradNs(plan);
+  if (mode === 'never' || !passes || estimate.winograd === Infinity || (mode === 'auto' && estimate.winograd >= estimate.direct)) return null;
+  return withScratch(backend, (s) => {
+    const { n, h, w, ho, wo, th, tw } = plan;
+    const xp = s.padOrCrop(x, [[0, 0], [top, 2 * th + 2 - h - top], [left, 2 * tw + 2 - w - left], [0, 0]]);
+    const tiles = n * th * tw;
+    const v = Array.from({ length: 16 }, () => s.add(backend.makeOutput([tiles, ci], 'float32')));
+    passes.input(heapOffset(backend, xp), offsetTable(s, backend, offsetsOf(backend, v)), n, th, tw, ci);
+    const g = Array.from({ length: 16 }, () => s.add(backend.makeOutput([tiles, co], 'float32')));
+    passes.outputGrad(heapOffset(backend, dy), offsetTable(s, backend, offsetsOf(backend, g)), n, ho, wo, th, tw, co);
+    const du = v.map((vi, i) => s.run(tf.BatchMatMul, { a: transposed(s, backend, passes, vi), b: g[i] }, { transposeA: false, transposeB: false }));
+    const dw = backend.makeOutput([3, 3, ci, co], 'float32');
+    const base = heapOffset(backend, dw);
+    const planes = IDENTITY_TAPS.map((t) => base + 4 * t * ci * co);
+    passes.filterGrad(offsetTable(s, backend, offsetsOf(backend, du)), offsetTable(s, backend, planes), 4 * ci * co);
+    return dw;
+  });
 }
 
 function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
-import { clearWinogradCache, estimateNs, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
+import { clearWinogradCache, estimateFilterGradNs, estimateNs, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -115,15 +115,17 @@ describe('Winograd convolution (wasm)', () => {
     });
   }
 
-  it('differs from the direct path: the transforms really run', () => {
+  it('differs from the direct path in the last bits: the transforms really run, forward and in both gradients', () => {
     const c = CASES[6];
     setWinogradMode('never');
     const direct = convolve(c);
     setWinogradMode('tiles');
     const winograd = convolve(c);
     // Same values to float rounding, but not the same bits: a mode switch that did nothing would fail here.
-    expect(relError(direct.y, winograd.y)).toBeLessThan(2e-6);
-    expect(Array.from(direct.y).some((v, i) => v !== winograd.y[i])).toBe(true);
+    for (const key of ['y', 'dx', 'dw'] as const) {
+      expect(relError(direct[key], winograd[key]), key).toBeLessThan(2e-6);
+      expect(Array.from(direct[key]).some((v, i) => v !== winograd[key][i]), key).toBe(true);
+    }
   });
 
   it('keeps the transform of a filter used twice, and frees it once the filter is gone', () => {
@@ -193,6 +195,14 @@ describe('Winograd convolution (wasm)', () => {
     const got = train();
     expect(got).toHaveLength(want.length);
     want.forEach((w, i) => expect(relError(w, got[i]), `weight ${i}`).toBeLessThan(1e-5));
+  });
+
+  it('estimates the Winograd filter gradient faster for ResNet-18 layers and not for a tile count that is not a multiple of 4', () => {
+    for (const [size, c] of [[16, 64], [8, 128], [4, 256], [2, 512]]) {
+      const e = estimateFilterGradNs({ n: 16, ci: c, co: c, ho: size, wo: size, th: Math.ceil(size / 2), tw: Math.ceil(size / 2) });
+      expect(e.winograd, `${size}×${size}×${c}`).toBeLessThan(e.direct);
+    }
+    expect(estimateFilterGradNs({ n: 1, ci: 8, co: 8, ho: 5, wo: 5, th: 3, tw: 3 }).winograd).toBe(Infinity);
   });
 
   it('estimates Winograd faster for ResNet-18 layers and direct convolution faster for tiny ones', () => {
