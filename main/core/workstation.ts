@@ -31,6 +31,7 @@ import { writeSampleDataset } from '../datasets/sample';
 import { listVariants, modelInfo } from '../models/registry';
 import type { Store } from '../store/db';
 import { loadModel } from '../training/checkpoint';
+import { maxAutoThreads } from '../training/data-parallel';
 import { RunQueue } from '../training/runner';
 import { Studies } from '../studies/studies';
 import { normalize } from '../training/trainer';
@@ -135,7 +136,12 @@ export class Workstation implements Api {
   }
 
   async backendReport(): Promise<BackendReport> {
-    this.backendReady ??= initBackend('auto').then((selected) => ({ selected }));
+    this.backendReady ??= initBackend('auto').then((selected) => {
+      // The probe runs one tfjs instance; runs on wasm and cpu split their batches over cores.
+      const threads = maxAutoThreads(selected.name);
+      if (threads < 2) return { selected };
+      return { selected: { ...selected, description: `${selected.description.replace(/, 1 thread\)$/, ')')}; runs train on up to ${threads} threads (data-parallel)` } };
+    });
     return this.backendReady;
   }
 

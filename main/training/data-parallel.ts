@@ -36,7 +36,7 @@ export const MIN_IMAGES_PER_REPLICA = 8;
  */
 export const AUTO_MIN_MACS = 1e5;
 /** Replicas auto mode starts at most (more cores than this gain little at batch 32). */
-const AUTO_MAX_REPLICAS = 4;
+export const AUTO_MAX_REPLICAS = 4;
 /** A replica that does not reach a barrier within this long is taken for dead. */
 const BARRIER_TIMEOUT_MS = 15 * 60 * 1000;
 
@@ -44,6 +44,14 @@ const BARRIER_TIMEOUT_MS = 15 * 60 * 1000;
 export interface ReplicaPlan {
   readonly replicas: number;
   readonly reason: string;
+}
+
+/**
+ * The most threads a run in auto mode trains on with `backend` on this machine (batch and model
+ * permitting): what the app tells the user before any run.
+ */
+export function maxAutoThreads(backend: BackendName, cores: number = os.availableParallelism()): number {
+  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, Math.min(cores, AUTO_MAX_REPLICAS)) : 1;
 }
 
 /** Decides the number of replicas for a run. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { buildModel, countMacs, type BuildOptions } from '../../main/models/registry';
-import { AUTO_MIN_MACS, planReplicas, ReplicaGroup, sliceBounds } from '../../main/training/data-parallel';
+import { AUTO_MIN_MACS, maxAutoThreads, planReplicas, ReplicaGroup, sliceBounds } from '../../main/training/data-parallel';
 import { decayedWeights, makeOptimizer, trainingLoss, type StepOutputs } from '../../main/training/step';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 
@@ -16,6 +16,14 @@ describe('planReplicas', () => {
     expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', big, 2).replicas).toBe(2);
     expect(planReplicas({ threads: 0, batchSize: 32 }, 'cpu', big, 16).replicas).toBe(4);
     expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', big, 1)).toEqual({ replicas: 1, reason: 'auto: this machine has one core' });
+  });
+  it('tells the most threads a run can use before any run (what the backend note says)', () => {
+    expect(maxAutoThreads('wasm', 2)).toBe(2);
+    expect(maxAutoThreads('cpu', 16)).toBe(4);
+    expect(maxAutoThreads('wasm', 1)).toBe(1);
+    expect(maxAutoThreads('tensorflow', 16)).toBe(1);
+    // The same bound planReplicas applies to a big model and batch.
+    expect(maxAutoThreads('cpu', 16)).toBe(planReplicas({ threads: 0, batchSize: 256 }, 'cpu', big, 16).replicas);
   });
   it('keeps small models and native backends on one thread, and says why', () => {
     expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', AUTO_MIN_MACS / 10, 8).reason).toMatch(/too small to gain/);
