@@ -27,18 +27,35 @@ interface ConvConfig {
 const patched = new WeakSet<tf.layers.Layer>();
 
 /**
- * Makes each linear, channels-last `Conv2D` layer that reads the model's input compute no
- * gradient for that input while training; returns the model.
+ * Ids of the model's symbolic tensors that depend on no weight: its inputs and the outputs of
+ * weightless layers (zero padding, say) applied to such tensors only.
+ */
+function weightFreeTensors(model: tf.LayersModel): Set<number> {
+  const free = new Set(model.inputs.map((t) => t.id));
+  // model.layers is in topological order.
+  for (const layer of model.layers) {
+    if (layer.weights.length > 0) continue;
+    for (const node of layer.inboundNodes) {
+      if (node.inputTensors.every((t) => free.has(t.id))) for (const t of node.outputTensors) free.add(t.id);
+    }
+  }
+  return free;
+}
+
+/**
+ * Makes each linear, channels-last `Conv2D` layer that reads the model's input (directly or
+ * through weightless layers such as AlexNet's zero padding) compute no gradient for that input
+ * while training; returns the model.
  *
  * Inference (`training` unset or false) runs the layer's own `call`; results and gradients of
  * the weights are the same either way, up to float rounding.
  */
 export function skipInputGradient(model: tf.LayersModel): tf.LayersModel {
-  const inputs = new Set(model.inputs.map((t) => t.id));
+  const free = weightFreeTensors(model);
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'Conv2D' || patched.has(layer)) continue;
     const nodes = layer.inboundNodes;
-    const readsInput = nodes.length > 0 && nodes.every((n) => n.inputTensors.length === 1 && inputs.has(n.inputTensors[0].id));
+    const readsInput = nodes.length > 0 && nodes.every((n) => n.inputTensors.length === 1 && free.has(n.inputTensors[0].id));
     const config = layer.getConfig() as unknown as ConvConfig;
     const [kernel, bias] = layer.weights;
     const plain = config.activation === 'linear' && config.dataFormat === 'channelsLast' && config.padding !== 'causal';
