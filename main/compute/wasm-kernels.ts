@@ -27,7 +27,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { heapOffset, simdPasses } from './fused-simd';
 import { withScratch } from './scratch';
-import { registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
+import { matmulBackpropInput, registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
@@ -314,6 +314,9 @@ const conv2dBackpropInput: KernelFunc = (args) => {
   // Stride-1 3×3: Winograd on the filter's own planes, where it is expected to be faster.
   const winograd = dy.dtype === 'float32' && filter.dtype === 'float32' ? winogradBackpropInput(backend as BackendWasm, dy, filter, info) : null;
   if (winograd) return winograd;
+  // Strided, or a large filter on a small map: one product and a col2im, where expected faster.
+  const viaMatMul = matmulBackpropInput(backend as BackendWasm, dy, filter, info);
+  if (viaMatMul) return viaMatMul;
   const rows = axisPhases(inHeight, outHeight, kh, sh, info.padInfo.top);
   const cols = axisPhases(inWidth, outWidth, kw, sw, info.padInfo.left);
   const wasm = backend as BackendWasm;

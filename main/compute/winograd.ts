@@ -46,6 +46,8 @@ interface WinogradPasses {
   outputGrad(dy: number, table: number, n: number, ho: number, wo: number, th: number, tw: number, c: number): void;
   /** Gᵀ dU G of 16 matrices (a table of offsets, each `bytes` long) into nine planes (a table of 9 offsets). */
   filterGrad(table: number, taps: number, bytes: number): void;
+  /** dx [n, h, w, c] (zeroed) += the taps of cols [n·ho·wo, kh, kw, c] at their input positions. */
+  col2im(cols: number, dx: number, n: number, ho: number, wo: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   /** dst [cols, rows] = srcᵀ for src [rows, cols], both multiples of 4. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
@@ -385,6 +387,58 @@ export function winogradBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: 
     const planes = IDENTITY_TAPS.map((t) => base + 4 * t * ci * co);
     passes.filterGrad(offsetTable(s, backend, offsetsOf(backend, du)), offsetTable(s, backend, planes), 4 * ci * co);
     return dw;
+  });
+}
+
+/** When the input gradient may be one matrix product and a col2im (tests compare the paths). */
+let matmulInputGrad: 'auto' | 'always' | 'never' = 'auto';
+
+/** Sets when `matmulBackpropInput` runs: by estimate, wherever it can, or never. */
+export function setMatMulInputGradMode(m: 'auto' | 'always' | 'never'): void {
+  matmulInputGrad = m;
+}
+
+/**
+ * Estimated nanoseconds of the input gradient as stride² phase convolutions (wasm-kernels.ts)
+ * and as one product plus col2im.
+ */
+export function estimateInputGradNs(info: Pick<tf.backend_util.Conv2DInfo, 'batchSize' | 'inHeight' | 'inWidth' | 'inChannels' | 'outChannels' | 'outHeight' | 'outWidth' | 'filterHeight' | 'filterWidth' | 'strideHeight' | 'strideWidth'>): { phases: number; matmul: number } {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const weights = kh * kw * ci * co;
+  // Each phase correlates dy with every s-th tap over ⌈h/s⌉·⌈w/s⌉ outputs; its filter is rearranged in JavaScript and packed.
+  const phases = n * Math.ceil(h / sh) * Math.ceil(w / sw) * sh * sw * Math.ceil(kh / sh) * Math.ceil(kw / sw) * ci * co * NS_PER_DIRECT_MAC + weights * (NS_PER_DIRECT_PACKED + NS_PER_JS_REARRANGED) + sh * sw * NS_PER_CALL;
+  // dy·Wᵀ over the output positions only; the smaller operand is packed; col2im adds every product once.
+  const rows = n * ho * wo;
+  const matmul = rows * weights * NS_PER_GEMM_MAC + Math.min(weights, rows * co) * NS_PER_GEMM_PACKED + rows * kh * kw * ci * NS_PER_PASS + n * h * w * ci * NS_PER_PASS + 4 * NS_PER_CALL;
+  return { phases, matmul };
+}
+
+/**
+ * dx of a convolution as one matrix product and a col2im, or null where that does not apply or
+ * the phase convolutions are expected to be faster.
+ *
+ * cols = dy·Wᵀ ([n·ho·wo, co]·[co, kh·kw·ci]) holds, for every output position, what each tap
+ * sends back to its input pixel; col2im adds them up. It does the forward's multiply-adds
+ * whatever the stride, where a stride-1 correlation of padded dy also computes the border, and
+ * it packs the smaller of dy and the filter (wasm's matrix product picks the orientation).
+ */
+export function matmulBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo | null {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || info.dataFormat !== 'channelsLast' || ci % 4 !== 0) return null;
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || matmulInputGrad === 'never') return null;
+  const passes = stateOf(backend).passes;
+  if (!passes) return null;
+  if (matmulInputGrad === 'auto') {
+    const e = estimateInputGradNs(info);
+    if (e.matmul >= e.phases) return null;
+  }
+  return withScratch(backend, (s) => {
+    const rows = n * ho * wo;
+    const cols = s.run(tf.BatchMatMul, { a: s.reshape(dy, [rows, co]), b: s.reshape(filter, [kh * kw * ci, co]) }, { transposeA: false, transposeB: true });
+    const dx = backend.makeOutput([n, h, w, ci], 'float32');
+    (backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+    passes.col2im(heapOffset(backend, cols), heapOffset(backend, dx), n, ho, wo, h, w, ci, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left);
+    return dx;
   });
 }
 

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
-import { clearWinogradCache, estimateFilterGradNs, estimateNs, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
+import { clearWinogradCache, estimateFilterGradNs, estimateInputGradNs, estimateNs, setMatMulInputGradMode, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -92,6 +92,7 @@ describe('Winograd convolution (wasm)', () => {
 
   afterEach(() => {
     setWinogradMode('auto');
+    setMatMulInputGradMode('auto');
     clearWinogradCache(wasmBackend());
   });
 
@@ -195,6 +196,51 @@ describe('Winograd convolution (wasm)', () => {
     const got = train();
     expect(got).toHaveLength(want.length);
     want.forEach((w, i) => expect(relError(w, got[i]), `weight ${i}`).toBeLessThan(1e-5));
+  });
+
+  it('computes input gradients as one product and a col2im that match the cpu backend (kernels 1–7, strides 1–3, every padding), without leaks', async () => {
+    setWinogradMode('never'); // stride-1 3×3 too
+    setMatMulInputGradMode('always');
+    let i = 0;
+    for (const k of [1, 3, 5, 7]) {
+      for (const stride of [1, 2, 3]) {
+        for (const pad of ['same', 'valid', [[0, 0], [Math.floor(k / 2), 0], [0, Math.floor(k / 2)], [0, 0]]] as const) {
+          i++;
+          const n = 1 + (i % 3);
+          const h = k + 1 + (i % 5);
+          const w = k + (i % 4);
+          const ci = 4 * (1 + (i % 3));
+          const co = 1 + (i % 7);
+          const run = (): Float32Array =>
+            tf.tidy(() => {
+              const x = tf.tensor4d(values(n * h * w * ci, i), [n, h, w, ci]);
+              const f = tf.tensor4d(values(k * k * ci * co, i + 1), [k, k, ci, co]);
+              const y = tf.conv2d(x, f, stride, pad as Pad);
+              const r = tf.tensor(values(y.size, i + 2), y.shape);
+              return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f, stride, pad as Pad), r)))(x).dataSync() as Float32Array;
+            });
+          const tensors = tf.memory().numTensors;
+          const buffers = wasmBackend().numDataIds();
+          const got = run();
+          expect(tf.memory().numTensors).toBe(tensors);
+          expect(wasmBackend().numDataIds()).toBe(buffers);
+          await tf.setBackend('cpu');
+          const want = run();
+          await tf.setBackend('wasm');
+          expect(relError(want, got), `k${k} s${stride} ${JSON.stringify(pad)} x[${n},${h},${w},${ci}] → ${co}`).toBeLessThan(2e-6);
+        }
+      }
+    }
+  });
+
+  it('estimates the product + col2im input gradient faster for strided ResNet layers and the 5×5 of LeNet-5, not for a stride-1 5×5 with same padding', () => {
+    const info = (n: number, h: number, ci: number, co: number, k: number, s: number, pad: 'same' | 'valid') => tf.backend_util.computeConv2DInfo([n, h, h, ci], [k, k, ci, co], s, 1, pad);
+    for (const c of [info(16, 16, 64, 128, 3, 2, 'same'), info(16, 4, 256, 512, 3, 2, 'same'), info(16, 4, 256, 512, 1, 2, 'same'), info(16, 12, 20, 50, 5, 1, 'valid')]) {
+      const e = estimateInputGradNs(c);
+      expect(e.matmul).toBeLessThan(e.phases);
+    }
+    const same5 = estimateInputGradNs(info(16, 16, 32, 16, 5, 1, 'same'));
+    expect(same5.matmul).toBeGreaterThan(same5.phases);
   });
 
   it('estimates the Winograd filter gradient faster for ResNet-18 layers and not for a tile count that is not a multiple of 4', () => {
