@@ -27,7 +27,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { heapOffset, simdPasses } from './fused-simd';
 import { withScratch } from './scratch';
-import { matmulBackpropInput, registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
+import { matmulBackpropFilter, matmulBackpropInput, registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
@@ -211,6 +211,9 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   // Stride-1 3×3: Winograd, where it is expected to be faster.
   const winograd = channelsLast && x.dtype === 'float32' ? winogradBackpropFilter(backend as BackendWasm, x, dy, info) : null;
   if (winograd) return winograd;
+  // Strided, 1×1 and few-channel filters: im2col and one product, where expected faster.
+  const viaMatMul = channelsLast ? matmulBackpropFilter(backend as BackendWasm, x, dy, info) : null;
+  if (viaMatMul) return viaMatMul;
   return withScratch(backend, (s) => {
     // x → [Ci, H, W, N]; dy → [Ho, Wo, N, Co].
     const xT = s.transpose(x, channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0]);

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
-import { clearWinogradCache, estimateFilterGradNs, estimateInputGradNs, estimateNs, setMatMulInputGradMode, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
+import { clearWinogradCache, estimateFilterGradMatMulNs, estimateFilterGradNs, estimateInputGradNs, estimateNs, setMatMulInputGradMode, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -231,6 +231,51 @@ describe('Winograd convolution (wasm)', () => {
         }
       }
     }
+  });
+
+  it('computes filter gradients as im2col and one product that match the cpu backend (kernels 1–7, strides 1–3, every padding), without leaks', async () => {
+    setWinogradMode('never');
+    setMatMulInputGradMode('always');
+    let i = 0;
+    for (const k of [1, 3, 5, 7]) {
+      for (const stride of [1, 2, 3]) {
+        for (const pad of ['same', 'valid', [[0, 0], [Math.floor(k / 2), 0], [0, Math.floor(k / 2)], [0, 0]]] as const) {
+          i++;
+          const n = 4; // position counts stay multiples of 4, as this path needs
+          const h = k + 1 + (i % 5);
+          const w = k + (i % 4);
+          const ci = 4 * (1 + (i % 3));
+          const co = 1 + (i % 7);
+          const run = (): Float32Array =>
+            tf.tidy(() => {
+              const x = tf.tensor4d(values(n * h * w * ci, i), [n, h, w, ci]);
+              const f = tf.tensor4d(values(k * k * ci * co, i + 1), [k, k, ci, co]);
+              const y = tf.conv2d(x, f, stride, pad as Pad);
+              const r = tf.tensor(values(y.size, i + 2), y.shape);
+              return tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, stride, pad as Pad), r)))(f).dataSync() as Float32Array;
+            });
+          const tensors = tf.memory().numTensors;
+          const buffers = wasmBackend().numDataIds();
+          const got = run();
+          expect(tf.memory().numTensors).toBe(tensors);
+          expect(wasmBackend().numDataIds()).toBe(buffers);
+          await tf.setBackend('cpu');
+          const want = run();
+          await tf.setBackend('wasm');
+          expect(relError(want, got), `k${k} s${stride} ${JSON.stringify(pad)} x[${n},${h},${w},${ci}] → ${co}`).toBeLessThan(2e-6);
+        }
+      }
+    }
+  });
+
+  it('estimates im2col + product faster for the filter gradients of strided and 1×1 ResNet layers', () => {
+    const info = (n: number, h: number, ci: number, co: number, k: number, s: number) => tf.backend_util.computeConv2DInfo([n, h, h, ci], [k, k, ci, co], s, 1, 'same');
+    for (const c of [info(16, 16, 64, 128, 3, 2), info(16, 4, 256, 512, 3, 2), info(16, 16, 64, 128, 1, 2), info(16, 8, 96, 64, 1, 1)]) {
+      const e = estimateFilterGradMatMulNs(c);
+      expect(e.matmul).toBeLessThan(e.direct);
+    }
+    // The 7×7 stem on RGB: 147 values per patch, not a multiple of 4.
+    expect(estimateFilterGradMatMulNs(info(16, 64, 3, 64, 7, 2)).matmul).toBe(Infinity);
   });
 
   it('estimates the product + col2im input gradient faster for strided ResNet layers and the 5×5 of LeNet-5, not for a stride-1 5×5 with same padding', () => {
