@@ -352,17 +352,19 @@ export const WAT = `(module
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br $imgs))))
 
-  ;; im2col of an input: row p = (img, y, x) of cols [n·ho·wo, kh, kw, c] gets, for every tap
-  ;; (i, j), x[img, y·sh + i − top, x·sw + j − left, :], or zeros where that lies outside.
+  ;; im2col of an input: row p = (img, y, x) of cols [n·ho·wo, pitch] gets, for every tap (i, j),
+  ;; x[img, y·sh + i − top, x·sw + j − left, :], or zeros where that lies outside; the pitch − kh·kw·c
+  ;; floats after each row's kh·kw·c are zeroed.
   (func (export "im2col") (param $x i32) (param $cols i32) (param $n i32) (param $ho i32) (param $wo i32)
     (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
-    (param $top i32) (param $left i32)
+    (param $top i32) (param $left i32) (param $pitch i32) (local $tail i32)
     (local $img i32) (local $y i32) (local $xx i32) (local $i i32) (local $j i32) (local $iy i32) (local $ix i32)
     (local $cb i32) (local $vb i32) (local $src i32) (local $dst i32) (local $k i32)
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
     ;; Bytes copied four floats at a time; the rest one by one.
     (local.set $vb (i32.and (local.get $cb) (i32.const -16)))
     (local.set $dst (local.get $cols))
+    (local.set $tail (i32.shl (i32.sub (local.get $pitch) (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $c))) (i32.const 2)))
     (block $imgs_done (loop $imgs
       (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
       (local.set $y (i32.const 0))
@@ -400,6 +402,8 @@ export const WAT = `(module
               (br $js)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $is)))
+          (memory.fill (local.get $dst) (i32.const 0) (local.get $tail))
+          (local.set $dst (i32.add (local.get $dst) (local.get $tail)))
           (local.set $xx (i32.add (local.get $xx) (i32.const 1)))
           (br $xs)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))

@@ -48,8 +48,8 @@ interface WinogradPasses {
   filterGrad(table: number, taps: number, bytes: number): void;
   /** dx [n, h, w, c] (zeroed) += the taps of cols [n·ho·wo, kh, kw, c] at their input positions. */
   col2im(cols: number, dx: number, n: number, ho: number, wo: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
-  /** cols [n·ho·wo, kh, kw, c] = the input pixels under each tap of each output position (zeros outside x [n, h, w, c]). */
-  im2col(x: number, cols: number, n: number, ho: number, wo: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  /** cols [n·ho·wo, pitch] = the input pixels under each tap of each output position (zeros outside x [n, h, w, c], and past kh·kw·c). */
+  im2col(x: number, cols: number, n: number, ho: number, wo: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, pitch: number): void;
   /** dst [cols, rows] = srcᵀ for src [rows, cols], both multiples of 4. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
@@ -449,19 +449,20 @@ export function matmulBackpropInput(backend: BackendWasm, dy: TensorInfo, filter
 export function estimateFilterGradMatMulNs(info: Pick<tf.backend_util.Conv2DInfo, 'batchSize' | 'inHeight' | 'inWidth' | 'inChannels' | 'outChannels' | 'outHeight' | 'outWidth' | 'filterHeight' | 'filterWidth'>): { direct: number; matmul: number } {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, filterHeight: kh, filterWidth: kw } = info;
   const rows = n * ho * wo;
-  const patch = kh * kw * ci;
-  const macs = rows * patch * co;
+  // Patches padded with zeros to a multiple of 4 floats for the SIMD transpose.
+  const patch = Math.ceil((kh * kw * ci) / 4) * 4;
+  const macs = rows * kh * kw * ci * co;
   // The direct path transposes x and dy first, with the stock wasm Transpose (≈ 3 ns per element).
   const direct = macs * NS_PER_DIRECT_FILTER_GRAD_MAC + (n * h * w * ci + rows * co) * NS_PER_STOCK_TRANSPOSED;
   // im2col, its SIMD transpose, dy packed, then colsᵀ·dy.
-  const matmul = rows % 4 !== 0 || patch % 4 !== 0 ? Infinity : macs * NS_PER_GEMM_MAC + 2 * rows * patch * NS_PER_PASS + rows * co * NS_PER_GEMM_PACKED + 4 * NS_PER_CALL;
+  const matmul = rows % 4 !== 0 ? Infinity : (macs * patch * NS_PER_GEMM_MAC) / (kh * kw * ci) + 2 * rows * patch * NS_PER_PASS + rows * co * NS_PER_GEMM_PACKED + 4 * NS_PER_CALL;
   return { direct, matmul };
 }
 
 /**
  * dW of a convolution as im2col and one matrix product, colsᵀ·dy ([kh·kw·ci, n·ho·wo]·[n·ho·wo,
- * co]), or null where that does not apply (patch or position counts not multiples of 4) or the
- * direct path is expected to be faster. It is the better path for strided and 1×1 filters, whose
+ * co]), or null where that does not apply (a position count not a multiple of 4) or the direct
+ * path is expected to be faster. It is the better path for strided and 1×1 filters, whose
  * direct form convolves over a dilated grid.
  */
 export function matmulBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo | null {
@@ -472,21 +473,23 @@ export function matmulBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: Te
   if (!passes) return null;
   const rows = n * ho * wo;
   const patch = kh * kw * ci;
+  const pitch = Math.ceil(patch / 4) * 4;
   // The patch matrix lives on the wasm heap: keep it under 256 MiB.
-  if (rows * patch > 64 * 2 ** 20) return null;
+  if (rows * pitch > 64 * 2 ** 20) return null;
   const e = estimateFilterGradMatMulNs(info);
   if (e.matmul === Infinity || (matmulInputGrad === 'auto' && e.matmul >= e.direct)) return null;
   return withScratch(backend, (s) => {
     const { top, left } = info.padInfo;
     let cols: TensorInfo;
-    if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0) {
+    if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && pitch === ci) {
       cols = s.reshape(x, [rows, ci]); // a 1×1 stride-1 patch is the pixel itself
     } else {
-      cols = s.add(backend.makeOutput([rows, patch], 'float32'));
-      passes.im2col(heapOffset(backend, x), heapOffset(backend, cols), n, ho, wo, h, w, ci, kh, kw, sh, sw, top, left);
+      cols = s.add(backend.makeOutput([rows, pitch], 'float32'));
+      passes.im2col(heapOffset(backend, x), heapOffset(backend, cols), n, ho, wo, h, w, ci, kh, kw, sh, sw, top, left, pitch);
     }
     const dw = s.run(tf.BatchMatMul, { a: transposed(s, backend, passes, cols), b: s.reshape(dy, [rows, co]) }, { transposeA: false, transposeB: false });
-    return s.reshape(dw, [kh, kw, ci, co]);
+    // The padding rows of the product are zero; drop them.
+    return s.reshape(s.slice(dw, [0, 0], [patch, co]), [kh, kw, ci, co]);
   });
 }
 
