@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Activation } from '../../shared/config';
 import { initBackend } from '../../main/compute/backend';
+import { setMatMulInputGradMode, setWinogradMode } from '../../main/compute/winograd';
 import { buildModel, listVariants } from '../../main/models/registry';
 
 const CLASSES = 3;
@@ -73,11 +74,16 @@ describe('the model zoo on wasm', () => {
   });
 
   it.each([
-    ['lenet5', 'elu', false],
-    ['resnet18', 'tanh', false],
-    ['googlenet', 'swish', false],
-    ['densenet121', 'leaky_relu', true],
-  ] as const)('%s (%s, batch norm %s) has the same gradients on wasm as on cpu', async (id, activation, batchNorm) => {
+    ['lenet5', 'elu', false, 'auto'],
+    ['resnet18', 'tanh', false, 'auto'],
+    ['googlenet', 'swish', false, 'auto'],
+    ['densenet121', 'leaky_relu', true, 'auto'],
+    // Winograd and the product + im2col/col2im gradients wherever they apply, whatever the estimate says.
+    ['lenet5', 'relu', false, 'forced'],
+    ['resnet18', 'relu', false, 'forced'],
+    ['vgg11_bn', 'relu', true, 'forced'],
+    ['googlenet', 'relu', false, 'forced'],
+  ] as const)('%s (%s, batch norm %s, fast paths %s) has the same gradients on wasm as on cpu', async (id, activation, batchNorm, paths) => {
     const variant = listVariants().find((v) => v.id === id);
     if (!variant) throw new Error(`no ${id} in the zoo`);
     // Batch norm over 2 images of a 1×1 map divides by a near-zero variance and amplifies
@@ -86,9 +92,16 @@ describe('the model zoo on wasm', () => {
     const steps: Record<string, Step> = {};
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
-      const model = buildModel(id, { inputSize, channels: 3, width: 0.125, numClasses: CLASSES, activation, batchNorm, dropout: 0, seed: 11 });
-      steps[backend] = gradientStep(model, inputSize, 5);
-      model.dispose();
+      setWinogradMode(paths === 'forced' ? 'always' : 'auto');
+      setMatMulInputGradMode(paths === 'forced' ? 'always' : 'auto');
+      try {
+        const model = buildModel(id, { inputSize, channels: 3, width: 0.125, numClasses: CLASSES, activation, batchNorm, dropout: 0, seed: 11 });
+        steps[backend] = gradientStep(model, inputSize, 5);
+        model.dispose();
+      } finally {
+        setWinogradMode('auto');
+        setMatMulInputGradMode('auto');
+      }
     }
     expect(steps.wasm.loss).toBeCloseTo(steps.cpu.loss, 5);
     let abs = 0;
