@@ -16,28 +16,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { heapOffset, simdPasses } from './fused-simd';
 import { registerMatMulKernels } from './matmul-kernels';
+import { replaceWasmKernel, stockWasmKernel } from './scratch';
 
 const WASM = 'wasm';
 
-/** The stock wasm kernels, by name, for the cases the replacements leave to them. */
-const stock = new Map<string, KernelConfig>();
-
-/** Replaces the wasm kernel `name` by `kernelFunc`, keeping the stock one (and its setup). */
-function replace(name: string, kernelFunc: KernelFunc): void {
-  const current = tf.getKernel(name, WASM);
-  if (current?.kernelFunc === kernelFunc) return;
-  if (current) {
-    stock.set(name, current);
-    tf.unregisterKernel(name, WASM);
-  }
-  // The stock kernel's setup binds its C++ entry point, which the fallback needs.
-  tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc, setupFunc: current?.setupFunc });
-}
-
 function fallback(name: string, args: Parameters<KernelFunc>[0]): ReturnType<KernelFunc> {
-  const config = stock.get(name);
-  if (!config) throw new Error(`fast wasm kernels: ${name} needs the stock wasm kernel for this case`);
-  return config.kernelFunc(args);
+  return stockWasmKernel(name).kernelFunc(args);
 }
 
 function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
@@ -53,11 +37,11 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
 export function registerFastWasmKernels(): void {
-  replace(tf.Sum, sum);
-  replace(tf.Mean, mean);
-  replace(tf.Identity, identity);
-  replace(tf.Cast, cast);
-  replace(tf.FusedBatchNorm, batchNorm);
+  replaceWasmKernel(tf.Sum, sum);
+  replaceWasmKernel(tf.Mean, mean);
+  replaceWasmKernel(tf.Identity, identity);
+  replaceWasmKernel(tf.Cast, cast);
+  replaceWasmKernel(tf.FusedBatchNorm, batchNorm);
   registerMatMulKernels();
 }
 

@@ -23,29 +23,13 @@ import * as tf from '@tensorflow/tfjs';
 // The stock wasm kernels must be registered before they are replaced, never after.
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { replaceWasmKernel, Scratch, stockWasmKernel, withScratch } from './scratch';
 
 const WASM = 'wasm';
 
-/** The stock wasm kernels, by name, for the cases the replacements leave to them. */
-const stock = new Map<string, KernelConfig>();
-
-/** Replaces the wasm kernel `name` by `kernelFunc`, keeping the stock one (and its setup). */
-function replace(name: string, kernelFunc: KernelFunc): void {
-  const current = tf.getKernel(name, WASM);
-  if (current?.kernelFunc === kernelFunc) return;
-  if (current) {
-    stock.set(name, current);
-    tf.unregisterKernel(name, WASM);
-  }
-  // The stock kernel's setup binds its C++ entry point, which the fallback and the fast path need.
-  tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc, setupFunc: current?.setupFunc });
-}
-
 function stockKernel(name: string): KernelFunc {
-  const config = stock.get(name);
-  if (!config) throw new Error(`matmul kernels: ${name} needs the stock wasm kernel`);
-  return config.kernelFunc;
+  return stockWasmKernel(name).kernelFunc;
 }
 
 function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
@@ -61,30 +45,26 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
 export function registerMatMulKernels(): void {
-  replace(tf.BatchMatMul, batchMatMul);
-  replace(tf._FusedMatMul, fusedMatMul);
+  replaceWasmKernel(tf.BatchMatMul, batchMatMul);
+  replaceWasmKernel(tf._FusedMatMul, fusedMatMul);
 }
 
-/** Intermediate tensors of one kernel call, freed together. */
-class Scratch {
-  private readonly made: TensorInfo[] = [];
+/** Scratch space with the matrix views and transposes of this file. */
+class MatrixScratch extends Scratch {
+  constructor(readonly wasm: BackendWasm) {
+    super(wasm);
+  }
 
-  constructor(readonly backend: BackendWasm) {}
-
-  /** Runs a kernel; its output is freed with the rest unless kept. */
-  run(kernel: KernelFunc, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const out = kernel({ inputs, backend: this.backend, attrs });
-    const info = Array.isArray(out) ? out[0] : out;
-    this.made.push(info);
-    return info;
+  /** Runs a kernel function; its output is freed with the rest unless kept. */
+  runFunc(kernel: KernelFunc, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    return this.runWith({ kernelName: 'composite', backendName: WASM, kernelFunc: kernel }, inputs, attrs);
   }
 
   /** x's data as a [1, rows, cols] matrix (shared, no copy). */
   matrix(x: TensorInfo, rows: number, cols: number): TensorInfo {
-    this.backend.incRef(x.dataId);
+    this.wasm.incRef(x.dataId);
     const info: TensorInfo = { dataId: x.dataId, shape: [1, rows, cols], dtype: x.dtype };
-    this.made.push(info);
-    return info;
+    return this.add(info);
   }
 
   /** The [1, cols, rows] transpose of x, a row-major [rows, cols] matrix. */
@@ -93,29 +73,12 @@ class Scratch {
     if (rows === 1 || cols === 1) return this.matrix(x, cols, rows);
     const transpose = tf.getKernel(tf.Transpose, WASM);
     if (!transpose) throw new Error('matmul kernels: no wasm Transpose kernel');
-    return this.run(transpose.kernelFunc, { x: this.matrix(x, rows, cols) }, { perm: [0, 2, 1] });
-  }
-
-  /** Keeps `info` alive past `dispose` (the kernel's result). */
-  keep(info: TensorInfo): TensorInfo {
-    const i = this.made.indexOf(info);
-    if (i >= 0) this.made.splice(i, 1);
-    return info;
-  }
-
-  dispose(): void {
-    for (const info of this.made) this.backend.disposeData(info.dataId);
-    this.made.length = 0;
+    return this.runFunc(transpose.kernelFunc, { x: this.matrix(x, rows, cols) }, { perm: [0, 2, 1] });
   }
 }
 
-function withScratch(backend: unknown, body: (s: Scratch) => TensorInfo): TensorInfo {
-  const scratch = new Scratch(backend as BackendWasm);
-  try {
-    return scratch.keep(body(scratch));
-  } finally {
-    scratch.dispose();
-  }
+function withMatrixScratch(backend: unknown, body: (s: MatrixScratch) => TensorInfo): TensorInfo {
+  return withScratch(backend, body, new MatrixScratch(backend as BackendWasm));
 }
 
 /** A product op(A)·op(B) with A, B batch-1 float32 matrices: its sizes as stored and computed. */
@@ -191,7 +154,7 @@ function prefersTransposedResult(p: Product): boolean {
 }
 
 /** op(x) as a [1, rows, cols] operand of the fast path, x stored as [stored rows, stored cols]. */
-function operand(s: Scratch, x: TensorInfo, rows: number, cols: number, transpose: boolean): TensorInfo {
+function operand(s: MatrixScratch, x: TensorInfo, rows: number, cols: number, transpose: boolean): TensorInfo {
   return transpose ? s.transposed(x, rows, cols) : s.matrix(x, rows, cols);
 }
 
@@ -217,17 +180,17 @@ const batchMatMul: KernelFunc = (args) => {
   seenAsB.add(b.dataId);
   if (!p || (!swap && !transposeA && !transposeB)) return stockKernel(tf.BatchMatMul)(args);
   const matMul = stockKernel(tf.BatchMatMul);
-  return withScratch(args.backend, (s) => {
+  return withMatrixScratch(args.backend, (s) => {
     if (swap) {
       // Cᵀ [n, m] = op(B)ᵀ [n, k] · op(A)ᵀ [k, m].
       const left = operand(s, b, p.bRows, p.bCols, !transposeB);
       const right = operand(s, a, p.aRows, p.aCols, !transposeA);
-      const ct = s.run(matMul, { a: left, b: right }, FAST);
+      const ct = s.runFunc(matMul, { a: left, b: right }, FAST);
       return reshaped(s.transposed(ct, p.n, p.m), p.outShape);
     }
     const left = operand(s, a, p.aRows, p.aCols, transposeA);
     const right = operand(s, b, p.bRows, p.bCols, transposeB);
-    return reshaped(s.run(matMul, { a: left, b: right }, FAST), p.outShape);
+    return reshaped(s.runFunc(matMul, { a: left, b: right }, FAST), p.outShape);
   });
 };
 
@@ -261,16 +224,16 @@ const fusedMatMul: KernelFunc = (args) => {
   seenAsB.add(b.dataId);
   if (!p || !biasFits || (!swap && !attrs.transposeA && !attrs.transposeB)) return stockKernel(tf._FusedMatMul)(args);
   const backend = args.backend as BackendWasm;
-  return withScratch(backend, (s) => {
+  return withMatrixScratch(backend, (s) => {
     if (swap && clamp) {
       const left = operand(s, b, p.bRows, p.bCols, !p.transposeB);
       const right = operand(s, a, p.aRows, p.aCols, !p.transposeA);
-      const ct = s.run(stockKernel(tf.BatchMatMul), { a: left, b: right }, FAST);
+      const ct = s.runFunc(stockKernel(tf.BatchMatMul), { a: left, b: right }, FAST);
       return biasActivationTransposed(backend, ct, bias ?? null, p.outShape, clamp);
     }
     const left = operand(s, a, p.aRows, p.aCols, p.transposeA);
     const right = operand(s, b, p.bRows, p.bCols, p.transposeB);
-    const out = s.run(stockKernel(tf._FusedMatMul), { ...inputs, a: left, b: right }, { ...(args.attrs ?? {}), ...FAST });
+    const out = s.runFunc(stockKernel(tf._FusedMatMul), { ...inputs, a: left, b: right }, { ...(args.attrs ?? {}), ...FAST });
     return reshaped(out, p.outShape);
   });
 };

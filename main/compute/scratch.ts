@@ -1,10 +1,35 @@
 /**
- * Scratch space for composite wasm kernels: kernels made of other kernels.
+ * Support for composite wasm kernels (kernels made of other kernels): scratch space, and the
+ * replacement of stock wasm kernels that keeps the stock one for the cases it is left with.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
+
+/** The stock wasm kernels that replacements wrap, by name. */
+const stockKernels = new Map<string, KernelConfig>();
+
+/**
+ * Replaces the wasm kernel `name` by `kernelFunc`, keeping the stock one and its setup (which
+ * binds its C++ entry point, needed by the fallback). Idempotent.
+ */
+export function replaceWasmKernel(name: string, kernelFunc: KernelFunc): void {
+  const current = tf.getKernel(name, WASM);
+  if (current?.kernelFunc === kernelFunc) return;
+  if (current) {
+    stockKernels.set(name, current);
+    tf.unregisterKernel(name, WASM);
+  }
+  tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc, setupFunc: current?.setupFunc });
+}
+
+/** The stock wasm kernel that `replaceWasmKernel` replaced; throws if there was none. */
+export function stockWasmKernel(name: string): KernelConfig {
+  const config = stockKernels.get(name);
+  if (!config) throw new Error(`wasm kernels: ${name} needs the stock wasm kernel for this case`);
+  return config;
+}
 
 /**
  * Intermediate results of one composite kernel: runs wasm kernels and frees what it made.
@@ -12,7 +37,7 @@ const WASM = 'wasm';
 export class Scratch {
   private readonly made: TensorInfo[] = [];
 
-  constructor(private readonly backend: KernelBackend) {}
+  constructor(protected readonly backend: KernelBackend) {}
 
   run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const kernel = tf.getKernel(kernelName, WASM);
@@ -71,12 +96,12 @@ export class Scratch {
   }
 }
 
-/** Runs `body` with a fresh Scratch, frees what it made and keeps its result. */
-export function withScratch(backend: unknown, body: (s: Scratch) => TensorInfo): TensorInfo {
-  const scratch = new Scratch(backend as KernelBackend);
+/** Runs `body` with a fresh Scratch (or `scratch`), frees what it made and keeps its result. */
+export function withScratch<S extends Scratch = Scratch>(backend: unknown, body: (s: S) => TensorInfo, scratch?: S): TensorInfo {
+  const s = scratch ?? (new Scratch(backend as KernelBackend) as S);
   try {
-    return scratch.keep(body(scratch));
+    return s.keep(body(s));
   } finally {
-    scratch.dispose();
+    s.dispose();
   }
 }

@@ -27,9 +27,9 @@ import * as tf from '@tensorflow/tfjs';
 // The stock wasm kernels must be registered before they are wrapped.
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { heapOffset, linkToHeap } from './fused-simd';
-import { type Scratch, withScratch } from './scratch';
+import { replaceWasmKernel, type Scratch, stockWasmKernel, withScratch } from './scratch';
 import { WINOGRAD_WASM } from './winograd-simd.wat';
 
 const WASM = 'wasm';
@@ -499,14 +499,6 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   return info;
 }
 
-const stock = new Map<string, KernelConfig>();
-
-function stockKernel(name: string): KernelConfig {
-  const k = stock.get(name);
-  if (!k) throw new Error(`Winograd convolution: no stock wasm ${name} kernel to fall back to`);
-  return k;
-}
-
 function forwardFilter(filter: TensorInfo): FilterSource {
   return { tensor: filter, taps: IDENTITY_TAPS, layout: 'io', cacheable: true };
 }
@@ -518,7 +510,7 @@ const conv2d: KernelFunc = (args) => {
   const plan = filter.dtype === 'float32' ? planFor(x, filter.shape, args.attrs as unknown as ConvAttrs) : null;
   const state = stateOf(backend);
   const orientation = plan && choose(state, filter, plan, 'io', true);
-  if (!plan || !orientation) return stockKernel(tf.Conv2D).kernelFunc(args);
+  if (!plan || !orientation) return stockWasmKernel(tf.Conv2D).kernelFunc(args);
   return winogradConv(backend, state, x, forwardFilter(filter), null, false, plan, orientation);
 };
 
@@ -533,7 +525,7 @@ const fusedConv2d: KernelFunc = (args) => {
   const plan = activationOk && biasOk && filter.dtype === 'float32' && !args.inputs.preluActivationWeights ? planFor(x, filter.shape, attrs) : null;
   const state = stateOf(backend);
   const orientation = plan && choose(state, filter, plan, 'io', true);
-  if (!plan || !orientation) return stockKernel(tf.FusedConv2D).kernelFunc(args);
+  if (!plan || !orientation) return stockWasmKernel(tf.FusedConv2D).kernelFunc(args);
   return winogradConv(backend, state, x, forwardFilter(filter), bias, attrs.activation === 'relu', plan, orientation);
 };
 
@@ -543,15 +535,6 @@ const fusedConv2d: KernelFunc = (args) => {
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
 export function registerWinogradKernels(): void {
-  for (const [name, kernelFunc] of [
-    [tf.Conv2D, conv2d],
-    [tf.FusedConv2D, fusedConv2d],
-  ] as const) {
-    const current = tf.getKernel(name, WASM);
-    if (current?.kernelFunc === kernelFunc) continue;
-    if (!current) throw new Error(`Winograd convolution: the wasm backend has no ${name} kernel`);
-    stock.set(name, current);
-    tf.unregisterKernel(name, WASM);
-    tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc, setupFunc: current.setupFunc });
-  }
+  replaceWasmKernel(tf.Conv2D, conv2d);
+  replaceWasmKernel(tf.FusedConv2D, fusedConv2d);
 }

@@ -9,17 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { FUSED_ADAM_UPDATE, fusedAdam, fusedMomentum, hasSimdUpdates } from '../../main/compute/fused-optimizer';
 import { setSimdPassesEnabled } from '../../main/compute/fused-simd';
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { values } from './values';
 
 /** Sizes off the SIMD width (1, 5, 1003), a filter, and a vector with exact zeros in its gradient. */
 const SHAPES = [[1], [5], [1003], [3, 3, 4, 8], [64]];

@@ -8,30 +8,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { registerMatMulKernels } from '../../main/compute/matmul-kernels';
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { values, relError } from './values';
 
 /** max |a − b| / max(1, max |a|). */
-function relError(reference: Float32Array, actual: Float32Array): number {
-  expect(actual.length).toBe(reference.length);
-  let abs = 0;
-  let scale = 1;
-  for (let i = 0; i < reference.length; i++) {
-    abs = Math.max(abs, Math.abs(reference[i] - actual[i]));
-    scale = Math.max(scale, Math.abs(reference[i]));
-  }
-  expect(Number.isFinite(abs)).toBe(true);
-  return abs / scale;
-}
+const relError1 = (reference: Float32Array, actual: Float32Array): number => relError(reference, actual, 1);
 
 /** Tensors and wasm buffers alive now (the buffer count only on wasm). */
 function live(): { tensors: number; buffers: number } {
@@ -112,7 +92,7 @@ describe('wasm matmul kernels', () => {
       const got = await on('wasm', data, f);
       expect(got.shape).toEqual([m, n]);
       expect(got.shape).toEqual(ref.shape);
-      expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+      expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
       expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
     },
   );
@@ -125,7 +105,7 @@ describe('wasm matmul kernels', () => {
       const ref = await on('cpu', data, f);
       const got = await on('wasm', data, f);
       expect(got.shape).toEqual(ref.shape);
-      expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+      expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
       expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
     }
   });
@@ -140,7 +120,7 @@ describe('wasm matmul kernels', () => {
     const ref = await on('cpu', data, f);
     const got = await on('wasm', data, f);
     expect(got.shape).toEqual(ref.shape);
-    expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+    expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
     expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
   });
 
@@ -151,7 +131,7 @@ describe('wasm matmul kernels', () => {
     const ref = await on('cpu', data, f);
     const got = await on('wasm', data, f);
     expect(got.shape).toEqual([3, 16, 50]);
-    expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+    expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
     expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
   });
 
@@ -161,7 +141,7 @@ describe('wasm matmul kernels', () => {
       const f = ([a, b, bias, alpha]: tf.Tensor[]) => tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation: 'prelu', preluActivationWeights: alpha });
       const ref = await on('cpu', data, f);
       const got = await on('wasm', data, f);
-      expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+      expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
       expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
     }
   });
@@ -180,7 +160,7 @@ describe('wasm matmul kernels', () => {
       const ref = await on('cpu', data, f);
       const got = await on('wasm', data, f);
       expect(got.shape).toEqual(ref.shape);
-      expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+      expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
     }
   });
 
@@ -207,7 +187,7 @@ describe('wasm matmul kernels', () => {
     const ref = await on('cpu', data, f);
     const got = await on('wasm', data, f);
     expect(got.shape).toEqual(ref.shape);
-    expect(relError(ref.values, got.values)).toBeLessThan(1e-5);
+    expect(relError1(ref.values, got.values)).toBeLessThan(1e-5);
     expect(got.leaked).toEqual({ tensors: 0, buffers: 0 });
   });
 });

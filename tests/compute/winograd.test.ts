@@ -7,32 +7,9 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { clearWinogradCache, estimateFilterGradMatMulNs, estimateFilterGradNs, estimateInputGradNs, estimateNs, setMatMulInputGradMode, setWinogradMode, type WinogradMode } from '../../main/compute/winograd';
+import { values, relError } from './values';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/** max |a − b| / max |reference|. */
-function relError(reference: Float32Array, actual: Float32Array): number {
-  expect(actual.length).toBe(reference.length);
-  let abs = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    abs = Math.max(abs, Math.abs(reference[i] - actual[i]));
-    scale = Math.max(scale, Math.abs(reference[i]));
-  }
-  expect(Number.isFinite(abs)).toBe(true);
-  return scale === 0 ? abs : abs / scale;
-}
 
 interface Case {
   readonly n: number;
