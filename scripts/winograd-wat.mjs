@@ -131,6 +131,157 @@ const transposeBlock = [
   `(v128.store (i32.add (local.get $d) (i32.mul (local.get $rb) (i32.const 3))) ${shuffle([2, 3, 6, 7], get('t1'), get('t3'))})`,
 ].join('\n          ');
 
+/** Indents every line of `text` by `n` spaces (the generated text stays readable). */
+const indent = (text, n) => text.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+
+/** for (counter = 0; counter < limit; counter += step) { body } as a WAT block and loop. */
+function forLoop(name, counter, limit, body, step = 1) {
+  return [
+    `(local.set $${counter} (i32.const 0))`,
+    `(block $${name}_done (loop $${name}`,
+    `  (br_if $${name}_done (i32.ge_u (local.get $${counter}) ${limit}))`,
+    indent(body, 2),
+    `  (local.set $${counter} (i32.add (local.get $${counter}) (i32.const ${step})))`,
+    `  (br $${name})))`,
+  ].join('\n');
+}
+
+/**
+ * The walk of the tile transforms: every image, tile row, tile column and group of 4 channels
+ * ($k, in bytes), with $o the byte offset of the group in the [tiles, c] matrices.
+ */
+function tileLoops({ row, col = '', channel, afterCol }) {
+  const ch = forLoop('ch', 'k', get('cb'), `${channel}\n(local.set $o (i32.add (local.get $o) (i32.const 16)))`, 16);
+  const cols = forLoop('cols', 'tx', get('tw'), [col, ch, afterCol].filter(Boolean).join('\n'));
+  return forLoop('imgs', 'img', get('n'), forLoop('rows', 'ty', get('th'), `${row}\n${cols}`));
+}
+
+/** The walk of im2col and col2im: every output position (img, y, x) and filter tap (i, j), with $iy, $ix its input pixel. */
+function patchLoops({ tap, afterPosition = '' }) {
+  const js = forLoop('js', 'j', get('kw'), `(local.set $ix (i32.sub (i32.add (i32.mul (local.get $xx) (local.get $sw)) (local.get $j)) (local.get $left)))\n${tap}`);
+  const is = forLoop('is', 'i', get('kh'), `(local.set $iy (i32.sub (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $i)) (local.get $top)))\n${js}`);
+  return forLoop('imgs', 'img', get('n'), forLoop('ys', 'y', get('ho'), forLoop('xs', 'xx', get('wo'), [is, afterPosition].filter(Boolean).join('\n'))));
+}
+
+// Unsigned compares: a negative row or column is out of range too.
+const insideInput = '(i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))';
+const pixelOf = (tensor) => `(i32.add (local.get $${tensor}) (i32.mul (local.get $cb)
+  (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix))))`;
+
+/** The output tile's second row and column exist (partial tiles at odd sizes). */
+const downFlag = '(local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $ho)))';
+const rightFlag = '(local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $wo)))';
+/** Top-left output pixel of the tile in a [n, ho, wo, c] tensor. */
+const outputTileBase = (tensor) => `(local.set $base (i32.add (local.get $${tensor}) (i32.mul (local.get $row)
+  (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.shl (local.get $ty) (i32.const 1))))))`;
+const nextOutputTile = '(local.set $base (i32.add (local.get $base) (i32.shl (local.get $cb) (i32.const 1))))';
+const zero = '(v128.const i32x4 0 0 0 0)';
+const loadIf = (flag, address) => `(if (result v128) ${flag} (then (v128.load ${address})) (else ${zero}))`;
+
+const inputFunc = tileLoops({
+  // Top-left of the tile's window: row 2·ty of image img.
+  row: `(local.set $base (i32.add (local.get $x) (i32.mul (local.get $row)
+  (i32.add (i32.mul (local.get $img) (i32.add (i32.shl (local.get $th) (i32.const 1)) (i32.const 2))) (i32.shl (local.get $ty) (i32.const 1))))))`,
+  channel: [
+    '(local.set $q0 (i32.add (local.get $base) (local.get $k)))',
+    '(local.set $q1 (i32.add (local.get $q0) (local.get $row)))',
+    '(local.set $q2 (i32.add (local.get $q1) (local.get $row)))',
+    '(local.set $q3 (i32.add (local.get $q2) (local.get $row)))',
+    inputLoads,
+    inputTransform(),
+  ].join('\n'),
+  afterCol: '(local.set $base (i32.add (local.get $base) (local.get $c2)))',
+});
+
+const outputFunc = tileLoops({
+  row: `${downFlag}\n${outputTileBase('y')}`,
+  col: rightFlag,
+  channel: [
+    '(local.set $bv (v128.load (i32.add (local.get $bias) (local.get $k))))',
+    outputLoads,
+    outputTransform(),
+    '(v128.store (i32.add (local.get $base) (local.get $k)) (local.get $y0))',
+    '(if (local.get $right) (then (v128.store (i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k)) (local.get $y1))))',
+    '(if (local.get $down) (then',
+    '  (v128.store (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k)) (local.get $y2))',
+    '  (if (local.get $right) (then (v128.store (i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k)) (local.get $y3))))))',
+  ].join('\n'),
+  afterCol: nextOutputTile,
+});
+
+const outputGradFunc = tileLoops({
+  row: `${downFlag}\n${outputTileBase('dy')}`,
+  col: rightFlag,
+  channel: [
+    '(local.set $d0 (v128.load (i32.add (local.get $base) (local.get $k))))',
+    `(local.set $d1 ${loadIf('(local.get $right)', '(i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k))')})`,
+    `(local.set $d2 ${loadIf('(local.get $down)', '(i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k))')})`,
+    `(local.set $d3 ${loadIf('(i32.and (local.get $down) (local.get $right))', '(i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k))')})`,
+    outputGradTransform(),
+  ].join('\n'),
+  afterCol: nextOutputTile,
+});
+
+const col2imFunc = patchLoops({
+  tap: [
+    `(if ${insideInput}`,
+    '  (then',
+    indent(`(local.set $dst ${pixelOf('dx')})`, 4),
+    indent(
+      forLoop(
+        'ch',
+        'k',
+        get('cb'),
+        `(v128.store (i32.add (local.get $dst) (local.get $k))
+  (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $k))) (v128.load (i32.add (local.get $src) (local.get $k)))))`,
+        16,
+      ),
+      4,
+    ) + '))',
+    '(local.set $src (i32.add (local.get $src) (local.get $cb)))',
+  ].join('\n'),
+});
+
+const im2colFunc = patchLoops({
+  tap: [
+    `(if ${insideInput}`,
+    '  (then',
+    indent(`(local.set $src ${pixelOf('x')})`, 4),
+    // Four floats at a time, then the rest one by one ($k runs on from the vector loop's end).
+    indent(forLoop('v', 'k', get('vb'), '(v128.store (i32.add (local.get $dst) (local.get $k)) (v128.load (i32.add (local.get $src) (local.get $k))))', 16), 4),
+    '    (block $s_done (loop $sc',
+    '      (br_if $s_done (i32.ge_u (local.get $k) (local.get $cb)))',
+    '      (f32.store (i32.add (local.get $dst) (local.get $k)) (f32.load (i32.add (local.get $src) (local.get $k))))',
+    '      (local.set $k (i32.add (local.get $k) (i32.const 4)))',
+    '      (br $sc))))',
+    '  (else (memory.fill (local.get $dst) (i32.const 0) (local.get $cb))))',
+    '(local.set $dst (i32.add (local.get $dst) (local.get $cb)))',
+  ].join('\n'),
+  afterPosition: '(memory.fill (local.get $dst) (i32.const 0) (local.get $tail))\n(local.set $dst (i32.add (local.get $dst) (local.get $tail)))',
+});
+
+const transposeFunc = forLoop(
+  'rows_loop',
+  'r',
+  get('rows'),
+  forLoop(
+    'cols_loop',
+    'c',
+    get('cols'),
+    [
+      '(local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))',
+      '(local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))',
+      '(local.set $a0 (v128.load (local.get $s)))',
+      '(local.set $a1 (v128.load (i32.add (local.get $s) (local.get $cb))))',
+      '(local.set $a2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $cb) (i32.const 1)))))',
+      '(local.set $a3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $cb) (i32.const 3)))))',
+      transposeBlock,
+    ].join('\n'),
+    4,
+  ),
+  4,
+);
+
 export const WAT = `(module
   (import "env" "memory" (memory 1))
   ;; Input transform. x: [n, 2·th + 2, 2·tw + 2, c] float32 (already padded), c a multiple of 4.
@@ -145,37 +296,7 @@ export const WAT = `(module
     (local.set $c1 (local.get $cb))
     (local.set $c2 (i32.shl (local.get $cb) (i32.const 1)))
     (local.set $c3 (i32.mul (local.get $cb) (i32.const 3)))
-    (local.set $img (i32.const 0))
-    (block $imgs_done (loop $imgs
-      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
-      (local.set $ty (i32.const 0))
-      (block $rows_done (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $ty) (local.get $th)))
-        ;; Top-left of the tile's window: row 2·ty of image img.
-        (local.set $base (i32.add (local.get $x) (i32.mul (local.get $row)
-          (i32.add (i32.mul (local.get $img) (i32.add (i32.shl (local.get $th) (i32.const 1)) (i32.const 2))) (i32.shl (local.get $ty) (i32.const 1))))))
-        (local.set $tx (i32.const 0))
-        (block $cols_done (loop $cols
-          (br_if $cols_done (i32.ge_u (local.get $tx) (local.get $tw)))
-          (local.set $k (i32.const 0))
-          (block $ch_done (loop $ch
-            (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
-            (local.set $q0 (i32.add (local.get $base) (local.get $k)))
-            (local.set $q1 (i32.add (local.get $q0) (local.get $row)))
-            (local.set $q2 (i32.add (local.get $q1) (local.get $row)))
-            (local.set $q3 (i32.add (local.get $q2) (local.get $row)))
-          ${inputLoads}
-          ${inputTransform()}
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (local.set $k (i32.add (local.get $k) (i32.const 16)))
-            (br $ch)))
-          (local.set $base (i32.add (local.get $base) (local.get $c2)))
-          (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
-          (br $cols)))
-        (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
-        (br $rows)))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br $imgs))))
+${indent(inputFunc, 4)})
 
   ;; Output transform. tab: 16 byte offsets of the products M_ξ, each [n·th·tw, c]; y: [n, ho, wo, c]
   ;; with ho ≤ 2·th, wo ≤ 2·tw; bias: c float32s; relu: 0 or 1.
@@ -188,40 +309,7 @@ export const WAT = `(module
     (local.set $lo (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
-    (local.set $img (i32.const 0))
-    (block $imgs_done (loop $imgs
-      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
-      (local.set $ty (i32.const 0))
-      (block $rows_done (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $ty) (local.get $th)))
-        (local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $ho)))
-        (local.set $base (i32.add (local.get $y) (i32.mul (local.get $row)
-          (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.shl (local.get $ty) (i32.const 1))))))
-        (local.set $tx (i32.const 0))
-        (block $cols_done (loop $cols
-          (br_if $cols_done (i32.ge_u (local.get $tx) (local.get $tw)))
-          (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $wo)))
-          (local.set $k (i32.const 0))
-          (block $ch_done (loop $ch
-            (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
-            (local.set $bv (v128.load (i32.add (local.get $bias) (local.get $k))))
-          ${outputLoads}
-          ${outputTransform()}
-            (v128.store (i32.add (local.get $base) (local.get $k)) (local.get $y0))
-            (if (local.get $right) (then (v128.store (i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k)) (local.get $y1))))
-            (if (local.get $down) (then
-              (v128.store (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k)) (local.get $y2))
-              (if (local.get $right) (then (v128.store (i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k)) (local.get $y3))))))
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (local.set $k (i32.add (local.get $k) (i32.const 16)))
-            (br $ch)))
-          (local.set $base (i32.add (local.get $base) (i32.shl (local.get $cb) (i32.const 1))))
-          (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
-          (br $cols)))
-        (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
-        (br $rows)))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br $imgs))))
+${indent(outputFunc, 4)})
 
   ;; Filter transform. taps: 9 byte offsets of the filter's planes (row-major 3×3 order, any
   ;; plane layout, bytes long, a multiple of 16); tab: 16 byte offsets of the matrices U_ξ, each
@@ -232,12 +320,7 @@ export const WAT = `(module
     ${loadTable(16)}
     ${loadTaps}
     (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $o) (local.get $bytes)))
-          ${filterLoads}
-          ${filterTransform()}
-      (local.set $o (i32.add (local.get $o) (i32.const 16)))
-      (br $next))))
+${indent(forLoop('next', 'o', get('bytes'), `${filterLoads}\n${filterTransform()}`, 16), 4)})
 
   ;; Output-gradient transform. dy: [n, ho, wo, c] float32, ho ≤ 2·th, wo ≤ 2·tw (missing rows and
   ;; columns of partial tiles read as zero); tab: 16 byte offsets of matrices [n·th·tw, c].
@@ -249,43 +332,7 @@ export const WAT = `(module
     ${loadTable(16)}
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
-    (local.set $img (i32.const 0))
-    (block $imgs_done (loop $imgs
-      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
-      (local.set $ty (i32.const 0))
-      (block $rows_done (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $ty) (local.get $th)))
-        (local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $ho)))
-        (local.set $base (i32.add (local.get $dy) (i32.mul (local.get $row)
-          (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.shl (local.get $ty) (i32.const 1))))))
-        (local.set $tx (i32.const 0))
-        (block $cols_done (loop $cols
-          (br_if $cols_done (i32.ge_u (local.get $tx) (local.get $tw)))
-          (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $wo)))
-          (local.set $k (i32.const 0))
-          (block $ch_done (loop $ch
-            (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
-            (local.set $d0 (v128.load (i32.add (local.get $base) (local.get $k))))
-            (local.set $d1 (if (result v128) (local.get $right)
-              (then (v128.load (i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k))))
-              (else (v128.const i32x4 0 0 0 0))))
-            (local.set $d2 (if (result v128) (local.get $down)
-              (then (v128.load (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k))))
-              (else (v128.const i32x4 0 0 0 0))))
-            (local.set $d3 (if (result v128) (i32.and (local.get $down) (local.get $right))
-              (then (v128.load (i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k))))
-              (else (v128.const i32x4 0 0 0 0))))
-          ${outputGradTransform()}
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (local.set $k (i32.add (local.get $k) (i32.const 16)))
-            (br $ch)))
-          (local.set $base (i32.add (local.get $base) (i32.shl (local.get $cb) (i32.const 1))))
-          (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
-          (br $cols)))
-        (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
-        (br $rows)))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br $imgs))))
+${indent(outputGradFunc, 4)})
 
   ;; Filter-gradient transform. tab: 16 byte offsets of the gradients of U_ξ (any layout, bytes
   ;; long, a multiple of 16); taps: 9 byte offsets of the filter gradient's planes, laid out alike.
@@ -295,12 +342,7 @@ export const WAT = `(module
     ${loadTable(16)}
     ${loadTaps}
     (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $o) (local.get $bytes)))
-          ${outputLoads}
-          ${filterGradTransform()}
-      (local.set $o (i32.add (local.get $o) (i32.const 16)))
-      (br $next))))
+${indent(forLoop('next', 'o', get('bytes'), `${outputLoads}\n${filterGradTransform()}`, 16), 4)})
 
   ;; col2im of an input gradient: dx [n, h, w, c] (zeroed) += each row p = (img, y, x) of
   ;; cols [n·ho·wo, kh, kw, c] at (img, y·sh + i − top, x·sw + j − left) for every tap (i, j)
@@ -308,108 +350,25 @@ export const WAT = `(module
   (func (export "col2im") (param $cols i32) (param $dx i32) (param $n i32) (param $ho i32) (param $wo i32)
     (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
     (param $top i32) (param $left i32)
-    (local $img i32) (local $y i32) (local $x i32) (local $i i32) (local $j i32) (local $iy i32) (local $ix i32)
+    (local $img i32) (local $y i32) (local $xx i32) (local $i i32) (local $j i32) (local $iy i32) (local $ix i32)
     (local $cb i32) (local $src i32) (local $dst i32) (local $k i32)
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
     (local.set $src (local.get $cols))
-    (block $imgs_done (loop $imgs
-      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
-      (local.set $y (i32.const 0))
-      (block $ys_done (loop $ys
-        (br_if $ys_done (i32.ge_u (local.get $y) (local.get $ho)))
-        (local.set $x (i32.const 0))
-        (block $xs_done (loop $xs
-          (br_if $xs_done (i32.ge_u (local.get $x) (local.get $wo)))
-          (local.set $i (i32.const 0))
-          (block $is_done (loop $is
-            (br_if $is_done (i32.ge_u (local.get $i) (local.get $kh)))
-            (local.set $iy (i32.sub (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $i)) (local.get $top)))
-            (local.set $j (i32.const 0))
-            (block $js_done (loop $js
-              (br_if $js_done (i32.ge_u (local.get $j) (local.get $kw)))
-              (local.set $ix (i32.sub (i32.add (i32.mul (local.get $x) (local.get $sw)) (local.get $j)) (local.get $left)))
-              ;; Unsigned compares: a negative row or column is out of range too.
-              (if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
-                (then
-                  (local.set $dst (i32.add (local.get $dx) (i32.mul (local.get $cb)
-                    (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix)))))
-                  (local.set $k (i32.const 0))
-                  (block $ch_done (loop $ch
-                    (br_if $ch_done (i32.ge_u (local.get $k) (local.get $cb)))
-                    (v128.store (i32.add (local.get $dst) (local.get $k))
-                      (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $k))) (v128.load (i32.add (local.get $src) (local.get $k)))))
-                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
-                    (br $ch)))))
-              (local.set $src (i32.add (local.get $src) (local.get $cb)))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $js)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $is)))
-          (local.set $x (i32.add (local.get $x) (i32.const 1)))
-          (br $xs)))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $ys)))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br $imgs))))
+${indent(col2imFunc, 4)})
 
   ;; im2col of an input: row p = (img, y, x) of cols [n·ho·wo, pitch] gets, for every tap (i, j),
   ;; x[img, y·sh + i − top, x·sw + j − left, :], or zeros where that lies outside; the pitch − kh·kw·c
   ;; floats after each row's kh·kw·c are zeroed.
   (func (export "im2col") (param $x i32) (param $cols i32) (param $n i32) (param $ho i32) (param $wo i32)
     (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
-    (param $top i32) (param $left i32) (param $pitch i32) (local $tail i32)
+    (param $top i32) (param $left i32) (param $pitch i32)
     (local $img i32) (local $y i32) (local $xx i32) (local $i i32) (local $j i32) (local $iy i32) (local $ix i32)
-    (local $cb i32) (local $vb i32) (local $src i32) (local $dst i32) (local $k i32)
+    (local $cb i32) (local $vb i32) (local $src i32) (local $dst i32) (local $k i32) (local $tail i32)
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
-    ;; Bytes copied four floats at a time; the rest one by one.
     (local.set $vb (i32.and (local.get $cb) (i32.const -16)))
     (local.set $dst (local.get $cols))
     (local.set $tail (i32.shl (i32.sub (local.get $pitch) (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $c))) (i32.const 2)))
-    (block $imgs_done (loop $imgs
-      (br_if $imgs_done (i32.ge_u (local.get $img) (local.get $n)))
-      (local.set $y (i32.const 0))
-      (block $ys_done (loop $ys
-        (br_if $ys_done (i32.ge_u (local.get $y) (local.get $ho)))
-        (local.set $xx (i32.const 0))
-        (block $xs_done (loop $xs
-          (br_if $xs_done (i32.ge_u (local.get $xx) (local.get $wo)))
-          (local.set $i (i32.const 0))
-          (block $is_done (loop $is
-            (br_if $is_done (i32.ge_u (local.get $i) (local.get $kh)))
-            (local.set $iy (i32.sub (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $i)) (local.get $top)))
-            (local.set $j (i32.const 0))
-            (block $js_done (loop $js
-              (br_if $js_done (i32.ge_u (local.get $j) (local.get $kw)))
-              (local.set $ix (i32.sub (i32.add (i32.mul (local.get $xx) (local.get $sw)) (local.get $j)) (local.get $left)))
-              (if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
-                (then
-                  (local.set $src (i32.add (local.get $x) (i32.mul (local.get $cb)
-                    (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix)))))
-                  (local.set $k (i32.const 0))
-                  (block $v_done (loop $v
-                    (br_if $v_done (i32.ge_u (local.get $k) (local.get $vb)))
-                    (v128.store (i32.add (local.get $dst) (local.get $k)) (v128.load (i32.add (local.get $src) (local.get $k))))
-                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
-                    (br $v)))
-                  (block $s_done (loop $sc
-                    (br_if $s_done (i32.ge_u (local.get $k) (local.get $cb)))
-                    (f32.store (i32.add (local.get $dst) (local.get $k)) (f32.load (i32.add (local.get $src) (local.get $k))))
-                    (local.set $k (i32.add (local.get $k) (i32.const 4)))
-                    (br $sc))))
-                (else (memory.fill (local.get $dst) (i32.const 0) (local.get $cb))))
-              (local.set $dst (i32.add (local.get $dst) (local.get $cb)))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $js)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $is)))
-          (memory.fill (local.get $dst) (i32.const 0) (local.get $tail))
-          (local.set $dst (i32.add (local.get $dst) (local.get $tail)))
-          (local.set $xx (i32.add (local.get $xx) (i32.const 1)))
-          (br $xs)))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $ys)))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br $imgs))))
+${indent(im2colFunc, 4)})
 
   ;; dst [cols, rows] = srcᵀ, src [rows, cols] float32, rows and cols multiples of 4.
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
@@ -418,22 +377,7 @@ export const WAT = `(module
     (local $r i32) (local $c i32) (local $cb i32) (local $rb i32) (local $s i32) (local $d i32)
     (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $rb (i32.shl (local.get $rows) (i32.const 2)))
-    (block $rows_done (loop $rows_loop
-      (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $c (i32.const 0))
-      (block $cols_done (loop $cols_loop
-        (br_if $cols_done (i32.ge_u (local.get $c) (local.get $cols)))
-        (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
-        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
-        (local.set $a0 (v128.load (local.get $s)))
-        (local.set $a1 (v128.load (i32.add (local.get $s) (local.get $cb))))
-        (local.set $a2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $cb) (i32.const 1)))))
-        (local.set $a3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $cb) (i32.const 3)))))
-          ${transposeBlock}
-        (local.set $c (i32.add (local.get $c) (i32.const 4)))
-        (br $cols_loop)))
-      (local.set $r (i32.add (local.get $r) (i32.const 4)))
-      (br $rows_loop))))
+${indent(transposeFunc, 4)})
 )
 `;
 

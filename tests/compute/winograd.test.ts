@@ -62,6 +62,42 @@ function wasmBackend(): BackendWasm {
   return tf.backend() as unknown as BackendWasm;
 }
 
+/**
+ * The gradient of a convolution with respect to x or its filter, on wasm (as currently set up)
+ * against cpu, over kernels 1–7, strides 1–3 and same / valid / explicit padding; no leaks.
+ */
+async function checkGradients(wrt: 'x' | 'filter', shape: (i: number) => { n: number; ci: number }): Promise<void> {
+  let i = 0;
+  for (const k of [1, 3, 5, 7]) {
+    for (const stride of [1, 2, 3]) {
+      for (const pad of ['same', 'valid', [[0, 0], [Math.floor(k / 2), 0], [0, Math.floor(k / 2)], [0, 0]]] as const) {
+        i++;
+        const { n, ci } = shape(i);
+        const [h, w, co, seed] = [k + 1 + (i % 5), k + (i % 4), 1 + (i % 7), i];
+        const run = (): Float32Array =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(values(n * h * w * ci, seed), [n, h, w, ci]);
+            const f = tf.tensor4d(values(k * k * ci * co, seed + 1), [k, k, ci, co]);
+            const y = tf.conv2d(x, f, stride, pad as Pad);
+            const r = tf.tensor(values(y.size, seed + 2), y.shape);
+            const loss = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, stride, pad as Pad), r));
+            const g = wrt === 'x' ? tf.grad((a: tf.Tensor) => loss(a as tf.Tensor4D, f))(x) : tf.grad((b: tf.Tensor) => loss(x, b as tf.Tensor4D))(f);
+            return g.dataSync() as Float32Array;
+          });
+        const tensors = tf.memory().numTensors;
+        const buffers = wasmBackend().numDataIds();
+        const got = run();
+        expect(tf.memory().numTensors).toBe(tensors);
+        expect(wasmBackend().numDataIds()).toBe(buffers);
+        await tf.setBackend('cpu');
+        const want = run();
+        await tf.setBackend('wasm');
+        expect(relError(want, got), `d${wrt} k${k} s${stride} ${JSON.stringify(pad)} x[${n},${h},${w},${ci}] → ${co}`).toBeLessThan(2e-6);
+      }
+    }
+  }
+}
+
 describe('Winograd convolution (wasm)', () => {
   beforeAll(async () => {
     await initBackend('wasm');
@@ -178,72 +214,15 @@ describe('Winograd convolution (wasm)', () => {
   it('computes input gradients as one product and a col2im that match the cpu backend (kernels 1–7, strides 1–3, every padding), without leaks', async () => {
     setWinogradMode('never'); // stride-1 3×3 too
     setMatMulInputGradMode('always');
-    let i = 0;
-    for (const k of [1, 3, 5, 7]) {
-      for (const stride of [1, 2, 3]) {
-        for (const pad of ['same', 'valid', [[0, 0], [Math.floor(k / 2), 0], [0, Math.floor(k / 2)], [0, 0]]] as const) {
-          i++;
-          const n = 1 + (i % 3);
-          const h = k + 1 + (i % 5);
-          const w = k + (i % 4);
-          const ci = 4 * (1 + (i % 3));
-          const co = 1 + (i % 7);
-          const run = (): Float32Array =>
-            tf.tidy(() => {
-              const x = tf.tensor4d(values(n * h * w * ci, i), [n, h, w, ci]);
-              const f = tf.tensor4d(values(k * k * ci * co, i + 1), [k, k, ci, co]);
-              const y = tf.conv2d(x, f, stride, pad as Pad);
-              const r = tf.tensor(values(y.size, i + 2), y.shape);
-              return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f, stride, pad as Pad), r)))(x).dataSync() as Float32Array;
-            });
-          const tensors = tf.memory().numTensors;
-          const buffers = wasmBackend().numDataIds();
-          const got = run();
-          expect(tf.memory().numTensors).toBe(tensors);
-          expect(wasmBackend().numDataIds()).toBe(buffers);
-          await tf.setBackend('cpu');
-          const want = run();
-          await tf.setBackend('wasm');
-          expect(relError(want, got), `k${k} s${stride} ${JSON.stringify(pad)} x[${n},${h},${w},${ci}] → ${co}`).toBeLessThan(2e-6);
-        }
-      }
-    }
+    await checkGradients('x', (i) => ({ n: 1 + (i % 3), ci: 4 * (1 + (i % 3)) }));
   });
 
   it('computes filter gradients as im2col and one product that match the cpu backend (kernels 1–7, strides 1–3, every padding), without leaks', async () => {
     setWinogradMode('never');
     setMatMulInputGradMode('always');
-    let i = 0;
-    for (const k of [1, 3, 5, 7]) {
-      for (const stride of [1, 2, 3]) {
-        for (const pad of ['same', 'valid', [[0, 0], [Math.floor(k / 2), 0], [0, Math.floor(k / 2)], [0, 0]]] as const) {
-          i++;
-          const n = 4; // position counts stay multiples of 4, as this path needs
-          const h = k + 1 + (i % 5);
-          const w = k + (i % 4);
-          // Every fourth case has 3 channels: patches padded to a multiple of 4 floats.
-          const ci = i % 4 === 0 ? 3 : 4 * (1 + (i % 3));
-          const co = 1 + (i % 7);
-          const run = (): Float32Array =>
-            tf.tidy(() => {
-              const x = tf.tensor4d(values(n * h * w * ci, i), [n, h, w, ci]);
-              const f = tf.tensor4d(values(k * k * ci * co, i + 1), [k, k, ci, co]);
-              const y = tf.conv2d(x, f, stride, pad as Pad);
-              const r = tf.tensor(values(y.size, i + 2), y.shape);
-              return tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, stride, pad as Pad), r)))(f).dataSync() as Float32Array;
-            });
-          const tensors = tf.memory().numTensors;
-          const buffers = wasmBackend().numDataIds();
-          const got = run();
-          expect(tf.memory().numTensors).toBe(tensors);
-          expect(wasmBackend().numDataIds()).toBe(buffers);
-          await tf.setBackend('cpu');
-          const want = run();
-          await tf.setBackend('wasm');
-          expect(relError(want, got), `k${k} s${stride} ${JSON.stringify(pad)} x[${n},${h},${w},${ci}] → ${co}`).toBeLessThan(2e-6);
-        }
-      }
-    }
+    // Position counts stay multiples of 4, as this path needs; every fourth case has 3 channels
+    // (patches padded to a multiple of 4 floats).
+    await checkGradients('filter', (i) => ({ n: 4, ci: i % 4 === 0 ? 3 : 4 * (1 + (i % 3)) }));
   });
 
   it('estimates im2col + product faster for the filter gradients of strided and 1×1 ResNet layers and the stem', () => {
