@@ -1,7 +1,8 @@
 // Writes main/compute/winograd-simd.wat.ts: the WebAssembly SIMD transforms of the Winograd
-// F(2×2, 3×3) convolution in main/compute/winograd.ts, as text and assembled.
+// F(2×2, 3×3) and F(4×4, 3×3) convolutions in main/compute/winograd.ts, as text and assembled.
 //
-// The three functions unroll 16 tile values each, so the text is generated rather than typed.
+// Each transform is a matrix sandwich L·X·Lᵀ unrolled over 16 or 36 tile values, so the text is
+// generated from the transform matrices rather than typed.
 // Usage: `node scripts/winograd-wat.mjs [path to the wabt npm package]` (wabt is not a project
 // dependency: `npm install --prefix /tmp/wabt wabt@1.0.39`, then pass /tmp/wabt/node_modules/wabt).
 import fs from 'node:fs';
@@ -10,112 +11,94 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const R = [0, 1, 2, 3];
+const range = (n) => Array.from({ length: n }, (_, i) => i);
 const get = (n) => `(local.get $${n})`;
 const set = (n, e) => `(local.set $${n} ${e})`;
-const add = (a, b) => `(f32x4.add ${a} ${b})`;
-const sub = (a, b) => `(f32x4.sub ${a} ${b})`;
 const i32add = (a, b) => `(i32.add ${a} ${b})`;
 const locals = (prefix, n, type) => Array.from({ length: n }, (_, i) => `(local $${prefix}${i} ${type})`).join(' ');
 const loadTable = (n) => Array.from({ length: n }, (_, i) => set(`p${i}`, `(i32.load offset=${4 * i} (local.get $tab))`)).join('\n    ');
 
-// Bᵀ d B, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]] (Lavin & Gray 2016, §4.1).
-function inputTransform() {
-  const lines = [];
-  // Columns first: t[i][j] = (Bᵀ d)[i][j].
-  for (const j of R) {
-    const d = (i) => get(`d${i * 4 + j}`);
-    lines.push(set(`t${0 * 4 + j}`, sub(d(0), d(2))));
-    lines.push(set(`t${1 * 4 + j}`, add(d(1), d(2))));
-    lines.push(set(`t${2 * 4 + j}`, sub(d(2), d(1))));
-    lines.push(set(`t${3 * 4 + j}`, sub(d(1), d(3))));
-  }
-  // Then rows: v[i][j] = (t B)[i][j], stored to its matrix ξ = 4i + j.
-  for (const i of R) {
-    const t = (j) => get(`t${i * 4 + j}`);
-    const out = [sub(t(0), t(2)), add(t(1), t(2)), sub(t(2), t(1)), sub(t(1), t(3))];
-    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`p${i * 4 + j}`), get('o'))} ${e})`));
-  }
-  return lines.join('\n          ');
+/**
+ * The transform matrices of F(m×m, 3×3) (Lavin & Gray 2016, "Fast Algorithms for Convolutional
+ * Neural Networks", §4.1 for m = 2; m = 4 with the interpolation points 0, ±1, ±2, ∞ of their
+ * §5): Bᵀ (α×α, α = m + 2) for the input tiles, G (α×3) for the filter, Aᵀ (m×α) for the outputs.
+ */
+const MATRICES = {
+  2: {
+    BT: [
+      [1, 0, -1, 0],
+      [0, 1, 1, 0],
+      [0, -1, 1, 0],
+      [0, 1, 0, -1],
+    ],
+    G: [
+      [1, 0, 0],
+      [1 / 2, 1 / 2, 1 / 2],
+      [1 / 2, -1 / 2, 1 / 2],
+      [0, 0, 1],
+    ],
+    AT: [
+      [1, 1, 1, 0],
+      [0, 1, -1, -1],
+    ],
+  },
+  4: {
+    BT: [
+      [4, 0, -5, 0, 1, 0],
+      [0, -4, -4, 1, 1, 0],
+      [0, 4, -4, -1, 1, 0],
+      [0, -2, -1, 2, 1, 0],
+      [0, 2, -1, -2, 1, 0],
+      [0, 4, 0, -5, 0, 1],
+    ],
+    G: [
+      [1 / 4, 0, 0],
+      [-1 / 6, -1 / 6, -1 / 6],
+      [-1 / 6, 1 / 6, -1 / 6],
+      [1 / 24, 1 / 12, 1 / 6],
+      [1 / 24, -1 / 12, 1 / 6],
+      [0, 0, 1],
+    ],
+    AT: [
+      [1, 1, 1, 1, 1, 0],
+      [0, 1, -1, 2, -2, 0],
+      [0, 1, 1, 4, 4, 0],
+      [0, 1, -1, 8, -8, 1],
+    ],
+  },
+};
+
+const transpose = (M) => M[0].map((_, j) => M.map((row) => row[j]));
+
+/** A float32 constant as WAT text, exactly (nine significant digits round-trip a float32). */
+const f32 = (v) => Number(Math.fround(v).toPrecision(9)).toString();
+
+/** Σ_k c[k]·terms[k] as an f32x4 expression: zeros skipped, ±1 as add / sub, others multiplied by a splat. */
+function combo(coeffs, terms) {
+  let expr = null;
+  coeffs.forEach((c, k) => {
+    if (c === 0) return;
+    const mag = Math.abs(c);
+    const term = mag === 1 ? terms[k] : `(f32x4.mul ${terms[k]} (v128.const f32x4 ${f32(mag)} ${f32(mag)} ${f32(mag)} ${f32(mag)}))`;
+    if (expr === null) expr = c > 0 ? term : `(f32x4.neg ${term})`;
+    else expr = c > 0 ? `(f32x4.add ${expr} ${term})` : `(f32x4.sub ${expr} ${term})`;
+  });
+  return expr ?? '(v128.const i32x4 0 0 0 0)';
 }
 
-// Aᵀ m A, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]].
-function outputTransform() {
+/**
+ * L·X·Lᵀ for L (p×q) and X (q×q, x(k, j) its expressions): the first product into locals
+ * $t0…, and out(i, j), the expression of the result's entry (i, j).
+ */
+function sandwich(L, x) {
+  const p = L.length;
+  const q = L[0].length;
   const lines = [];
-  for (const j of R) {
-    const m = (i) => get(`d${i * 4 + j}`);
-    lines.push(set(`t${j}`, add(add(m(0), m(1)), m(2))));
-    lines.push(set(`t${4 + j}`, sub(sub(m(1), m(2)), m(3))));
-  }
-  for (const i of [0, 1]) {
-    const t = (j) => get(`t${i * 4 + j}`);
-    lines.push(set(`y${i * 2}`, `(f32x4.max ${add(add(add(t(0), t(1)), t(2)), get('bv'))} ${get('lo')})`));
-    lines.push(set(`y${i * 2 + 1}`, `(f32x4.max ${add(sub(sub(t(1), t(2)), t(3)), get('bv'))} ${get('lo')})`));
-  }
-  return lines.join('\n          ');
+  for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) lines.push(set(`t${i * q + j}`, combo(L[i], range(q).map((k) => x(k, j)))));
+  const out = (i, j) => combo(L[j], range(q).map((k) => get(`t${i * q + k}`)));
+  return { lines, out, temps: p * q };
 }
 
-// G g Gᵀ, G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
-function filterTransform() {
-  const lines = [];
-  const half = (e) => `(f32x4.mul ${e} ${get('half')})`;
-  for (const j of [0, 1, 2]) {
-    const g = (i) => get(`d${i * 3 + j}`);
-    lines.push(set(`t${0 * 3 + j}`, g(0)));
-    lines.push(set(`t${1 * 3 + j}`, half(add(add(g(0), g(1)), g(2)))));
-    lines.push(set(`t${2 * 3 + j}`, half(add(sub(g(0), g(1)), g(2)))));
-    lines.push(set(`t${3 * 3 + j}`, g(2)));
-  }
-  for (const i of R) {
-    const t = (j) => get(`t${i * 3 + j}`);
-    const out = [t(0), half(add(add(t(0), t(1)), t(2))), half(add(sub(t(0), t(1)), t(2))), t(2)];
-    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`p${i * 4 + j}`), get('o'))} ${e})`));
-  }
-  return lines.join('\n          ');
-}
-
-// A dy Aᵀ of a 2×2 output-gradient tile (A = (Aᵀ)ᵀ, 4×2): the products' gradient.
-function outputGradTransform() {
-  const lines = [];
-  const neg = (e) => `(f32x4.neg ${e})`;
-  for (const j of [0, 1]) {
-    const d = (i) => get(`d${i * 2 + j}`);
-    lines.push(set(`t${0 * 2 + j}`, d(0)));
-    lines.push(set(`t${1 * 2 + j}`, add(d(0), d(1))));
-    lines.push(set(`t${2 * 2 + j}`, sub(d(0), d(1))));
-    lines.push(set(`t${3 * 2 + j}`, neg(d(1))));
-  }
-  for (const i of R) {
-    const t = (j) => get(`t${i * 2 + j}`);
-    const out = [t(0), add(t(0), t(1)), sub(t(0), t(1)), neg(t(1))];
-    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`p${i * 4 + j}`), get('o'))} ${e})`));
-  }
-  return lines.join('\n          ');
-}
-
-// Gᵀ dU G of one 4×4 tile of filter-transform gradients: the 3×3 filter gradient.
-function filterGradTransform() {
-  const lines = [];
-  const half = (e) => `(f32x4.mul ${e} ${get('half')})`;
-  // r = Gᵀ dU (3×4), Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]].
-  for (const j of R) {
-    const u = (i) => get(`d${i * 4 + j}`);
-    lines.push(set(`t${0 * 4 + j}`, add(u(0), half(add(u(1), u(2))))));
-    lines.push(set(`t${1 * 4 + j}`, half(sub(u(1), u(2)))));
-    lines.push(set(`t${2 * 4 + j}`, add(half(add(u(1), u(2))), u(3))));
-  }
-  // dg = r G (3×3).
-  for (const i of [0, 1, 2]) {
-    const r = (j) => get(`t${i * 4 + j}`);
-    const out = [add(r(0), half(add(r(1), r(2)))), half(sub(r(1), r(2))), add(half(add(r(1), r(2))), r(3))];
-    out.forEach((e, j) => lines.push(`(v128.store ${i32add(get(`f${i * 3 + j}`), get('o'))} ${e})`));
-  }
-  return lines.join('\n          ');
-}
-
-const inputLoads = R.flatMap((i) => R.map((j) => set(`d${i * 4 + j}`, `(v128.load ${i32add(get(`q${i}`), get(`c${j}`))})`))).join('\n          ');
-const outputLoads = Array.from({ length: 16 }, (_, x) => set(`d${x}`, `(v128.load ${i32add(get(`p${x}`), get('o'))})`)).join('\n          ');
-const filterLoads = Array.from({ length: 9 }, (_, x) => set(`d${x}`, `(v128.load ${i32add(get(`f${x}`), get('o'))})`)).join('\n          ');
 const loadTaps = Array.from({ length: 9 }, (_, i) => set(`f${i}`, `(i32.load offset=${4 * i} (local.get $taps))`)).join('\n    ');
 
 /** i8x16.shuffle picking float lanes (0–3 from a, 4–7 from b). */
@@ -146,15 +129,8 @@ function forLoop(name, counter, limit, body, step = 1) {
   ].join('\n');
 }
 
-/**
- * The walk of the tile transforms: every image, tile row, tile column and group of 4 channels
- * ($k, in bytes), with $o the byte offset of the group in the [tiles, c] matrices.
- */
-function tileLoops({ row, col = '', channel, afterCol }) {
-  const ch = forLoop('ch', 'k', get('cb'), `${channel}\n(local.set $o (i32.add (local.get $o) (i32.const 16)))`, 16);
-  const cols = forLoop('cols', 'tx', get('tw'), [col, ch, afterCol].filter(Boolean).join('\n'));
-  return forLoop('imgs', 'img', get('n'), forLoop('rows', 'ty', get('th'), `${row}\n${cols}`));
-}
+const zero = '(v128.const i32x4 0 0 0 0)';
+const loadIf = (flag, address) => `(if (result v128) ${flag} (then (v128.load ${address})) (else ${zero}))`;
 
 /** The walk of im2col and col2im: every output position (img, y, x) and filter tap (i, j), with $iy, $ix its input pixel. */
 function patchLoops({ tap, afterPosition = '' }) {
@@ -168,59 +144,154 @@ const insideInput = '(i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_
 const pixelOf = (tensor) => `(i32.add (local.get $${tensor}) (i32.mul (local.get $cb)
   (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix))))`;
 
-/** The output tile's second row and column exist (partial tiles at odd sizes). */
-const downFlag = '(local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $ho)))';
-const rightFlag = '(local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $wo)))';
+/**
+ * The walk of the tile transforms of F(m×m, 3×3): every image, tile row, tile column and group
+ * of 4 channels ($k, in bytes), with $o the byte offset of the group in the [tiles, c] matrices.
+ */
+function tileLoops({ row, col = '', channel, afterCol }) {
+  const ch = forLoop('ch', 'k', get('cb'), `${channel}\n(local.set $o (i32.add (local.get $o) (i32.const 16)))`, 16);
+  const cols = forLoop('cols', 'tx', get('tw'), [col, ch, afterCol].filter(Boolean).join('\n'));
+  return forLoop('imgs', 'img', get('n'), forLoop('rows', 'ty', get('th'), `${row}\n${cols}`));
+}
+
+/** Flags $r1… and $c1…: output row m·ty + i (column m·tx + j) exists, for partial tiles at the edges. */
+const edgeFlags = (m, axis) =>
+  range(m - 1)
+    .map((i) => (axis === 'r' ? `(local.set $r${i + 1} (i32.lt_u (i32.add (i32.mul (local.get $ty) (i32.const ${m})) (i32.const ${i + 1})) (local.get $ho)))` : `(local.set $c${i + 1} (i32.lt_u (i32.add (i32.mul (local.get $tx) (i32.const ${m})) (i32.const ${i + 1})) (local.get $wo)))`))
+    .join('\n');
+/** Whether output (i, j) of a tile exists. */
+const exists = (i, j) => [i > 0 ? get(`r${i}`) : null, j > 0 ? get(`c${j}`) : null].filter(Boolean).reduce((a, b) => (a === null ? b : `(i32.and ${a} ${b})`), null);
+/** Address of output (i, j) of the tile at $base, channel group $k. */
+const outAt = (i, j) => `(i32.add (i32.add (i32.add (local.get $base) (i32.mul (local.get $row) (i32.const ${i}))) (i32.mul (local.get $cb) (i32.const ${j}))) (local.get $k))`;
 /** Top-left output pixel of the tile in a [n, ho, wo, c] tensor. */
-const outputTileBase = (tensor) => `(local.set $base (i32.add (local.get $${tensor}) (i32.mul (local.get $row)
-  (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.shl (local.get $ty) (i32.const 1))))))`;
-const nextOutputTile = '(local.set $base (i32.add (local.get $base) (i32.shl (local.get $cb) (i32.const 1))))';
-const zero = '(v128.const i32x4 0 0 0 0)';
-const loadIf = (flag, address) => `(if (result v128) ${flag} (then (v128.load ${address})) (else ${zero}))`;
+const outputTileBase = (tensor, m) => `(local.set $base (i32.add (local.get $${tensor}) (i32.mul (local.get $row)
+  (i32.add (i32.mul (local.get $img) (local.get $ho)) (i32.mul (local.get $ty) (i32.const ${m}))))))`;
+const nextTile = (m) => `(local.set $base (i32.add (local.get $base) (i32.mul (local.get $cb) (i32.const ${m}))))`;
+const edgeLocals = (m) => range(m - 1).map((i) => `(local $r${i + 1} i32) (local $c${i + 1} i32)`).join(' ');
+const store = (address, value) => `(v128.store ${address} ${value})`;
+const matrixAt = (x) => i32add(get(`p${x}`), get('o'));
 
-const inputFunc = tileLoops({
-  // Top-left of the tile's window: row 2·ty of image img.
-  row: `(local.set $base (i32.add (local.get $x) (i32.mul (local.get $row)
-  (i32.add (i32.mul (local.get $img) (i32.add (i32.shl (local.get $th) (i32.const 1)) (i32.const 2))) (i32.shl (local.get $ty) (i32.const 1))))))`,
-  channel: [
-    '(local.set $q0 (i32.add (local.get $base) (local.get $k)))',
-    '(local.set $q1 (i32.add (local.get $q0) (local.get $row)))',
-    '(local.set $q2 (i32.add (local.get $q1) (local.get $row)))',
-    '(local.set $q3 (i32.add (local.get $q2) (local.get $row)))',
-    inputLoads,
-    inputTransform(),
-  ].join('\n'),
-  afterCol: '(local.set $base (i32.add (local.get $base) (local.get $c2)))',
-});
+/** The five transforms of F(m×m, 3×3) as WAT functions named input<m>, output<m>, filter<m>, outputGrad<m>, filterGrad<m>. */
+function transforms(m) {
+  const { BT, G, AT } = MATRICES[m];
+  const a = m + 2;
+  const n = a * a;
+  // Input: V = Bᵀ d B over (m·ty, m·tx)'s a×a window of padded x [n, m·th + 2, m·tw + 2, c].
+  const inp = sandwich(BT, (i, j) => get(`d${i * a + j}`));
+  const inputFunc = tileLoops({
+    row: `(local.set $base (i32.add (local.get $x) (i32.mul (local.get $row)
+  (i32.add (i32.mul (local.get $img) (i32.add (i32.mul (local.get $th) (i32.const ${m})) (i32.const 2))) (i32.mul (local.get $ty) (i32.const ${m}))))))`,
+    channel: [
+      ...range(a).flatMap((i) => range(a).map((j) => set(`d${i * a + j}`, `(v128.load (i32.add (i32.add (local.get $base) (local.get $k)) (i32.add (i32.mul (local.get $row) (i32.const ${i})) (i32.mul (local.get $cb) (i32.const ${j})))))`))),
+      ...inp.lines,
+      ...range(a).flatMap((i) => range(a).map((j) => store(matrixAt(i * a + j), inp.out(i, j)))),
+    ].join('\n'),
+    afterCol: nextTile(m),
+  });
+  // Output: Y = Aᵀ M A (+ bias, then max with $lo: ReLU or nothing), stored where it exists.
+  const outp = sandwich(AT, (i, j) => get(`d${i * a + j}`));
+  const outputFunc = tileLoops({
+    row: `${edgeFlags(m, 'r')}\n${outputTileBase('y', m)}`,
+    col: edgeFlags(m, 'c'),
+    channel: [
+      '(local.set $bv (v128.load (i32.add (local.get $bias) (local.get $k))))',
+      ...range(n).map((x) => set(`d${x}`, `(v128.load ${matrixAt(x)})`)),
+      ...outp.lines,
+      ...range(m).flatMap((i) =>
+        range(m).map((j) => {
+          const st = store(outAt(i, j), `(f32x4.max (f32x4.add ${outp.out(i, j)} (local.get $bv)) (local.get $lo))`);
+          const e = exists(i, j);
+          return e ? `(if ${e} (then ${st}))` : st;
+        }),
+      ),
+    ].join('\n'),
+    afterCol: nextTile(m),
+  });
+  // Filter: U = G g Gᵀ, plane by plane (9 taps in, n matrices out).
+  const filt = sandwich(G, (i, j) => get(`d${i * 3 + j}`));
+  const filterBody = [
+    ...range(9).map((x) => set(`d${x}`, `(v128.load ${i32add(get(`f${x}`), get('o'))})`)),
+    ...filt.lines,
+    ...range(a).flatMap((i) => range(a).map((j) => store(matrixAt(i * a + j), filt.out(i, j)))),
+  ].join('\n');
+  // Output gradient: Ŷ = A dy Aᵀ of the m×m dy tile (missing rows and columns read as zero).
+  const og = sandwich(transpose(AT), (i, j) => get(`d${i * m + j}`));
+  const outputGradFunc = tileLoops({
+    row: `${edgeFlags(m, 'r')}\n${outputTileBase('dy', m)}`,
+    col: edgeFlags(m, 'c'),
+    channel: [
+      ...range(m).flatMap((i) =>
+        range(m).map((j) => {
+          const e = exists(i, j);
+          return set(`d${i * m + j}`, e ? loadIf(e, outAt(i, j)) : `(v128.load ${outAt(i, j)})`);
+        }),
+      ),
+      ...og.lines,
+      ...range(a).flatMap((i) => range(a).map((j) => store(matrixAt(i * a + j), og.out(i, j)))),
+    ].join('\n'),
+    afterCol: nextTile(m),
+  });
+  // Filter gradient: dg = Gᵀ dU G (n matrices in, 9 taps out).
+  const fg = sandwich(transpose(G), (i, j) => get(`d${i * a + j}`));
+  const filterGradBody = [
+    ...range(n).map((x) => set(`d${x}`, `(v128.load ${matrixAt(x)})`)),
+    ...fg.lines,
+    ...range(3).flatMap((i) => range(3).map((j) => store(i32add(get(`f${i * 3 + j}`), get('o')), fg.out(i, j)))),
+  ].join('\n');
+  const temps = (k) => locals('t', k, 'v128');
+  return `
+  ;; F(${m}×${m}, 3×3) input transform. x: [n, ${m}·th + 2, ${m}·tw + 2, c] float32 (already padded), c a
+  ;; multiple of 4. tab: ${n} byte offsets of the matrices V_ξ, each [n·th·tw, c]; tile t = (img·th + ty)·tw + tx.
+  (func (export "input${m}") (param $x i32) (param $tab i32) (param $n i32) (param $th i32) (param $tw i32) (param $c i32)
+    ${locals('p', n, 'i32')} ${locals('d', n, 'v128')} ${temps(inp.temps)}
+    (local $row i32) (local $cb i32) (local $img i32) (local $ty i32) (local $tx i32) (local $base i32) (local $k i32) (local $o i32)
+    ${loadTable(n)}
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $cb) (i32.add (i32.mul (local.get $tw) (i32.const ${m})) (i32.const 2))))
+${indent(inputFunc, 4)})
 
-const outputFunc = tileLoops({
-  row: `${downFlag}\n${outputTileBase('y')}`,
-  col: rightFlag,
-  channel: [
-    '(local.set $bv (v128.load (i32.add (local.get $bias) (local.get $k))))',
-    outputLoads,
-    outputTransform(),
-    '(v128.store (i32.add (local.get $base) (local.get $k)) (local.get $y0))',
-    '(if (local.get $right) (then (v128.store (i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k)) (local.get $y1))))',
-    '(if (local.get $down) (then',
-    '  (v128.store (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k)) (local.get $y2))',
-    '  (if (local.get $right) (then (v128.store (i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k)) (local.get $y3))))))',
-  ].join('\n'),
-  afterCol: nextOutputTile,
-});
+  ;; F(${m}×${m}, 3×3) output transform. tab: ${n} byte offsets of the products M_ξ, each [n·th·tw, c];
+  ;; y: [n, ho, wo, c] with ho ≤ ${m}·th, wo ≤ ${m}·tw; bias: c float32s; relu: 0 or 1.
+  (func (export "output${m}") (param $tab i32) (param $y i32) (param $bias i32) (param $n i32) (param $ho i32) (param $wo i32)
+    (param $th i32) (param $tw i32) (param $c i32) (param $relu i32)
+    ${locals('p', n, 'i32')} ${locals('d', n, 'v128')} ${temps(outp.temps)} ${edgeLocals(m)}
+    (local $bv v128) (local $lo v128) (local $cb i32) (local $row i32) (local $img i32) (local $ty i32) (local $tx i32)
+    (local $base i32) (local $k i32) (local $o i32)
+    ${loadTable(n)}
+    (local.set $lo (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
+${indent(outputFunc, 4)})
 
-const outputGradFunc = tileLoops({
-  row: `${downFlag}\n${outputTileBase('dy')}`,
-  col: rightFlag,
-  channel: [
-    '(local.set $d0 (v128.load (i32.add (local.get $base) (local.get $k))))',
-    `(local.set $d1 ${loadIf('(local.get $right)', '(i32.add (i32.add (local.get $base) (local.get $cb)) (local.get $k))')})`,
-    `(local.set $d2 ${loadIf('(local.get $down)', '(i32.add (i32.add (local.get $base) (local.get $row)) (local.get $k))')})`,
-    `(local.set $d3 ${loadIf('(i32.and (local.get $down) (local.get $right))', '(i32.add (i32.add (i32.add (local.get $base) (local.get $row)) (local.get $cb)) (local.get $k))')})`,
-    outputGradTransform(),
-  ].join('\n'),
-  afterCol: nextOutputTile,
-});
+  ;; F(${m}×${m}, 3×3) filter transform. taps: 9 byte offsets of the filter's planes (row-major 3×3
+  ;; order, any plane layout, bytes long, a multiple of 16); tab: ${n} byte offsets of the matrices
+  ;; U_ξ, each laid out as the planes are.
+  (func (export "filter${m}") (param $taps i32) (param $tab i32) (param $bytes i32)
+    ${locals('p', n, 'i32')} ${locals('f', 9, 'i32')} ${locals('d', 9, 'v128')} ${temps(filt.temps)} (local $o i32)
+    ${loadTable(n)}
+    ${loadTaps}
+${indent(forLoop('next', 'o', get('bytes'), filterBody, 16), 4)})
+
+  ;; F(${m}×${m}, 3×3) output-gradient transform. dy: [n, ho, wo, c] float32, ho ≤ ${m}·th, wo ≤ ${m}·tw
+  ;; (missing rows and columns of partial tiles read as zero); tab: ${n} byte offsets of matrices [n·th·tw, c].
+  (func (export "outputGrad${m}") (param $dy i32) (param $tab i32) (param $n i32) (param $ho i32) (param $wo i32)
+    (param $th i32) (param $tw i32) (param $c i32)
+    ${locals('p', n, 'i32')} ${locals('d', m * m, 'v128')} ${temps(og.temps)} ${edgeLocals(m)}
+    (local $cb i32) (local $row i32) (local $img i32) (local $ty i32) (local $tx i32) (local $base i32) (local $k i32) (local $o i32)
+    ${loadTable(n)}
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
+${indent(outputGradFunc, 4)})
+
+  ;; F(${m}×${m}, 3×3) filter-gradient transform. tab: ${n} byte offsets of the gradients of U_ξ (any
+  ;; layout, bytes long, a multiple of 16); taps: 9 byte offsets of the filter gradient's planes, laid out alike.
+  (func (export "filterGrad${m}") (param $tab i32) (param $taps i32) (param $bytes i32)
+    ${locals('p', n, 'i32')} ${locals('f', 9, 'i32')} ${locals('d', n, 'v128')} ${temps(fg.temps)} (local $o i32)
+    ${loadTable(n)}
+    ${loadTaps}
+${indent(forLoop('next', 'o', get('bytes'), filterGradBody, 16), 4)})
+`;
+}
 
 const col2imFunc = patchLoops({
   tap: [
@@ -284,66 +355,7 @@ const transposeFunc = forLoop(
 
 export const WAT = `(module
   (import "env" "memory" (memory 1))
-  ;; Input transform. x: [n, 2·th + 2, 2·tw + 2, c] float32 (already padded), c a multiple of 4.
-  ;; tab: 16 byte offsets of the matrices V_ξ, each [n·th·tw, c]; tile t = (img·th + ty)·tw + tx.
-  (func (export "input") (param $x i32) (param $tab i32) (param $n i32) (param $th i32) (param $tw i32) (param $c i32)
-    ${locals('p', 16, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 16, 'v128')}
-    (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
-    (local $row i32) (local $cb i32) (local $img i32) (local $ty i32) (local $tx i32) (local $base i32) (local $k i32) (local $o i32)
-    ${loadTable(16)}
-    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $row (i32.mul (local.get $cb) (i32.add (i32.shl (local.get $tw) (i32.const 1)) (i32.const 2))))
-    (local.set $c1 (local.get $cb))
-    (local.set $c2 (i32.shl (local.get $cb) (i32.const 1)))
-    (local.set $c3 (i32.mul (local.get $cb) (i32.const 3)))
-${indent(inputFunc, 4)})
-
-  ;; Output transform. tab: 16 byte offsets of the products M_ξ, each [n·th·tw, c]; y: [n, ho, wo, c]
-  ;; with ho ≤ 2·th, wo ≤ 2·tw; bias: c float32s; relu: 0 or 1.
-  (func (export "output") (param $tab i32) (param $y i32) (param $bias i32) (param $n i32) (param $ho i32) (param $wo i32)
-    (param $th i32) (param $tw i32) (param $c i32) (param $relu i32)
-    ${locals('p', 16, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 8, 'v128')} ${locals('y', 4, 'v128')}
-    (local $bv v128) (local $lo v128) (local $cb i32) (local $row i32) (local $img i32) (local $ty i32) (local $tx i32)
-    (local $base i32) (local $k i32) (local $o i32) (local $down i32) (local $right i32)
-    ${loadTable(16)}
-    (local.set $lo (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
-    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
-${indent(outputFunc, 4)})
-
-  ;; Filter transform. taps: 9 byte offsets of the filter's planes (row-major 3×3 order, any
-  ;; plane layout, bytes long, a multiple of 16); tab: 16 byte offsets of the matrices U_ξ, each
-  ;; laid out as the planes are.
-  (func (export "filter") (param $taps i32) (param $tab i32) (param $bytes i32)
-    ${locals('p', 16, 'i32')} ${locals('f', 9, 'i32')} ${locals('d', 9, 'v128')} ${locals('t', 12, 'v128')}
-    (local $half v128) (local $o i32)
-    ${loadTable(16)}
-    ${loadTaps}
-    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
-${indent(forLoop('next', 'o', get('bytes'), `${filterLoads}\n${filterTransform()}`, 16), 4)})
-
-  ;; Output-gradient transform. dy: [n, ho, wo, c] float32, ho ≤ 2·th, wo ≤ 2·tw (missing rows and
-  ;; columns of partial tiles read as zero); tab: 16 byte offsets of matrices [n·th·tw, c].
-  (func (export "outputGrad") (param $dy i32) (param $tab i32) (param $n i32) (param $ho i32) (param $wo i32)
-    (param $th i32) (param $tw i32) (param $c i32)
-    ${locals('p', 16, 'i32')} ${locals('d', 4, 'v128')} ${locals('t', 8, 'v128')}
-    (local $cb i32) (local $row i32) (local $img i32) (local $ty i32) (local $tx i32)
-    (local $base i32) (local $k i32) (local $o i32) (local $down i32) (local $right i32)
-    ${loadTable(16)}
-    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $row (i32.mul (local.get $cb) (local.get $wo)))
-${indent(outputGradFunc, 4)})
-
-  ;; Filter-gradient transform. tab: 16 byte offsets of the gradients of U_ξ (any layout, bytes
-  ;; long, a multiple of 16); taps: 9 byte offsets of the filter gradient's planes, laid out alike.
-  (func (export "filterGrad") (param $tab i32) (param $taps i32) (param $bytes i32)
-    ${locals('p', 16, 'i32')} ${locals('f', 9, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 12, 'v128')}
-    (local $half v128) (local $o i32)
-    ${loadTable(16)}
-    ${loadTaps}
-    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
-${indent(forLoop('next', 'o', get('bytes'), `${outputLoads}\n${filterGradTransform()}`, 16), 4)})
-
+${transforms(2)}${transforms(4)}
   ;; col2im of an input gradient: dx [n, h, w, c] (zeroed) += each row p = (img, y, x) of
   ;; cols [n·ho·wo, kh, kw, c] at (img, y·sh + i − top, x·sw + j − left) for every tap (i, j)
   ;; that lands inside; c a multiple of 4.

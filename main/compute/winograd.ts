@@ -1,27 +1,30 @@
 /**
- * Winograd F(2×2, 3×3) convolutions for the wasm backend.
+ * Winograd F(2×2, 3×3) and F(4×4, 3×3) convolutions for the wasm backend.
  *
  * Stride-1 3×3 convolutions are most of the work in ResNet, VGG and much of GoogLeNet, forward
  * and in the input gradient (itself a 3×3 convolution with the flipped filter). XNNPACK's wasm
  * build runs them as direct convolutions: nine multiply-adds per tap. Winograd's minimal
  * filtering (Lavin & Gray 2016, "Fast Algorithms for Convolutional Neural Networks") computes
- * each 2×2 output tile from a 4×4 input tile with sixteen multiply-adds per channel pair
- * instead of thirty-six: the input tiles and the filter are transformed (Bᵀ d B, G g Gᵀ), the
- * products become sixteen independent matrix products, [tiles, Ci]·[Ci, Co], run by XNNPACK's
- * matrix multiply, and the output tiles are transformed back (Aᵀ m A). The transforms are
- * WebAssembly SIMD passes over the backend's heap (winograd-simd.wat.ts).
+ * each m×m output tile from an (m + 2)×(m + 2) input tile: the input tiles and the filter are
+ * transformed (Bᵀ d B, G g Gᵀ), the products become (m + 2)² independent matrix products,
+ * [tiles, Ci]·[Ci, Co], run by XNNPACK's matrix multiply, and the output tiles are transformed
+ * back (Aᵀ M A). F(2×2, 3×3) does 16 multiply-adds per channel pair and output tile where the
+ * direct form does 36 (2.25× fewer); F(4×4, 3×3) does 36 where it does 144 (4×), with larger
+ * transforms and 36 products, which pays on 4×4 and larger maps. The transforms are WebAssembly
+ * SIMD passes over the backend's heap (winograd-simd.wat.ts).
  *
  * The filter gradient is the same algorithm run backwards (see `winogradBackpropFilter`).
  *
  * `Conv2D` and `FusedConv2D` (bias, linear or ReLU) are replaced on the wasm backend, and
  * wasm-kernels.ts's input and filter gradients try this path first; any other
  * case, and any case where the estimate below says direct convolution is faster, goes to the
- * stock kernel. The transformed filter is kept for a filter seen twice (inference, evaluation),
- * so XNNPACK keeps its packed weights too; a filter seen once (a training step's weights) is
- * transformed for the call and freed.
+ * stock kernel. The transformed filter is kept for a filter used outside a gradient tape
+ * (inference, evaluation) or seen twice, so XNNPACK keeps its packed weights too; a training
+ * step's filter is transformed for the call and freed.
  *
- * F(2×2, 3×3) changes rounding, not results: outputs agree with direct convolution to about
- * 1e-6 relative (the transforms only add, subtract and halve).
+ * Winograd changes rounding, not results: outputs agree with direct convolution to about 1e-6
+ * relative for F(2×2, 3×3) (its transforms only add, subtract and halve) and a few 1e-6 for
+ * F(4×4, 3×3) (factors up to 8 and 1/24).
  */
 import * as tf from '@tensorflow/tfjs';
 // The stock wasm kernels must be registered before they are wrapped.
@@ -34,18 +37,28 @@ import { WINOGRAD_WASM } from './winograd-simd.wat';
 
 const WASM = 'wasm';
 
-/** The transforms' exports; every pointer is a byte offset into the wasm backend's heap. */
-interface WinogradPasses {
-  /** Bᵀ d B of every 4×4 tile of padded x [n, 2·th + 2, 2·tw + 2, c] into 16 matrices [n·th·tw, c]. */
+/** Output tile size m of F(m×m, 3×3): 2 (16 products of (m + 2)² = 16) or 4 (36 products). */
+export type TileSize = 2 | 4;
+
+/** The transforms of one tile size m, α = m + 2; every pointer is a byte offset into the wasm heap. */
+interface TileTransforms {
+  /** Bᵀ d B of every α×α window of padded x [n, m·th + 2, m·tw + 2, c] into α² matrices [n·th·tw, c]. */
   input(x: number, table: number, n: number, th: number, tw: number, c: number): void;
-  /** Aᵀ m A of 16 matrices [n·th·tw, c] into y [n, ho, wo, c], plus bias, then ReLU when relu = 1. */
+  /** Aᵀ M A of α² matrices [n·th·tw, c] into y [n, ho, wo, c], plus bias, then ReLU when relu = 1. */
   output(table: number, y: number, bias: number, n: number, ho: number, wo: number, th: number, tw: number, c: number, relu: number): void;
-  /** G g Gᵀ of nine filter planes (a table of 9 offsets, each plane `bytes` long) into 16 matrices laid out as the planes are. */
+  /** G g Gᵀ of nine filter planes (a table of 9 offsets, each plane `bytes` long) into α² matrices laid out as the planes are. */
   filter(taps: number, table: number, bytes: number): void;
-  /** A dy Aᵀ of every 2×2 tile of dy [n, ho, wo, c] into 16 matrices [n·th·tw, c]. */
+  /** A dy Aᵀ of every m×m tile of dy [n, ho, wo, c] into α² matrices [n·th·tw, c]. */
   outputGrad(dy: number, table: number, n: number, ho: number, wo: number, th: number, tw: number, c: number): void;
-  /** Gᵀ dU G of 16 matrices (a table of offsets, each `bytes` long) into nine planes (a table of 9 offsets). */
+  /** Gᵀ dU G of α² matrices (a table of offsets, each `bytes` long) into nine planes (a table of 9 offsets). */
   filterGrad(table: number, taps: number, bytes: number): void;
+}
+
+/** The module exports them per tile size, as input2 … filterGrad4. */
+type Suffixed<T, S extends string> = { [K in keyof T as `${K & string}${S}`]: T[K] };
+
+/** The module's exports; every pointer is a byte offset into the wasm backend's heap. */
+interface WinogradPasses extends Suffixed<TileTransforms, '2'>, Suffixed<TileTransforms, '4'> {
   /** dx [n, h, w, c] (zeroed) += the taps of cols [n·ho·wo, kh, kw, c] at their input positions. */
   col2im(cols: number, dx: number, n: number, ho: number, wo: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   /** cols [n·ho·wo, pitch] = the input pixels under each tap of each output position (zeros outside x [n, h, w, c], and past kh·kw·c). */
@@ -53,6 +66,16 @@ interface WinogradPasses {
   /** dst [cols, rows] = srcᵀ for src [rows, cols], both multiples of 4. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
+
+/** The transforms of tile size m. */
+function transformsFor(passes: WinogradPasses, m: TileSize): TileTransforms {
+  return m === 2
+    ? { input: passes.input2, output: passes.output2, filter: passes.filter2, outputGrad: passes.outputGrad2, filterGrad: passes.filterGrad2 }
+    : { input: passes.input4, output: passes.output4, filter: passes.filter4, outputGrad: passes.outputGrad4, filterGrad: passes.filterGrad4 };
+}
+
+/** Products of tile size m: (m + 2)². */
+const productsOf = (m: TileSize): number => (m + 2) * (m + 2);
 
 /**
  * When the kernels use Winograd: by estimate (`auto`), wherever they can (`always`, in the
@@ -68,9 +91,20 @@ export function setWinogradMode(m: WinogradMode): void {
   mode = m;
 }
 
-/** The transformed filter of one filter tensor, kept once the filter is seen a second time. */
+let tileChoice: TileSize | 'auto' = 'auto';
+
+/** Sets the tile size: by estimate, or forced (tests compare F(2×2, 3×3) with F(4×4, 3×3)). */
+export function setWinogradTile(m: TileSize | 'auto'): void {
+  tileChoice = m;
+}
+
+/** The tile sizes to consider. */
+const tileSizes = (): readonly TileSize[] => (tileChoice === 'auto' ? [2, 4] : [tileChoice]);
+
+/** The transformed filter of one filter tensor (for tile size m), kept once known to be reused. */
 interface FilterEntry {
   u: TensorInfo[] | null;
+  m: TileSize;
 }
 
 interface BackendState {
@@ -116,7 +150,8 @@ interface Plan {
   readonly co: number;
   readonly ho: number;
   readonly wo: number;
-  /** Output tiles down and across. */
+  /** Output tile size, and output tiles down and across. */
+  readonly m: TileSize;
   readonly th: number;
   readonly tw: number;
   readonly top: number;
@@ -139,6 +174,8 @@ const NS_PER_GEMM_PACKED = 4.5;
 const NS_PER_PASS = 0.5;
 const NS_PER_JS_REARRANGED = 2;
 const NS_PER_CALL = 15_000;
+/** Reading a transformed filter value in a product, beyond its multiply-adds (memory, not cache). */
+const NS_PER_WEIGHT_READ = 0.25;
 
 /**
  * Which operand of the sixteen products is the filter. `tiles`: M = V·U, the transformed filter
@@ -151,8 +188,8 @@ export type Orientation = 'tiles' | 'weights';
 /** How the filter's nine planes lie: [ci, co] (a forward filter) or [co, ci] (one seen by its input gradient). */
 export type PlaneLayout = 'io' | 'oi';
 
-/** The shape numbers the estimate needs. */
-export type EstimateShape = Pick<Plan, 'n' | 'ci' | 'co' | 'ho' | 'wo' | 'th' | 'tw'>;
+/** The shape numbers the estimate needs (tile size 2 unless given). */
+export type EstimateShape = Pick<Plan, 'n' | 'ci' | 'co' | 'ho' | 'wo' | 'th' | 'tw'> & { readonly m?: TileSize };
 
 /**
  * Estimated nanoseconds of the direct convolution and of Winograd in each orientation.
@@ -162,17 +199,22 @@ export type EstimateShape = Pick<Plan, 'n' | 'ci' | 'co' | 'ho' | 'wo' | 'th' | 
  */
 export function estimateNs(p: EstimateShape, kept: boolean, layout: PlaneLayout = 'io'): { direct: number; tiles: number; weights: number } {
   const { n, ci, co, ho, wo, th, tw } = p;
+  const m = p.m ?? 2;
+  const k = productsOf(m);
+  // F(4×4, 3×3)'s transforms take about twice the arithmetic per element of F(2×2, 3×3)'s.
+  const pass = NS_PER_PASS * (m === 4 ? 2 : 1);
   const tiles = n * th * tw;
   const weights = ci * co;
   const rearrange = (want: PlaneLayout): number => (layout === want ? 0 : 9 * weights * NS_PER_PASS);
   const direct = n * ho * wo * 9 * weights * NS_PER_DIRECT_MAC + (kept ? 0 : 9 * weights * NS_PER_DIRECT_PACKED) + (layout === 'io' ? 0 : 9 * weights * NS_PER_JS_REARRANGED);
-  const common = 16 * tiles * weights * NS_PER_GEMM_MAC + 16 * tiles * (ci + co) * NS_PER_PASS + 16 * NS_PER_CALL;
-  const tilesNs = common + (kept ? 0 : rearrange('io') + 16 * weights * (NS_PER_PASS + NS_PER_GEMM_PACKED));
+  // The products stream the k transformed filters; a large one is read from memory, not cache.
+  const common = k * tiles * weights * NS_PER_GEMM_MAC + k * weights * NS_PER_WEIGHT_READ + k * tiles * (ci + co) * pass + k * NS_PER_CALL;
+  const tilesNs = common + (kept ? 0 : rearrange('io') + k * weights * (pass + NS_PER_GEMM_PACKED));
   // Tiles and products transposed, the tiles packed, the filter never packed.
   const weightsNs =
     tiles % 4 !== 0 || kept
       ? Infinity
-      : common + rearrange('oi') + 16 * weights * NS_PER_PASS + 16 * tiles * ci * (NS_PER_PASS + NS_PER_GEMM_PACKED) + 16 * tiles * co * NS_PER_PASS + 32 * NS_PER_CALL;
+      : common + rearrange('oi') + k * weights * pass + k * tiles * ci * (NS_PER_PASS + NS_PER_GEMM_PACKED) + k * tiles * co * NS_PER_PASS + 2 * k * NS_PER_CALL;
   return { direct, tiles: tilesNs, weights: weightsNs };
 }
 
@@ -202,20 +244,42 @@ function planFor(x: TensorInfo, filterShape: readonly number[], a: ConvAttrs): P
   const info = tf.backend_util.computeConv2DInfo([n, h, w, ci], [3, 3, ci, co], 1, 1, a.pad, a.dimRoundingMode);
   const { outHeight: ho, outWidth: wo } = info;
   if (ho < 1 || wo < 1) return null;
-  return { n, h, w, ci, co, ho, wo, th: Math.ceil(ho / 2), tw: Math.ceil(wo / 2), top: info.padInfo.top, left: info.padInfo.left };
+  return withTile({ n, h, w, ci, co, ho, wo, m: 2, th: 0, tw: 0, top: info.padInfo.top, left: info.padInfo.left }, 2);
 }
 
-/** The orientation to run `plan` in, or null for the direct path. */
-function choose(state: BackendState, filter: TensorInfo, plan: Plan, layout: PlaneLayout, cacheable: boolean): Orientation | null {
+/** `plan` with output tiles of m×m. */
+function withTile(plan: Plan, m: TileSize): Plan {
+  return { ...plan, m, th: Math.ceil(plan.ho / m), tw: Math.ceil(plan.wo / m) };
+}
+
+/** The tile size and orientation to run `plan` in, or null for the direct path. */
+function choose(state: BackendState, filter: TensorInfo, plan: Plan, layout: PlaneLayout, cacheable: boolean): { plan: Plan; orientation: Orientation } | null {
   if (mode === 'never' || !state.passes) return null;
-  // A filter seen before is kept from this call on (see filterMatrices): price it as kept.
-  const kept = cacheable && state.filters.has(filter.dataId);
-  const e = estimateNs(plan, kept, layout);
-  if (mode === 'tiles' || (mode === 'weights' && e.weights === Infinity)) return 'tiles';
-  if (mode === 'weights') return 'weights';
-  if (mode === 'always') return e.weights < e.tiles ? 'weights' : 'tiles';
-  if (Math.min(e.tiles, e.weights) >= e.direct) return null;
-  return e.weights < e.tiles ? 'weights' : 'tiles';
+  const entry = cacheable ? state.filters.get(filter.dataId) : undefined;
+  // Kept from this call on (see filterMatrices), so priced as kept: a filter seen before, or any
+  // filter outside a gradient tape (inference and evaluation reuse their weights). A kept
+  // transform fixes the tile size.
+  const kept = cacheable && (entry !== undefined || outsideTape());
+  let best: { plan: Plan; orientation: Orientation; ns: number } | null = null;
+  for (const m of entry?.u ? [entry.m] : tileSizes()) {
+    const p = withTile(plan, m);
+    const e = estimateNs(p, kept, layout);
+    let orientation: Orientation = e.weights < e.tiles ? 'weights' : 'tiles';
+    if (mode === 'tiles' || (mode === 'weights' && e.weights === Infinity)) orientation = 'tiles';
+    else if (mode === 'weights') orientation = 'weights';
+    const ns = orientation === 'weights' ? e.weights : e.tiles;
+    if (mode === 'auto' && ns >= e.direct) continue;
+    if (!best || ns < best.ns) best = { plan: p, orientation, ns };
+  }
+  return best && { plan: best.plan, orientation: best.orientation };
+}
+
+/**
+ * True outside any gradient tape: inference or evaluation, whose filters serve many batches
+ * (a training step's forward pass runs on the tape, with weights that change every step).
+ */
+function outsideTape(): boolean {
+  return tf.engine().state.gradientDepth === 0;
 }
 
 /** Writes heap offsets into an int32 scratch tensor, returning its offset. */
@@ -257,8 +321,8 @@ const FLIPPED_TAPS = [8, 7, 6, 5, 4, 3, 2, 1, 0];
  */
 function filterMatrices(s: Scratch, backend: BackendWasm, state: BackendState, passes: WinogradPasses, src: FilterSource, want: PlaneLayout, plan: Plan): TensorInfo[] {
   const entry = src.cacheable ? state.filters.get(src.tensor.dataId) : undefined;
-  if (entry?.u && want === 'io') return entry.u;
-  const { ci, co } = plan;
+  if (entry?.u && want === 'io' && entry.m === plan.m) return entry.u;
+  const { ci, co, m } = plan;
   const plane = ci * co;
   let planes: number[];
   if (src.layout === want) {
@@ -273,12 +337,15 @@ function filterMatrices(s: Scratch, backend: BackendWasm, state: BackendState, p
     for (let t = 0; t < 9; t++) passes.transpose(from + 4 * t * plane, to + 4 * t * plane, a, b);
     planes = src.taps.map((t) => to + 4 * t * plane);
   }
-  const u = Array.from({ length: 16 }, () => backend.makeOutput(want === 'io' ? [ci, co] : [co, ci], 'float32'));
-  passes.filter(offsetTable(s, backend, planes), offsetTable(s, backend, offsetsOf(backend, u)), 4 * plane);
-  if (entry && want === 'io' && !entry.u) entry.u = u;
-  else {
-    // First sight: remember the filter, so that a second call keeps its transform.
-    if (src.cacheable && !entry) state.filters.set(src.tensor.dataId, { u: null });
+  const u = Array.from({ length: productsOf(m) }, () => backend.makeOutput(want === 'io' ? [ci, co] : [co, ci], 'float32'));
+  transformsFor(passes, m).filter(offsetTable(s, backend, planes), offsetTable(s, backend, offsetsOf(backend, u)), 4 * plane);
+  if (src.cacheable && want === 'io' && (entry || outsideTape())) {
+    for (const old of entry?.u ?? []) backend.disposeData(old.dataId); // a kept transform of another tile size (tests)
+    if (entry) Object.assign(entry, { u, m });
+    else state.filters.set(src.tensor.dataId, { u, m });
+  } else {
+    // A training step's filter, seen once so far: remember it, so that a second call keeps its transform.
+    if (src.cacheable && !entry) state.filters.set(src.tensor.dataId, { u: null, m });
     for (const m of u) s.add(m);
   }
   return u;
@@ -290,19 +357,20 @@ function winogradConv(backend: BackendWasm, state: BackendState, x: TensorInfo, 
   if (!passes) throw new Error('Winograd convolution: the SIMD transforms are not linked');
   sweep(backend, state);
   return withScratch(backend, (s) => {
-    const { n, h, w, ci, co, ho, wo, th, tw, top, left } = plan;
-    // Pad so that every 4×4 window lies inside: 2·th + 2 rows, 2·tw + 2 columns.
-    const xp = s.padOrCrop(x, [[0, 0], [top, 2 * th + 2 - h - top], [left, 2 * tw + 2 - w - left], [0, 0]]);
+    const { n, h, w, ci, co, ho, wo, m, th, tw, top, left } = plan;
+    const t = transformsFor(passes, m);
+    // Pad so that every (m + 2)×(m + 2) window lies inside: m·th + 2 rows, m·tw + 2 columns.
+    const xp = s.padOrCrop(x, [[0, 0], [top, m * th + 2 - h - top], [left, m * tw + 2 - w - left], [0, 0]]);
     const tiles = n * th * tw;
-    const v = Array.from({ length: 16 }, () => s.add(backend.makeOutput([tiles, ci], 'float32')));
-    passes.input(heapOffset(backend, xp), offsetTable(s, backend, offsetsOf(backend, v)), n, th, tw, ci);
-    let m: TensorInfo[];
+    const v = Array.from({ length: productsOf(m) }, () => s.add(backend.makeOutput([tiles, ci], 'float32')));
+    t.input(heapOffset(backend, xp), offsetTable(s, backend, offsetsOf(backend, v)), n, th, tw, ci);
+    let products: TensorInfo[];
     if (orientation === 'tiles') {
       const u = filterMatrices(s, backend, state, passes, src, 'io', plan);
-      m = v.map((vi, i) => s.run(tf.BatchMatMul, { a: vi, b: u[i] }, { transposeA: false, transposeB: false }));
+      products = v.map((vi, i) => s.run(tf.BatchMatMul, { a: vi, b: u[i] }, { transposeA: false, transposeB: false }));
     } else {
       const ut = filterMatrices(s, backend, state, passes, src, 'oi', plan);
-      m = v.map((vi, i) => transposed(s, backend, passes, s.run(tf.BatchMatMul, { a: ut[i], b: transposed(s, backend, passes, vi) }, { transposeA: false, transposeB: false })));
+      products = v.map((vi, i) => transposed(s, backend, passes, s.run(tf.BatchMatMul, { a: ut[i], b: transposed(s, backend, passes, vi) }, { transposeA: false, transposeB: false })));
     }
     let b = bias;
     if (!b) {
@@ -310,7 +378,7 @@ function winogradConv(backend: BackendWasm, state: BackendState, x: TensorInfo, 
       (backend.typedArrayFromHeap(b) as Float32Array).fill(0);
     }
     const y = backend.makeOutput([n, ho, wo, co], 'float32');
-    passes.output(offsetTable(s, backend, offsetsOf(backend, m)), heapOffset(backend, y), heapOffset(backend, b), n, ho, wo, th, tw, co, relu ? 1 : 0);
+    t.output(offsetTable(s, backend, offsetsOf(backend, products)), heapOffset(backend, y), heapOffset(backend, b), n, ho, wo, th, tw, co, relu ? 1 : 0);
     return y;
   });
 }
@@ -332,9 +400,9 @@ export function winogradBackpropInput(backend: BackendWasm, dy: TensorInfo, filt
   const plan = planFor(dy, [3, 3, filter.shape[3], filter.shape[2]], { strides: 1, pad, dataFormat: 'NHWC' });
   if (!plan || plan.ho !== h || plan.wo !== w) return null;
   const state = stateOf(backend);
-  const orientation = choose(state, filter, plan, 'oi', false);
-  if (!orientation) return null;
-  return winogradConv(backend, state, dy, { tensor: filter, taps: FLIPPED_TAPS, layout: 'oi', cacheable: false }, null, false, plan, orientation);
+  const chosen = choose(state, filter, plan, 'oi', false);
+  if (!chosen) return null;
+  return winogradConv(backend, state, dy, { tensor: filter, taps: FLIPPED_TAPS, layout: 'oi', cacheable: false }, null, false, chosen.plan, chosen.orientation);
 }
 
 /**
@@ -347,13 +415,16 @@ const NS_PER_STOCK_TRANSPOSED = 3;
 /** Estimated nanoseconds of the direct and the Winograd filter gradient. */
 export function estimateFilterGradNs(p: EstimateShape): { direct: number; winograd: number } {
   const { n, ci, co, ho, wo, th, tw } = p;
+  const m = p.m ?? 2;
+  const k = productsOf(m);
+  const pass = NS_PER_PASS * (m === 4 ? 2 : 1);
   const tiles = n * th * tw;
   const direct = n * ho * wo * 9 * ci * co * NS_PER_DIRECT_FILTER_GRAD_MAC;
   // Input tiles (transformed and transposed), output-gradient tiles (transformed and packed), products, back transform.
   const winograd =
     tiles % 4 !== 0
       ? Infinity
-      : 16 * tiles * ci * co * NS_PER_GEMM_MAC + 16 * tiles * (2 * ci + co) * NS_PER_PASS + 16 * tiles * co * NS_PER_GEMM_PACKED + 16 * ci * co * NS_PER_PASS + 32 * NS_PER_CALL;
+      : k * tiles * ci * co * NS_PER_GEMM_MAC + k * tiles * (2 * ci + co) * pass + k * tiles * co * NS_PER_GEMM_PACKED + k * ci * co * (pass + NS_PER_WEIGHT_READ) + 2 * k * NS_PER_CALL;
   return { direct, winograd };
 }
 
@@ -372,23 +443,31 @@ export function winogradBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: 
   const { top, bottom, left, right } = info.padInfo;
   const plan = planFor(x, [3, 3, ci, co], { strides: 1, pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC' });
   if (!plan || plan.ho !== outHeight || plan.wo !== outWidth) return null;
-  const state = stateOf(backend);
-  const passes = state.passes;
-  const estimate = estimateFilterGradNs(plan);
-  if (mode === 'never' || !passes || estimate.winograd === Infinity || (mode === 'auto' && estimate.winograd >= estimate.direct)) return null;
+  const passes = stateOf(backend).passes;
+  if (mode === 'never' || !passes) return null;
+  let best: { plan: Plan; ns: number } | null = null;
+  for (const m of tileSizes()) {
+    const p = withTile(plan, m);
+    const e = estimateFilterGradNs(p);
+    if (e.winograd === Infinity || (mode === 'auto' && e.winograd >= e.direct)) continue;
+    if (!best || e.winograd < best.ns) best = { plan: p, ns: e.winograd };
+  }
+  if (!best) return null;
+  const chosen = best.plan;
   return withScratch(backend, (s) => {
-    const { n, h, w, ho, wo, th, tw } = plan;
-    const xp = s.padOrCrop(x, [[0, 0], [top, 2 * th + 2 - h - top], [left, 2 * tw + 2 - w - left], [0, 0]]);
+    const { n, h, w, ho, wo, m, th, tw } = chosen;
+    const t = transformsFor(passes, m);
+    const xp = s.padOrCrop(x, [[0, 0], [top, m * th + 2 - h - top], [left, m * tw + 2 - w - left], [0, 0]]);
     const tiles = n * th * tw;
-    const v = Array.from({ length: 16 }, () => s.add(backend.makeOutput([tiles, ci], 'float32')));
-    passes.input(heapOffset(backend, xp), offsetTable(s, backend, offsetsOf(backend, v)), n, th, tw, ci);
-    const g = Array.from({ length: 16 }, () => s.add(backend.makeOutput([tiles, co], 'float32')));
-    passes.outputGrad(heapOffset(backend, dy), offsetTable(s, backend, offsetsOf(backend, g)), n, ho, wo, th, tw, co);
+    const v = Array.from({ length: productsOf(m) }, () => s.add(backend.makeOutput([tiles, ci], 'float32')));
+    t.input(heapOffset(backend, xp), offsetTable(s, backend, offsetsOf(backend, v)), n, th, tw, ci);
+    const g = Array.from({ length: productsOf(m) }, () => s.add(backend.makeOutput([tiles, co], 'float32')));
+    t.outputGrad(heapOffset(backend, dy), offsetTable(s, backend, offsetsOf(backend, g)), n, ho, wo, th, tw, co);
     const du = v.map((vi, i) => s.run(tf.BatchMatMul, { a: transposed(s, backend, passes, vi), b: g[i] }, { transposeA: false, transposeB: false }));
     const dw = backend.makeOutput([3, 3, ci, co], 'float32');
     const base = heapOffset(backend, dw);
     const planes = IDENTITY_TAPS.map((t) => base + 4 * t * ci * co);
-    passes.filterGrad(offsetTable(s, backend, offsetsOf(backend, du)), offsetTable(s, backend, planes), 4 * ci * co);
+    t.filterGrad(offsetTable(s, backend, offsetsOf(backend, du)), offsetTable(s, backend, planes), 4 * ci * co);
     return dw;
   });
 }
@@ -509,9 +588,9 @@ const conv2d: KernelFunc = (args) => {
   const filter = input(args.inputs, 'filter');
   const plan = filter.dtype === 'float32' ? planFor(x, filter.shape, args.attrs as unknown as ConvAttrs) : null;
   const state = stateOf(backend);
-  const orientation = plan && choose(state, filter, plan, 'io', true);
-  if (!plan || !orientation) return stockWasmKernel(tf.Conv2D).kernelFunc(args);
-  return winogradConv(backend, state, x, forwardFilter(filter), null, false, plan, orientation);
+  const chosen = plan && choose(state, filter, plan, 'io', true);
+  if (!chosen) return stockWasmKernel(tf.Conv2D).kernelFunc(args);
+  return winogradConv(backend, state, x, forwardFilter(filter), null, false, chosen.plan, chosen.orientation);
 };
 
 const fusedConv2d: KernelFunc = (args) => {
@@ -524,9 +603,9 @@ const fusedConv2d: KernelFunc = (args) => {
   const biasOk = bias === null || (bias.dtype === 'float32' && bias.shape.reduce((a, d) => a * d, 1) === filter.shape[3] && bias.shape[bias.shape.length - 1] === filter.shape[3]);
   const plan = activationOk && biasOk && filter.dtype === 'float32' && !args.inputs.preluActivationWeights ? planFor(x, filter.shape, attrs) : null;
   const state = stateOf(backend);
-  const orientation = plan && choose(state, filter, plan, 'io', true);
-  if (!plan || !orientation) return stockWasmKernel(tf.FusedConv2D).kernelFunc(args);
-  return winogradConv(backend, state, x, forwardFilter(filter), bias, attrs.activation === 'relu', plan, orientation);
+  const chosen = plan && choose(state, filter, plan, 'io', true);
+  if (!chosen) return stockWasmKernel(tf.FusedConv2D).kernelFunc(args);
+  return winogradConv(backend, state, x, forwardFilter(filter), bias, attrs.activation === 'relu', chosen.plan, chosen.orientation);
 };
 
 /**
