@@ -13,7 +13,7 @@ import { initBackend } from '../main/compute/backend';
 import { fusedAdam } from '../main/compute/fused-optimizer';
 import { buildModel, countMacs, type BuildOptions } from '../main/models/registry';
 import { planReplicas, ReplicaGroup } from '../main/training/data-parallel';
-import { benchModel, type BenchModelId } from './spec';
+import { benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
 
 /** One measurement of one model on one backend. */
 export interface ModelResult {
@@ -36,7 +36,9 @@ export type BackendReportLine =
   | { readonly backend: BackendName; readonly unavailable: string };
 
 function measure(step: () => void, steps: number, batch: number): { imagesPerSecond: number; imagesPerCpuSecond: number; stepMs: number[] } {
-  step(); // warm-up: optimizer slots, XNNPACK operator setup, weight layouts
+  // Warm-up: optimizer slots, XNNPACK operator setup, weight layouts, and the engine's tier-up of
+  // the kernels' WebAssembly (the first steps of a run are up to 1.4× slower than the later ones).
+  for (let i = 0; i < WARM_UP_STEPS; i++) step();
   const cpu = process.cpuUsage();
   const stepMs: number[] = [];
   const t0 = performance.now();

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendName } from '../shared/config';
 import type { BackendReportLine, ModelResult } from './models';
 import { importTimed, measurePipeline, measureWorkerMemory, repeatedFolderSync, tempHome, type MemoryResult, type PipelineResult } from './pipeline';
-import { BENCH_MODELS, benchModel, type BenchModelId } from './spec';
+import { BENCH_MODELS, benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
 
 /** One row of `results`: a Bloombench backend or PyTorch, one model, one mode. */
 export interface BenchRow {
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     skipped: [],
     pipeline: [],
     memory: [],
-    notes: [`${trainSteps} timed training steps and ${inferSteps} timed inference steps per measurement, each after one untimed warm-up step; Adam; random inputs`],
+    notes: [`${trainSteps} timed training steps and ${inferSteps} timed inference steps per measurement, each after ${WARM_UP_STEPS} untimed warm-up steps; Adam; random inputs`],
   };
 
   const torch = values['no-pytorch'] ? ({ python: null, why: 'skipped (--no-pytorch)' } as const) : findTorchPython();

@@ -2,6 +2,9 @@
  * The models `npm run bench` measures, with the sizes the issue names.
  */
 
+/** Untimed steps before each measurement (the first steps of a run are up to 1.4× slower). */
+export const WARM_UP_STEPS = 2;
+
 /** Model ids the bench knows (the PyTorch script builds the same four). */
 export const BENCH_MODELS = ['lenet5', 'resnet18', 'vgg11_bn', 'googlenet'] as const;
 export type BenchModelId = (typeof BENCH_MODELS)[number];

@@ -112,8 +112,12 @@ def build(model_id):
     raise SystemExit(f'unknown model {model_id}')
 
 
+WARM_UP_STEPS = 2  # as bench/spec.ts
+
+
 def timed(step, steps):
-    step()  # warm-up (allocator, weight layout)
+    for _ in range(WARM_UP_STEPS):
+        step()  # warm-up (allocator, weight layout)
     cpu0, t0 = time.process_time(), time.perf_counter()
     for _ in range(steps):
         step()
