@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Activation } from '../../shared/config';
 import { initBackend } from '../../main/compute/backend';
-import { setMatMulInputGradMode, setWinogradMode } from '../../main/compute/winograd';
+import { setMatMulInputGradMode, setWinogradMode, setWinogradTile } from '../../main/compute/winograd';
 import { buildModel, listVariants } from '../../main/models/registry';
 
 const CLASSES = 3;
@@ -83,6 +83,7 @@ describe('the model zoo on wasm', () => {
     ['resnet18', 'relu', false, 'forced'],
     ['vgg11_bn', 'relu', true, 'forced'],
     ['googlenet', 'relu', false, 'forced'],
+    ['resnet18', 'elu', true, 'forced F(4×4)'],
   ] as const)('%s (%s, batch norm %s, fast paths %s) has the same gradients on wasm as on cpu', async (id, activation, batchNorm, paths) => {
     const variant = listVariants().find((v) => v.id === id);
     if (!variant) throw new Error(`no ${id} in the zoo`);
@@ -92,14 +93,16 @@ describe('the model zoo on wasm', () => {
     const steps: Record<string, Step> = {};
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
-      setWinogradMode(paths === 'forced' ? 'always' : 'auto');
-      setMatMulInputGradMode(paths === 'forced' ? 'always' : 'auto');
+      setWinogradMode(paths === 'auto' ? 'auto' : 'always');
+      setWinogradTile(paths === 'forced F(4×4)' ? 4 : 'auto');
+      setMatMulInputGradMode(paths === 'auto' ? 'auto' : 'always');
       try {
         const model = buildModel(id, { inputSize, channels: 3, width: 0.125, numClasses: CLASSES, activation, batchNorm, dropout: 0, seed: 11 });
         steps[backend] = gradientStep(model, inputSize, 5);
         model.dispose();
       } finally {
         setWinogradMode('auto');
+        setWinogradTile('auto');
         setMatMulInputGradMode('auto');
       }
     }
