@@ -161,7 +161,7 @@ interface Plan {
 /**
  * Costs behind the estimate, measured on the wasm backend (one thread, 128-bit SIMD, tfjs 4.22,
  * ResNet-18 layer shapes at batch 16 and 32; see `npm run bench`): XNNPACK's direct 3×3
- * convolution runs ≈ 12 G multiply-adds/s, its matrix multiply on the sixteen products ≈ 11 G/s.
+ * convolution runs ≈ 12 G multiply-adds/s, its matrix multiply on the (m + 2)² products ≈ 11 G/s.
  * XNNPACK packs the right-hand operand of a product, and a direct convolution's filter, whenever
  * that tensor is new: ≈ 8 ns per weight for the convolution, ≈ 4.5 ns per element for the
  * product. A transform or SIMD transpose pass costs ≈ 0.5 ns per element, the JavaScript filter
@@ -178,7 +178,7 @@ const NS_PER_CALL = 15_000;
 const NS_PER_WEIGHT_READ = 0.25;
 
 /**
- * Which operand of the sixteen products is the filter. `tiles`: M = V·U, the transformed filter
+ * Which operand of the (m + 2)² products is the filter. `tiles`: M = V·U, the transformed filter
  * on the right (packed by XNNPACK unless kept). `weights`: Mᵀ = Uᵀ·Vᵀ, the transformed tiles on
  * the right, which is cheaper where a new filter is large and the tiles few (late ResNet stages
  * while training); it costs a transpose of the tiles and of the products.
@@ -316,8 +316,8 @@ const IDENTITY_TAPS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const FLIPPED_TAPS = [8, 7, 6, 5, 4, 3, 2, 1, 0];
 
 /**
- * U = G g Gᵀ as 16 matrices, [ci, co] (`want` = io) or [co, ci] (oi): kept from an earlier call,
- * kept from this one (a cacheable filter's second sight), or scratch.
+ * U = G g Gᵀ as (m + 2)² matrices, [ci, co] (`want` = io) or [co, ci] (oi): kept from an earlier call,
+ * kept from this one (a reused filter: outside a gradient tape, or on its second use), or scratch.
  */
 function filterMatrices(s: Scratch, backend: BackendWasm, state: BackendState, passes: WinogradPasses, src: FilterSource, want: PlaneLayout, plan: Plan): TensorInfo[] {
   const entry = src.cacheable ? state.filters.get(src.tensor.dataId) : undefined;
@@ -433,7 +433,7 @@ export function estimateFilterGradNs(p: EstimateShape): { direct: number; winogr
  * where it does not apply or the direct path is expected to be faster.
  *
  * Forward, each output tile is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A summed over input channels, so the
- * gradient of the transformed filter U_ξ is Σ_tiles V_ξᵀ·(A dy Aᵀ)_ξ — sixteen products
+ * gradient of the transformed filter U_ξ is Σ_tiles V_ξᵀ·(A dy Aᵀ)_ξ — (m + 2)² products
  * [ci, tiles]·[tiles, co] — and dW = Gᵀ dU G.
  */
 export function winogradBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo | null {
