@@ -1,58 +1,106 @@
-// The layer table of STYLE.md §1 as a lint rule: each folder may only import what its row
-// allows (`no-restricted-imports`, as errors). Run: npx eslint .
-// .svelte files are not parsed (that needs eslint-plugin-svelte); their imports are checked by
-// svelte-check only insofar as `main/` and node modules are not on the renderer's paths.
+// The layer table of docs/ARCHITECTURE.md (STYLE.md §1) as lint rules: each folder may only
+// import what its row allows (`no-restricted-imports`, as errors), and no module may import
+// itself through a cycle (`import-x/no-cycle`). Every .ts, .mts and .svelte file is linted.
+// tests/lint/layers.test.ts plants one wrong-way import per rule and expects each to fail.
+// Run: npx eslint .
 const tseslint = require('typescript-eslint');
+const svelte = require('eslint-plugin-svelte');
+const importX = require('eslint-plugin-import-x');
 const { builtinModules } = require('node:module');
 
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
-const tf = { group: ['@tensorflow/*'], message: 'tfjs belongs to the core and the worker, not this layer (STYLE.md §1).' };
-const electron = { name: 'electron', message: 'Only main/electron may import electron (STYLE.md §1).' };
+const noNode = (where) => nodeBuiltins.map((name) => ({ name, message: `${where} runs in a browser page too: no Node modules.` }));
+
+const electron = { name: 'electron', message: 'Only main/electron and the preload may import electron.' };
+const sqlite = { name: 'better-sqlite3', message: 'Only the core writes the database; the worker reports events, the renderer calls verbs.' };
+const tf = { group: ['@tensorflow/*'], message: 'tfjs runs only in the worker processes (main/worker, main/models, main/compute).' };
+const ui = { group: ['svelte', 'svelte/*', 'chart.js', 'chart.js/*'], message: 'Only the renderer has a UI.' };
+const toRenderer = { group: ['**/renderer/**'], message: 'The renderer is reached over the Api (IPC or HTTP), never imported.' };
+const toShell = { group: ['**/electron/*', '**/electron'], message: 'Nothing reaches up into the Electron shell.' };
+/** The folders of the worker processes, which the core only reaches by starting one. */
+const toWorkerSide = {
+  group: ['**/worker/*', '**/models/*', '**/compute/*'],
+  message: 'The core reaches the worker side (main/worker, main/models, main/compute) only through a worker process (main/queue).',
+};
+/** The core's folders, which the worker side never imports. */
+const toCore = {
+  group: ['**/store/*', '**/queue/*', '**/core/*', '**/server/*', '**/cli/*', '**/studies/*', '**/datasets/*'],
+  message: 'The worker side never imports the core: it gets a job and reports events (shared/contract/worker.ts).',
+};
 
 /** One `no-restricted-imports` rule from names and patterns. */
-function restrict(paths, patterns) {
+function restrict(paths, patterns = []) {
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
 
+const CORE = ['core', 'queue', 'store', 'datasets', 'studies', 'server', 'cli'].map((f) => `main/${f}/**/*.ts`);
+const WORKER_SIDE = ['worker', 'models', 'compute'].map((f) => `main/${f}/**/*.ts`);
+
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'out/**', 'tests/artifacts/**', 'bench/results/**', '**/*.svelte'] },
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'out/**', 'tests/artifacts/**', 'bench/results/**', '.svelte-kit/**'] },
   {
     files: ['**/*.ts', '**/*.mts'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
+  ...svelte.configs['flat/base'],
   {
-    // shared/: plain data and pure functions for every process.
-    files: ['shared/**/*.ts'],
+    files: ['**/*.svelte'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  {
+    // Svelte 5 state modules: TypeScript with runes.
+    files: ['**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    // No cycles anywhere in the product's code.
+    files: ['main/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.svelte', 'bench/**/*.ts'],
+    plugins: { 'import-x': importX },
+    // import-x parses imported .svelte files with the svelte parser, whose <script lang="ts">
+    // needs the TypeScript parser passed down (the TypeScript parser ignores this option).
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    settings: {
+      'import-x/extensions': ['.ts', '.mts', '.svelte', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts'], 'svelte-eslint-parser': ['.svelte'] },
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.mts', '.svelte.ts', '.svelte', '.js', '.json'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // shared/: plain data, pure functions and the contract, for every process.
+    files: ['shared/*.ts'],
     rules: restrict(
-      [electron, ...nodeBuiltins.map((name) => ({ name, message: 'shared/ runs everywhere, including the renderer: no Node modules.' })), { name: 'svelte', message: 'shared/ has no UI.' }, { name: 'zod', message: 'Validation lives in main/contract/, not shared/.' }],
-      [tf, { group: ['../*', '!./*'], message: 'shared/ imports only other shared/ files.' }, { group: ['svelte/*'], message: 'shared/ has no UI.' }],
+      [electron, sqlite, ...noNode('shared/'), { name: 'zod', message: 'Validators live in shared/contract/, beside the types they check.' }],
+      [tf, ui, { group: ['../*'], message: 'shared/ imports only other shared/ files.' }],
     ),
   },
   {
-    // The core: everything in main/ but the Electron shell.
-    files: ['main/**/*.ts'],
-    ignores: ['main/electron/**'],
-    rules: restrict([electron], [{ group: ['electron/*'], message: electron.message }, { group: ['**/electron/*', '**/renderer/**'], message: 'The core never reaches up into the shell or the UI.' }, { group: ['svelte', 'svelte/*', 'chart.js'], message: 'The core has no UI.' }]),
+    // shared/contract/: the types and validators of every message that crosses a process boundary.
+    files: ['shared/contract/**/*.ts'],
+    rules: restrict([electron, sqlite, ...noNode('shared/contract/')], [tf, ui, { group: ['../../*'], message: 'shared/ imports only other shared/ files.' }]),
   },
   {
-    // The training worker: no Electron, no database.
-    files: ['main/training/worker.ts', 'main/training/trainer.ts'],
-    rules: restrict(
-      [electron, { name: 'better-sqlite3', message: 'Only the core writes the database; the worker reports events.' }],
-      [{ group: ['**/store/*', '**/store'], message: 'Only the core writes the database; the worker reports events.' }, { group: ['**/electron/*', '**/renderer/**'], message: 'The worker never reaches into the shell or the UI.' }],
-    ),
+    // The core: datasets, store, run queue, studies, server, CLI and the Workstation facade.
+    files: CORE,
+    rules: restrict([electron], [tf, ui, toRenderer, toShell, toWorkerSide]),
+  },
+  {
+    // The worker side: what the training and inference worker processes load.
+    files: WORKER_SIDE,
+    rules: restrict([electron, sqlite], [ui, toRenderer, toShell, toCore]),
   },
   {
     // The Electron shell and the preload.
     files: ['main/electron/**/*.ts'],
-    rules: restrict([{ name: 'svelte', message: 'The shell has no Svelte.' }, { name: 'chart.js', message: 'The shell has no charts.' }], [tf, { group: ['**/renderer/**'], message: 'The shell talks to the renderer over IPC only.' }]),
+    rules: restrict([], [tf, ui, toRenderer, toWorkerSide]),
   },
   {
-    // The renderer: shared/ types, svelte, chart.js; never Node, Electron or the core.
-    files: ['renderer/**/*.ts'],
+    // The renderer: shared/, svelte, chart.js; never Node, Electron, the database or the core.
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     rules: restrict(
-      [electron, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser page: no Node modules.' })), { name: 'better-sqlite3', message: 'The renderer talks to the Api only.' }, { name: 'sharp', message: 'The renderer talks to the Api only.' }],
+      [electron, sqlite, ...noNode('The renderer'), { name: 'sharp', message: 'The renderer talks to the Api only.' }, { name: 'zod', message: 'The renderer validates with shared/contract/, not schemas of its own.' }],
       [tf, { group: ['**/main/**', '../../main/*'], message: 'The renderer talks to the core only through the Api (transport/).' }],
     ),
   },

@@ -12,7 +12,7 @@ import { BACKENDS, DEFAULT_CONFIG, type BackendName, type TrainConfig } from '..
 import { initBackend } from '../main/compute/backend';
 import { fusedAdam } from '../main/compute/fused-optimizer';
 import { buildModel, countMacs, type BuildOptions } from '../main/models/registry';
-import { planReplicas, ReplicaGroup } from '../main/training/data-parallel';
+import { planReplicas, ReplicaGroup } from '../main/worker/data-parallel';
 import { benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
 
 /** One measurement of one model on one backend. */

@@ -11,10 +11,10 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../shared/config';
 import { initBackend } from '../main/compute/backend';
 import { Workstation } from '../main/core/workstation';
 import { ensureCache } from '../main/datasets/cache';
-import { CacheReader } from '../main/datasets/cache-reader';
+import { CacheReader } from '../main/worker/cache-reader';
 import { importImageFolder } from '../main/datasets/import';
 import { openStore, type Store } from '../main/store/db';
-import { normalize } from '../main/training/trainer';
+import { normalize } from '../main/worker/trainer';
 
 /** Decode and cache-read speeds on one dataset. */
 export interface PipelineResult {

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import type { AppEvent } from '../shared/api';
+import type { AppEvent } from '../shared/contract/api';
 import { DEFAULT_CONFIG, type TrainConfig } from '../shared/config';
 import type { BackendInfo, EpochMetrics, RunDetail } from '../shared/types';
 import { Workstation } from '../main/core/workstation';

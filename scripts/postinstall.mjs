@@ -17,5 +17,7 @@ console.log('bloombench: compiling the core and CLI…');
 execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 console.log('bloombench: building the user interface…');
 execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+// The sandboxed preload, bundled with the verb list it imports.
+execFileSync(process.execPath, [vite, 'build', '-c', path.join(root, 'vite.preload.config.mts')], { stdio: 'inherit', cwd: root });
 // better-sqlite3 for Electron's ABI (skipped, with a warning, where it cannot be fetched or built).
 spawnSync(process.execPath, [path.join(root, 'main', 'electron', 'electron-abi.mjs')], { stdio: 'inherit', cwd: root });

@@ -15,7 +15,7 @@ import { defaultHome, openStore, type Store } from '../store/db';
 import { exportRun, predictFiles } from './inference';
 import { count, pct, progressLine, runReport, runsTable, table } from './format';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
-import { assertValidConfig } from '../training/validate';
+import { assertValidConfig } from '../queue/validate-config';
 import { initBackend } from '../compute/backend';
 
 const HELP = `bloombench — train, compare and diagnose CNNs on folders of images

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Workstation } from '../core/workstation';
 import { getDataset } from '../datasets/queries';
-import { loadModel, saveModel } from '../training/checkpoint';
+import { loadModel, saveModel } from '../worker/checkpoint';
 
 export type PredictResult =
   | { readonly file: string; readonly predictedClass: string; readonly probability: number; readonly classes: readonly string[]; readonly probabilities: readonly number[] }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { STUDY_AXIS_KEYS, STUDY_METRICS, type StudyAxisKey, type StudyMetric } from '../../shared/studies';
+import { STUDY_AXIS_KEYS, STUDY_METRICS, type StudyAxisKey, type StudyMetric } from '../../shared/contract/studies';
 import { Workstation } from '../core/workstation';
 import { defaultHome, openStore } from '../store/db';
 import { buildReportHtml, type ReportTarget } from '../studies/report';

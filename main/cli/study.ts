@@ -19,7 +19,7 @@ import {
   type StudyGrid,
   type StudyMetric,
   type StudySummary,
-} from '../../shared/studies';
+} from '../../shared/contract/studies';
 import { Workstation } from '../core/workstation';
 import { defaultHome, openStore } from '../store/db';
 import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';

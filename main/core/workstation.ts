@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
 import type {
@@ -22,7 +22,7 @@ import type {
   StudyGrid,
   StudySpec,
   StudySummary,
-} from '../../shared/studies';
+} from '../../shared/contract/studies';
 import { initBackend } from '../compute/backend';
 import { importImageFolder } from '../datasets/import';
 import { decodeSquare } from '../datasets/decode';
@@ -30,12 +30,12 @@ import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
 import { listVariants, modelInfo } from '../models/registry';
 import type { Store } from '../store/db';
-import { loadModel } from '../training/checkpoint';
-import { maxAutoThreads } from '../training/data-parallel';
-import { RunQueue } from '../training/runner';
+import { loadModel } from '../worker/checkpoint';
+import { maxAutoThreads } from '../worker/data-parallel';
+import { RunQueue } from '../queue/run-queue';
 import { Studies } from '../studies/studies';
-import { normalize } from '../training/trainer';
-import { assertValidConfig } from '../training/validate';
+import { normalize } from '../worker/trainer';
+import { assertValidConfig } from '../queue/validate-config';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
 

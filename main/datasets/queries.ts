@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImageRef } from '../../shared/api';
+import type { ImageRef } from '../../shared/contract/api';
 import type { DatasetSummary, ImportReport, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { mapLimit } from './pool';
-import { seededRandom } from './random';
+import { seededRandom } from '../../shared/random';
 
 /** Options for `writeSampleDataset`. */
 export interface SampleOptions {

@@ -8,7 +8,7 @@
  */
 import type { Split } from '../../shared/types';
 import { compareNames } from './scan';
-import { hashString, seededRandom, shuffleInPlace } from './random';
+import { hashString, seededRandom, shuffleInPlace } from '../../shared/random';
 
 /** One accepted image as the splitter sees it. */
 export interface SplitItem {

@@ -6,8 +6,8 @@
  * these maps (GitHub Desktop's typed channels); their casts are the only ones in the IPC code.
  * This file has no runtime imports, so the preload can use it without a bundler.
  */
-import type { AppEvent } from '../../shared/api';
-import type { ApiArgs, ApiResult, ApiVerb } from '../contract/api';
+import type { AppEvent } from '../../shared/contract/api';
+import type { ApiArgs, ApiResult, ApiVerb } from '../../shared/contract/verbs';
 
 /** Request/reply channels: one per `Api` verb, plus the desktop shell's own. */
 export type InvokeChannels = {

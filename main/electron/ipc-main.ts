@@ -6,8 +6,8 @@
  * only.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { Api } from '../../shared/api';
-import type { ApiVerb } from '../contract/api';
+import type { Api } from '../../shared/contract/api';
+import type { ApiVerb } from '../../shared/contract/verbs';
 import type { InvokeChannel, InvokeChannels, SendChannel, SendChannels } from './channels';
 import { isTrustedSender, validateInvoke } from './validation';
 

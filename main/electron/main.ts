@@ -6,7 +6,7 @@
 import './native';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, type WebContents } from 'electron';
 import path from 'node:path';
-import { API_VERBS } from '../contract/api';
+import { API_VERBS } from '../../shared/contract/verbs';
 import { Workstation } from '../core/workstation';
 import { ImageService } from '../server/images';
 import { defaultHome, openStore, type Store } from '../store/db';

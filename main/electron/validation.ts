@@ -5,7 +5,7 @@
  * window was tricked into loading), and that its arguments have the shape the channel expects.
  */
 import { z } from 'zod';
-import { isApiVerb, parseApiArgs, ValidationError } from '../contract/api';
+import { isApiVerb, parseApiArgs, ValidationError } from '../../shared/contract/api-schemas';
 import type { InvokeChannel, InvokeChannels } from './channels';
 
 /** The origin the app's own page is served from (see protocols.ts). */

@@ -11,8 +11,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Api, AppEvent } from '../../shared/api';
-import { isApiVerb, parseApiArgs, ValidationError } from '../contract/api';
+import type { Api, AppEvent } from '../../shared/contract/api';
+import { isApiVerb, parseApiArgs, ValidationError } from '../../shared/contract/api-schemas';
 import { ImageError, ImageService, parseImageId, type ImageFiles } from './images';
 import { serveStatic, findRendererDir } from './static';
 

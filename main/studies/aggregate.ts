@@ -19,7 +19,7 @@ import {
   type StudyCell,
   type StudyGrid,
   type StudyMetric,
-} from '../../shared/studies';
+} from '../../shared/contract/studies';
 
 /** n, mean, sample standard deviation (n − 1), min and max of the finite numbers given. */
 export function stats(values: readonly (number | null)[]): Stats {

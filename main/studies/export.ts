@@ -2,7 +2,7 @@
  * Writing a study's results: number formats shared by the terminal, Markdown and HTML, the
  * grid as CSV (one line per cell, or per run) and as Markdown tables.
  */
-import { STUDY_AXIS_TITLES, type GridCell, type RunMetrics, type StudyCell, type StudyDetail, type StudyGrid, type StudyMetricInfo } from '../../shared/studies';
+import { STUDY_AXIS_TITLES, type GridCell, type RunMetrics, type StudyCell, type StudyDetail, type StudyGrid, type StudyMetricInfo } from '../../shared/contract/studies';
 
 /** One number in a metric's unit: `84.2%`, `0.4312`, `1m05s`, `312`. */
 export function formatValue(v: number | null, info: Pick<StudyMetricInfo, 'unit'>): string {

@@ -5,7 +5,7 @@
  * Every run on a dataset is tested on the same images (the split is stored with the dataset),
  * so the runs' rows in `predictions` line up by image id.
  */
-import type { ConfusionDiff, FailuresAcrossRuns, ImageAcrossRuns, RunAnswer } from '../../shared/studies';
+import type { ConfusionDiff, FailuresAcrossRuns, ImageAcrossRuns, RunAnswer } from '../../shared/contract/studies';
 import type { StudyStore } from './store';
 
 /** Checks that the runs exist, share a dataset and have test predictions; returns the dataset id. */

@@ -6,7 +6,7 @@
  * and seed), so adding values or axes never loses track of the runs already made.
  */
 import { formatSchedule, type TrainConfig } from '../../shared/config';
-import { STUDY_AXIS_KEYS, STUDY_AXIS_TITLES, type StudyAxis, type StudyAxisKey, type StudyAxisView } from '../../shared/studies';
+import { STUDY_AXIS_KEYS, STUDY_AXIS_TITLES, type StudyAxis, type StudyAxisKey, type StudyAxisView } from '../../shared/contract/studies';
 import type { RunStatus } from '../../shared/types';
 
 /** JSON with object keys sorted, so equal values give equal text. */

@@ -19,7 +19,7 @@ import {
   type StudyDetail,
   type StudyGrid,
   type StudyMetric,
-} from '../../shared/studies';
+} from '../../shared/contract/studies';
 import type { Evaluation, RunSummary } from '../../shared/types';
 import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TrainConfig } from '../../shared/config';
-import type { RunMetrics, StudyAxis } from '../../shared/studies';
+import type { RunMetrics, StudyAxis } from '../../shared/contract/studies';
 import type { Evaluation, RunStatus } from '../../shared/types';
 import type { Store } from '../store/db';
 import type { LinkedRun } from './plan';

@@ -29,12 +29,12 @@ import {
   type StudySpec,
   type StudyState,
   type StudySummary,
-} from '../../shared/studies';
+} from '../../shared/contract/studies';
 import type { RunStatus } from '../../shared/types';
 import * as datasets from '../datasets/queries';
 import type { Store } from '../store/db';
-import type { RunQueue } from '../training/runner';
-import { assertValidConfig, ConfigError } from '../training/validate';
+import type { RunQueue } from '../queue/run-queue';
+import { assertValidConfig, ConfigError } from '../queue/validate-config';
 import { buildGrid, curveGroup, CURVE_KEYS, groupCells } from './aggregate';
 import { gridCsv, gridMarkdown, runsCsv } from './export';
 import { confusionDiff, failuresAcrossRuns } from './failures';

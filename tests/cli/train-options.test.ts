@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configFromFlags, flagOf } from '../../main/cli/train-options';
-import { trainConfigSchema } from '../../main/training/protocol';
+import { trainConfigSchema } from '../../shared/contract/config';
 import { DEFAULT_CONFIG } from '../../shared/config';
 
 describe('train flags', () => {

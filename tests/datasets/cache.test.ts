@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCache } from '../../main/datasets/cache';
-import { CacheReader } from '../../main/datasets/cache-reader';
+import { CacheReader } from '../../main/worker/cache-reader';
 import { decodeSquare } from '../../main/datasets/decode';
 import { importImageFolder } from '../../main/datasets/import';
 import { imageFile, listImages } from '../../main/datasets/queries';

@@ -3,7 +3,7 @@
  * image URLs that try to carry a path are all refused.
  */
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../main/contract/api';
+import { ValidationError } from '../../shared/contract/api-schemas';
 import { isTrustedSender, parseImageUrl, validateInvoke } from '../../main/electron/validation';
 import { DEFAULT_CONFIG } from '../../shared/config';
 

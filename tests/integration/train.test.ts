@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { exportRun } from '../../main/cli/inference';
 import { Workstation } from '../../main/core/workstation';
-import { readModelArtifactsSync } from '../../main/training/checkpoint';
+import { readModelArtifactsSync } from '../../main/worker/checkpoint';
 import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
-import type { RunEvent } from '../../shared/events';
+import type { RunEvent } from '../../shared/contract/events';
 import { makeImageFolder } from '../fixtures/images';
 
 let home: string;

@@ -14,7 +14,7 @@ import { LENET_VARIANTS } from '../../main/models/lenet';
 import { buildModel, type BuildOptions } from '../../main/models/registry';
 import { RESNET_VARIANTS } from '../../main/models/resnet';
 import { buildVariant, type VariantSpec } from '../../main/models/variant';
-import { loadModel, saveModel } from '../../main/training/checkpoint';
+import { loadModel, saveModel } from '../../main/worker/checkpoint';
 
 const CASES: { spec: VariantSpec; opts: BuildOptions }[] = [
   { spec: LENET_VARIANTS[0], opts: { inputSize: 28, channels: 1, numClasses: 5, seed: 3 } },

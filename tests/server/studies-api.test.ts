@@ -8,12 +8,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERBS, ValidationError } from '../../main/contract/api';
+import { API_VERBS, ValidationError } from '../../shared/contract/api-schemas';
 import { Workstation } from '../../main/core/workstation';
 import { validateInvoke } from '../../main/electron/validation';
 import { startServer, type RunningServer } from '../../main/server/server';
 import { openStore } from '../../main/store/db';
-import type { AppEvent } from '../../shared/api';
+import type { AppEvent } from '../../shared/contract/api';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
 

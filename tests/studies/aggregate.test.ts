@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGrid, curveGroup, groupCells, stats } from '../../main/studies/aggregate';
 import { gridCsv, gridMarkdown } from '../../main/studies/export';
 import { axisViews } from '../../main/studies/plan';
-import type { RunMetrics, StudyAxis, StudyCell, StudyCellStatus } from '../../shared/studies';
+import type { RunMetrics, StudyAxis, StudyCell, StudyCellStatus } from '../../shared/contract/studies';
 
 describe('stats', () => {
   it('mean and sample standard deviation by hand', () => {

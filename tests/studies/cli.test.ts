@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../main/cli/index';
 import { parseVary, splitValues } from '../../main/cli/study';
 import { Workstation } from '../../main/core/workstation';
-import { parseStudyArgs } from '../../main/studies/contract';
+import { parseStudyArgs } from '../../shared/contract/study-schemas';
 import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';

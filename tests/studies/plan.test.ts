@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, cellIdentity, checkAxes, extendAxes, gridPoints, matchRuns, planCells } from '../../main/studies/plan';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
-import type { StudyAxis } from '../../shared/studies';
+import type { StudyAxis } from '../../shared/contract/studies';
 
 const base: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', seed: 10 };
 const axes: StudyAxis[] = [

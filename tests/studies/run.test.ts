@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
 import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
-import type { RunEvent } from '../../shared/events';
+import type { RunEvent } from '../../shared/contract/events';
 import { makeImageFolder } from '../fixtures/images';
 
 let home: string;

@@ -7,7 +7,7 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import type { Augmentation, Schedule } from '../../../shared/config';
-import type { StudyMetricInfo } from '../../../shared/studies';
+import type { StudyMetricInfo } from '../../../shared/contract/studies';
 import { compact, duration, percent } from './format';
 
 /** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */

@@ -2,7 +2,7 @@
  * The application: which view is open, the theme, and the one subscription to core events
  * that every other state object is fed from.
  */
-import type { Api, AppEvent } from '@shared/api';
+import type { Api, AppEvent } from '@shared/contract/api';
 import type { Transport } from '../transport/types';
 import { DatasetsState } from './datasets.svelte';
 import { EvaluationState } from './evaluation.svelte';

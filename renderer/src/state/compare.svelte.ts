@@ -1,7 +1,7 @@
 /**
  * Comparing runs: their details, the settings that differ, and what all of them get wrong.
  */
-import type { Api } from '@shared/api';
+import type { Api } from '@shared/contract/api';
 import { formatSchedule, type TrainConfig } from '@shared/config';
 import type { Prediction, RunDetail } from '@shared/types';
 import { errorText } from '../lib/format';

@@ -1,7 +1,7 @@
 /**
  * Datasets: the list, the open import report with sample thumbnails, and import progress.
  */
-import type { Api, ImageRef, ImportProgress } from '@shared/api';
+import type { Api, ImageRef, ImportProgress } from '@shared/contract/api';
 import type { DatasetSummary, ImportReport } from '@shared/types';
 import { errorText } from '../lib/format';
 

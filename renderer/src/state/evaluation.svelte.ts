@@ -2,7 +2,7 @@
  * One run's evaluation: confusion matrix, per-class metrics, mistakes, and classifying a new
  * image.
  */
-import type { Api, ClassifyResult } from '@shared/api';
+import type { Api, ClassifyResult } from '@shared/contract/api';
 import type { Prediction, RunDetail } from '@shared/types';
 import { errorText } from '../lib/format';
 

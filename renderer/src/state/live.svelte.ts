@@ -9,8 +9,8 @@
  * append-only arrays (a flush adds to them rather than copying them; a `version` signal tells
  * the views), and the loss range is kept as points arrive rather than scanned.
  */
-import type { Api } from '@shared/api';
-import type { RunEvent } from '@shared/events';
+import type { Api } from '@shared/contract/api';
+import type { RunEvent } from '@shared/contract/events';
 import type { BackendInfo, Diagnostic, EpochMetrics, RunDetail, RunStatus } from '@shared/types';
 import { errorText } from '../lib/format';
 import { smooth } from '../lib/smooth';

@@ -1,7 +1,7 @@
 /**
  * The model zoo and the compute backend the core would use.
  */
-import type { Api, BackendReport } from '@shared/api';
+import type { Api, BackendReport } from '@shared/contract/api';
 import type { ModelInfo } from '@shared/types';
 import { errorText } from '../lib/format';
 

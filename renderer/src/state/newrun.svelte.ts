@@ -1,7 +1,7 @@
 /**
  * The new-run form: a draft of `TrainConfig` with inline validation, and start / queue.
  */
-import type { Api } from '@shared/api';
+import type { Api } from '@shared/contract/api';
 import { DEFAULT_CONFIG, type Augmentation, type BackendChoice, type MonitorMetric, type TrainConfig } from '@shared/config';
 import type { RunSummary } from '@shared/types';
 import { configFields, configFromFields, type ConfigFields } from '../lib/config-form';

@@ -1,7 +1,7 @@
 /**
  * The runs table: list, sorting, filtering, selection, and the edits a row offers.
  */
-import type { Api } from '@shared/api';
+import type { Api } from '@shared/contract/api';
 import type { RunStatus, RunSummary } from '@shared/types';
 import { errorText } from '../lib/format';
 

@@ -2,7 +2,7 @@
  * Studies: the list, the new-study form, and the open study's page (progress, results grid,
  * curves by group, failures across runs, a confusion diff of two runs).
  */
-import type { Api } from '@shared/api';
+import type { Api } from '@shared/contract/api';
 import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_CONFIG, LAYER_ORDERS, OPTIMIZERS, parseSchedule, type Augmentation, type TrainConfig } from '@shared/config';
 import {
   STUDY_AXIS_KEYS,
@@ -18,7 +18,7 @@ import {
   type StudyGrid,
   type StudyMetric,
   type StudySummary,
-} from '@shared/studies';
+} from '@shared/contract/studies';
 import { configFields, configFromFields, type ConfigFields } from '../lib/config-form';
 import { errorText } from '../lib/format';
 import { AUGMENT_COMBOS, parseAugmentCombo, parseNumberList, presetSchedule, runCount, SCHEDULE_PRESETS, shortLabel, type SchedulePreset } from '../lib/study';

@@ -2,7 +2,9 @@
  * The browser transport: `POST /api/<verb>` with `{"args": [...]}`, events over server-sent
  * events, the token from the page URL (`?token=`).
  */
-import type { Api, AppEvent } from '@shared/api';
+import type { Api, AppEvent } from '@shared/contract/api';
+import { forwardVerbs } from '@shared/contract/verbs';
+import { parseAppEvent } from './events';
 import { ApiError, type Transport } from './types';
 
 const TOKEN_KEY = 'bloombench.token';
@@ -81,49 +83,13 @@ export function httpTransport(token: string, origin = ''): Transport {
       }
     };
     source.onmessage = (m: MessageEvent<string>) => {
-      let event: AppEvent;
-      try {
-        event = JSON.parse(m.data) as AppEvent;
-      } catch {
-        return;
-      }
-      for (const l of listeners) l(event);
+      const event = parseAppEvent(m.data);
+      if (event) for (const l of listeners) l(event);
     };
   }
 
   const api: Api = {
-    listDatasets: () => call('listDatasets', []),
-    importDataset: (folder, name) => call('importDataset', [folder, name]),
-    getImportReport: (datasetId) => call('getImportReport', [datasetId]),
-    importSampleDataset: () => call('importSampleDataset', []),
-    listImages: (datasetId, opts) => call('listImages', [datasetId, opts]),
-    deleteDataset: (datasetId) => call('deleteDataset', [datasetId]),
-    listModels: () => call('listModels', []),
-    backendReport: () => call('backendReport', []),
-    startRun: (datasetId, config, opts) => call('startRun', [datasetId, config, opts]),
-    cancelRun: (runId) => call('cancelRun', [runId]),
-    resumeRun: (runId) => call('resumeRun', [runId]),
-    listRuns: () => call('listRuns', []),
-    getRun: (runId) => call('getRun', [runId]),
-    updateRun: (runId, patch) => call('updateRun', [runId, patch]),
-    deleteRun: (runId) => call('deleteRun', [runId]),
-    runSeries: (runId, keys) => call('runSeries', [runId, keys]),
-    predictions: (runId) => call('predictions', [runId]),
-    classifyImage: (runId, image) => call('classifyImage', [runId, image]),
-    createStudy: (spec) => call('createStudy', [spec]),
-    listStudies: () => call('listStudies', []),
-    getStudy: (studyId) => call('getStudy', [studyId]),
-    runStudy: (studyId, opts) => call('runStudy', [studyId, opts]),
-    pauseStudy: (studyId, opts) => call('pauseStudy', [studyId, opts]),
-    extendStudy: (studyId, extension) => call('extendStudy', [studyId, extension]),
-    updateStudy: (studyId, patch) => call('updateStudy', [studyId, patch]),
-    deleteStudy: (studyId) => call('deleteStudy', [studyId]),
-    studyGrid: (studyId, opts) => call('studyGrid', [studyId, opts]),
-    studyCurves: (studyId, opts) => call('studyCurves', [studyId, opts]),
-    runMetrics: (selection) => call('runMetrics', [selection]),
-    failuresAcrossRuns: (selection, opts) => call('failuresAcrossRuns', [selection, opts]),
-    confusionDiff: (runA, runB) => call('confusionDiff', [runA, runB]),
-    exportStudy: (studyId, format, opts) => call('exportStudy', [studyId, format, opts]),
+    ...forwardVerbs((verb, args) => call(verb, args)),
     onEvent(listener) {
       listeners.add(listener);
       ensureSource();

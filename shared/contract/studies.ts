@@ -4,8 +4,8 @@
  *
  * Plain data and the `StudyApi` verbs only; the core implements them in `main/studies/`.
  */
-import type { TrainConfig } from './config';
-import type { RunStatus } from './types';
+import type { TrainConfig } from '../config';
+import type { RunStatus } from '../types';
 
 /** A setting a study can vary: every training setting and architecture option but the seed. */
 export type StudyAxisKey = Exclude<keyof TrainConfig, 'seed'>;
@@ -76,7 +76,8 @@ export interface StudyExtension {
  * Where a study stands: `idle` (nothing run yet), `running`, `pausing` (paused, its current run
  * still finishing), `paused` (cells left to run), `finished` (every cell completed or failed).
  */
-export type StudyState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished';
+export const STUDY_STATES = ['idle', 'running', 'pausing', 'paused', 'finished'] as const;
+export type StudyState = (typeof STUDY_STATES)[number];
 
 /** A cell's state: `pending` until its run is created, then the run's status. */
 export type StudyCellStatus = 'pending' | RunStatus;

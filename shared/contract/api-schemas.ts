@@ -2,29 +2,29 @@
  * Validators for every `Api` verb's arguments, applied where a call crosses a process
  * boundary (the HTTP server and the Electron IPC handlers).
  *
- * One table, keyed by verb: adding a verb to `shared/api.ts` without adding it here is a
+ * One table, keyed by verb (`verbs.ts` lists them): a listed verb without a validator here is a
  * type error, so neither transport can forget to validate it.
  */
 import { z } from 'zod';
-import type { Api } from '../../shared/api';
-import { studyArgSchemas } from '../studies/contract';
-import { trainConfigSchema } from '../training/protocol';
+import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
+import { studyArgSchemas } from './study-schemas';
+import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
 export { ValidationError };
-
-/** The verbs a transport forwards (everything on `Api` but the event subscription). */
-export type ApiVerb = Exclude<keyof Api, 'onEvent'>;
-
-/** The argument tuple of one verb. */
-export type ApiArgs<V extends ApiVerb> = Parameters<Api[V]>;
-
-/** The resolved result of one verb. */
-export type ApiResult<V extends ApiVerb> = Awaited<ReturnType<Api[V]>>;
+export { API_VERBS, isApiVerb, type ApiArgs, type ApiResult, type ApiVerb } from './verbs';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const split = z.enum(['train', 'val', 'test']);
 const shortText = z.string().max(200);
+
+/** Decodes base64 with the platform's `atob` (Node ≥ 16 and every browser). */
+function fromBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
 
 /**
  * Binary payloads: a `Uint8Array` over IPC (structured clone), or `{ "$bytes": base64 }` in
@@ -32,7 +32,7 @@ const shortText = z.string().max(200);
  */
 export const bytesSchema = z.union([
   z.instanceof(Uint8Array),
-  z.object({ $bytes: z.base64().max(64 * 1024 * 1024) }).transform(({ $bytes }) => new Uint8Array(Buffer.from($bytes, 'base64'))),
+  z.object({ $bytes: z.base64().max(64 * 1024 * 1024) }).transform(({ $bytes }) => fromBase64($bytes)),
 ]);
 
 /** A folder the user picked or typed: absolute path, no NUL bytes. */
@@ -89,15 +89,6 @@ export const apiArgSchemas = {
   ...studyArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
-/** Every verb, in a stable order. */
-export const API_VERBS = Object.keys(apiArgSchemas) as ApiVerb[];
-
-/** True when `name` is one of the forwarded verbs. */
-export function isApiVerb(name: string): name is ApiVerb {
-  return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
-}
-
-
 /** Names an argument path the way a reader would: `args[1].batchSize`. */
 function pathText(path: readonly PropertyKey[]): string {
   let out = 'args';
@@ -138,3 +129,7 @@ type SchemaMatchesApi = {
 }[ApiVerb];
 const schemasMatchApi: SchemaMatchesApi = true;
 void schemasMatchApi;
+
+/** Compile-time proof that the table has exactly the listed verbs. */
+const tableCoversVerbs: Exclude<(typeof API_VERBS)[number], keyof typeof apiArgSchemas> extends never ? true : false = true;
+void tableCoversVerbs;

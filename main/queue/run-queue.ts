@@ -5,13 +5,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunEvent } from '../../shared/events';
+import type { RunEvent } from '../../shared/contract/events';
 import type { RunSummary } from '../../shared/types';
 import { ensureCache } from '../datasets/cache';
 import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { RunStore } from '../store/runs';
-import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from './protocol';
+import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
 
 interface Active {
   readonly runId: number;
@@ -31,7 +31,7 @@ interface Pending {
 /** Path of the worker entry, compiled or (under tsx/vitest) TypeScript. */
 function workerEntry(): { file: string; execArgv: string[] } {
   const ts = __filename.endsWith('.ts');
-  return { file: path.join(__dirname, ts ? 'worker.ts' : 'worker.js'), execArgv: ts ? ['--import', 'tsx'] : [] };
+  return { file: path.join(__dirname, '..', 'worker', ts ? 'worker.ts' : 'worker.js'), execArgv: ts ? ['--import', 'tsx'] : [] };
 }
 
 export class RunQueue {

@@ -3,8 +3,8 @@
  * events to the core over IPC. It never touches the database.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RunEvent } from '../../shared/events';
-import { describeIssues, workerRequestSchema, type WorkerMessage } from './protocol';
+import type { RunEvent } from '../../shared/contract/events';
+import { describeIssues, workerRequestSchema, type WorkerMessage } from '../../shared/contract/worker';
 import { runTraining } from './trainer';
 
 // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stdout.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyOf, confusionMatrix, perClassMetrics } from '../../main/training/metrics';
-import { diagnose } from '../../main/training/diagnostics';
+import { accuracyOf, confusionMatrix, perClassMetrics } from '../../main/worker/metrics';
+import { diagnose } from '../../main/worker/diagnostics';
 import type { EpochMetrics } from '../../shared/types';
 
 describe('classification metrics', () => {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUGMENTATIONS } from '../../shared/config';
-import { augmentBatch, randomFlip } from '../../main/training/augment';
-import { Random } from '../../main/training/random';
+import { augmentBatch, randomFlip } from '../../main/worker/augment';
+import { Random } from '../../main/worker/random';
 
 beforeAll(async () => {
   tf.enableProdMode();

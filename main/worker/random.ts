@@ -2,7 +2,7 @@
  * The seeded generator training uses for shuffles and augmentations, so a run repeats exactly
  * for a given seed. Built on the same mulberry32 generator as the dataset split.
  */
-import { seededRandom, shuffleInPlace } from '../datasets/random';
+import { seededRandom, shuffleInPlace } from '../../shared/random';
 
 export class Random {
   /** Uniform in [0, 1). */

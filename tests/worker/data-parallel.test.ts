@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { buildModel, countMacs, type BuildOptions } from '../../main/models/registry';
-import { AUTO_MIN_MACS, maxAutoThreads, planReplicas, ReplicaGroup, sliceBounds } from '../../main/training/data-parallel';
-import { decayedWeights, makeOptimizer, trainingLoss, type StepOutputs } from '../../main/training/step';
+import { AUTO_MIN_MACS, maxAutoThreads, planReplicas, ReplicaGroup, sliceBounds } from '../../main/worker/data-parallel';
+import { decayedWeights, makeOptimizer, trainingLoss, type StepOutputs } from '../../main/worker/step';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 
 describe('planReplicas', () => {

@@ -4,9 +4,9 @@
  * `main/contract/api.ts`: one table keyed by verb, so a verb without a validator is a type error.
  */
 import { z } from 'zod';
-import { CURVE_METRICS, STUDY_AXIS_KEYS, STUDY_METRICS, type StudyApi, type StudyAxis, type StudyAxisKey } from '../../shared/studies';
-import { ValidationError } from '../contract/errors';
-import { trainConfigSchema } from '../training/protocol';
+import { CURVE_METRICS, STUDY_AXIS_KEYS, STUDY_METRICS, type StudyApi, type StudyAxis, type StudyAxisKey } from './studies';
+import { ValidationError } from './errors';
+import { trainConfigSchema } from './config';
 
 /** The verbs a transport forwards (everything on `StudyApi` but the event subscription). */
 export type StudyVerb = Exclude<keyof StudyApi, 'onStudyEvent'>;

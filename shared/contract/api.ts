@@ -4,10 +4,12 @@
  * The Electron preload implements it over IPC, the browser client over HTTP + server-sent
  * events, and the core (`main/core/workstation.ts`) implements it directly.
  */
-import type { TrainConfig } from './config';
-import type { RunEvent } from './events';
-import type { StudyApi, StudyEvent } from './studies';
-import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from './types';
+import type { TrainConfig } from '../config';
+import type { AppEvent } from './events';
+
+export type { AppEvent, ImportProgress } from './events';
+import type { StudyApi } from './studies';
+import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
 export interface ImageRef {
   readonly id: number;
@@ -21,16 +23,6 @@ export interface BackendReport {
   /** The backend `auto` would pick, and why better ones are missing. */
   readonly selected: BackendInfo;
 }
-
-export interface ImportProgress {
-  readonly kind: 'import-progress';
-  readonly folder: string;
-  readonly done: number;
-  readonly total: number;
-}
-
-/** Everything pushed from the core to views (study events included). */
-export type AppEvent = RunEvent | ImportProgress | { readonly kind: 'runs-changed' } | { readonly kind: 'datasets-changed' } | StudyEvent;
 
 export interface ClassifyResult {
   readonly classes: readonly string[];
@@ -69,4 +61,18 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'> {
 
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;
+}
+
+/** Desktop-only helpers the Electron preload exposes beside the verbs. */
+export interface DesktopShell {
+  /** Opens the native folder dialog; null when cancelled. */
+  pickFolder(): Promise<string | null>;
+  /** The file-system path of a dropped file or folder (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
+}
+
+/** What the preload puts on `window.bloombench`: the verbs and the desktop helpers, nothing else. */
+export interface Bridge {
+  readonly api: Api;
+  readonly desktop: DesktopShell;
 }

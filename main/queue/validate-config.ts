@@ -4,7 +4,7 @@
  */
 import type { TrainConfig } from '../../shared/config';
 import { getVariant } from '../models/registry';
-import { trainConfigSchema } from './protocol';
+import { trainConfigSchema } from '../../shared/contract/config';
 
 export interface ConfigProblem {
   /** The config field, e.g. `batchSize`. */

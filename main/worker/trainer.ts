@@ -6,17 +6,17 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { learningRateAt, type TrainConfig } from '../../shared/config';
-import type { RunEvent } from '../../shared/events';
+import type { RunEvent } from '../../shared/contract/events';
 import type { BackendInfo, EpochMetrics, Evaluation } from '../../shared/types';
 import { initBackend } from '../compute/backend';
-import { CacheReader } from '../datasets/cache-reader';
+import { CacheReader } from './cache-reader';
 import { buildModel, countMacs, countTrainableParams, getVariant, type BuildOptions } from '../models/registry';
 import { augmentBatch } from './augment';
 import { loadWeightsIntoSync, restoreCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
 import { diagnose, type EpochEvidence } from './diagnostics';
 import { planReplicas, ReplicaGroup } from './data-parallel';
 import { accuracyOf, confusionMatrix, perClassMetrics } from './metrics';
-import type { WorkerJob } from './protocol';
+import type { WorkerJob } from '../../shared/contract/worker';
 import { Random } from './random';
 import { applyDecoupledDecay, decayedWeights, makeOptimizer, setLearningRate, trainingLoss, type StepOutputs } from './step';
 
