@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TrainConfig } from '../../shared/config';
+import { readStoredConfig } from '../../shared/contract/config';
 import type {
   BackendInfo,
   Diagnostic,
@@ -67,9 +68,7 @@ function toSummary(r: RunRow): RunSummary {
     arch: r.arch,
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
-    // `threads` and `order` came later: runs stored before them ran on one thread (read as
-    // auto) and were built convolution-first.
-    config: { threads: 0, order: 'post', ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads' | 'order'>) },
+    config: readStoredConfig(r.config_json),
     backend: (r.backend as RunSummary['backend']) ?? null,
     epochsDone: r.epochs_done ?? 0,
     bestEpoch: r.best_epoch,
