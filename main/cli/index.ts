@@ -31,7 +31,9 @@ Commands:
   export <run> <dir>                               write the run's model (TensorFlow.js layers format)
   resume <run> [--json]                            continue an interrupted run from its last checkpoint
   delete <run>                                     delete a run
-  serve [--host 127.0.0.1] [--port N]              serve the app to a browser
+  serve [--host 127.0.0.1] [--port N] [--allow-import DIR]...
+                                                   serve the app to a browser; it may import folders
+                                                   under your home, or only under the DIRs given
   study create|list|run|pause|extend|show|curves|export|failures|diff|delete …
                                                    a grid of runs (see 'bloombench study --help')
   report <study|run>... <file.html>                a self-contained HTML report of a study or runs
@@ -349,9 +351,14 @@ export async function main(argv: string[]): Promise<number> {
       });
     }
     case 'serve': {
-      const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' }, 'allow-import': { type: 'string', multiple: true } } });
       const { serveCommand } = await import('./serve');
-      return serveCommand({ home: home ? path.resolve(home) : defaultHome(), host: values.host ?? '127.0.0.1', port: values.port ? Number(values.port) : 0 });
+      return serveCommand({
+        home: home ? path.resolve(home) : defaultHome(),
+        host: values.host ?? '127.0.0.1',
+        port: values.port ? Number(values.port) : 0,
+        allowImport: values['allow-import'] ?? [],
+      });
     }
     // Studies and reports live in their own files (main/cli/study.ts, main/cli/report.ts).
     case 'study': {

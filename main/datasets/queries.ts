@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageRef } from '../../shared/contract/api';
+import { UserError } from '../../shared/contract/errors';
 import type { DatasetSummary, ImportReport, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 
@@ -65,7 +66,7 @@ function knownNames(store: Store): string {
 /** One dataset by id; throws, listing the known datasets, if there is none (or it was deleted). */
 export function getDataset(store: Store, id: number): DatasetSummary {
   const row = store.db.prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE id = ? AND deleted = 0`).get(id) as DatasetRow | undefined;
-  if (!row) throw new Error(`No dataset with id ${id}. ${knownNames(store)}`);
+  if (!row) throw new UserError('not-found', `No dataset with id ${id}. ${knownNames(store)}`);
   const counts = store.db.prepare(`SELECT split, COUNT(*) AS n FROM images WHERE dataset_id = ? AND status = 'ok' AND split IS NOT NULL GROUP BY split`).all(id) as { split: Split; n: number }[];
   const split = { train: 0, val: 0, test: 0 };
   for (const c of counts) split[c.split] = c.n;
@@ -86,13 +87,13 @@ export function resolveDataset(store: Store, ref: string): DatasetSummary {
   if (exact) return getDataset(store, exact.id);
   const loose = store.db.prepare('SELECT id FROM datasets WHERE lower(name) = lower(?) AND deleted = 0').all(text) as { id: number }[];
   if (loose.length === 1) return getDataset(store, loose[0].id);
-  throw new Error(`No dataset "${ref}". ${knownNames(store)}`);
+  throw new UserError('not-found', `No dataset "${ref}". ${knownNames(store)}`);
 }
 
 /** The report stored when the dataset was imported. */
 export function getImportReport(store: Store, id: number): ImportReport {
   const row = store.db.prepare('SELECT report_json FROM datasets WHERE id = ? AND deleted = 0').get(id) as { report_json: string } | undefined;
-  if (!row) throw new Error(`No dataset with id ${id}. ${knownNames(store)}`);
+  if (!row) throw new UserError('not-found', `No dataset with id ${id}. ${knownNames(store)}`);
   return JSON.parse(row.report_json) as ImportReport;
 }
 
@@ -129,7 +130,7 @@ export function listImages(store: Store, datasetId: number, opts: ListImagesOpti
   }
   let sql = `SELECT id, path, class_index, split FROM images WHERE ${where.join(' AND ')} ORDER BY id`;
   if (opts.limit !== undefined) {
-    if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new Error(`limit must be a whole number ≥ 0 (got ${opts.limit}).`);
+    if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new UserError('invalid', `limit must be a whole number ≥ 0 (got ${opts.limit}).`);
     sql += ' LIMIT ?';
     params.push(opts.limit);
   }
@@ -145,7 +146,7 @@ export function imageFile(store: Store, imageId: number): string {
   const row = store.db
     .prepare('SELECT i.path AS path, d.root AS root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND d.deleted = 0')
     .get(imageId) as { path: string; root: string } | undefined;
-  if (!row) throw new Error(`No image with id ${imageId}.`);
+  if (!row) throw new UserError('not-found', `No image with id ${imageId}.`);
   const abs = path.resolve(row.root, ...row.path.split('/'));
   const rel = path.relative(row.root, abs);
   if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) throw new Error(`Image ${imageId} has a path outside its dataset.`);

@@ -5,6 +5,7 @@
 import type { TrainConfig } from '../../shared/config';
 import type { ModelInfo } from '../../shared/types';
 import { trainConfigSchema } from '../../shared/contract/config';
+import { UserError } from '../../shared/contract/errors';
 
 export interface ConfigProblem {
   /** The config field, e.g. `batchSize`. */
@@ -73,12 +74,12 @@ export function assertValidConfig(config: TrainConfig, ctx: ConfigContext, flagO
 }
 
 /** A configuration refused before training; `problems` names each field. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(
     readonly problems: readonly ConfigProblem[],
     message: string,
   ) {
-    super(message);
+    super('invalid', message);
     this.name = 'ConfigError';
   }
 }

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { TrainConfig } from '../../shared/config';
 import { readStoredConfig } from '../../shared/contract/config';
+import { UserError } from '../../shared/contract/errors';
 import type {
   BackendInfo,
   Diagnostic,
@@ -163,7 +164,7 @@ export class RunStore {
 
   getRun(id: number): RunSummary {
     const row = this.stmts.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
+    if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
     return toSummary(row);
   }
 
@@ -340,7 +341,7 @@ export class RunStore {
 
   detail(id: number): RunDetail {
     const row = this.stmts.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
+    if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
     const summary = toSummary(row);
     const test = this.evaluation(id, 'test');
     return {
