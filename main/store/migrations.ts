@@ -154,6 +154,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // Run ownership (main/store/owner.ts): which process queued or trains a run, so that a start
+  // of another process neither calls it interrupted nor trains it a second time. And each run's
+  // own folder under runs/, so that a new run never writes into a folder that already exists.
+  {
+    version: 3,
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN owner_started TEXT;
+        ALTER TABLE runs ADD COLUMN owner_host TEXT;
+        ALTER TABLE runs ADD COLUMN owner_queue TEXT;
+        ALTER TABLE runs ADD COLUMN run_dir TEXT;
+      `);
+    },
+  },
 ];
 
 /** Brings a database up to the newest schema, one transaction per step. Returns the version. */
