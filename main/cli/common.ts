@@ -88,7 +88,8 @@ export async function exitWhenFlushed(code: number): Promise<never> {
 
 /** The workstation of `--home` (or the default home); `recover` marks dead runs interrupted. */
 export function openWorkstation(home: string | undefined, opts: { readonly recover?: boolean } = {}): Workstation {
-  return new Workstation(openStore(home ? path.resolve(home) : defaultHome()), { recover: opts.recover ?? false });
+  // A command is short: the integrity check skips the long metric tables (serve checks all).
+  return new Workstation(openStore(home ? path.resolve(home) : defaultHome(), { check: 'tables' }), { recover: opts.recover ?? false });
 }
 
 /** Runs `fn` with the home's workstation and closes it afterwards. */

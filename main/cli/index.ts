@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../../shared/config';
 import { isDiskFullError, UserError } from '../../shared/contract/errors';
 import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
-import { defaultHome } from '../store/db';
+import { damagedDatabaseMessage, defaultHome } from '../store/db';
 import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopRequest, out, runIdArg, UsageError, withWorkstation, type StopReason } from './common';
 import { count, pct, progressLine, runReport, runsTable, table } from './format';
 import { predictFiles } from './inference';
@@ -403,7 +403,8 @@ export function run(argv: string[]): void {
       const error = e as Error & { code?: string };
       const known = e instanceof UsageError || error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
       const user = e instanceof UserError;
-      err(`bloombench: ${diskFullMessage(e) ?? error.message}\n`);
+      const damaged = String(error.code ?? '').startsWith('SQLITE_CORRUPT') && currentHome ? damagedDatabaseMessage(currentHome, error.message) : null;
+      err(`bloombench: ${diskFullMessage(e) ?? damaged ?? error.message}\n`);
       if (!known && !user && process.env.BLOOMBENCH_DEBUG) err(`${error.stack}\n`);
       return exitWhenFlushed(known ? 2 : 1);
     },
