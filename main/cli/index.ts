@@ -112,7 +112,9 @@ async function cmdTrain(args: string[], home: string | undefined): Promise<numbe
     try {
       run = await ws.startRun(datasetId, config, { name: values.name ? String(values.name) : undefined, flagOf });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      // A refused setting is a usage error (exit 2); a full disk or a broken store is not.
+      if (e instanceof UserError && e.kind !== 'disk-full') throw new UsageError(e.message);
+      throw e;
     }
     return followRun(ws, run.id, json);
   });

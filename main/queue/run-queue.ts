@@ -266,9 +266,8 @@ export class RunQueue {
     }
   }
 
-  /** Says a problem of this process (not the run's own) on stderr and to the views. */
+  /** Tells the views (and the CLI's terminal) about a problem of this process, not the run's. */
   private warn(runId: number, message: string): void {
-    process.stderr.write(`bloombench: run ${runId}: ${message}\n`);
     this.emit({ kind: 'log', runId, level: 'warn', message });
   }
 
@@ -288,7 +287,10 @@ export class RunQueue {
       if (this.runs.statusOf(runId) !== null) this.runs.setStatus(runId, status, error);
       summary = this.runs.findRun(runId);
     } catch (e) {
-      this.warn(runId, `could not record that the run ${status === 'completed' ? 'completed' : `is ${status}`}: ${this.storeFailureMessage(e)}`);
+      this.warn(
+        runId,
+        `${isDiskFullError(e) ? 'The disk is full' : `The run store failed (${(e as Error).message})`}: could not record that run ${runId} ${status === 'completed' ? 'completed' : `is ${status}`}; the next start of Bloombench marks it interrupted.`,
+      );
     }
     this.emit({ kind: 'status', runId, status, error });
     const known = summary ?? this.lastKnown.get(runId);
@@ -392,7 +394,7 @@ export class RunQueue {
   private storeFailed(a: Active, e: unknown): void {
     if (a.storeFailure !== null) return;
     a.storeFailure = this.storeFailureMessage(e);
-    this.warn(a.runId, a.storeFailure);
+    // The run ends with this message (onWorkerExit).
     a.child.kill('SIGKILL');
   }
 
@@ -486,7 +488,7 @@ export class RunQueue {
         }
       }
     } catch (e) {
-      this.warn(a.runId, `could not record the end of its worker: ${(e as Error).message}`);
+      this.warn(a.runId, `Could not record the end of its training worker: ${(e as Error).message}`);
     } finally {
       if (this.active === a) this.active = null;
       this.pump();
