@@ -1,6 +1,7 @@
 /**
  * Read and delete datasets: summaries, import reports, image lists, file checks.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageRef } from '../../shared/contract/api';
@@ -155,24 +156,59 @@ export function imageFile(store: Store, imageId: number): string {
 
 /**
  * Compares a dataset's accepted images with the files on disk now: `missing` (gone or
- * unreadable) and `changed` (size or modification time differs from the import), as paths
- * relative to the dataset root. Files added since the import are not looked for.
+ * unreadable) and `changed` (their content is not what was imported), as paths relative to
+ * the dataset root. Files added since the import are not looked for.
+ *
+ * Size and modification time, stored at import, are compared first; a file whose size or
+ * time differs is read and its SHA-256 compared with the import's, so a file that was only
+ * touched (or copied back) is not called changed, and its new time is stored. A replacement
+ * with the same size and the same modification time is not detected.
  */
 export function checkDatasetFiles(store: Store, id: number): { missing: string[]; changed: string[] } {
   const ds = getDataset(store, id);
-  const rows = store.db.prepare(`SELECT path, bytes, mtime_ms FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(id) as { path: string; bytes: number; mtime_ms: number }[];
+  const rows = store.db.prepare(`SELECT id, path, bytes, mtime_ms, sha256 FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(id) as {
+    id: number;
+    path: string;
+    bytes: number;
+    mtime_ms: number;
+    sha256: string | null;
+  }[];
   const missing: string[] = [];
   const changed: string[] = [];
+  const touched: { id: number; mtimeMs: number }[] = [];
   for (const r of rows) {
+    const abs = path.join(ds.root, ...r.path.split('/'));
     let st: fs.Stats;
     try {
-      st = fs.statSync(path.join(ds.root, ...r.path.split('/')));
+      st = fs.statSync(abs);
     } catch {
       missing.push(r.path);
       continue;
     }
-    if (!st.isFile()) missing.push(r.path);
-    else if (st.size !== r.bytes || Math.floor(st.mtimeMs) !== r.mtime_ms) changed.push(r.path);
+    if (!st.isFile()) {
+      missing.push(r.path);
+      continue;
+    }
+    if (st.size === r.bytes && Math.floor(st.mtimeMs) === r.mtime_ms) continue;
+    let sha: string | null = null;
+    try {
+      sha = st.size === r.bytes ? createHash('sha256').update(fs.readFileSync(abs)).digest('hex') : null;
+    } catch {
+      missing.push(r.path);
+      continue;
+    }
+    if (sha !== null && sha === r.sha256) touched.push({ id: r.id, mtimeMs: Math.floor(st.mtimeMs) });
+    else changed.push(r.path);
+  }
+  if (touched.length) {
+    try {
+      const update = store.db.prepare('UPDATE images SET mtime_ms = ? WHERE id = ?');
+      store.db.transaction(() => {
+        for (const t of touched) update.run(t.mtimeMs, t.id);
+      })();
+    } catch {
+      // Only a shortcut for the next check (a full disk, say): the hashes matched all the same.
+    }
   }
   return { missing, changed };
 }

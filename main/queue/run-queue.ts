@@ -323,10 +323,19 @@ export class RunQueue {
     const config = run.config;
     const dataset = getDataset(this.store, run.datasetId);
     const check = checkDatasetFiles(this.store, dataset.id);
+    const some = (list: readonly string[]): string => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
     if (check.missing.length) {
-      const list = check.missing.slice(0, 5).join(', ');
-      throw new Error(
-        `The dataset "${dataset.name}" has ${check.missing.length} missing file(s) since it was imported (${list}${check.missing.length > 5 ? ', …' : ''}). Was ${dataset.root} moved? Import it again from its new place.`,
+      throw new UserError(
+        'conflict',
+        `The dataset "${dataset.name}" has ${check.missing.length} missing file(s) since it was imported (${some(check.missing)}). Was ${dataset.root} moved? Import it again from its new place.`,
+      );
+    }
+    if (check.changed.length) {
+      // Never train on pictures that are not the ones imported (and split, and reported).
+      throw new UserError(
+        'conflict',
+        `The dataset "${dataset.name}" has ${check.changed.length} image(s) whose content changed since it was imported (${some(check.changed)} in ${dataset.root}). ` +
+          `Put the original files back, or import the folder again to train on the new pictures (as a new dataset, with its own report and split).`,
       );
     }
     this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
