@@ -270,6 +270,8 @@ export class Studies implements StudyApi {
     for (const c of this.live(rec)) {
       const run = c.run;
       if (!run) continue;
+      // Another live process's run is its own to stop: it sees the pause when the run ends.
+      if (this.queue.runs.liveOtherOwner(run.id)) continue;
       if (run.status === 'queued' && this.queue.activeRunId !== run.id) {
         // Not started yet: take it out of the queue; the cell is pending again.
         this.queue.cancel(run.id);

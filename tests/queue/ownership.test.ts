@@ -109,6 +109,23 @@ describe('a run another live process trains', () => {
   });
 });
 
+describe('a study run by another process', () => {
+  it('can be paused from here; its training run is left to the process that trains it', async () => {
+    const home = path.join(root, 'study');
+    const created = await runCli(home, 'study', 'create', '--dataset', folder, '--name', 's', ...trainFlags(folder, 400).slice(3), '--vary', 'activation=relu,tanh');
+    expect(created.code, created.stderr).toBe(0);
+    const runner = startCli(home, 'study', 'run', 's');
+    await runner.waitFor('stderr', /epoch 1\/400/);
+    const paused = await runCli(home, 'study', 'pause', 's', '--now');
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toMatch(/Study 1 "s" paused/);
+    expect(runRow(home, 1)).toMatchObject({ status: 'running', deleted: 0 });
+    runner.child.kill('SIGTERM');
+    expect((await runner.exited).code).toBe(143);
+    expect(runRow(home, 1).status).toBe('cancelled');
+  });
+});
+
 describe('a run whose process is gone', () => {
   it('is interrupted at the next start (kill -9 of the CLI), shown so by `runs`, and resumes once', async () => {
     const home = path.join(root, 'killed');
