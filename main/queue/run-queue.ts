@@ -16,7 +16,7 @@ import type { RunStatus, RunSummary } from '../../shared/types';
 import { ensureCache } from '../datasets/cache';
 import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
-import { describeOwner, newQueueOwner, releaseQueueOwner, sameOwner, type RunOwner } from '../store/owner';
+import { describeOwner, newQueueOwner, processStartToken, releaseQueueOwner, sameOwner, type RunOwner } from '../store/owner';
 import { RunStore, type ClaimRefusal } from '../store/runs';
 import { findCheckpointOnDiskSync, readCheckpointSync, removePartialCheckpointsSync, repairBestCheckpointSync, type CheckpointOnDisk } from './checkpoints';
 import { workerEntry } from './compute-service';
@@ -377,6 +377,8 @@ export class RunQueue {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Recorded so that a later start can stop this worker if this process dies before it does.
+    if (child.pid !== undefined) this.runs.setWorker(runId, child.pid, processStartToken(child.pid));
     const a: Active = { runId, child, runDir: job.runDir, exited, cancelRequested: false, finalSeen: false, storeFailure: null, stderrTail: '', batchBuffer: [], lastFlush: Date.now() };
     this.active = a;
     child.stderr?.on('data', (d: Buffer) => {

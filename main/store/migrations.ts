@@ -154,8 +154,9 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
-  // Run ownership (main/store/owner.ts): which process queued or trains a run, so that a start
-  // of another process neither calls it interrupted nor trains it a second time. And each run's
+  // Run ownership (main/store/owner.ts): which process queued or trains a run (and its worker
+  // process), so that a start of another process neither calls it interrupted nor trains it a
+  // second time, and stops a worker its dead owner left behind. And each run's
   // own folder under runs/, so that a new run never writes into a folder that already exists.
   {
     version: 3,
@@ -165,6 +166,8 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE runs ADD COLUMN owner_started TEXT;
         ALTER TABLE runs ADD COLUMN owner_host TEXT;
         ALTER TABLE runs ADD COLUMN owner_queue TEXT;
+        ALTER TABLE runs ADD COLUMN worker_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN worker_started TEXT;
         ALTER TABLE runs ADD COLUMN run_dir TEXT;
       `);
     },

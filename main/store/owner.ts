@@ -23,7 +23,24 @@ export interface RunOwner {
   readonly queue: string;
 }
 
-/** The start-time token of a live process, or null if it is not running (or unknown). */
+/** The start-time token of a live process (Linux), or null if it is not running or unknown. */
+export function processStartToken(pid: number): string | null {
+  return hasProc ? startToken(pid) : null;
+}
+
+/**
+ * True while the process that had `started` as its start token runs (by id alone where start
+ * times cannot be read, or were not recorded).
+ */
+export function processAlive(pid: number, started: string | null): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (hasProc) {
+    const now = startToken(pid);
+    return now !== null && (started === null || started === now);
+  }
+  return pidAlive(pid);
+}
+
 function startToken(pid: number): string | null {
   let stat: string;
   try {
@@ -33,6 +50,8 @@ function startToken(pid: number): string | null {
   }
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so count from the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // A zombie (exited, not yet reaped: an orphan whose new parent does not reap) is gone.
+  if (fields[0] === 'Z' || fields[0] === 'X') return null;
   // Field 22 (starttime) is the 20th after comm (fields 3…).
   const ticks = fields[19];
   return ticks ? `${bootId()}:${ticks}` : null;
@@ -82,14 +101,27 @@ function pidAlive(pid: number): boolean {
 export function ownerAlive(owner: RunOwner): boolean {
   if (owner.host !== thisHost) return true;
   if (owner.pid === process.pid && (owner.started === thisProcessStarted || owner.started === null)) return openQueues.has(owner.queue);
-  if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false;
-  if (hasProc) {
-    const now = startToken(owner.pid);
-    if (now === null) return false;
-    // An owner recorded without a start time (another OS's build) is checked by id alone.
-    return owner.started === null || owner.started === now;
+  // An owner recorded without a start time (another OS's build) is checked by id alone.
+  return processAlive(owner.pid, owner.started);
+}
+
+/**
+ * Stops a training worker whose owner is gone (it stops by itself when it notices, but may be
+ * inside a step or writing a checkpoint) and waits up to `ms` for it to end; true once gone.
+ */
+export function stopOrphanWorkerSync(pid: number, started: string | null, ms = 5000): boolean {
+  // Without a start time a reused process id could be anybody's: it is not stopped, and not
+  // waited for either (the worker stops by itself once it notices its owner is gone).
+  if (started === null || !processAlive(pid, started)) return true;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone meanwhile, or not ours to stop.
   }
-  return pidAlive(owner.pid);
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (processAlive(pid, started) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
+  return !processAlive(pid, started);
 }
 
 /** True when `owner` is this queue. */

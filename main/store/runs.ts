@@ -20,7 +20,7 @@ import type {
   RunSummary,
 } from '../../shared/types';
 import type { Store } from './db';
-import { describeOwner, ownerAlive, sameOwner, type RunOwner } from './owner';
+import { describeOwner, ownerAlive, sameOwner, stopOrphanWorkerSync, type RunOwner } from './owner';
 
 interface RunRow {
   id: number;
@@ -47,6 +47,8 @@ interface RunRow {
   owner_started: string | null;
   owner_host: string | null;
   owner_queue: string | null;
+  worker_pid: number | null;
+  worker_started: string | null;
   run_dir: string | null;
   epochs_done: number | null;
   best_val_accuracy: number | null;
@@ -136,7 +138,8 @@ export class RunStore {
       claim: db.prepare(
         `UPDATE runs SET status = ?, ended_ms = NULL, error = NULL, owner_pid = ?, owner_started = ?, owner_host = ?, owner_queue = ? WHERE id = ?`,
       ),
-      runningOwners: db.prepare(`SELECT id, owner_pid, owner_started, owner_host, owner_queue FROM runs WHERE deleted = 0 AND status = 'running'`),
+      runningOwners: db.prepare(`SELECT id, owner_pid, owner_started, owner_host, owner_queue, worker_pid, worker_started FROM runs WHERE deleted = 0 AND status = 'running'`),
+      setWorker: db.prepare(`UPDATE runs SET worker_pid = ?, worker_started = ? WHERE id = ?`),
       interruptIfUnchanged: db.prepare(
         `UPDATE runs SET status = 'interrupted', error = ?, ended_ms = ? WHERE id = ? AND status = 'running' AND owner_queue IS ?`,
       ),
@@ -278,9 +281,16 @@ export class RunStore {
     return { owner, status: row.status };
   }
 
+  /** Records the worker process that trains a run (its id and start time). */
+  setWorker(id: number, pid: number, started: string | null): void {
+    this.stmts.setWorker.run(pid, started, id);
+  }
+
   /**
    * Marks every run left `running` by an owner that is gone as interrupted (resumable); returns
-   * their ids. Cheap: one indexed query and one look at /proc per training run.
+   * their ids. A worker such an owner left behind is stopped first, so that it cannot write
+   * into the checkpoints a resume reads. Cheap: one indexed query and one look at /proc per
+   * training run.
    */
   interruptOrphans(): number[] {
     const rows = this.stmts.runningOwners.all() as (RunRow & { id: number })[];
@@ -288,6 +298,7 @@ export class RunStore {
     for (const r of rows) {
       const owner = ownerOf(r);
       if (owner && ownerAlive(owner)) continue;
+      if (r.worker_pid !== null && !stopOrphanWorkerSync(r.worker_pid, r.worker_started)) continue;
       // Only if nobody took it meanwhile (its owner is still the dead one).
       if (this.stmts.interruptIfUnchanged.run(ownerGoneMessage(owner), Date.now(), r.id, r.owner_queue).changes) ids.push(r.id);
     }

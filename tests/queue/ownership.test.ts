@@ -4,6 +4,7 @@
  * second time, and its queued runs are not taken; a run whose owner is gone is.
  * Real processes throughout: `bloombench train`, `bloombench serve`, and this test's own core.
  */
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,25 @@ import { recordedEpochs, runRow, serve, smallFolder, trainFlags, until } from '.
 
 let root: string;
 let folder: string;
+
+/** The worker process recorded for a run. */
+function workerOf(home: string, id: number): number {
+  const db = new Database(path.join(home, 'bloombench.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT worker_pid FROM runs WHERE id = ?').get(id) as { worker_pid: number }).worker_pid;
+  } finally {
+    db.close();
+  }
+}
+
+/** True while a process runs (a zombie waiting to be reaped counts as ended). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-owner-'));
@@ -131,12 +151,18 @@ describe('a run whose process is gone', () => {
     const home = path.join(root, 'killed');
     const trainer = startCli(home, ...trainFlags(folder, 4));
     await trainer.waitFor('stderr', /epoch 2\/4/);
+    // Its worker is frozen first, so it cannot notice that its parent died and stop by itself:
+    // the next start has to stop it before anyone resumes the run.
+    const worker = workerOf(home, 1);
+    process.kill(worker, 'SIGSTOP');
     trainer.child.kill('SIGKILL');
     expect((await trainer.exited).signal).toBe('SIGKILL');
     expect(runRow(home, 1).status).toBe('running');
+    expect(alive(worker)).toBe(true);
     const listed = JSON.parse((await runCli(home, 'runs', '--json')).stdout) as { id: number; status: string; error: string }[];
     expect(listed[0].status).toBe('interrupted');
     expect(listed[0].error).toMatch(new RegExp(`pid ${trainer.child.pid}\\) ended without finishing it`));
+    expect(alive(worker)).toBe(false);
     const resumed = await runCli(home, 'resume', '1', '--json');
     expect(resumed.code, resumed.stderr).toBe(0);
     const detail = JSON.parse(resumed.stdout.trim().split('\n').pop()!) as { status: string; epochs: { epoch: number }[] };
