@@ -22,7 +22,6 @@
  * the chart phases, for DevTools), `--no-animations` (the page without CSS animations and
  * transitions, to see their cost), `--json`.
  */
-import { benchDataset } from './dataset';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +35,7 @@ import type { BackendInfo, EpochMetrics, RunDetail } from '../shared/types';
 import { Workstation } from '../main/core/workstation';
 import { startServer } from '../main/server/server';
 import { openStore } from '../main/store/db';
+import { benchDataset } from './dataset';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
