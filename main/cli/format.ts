@@ -3,6 +3,7 @@
  */
 import type { RunDetail, RunSummary } from '../../shared/types';
 import { formatSchedule } from '../../shared/config';
+import { percent } from '../../shared/format';
 
 /** A plain text table with left-aligned text and right-aligned numbers. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -14,9 +15,8 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function pct(x: number | null | undefined): string {
-  return x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)}%`;
-}
+/** A fraction as a percentage, `87.3%`: the same as the screen's. */
+export const pct = percent;
 
 export function count(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';

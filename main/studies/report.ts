@@ -25,8 +25,10 @@ import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { curveGroup } from './aggregate';
-import { cellText, formatMeanStd, formatValue, tableCaption } from './export';
-import { escapeXml as esc, lineChartSvg, SERIES_COLORS, type ChartSeries } from './svg';
+import { cellText, tableCaption } from './export';
+import { formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { seriesColor } from '../../shared/palette';
+import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
 export interface ReportOptions {
   /** The grid's metric (default test accuracy). */
@@ -50,7 +52,6 @@ interface ReportRun {
   readonly metrics: RunMetrics | null;
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)}%`);
 
 function version(): string {
   for (const up of ['../..', '../../..']) {
@@ -134,7 +135,7 @@ function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: 
     .filter((g) => g.points.length)
     .map((g, i) => ({
       label: g.label,
-      color: SERIES_COLORS[i % SERIES_COLORS.length],
+      color: seriesColor(i),
       points: g.points.map((p) => ({ x: p.epoch, y: p.mean!, ...(band && p.n > 1 ? { lo: p.min!, hi: p.max! } : {}) })),
     }));
   if (!series.length) return '';
@@ -244,9 +245,9 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
-      formatValue(m?.trainLoss ?? null, { unit: 'loss' }),
-      formatValue(m?.seconds ?? null, { unit: 'seconds' }),
-      formatValue(m?.imagesPerSecond ?? null, { unit: 'rate' }),
+      formatValue(m?.trainLoss, 'loss'),
+      formatValue(m?.seconds, 'seconds'),
+      formatValue(m?.imagesPerSecond, 'rate'),
       esc(run.backend ?? '—'),
     ];
     return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 3 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;

@@ -3,7 +3,7 @@
  * grid expands to, and how grid numbers read.
  */
 import { describe, expect, it } from 'vitest';
-import { exportFileName, formatSpread, formatValue, heat, parseAugmentCombo, parseNumberList, presetSchedule, runCount, shortLabel } from '../../renderer/src/lib/study';
+import { exportFileName, heat, parseAugmentCombo, parseNumberList, presetSchedule, runCount, shortLabel } from '../../renderer/src/lib/study';
 
 describe('axis values', () => {
   it('turns the classic step presets into absolute rates at the base learning rate', () => {
@@ -37,15 +37,6 @@ describe('axis values', () => {
 });
 
 describe('grid numbers', () => {
-  it('prints a value and its spread in the metric’s unit', () => {
-    expect(formatValue(0.8734, 'fraction')).toBe('87.3%');
-    expect(formatSpread(0.012, 'fraction')).toBe('1.2');
-    expect(formatValue(0.51234, 'loss')).toBe('0.512');
-    expect(formatValue(75, 'seconds')).toBe('1 min 15 s');
-    expect(formatValue(null, 'fraction')).toBe('—');
-    expect(formatSpread(null, 'loss')).toBeNull();
-  });
-
   it('colours the best mean strongest, whichever direction is better', () => {
     expect(heat(0.9, 0.5, 0.9, true)).toBe(1);
     expect(heat(0.5, 0.5, 0.9, true)).toBe(0);

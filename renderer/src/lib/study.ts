@@ -1,14 +1,13 @@
 /**
- * Pure helpers of the Studies view: how grid numbers read, how axis values are typed in and
- * shown, and how many runs a draft grid expands to.
+ * Pure helpers of the Studies view: how axis values are typed in and shown, how strongly a grid
+ * cell is coloured, and how many runs a draft grid expands to (numbers read through
+ * shared/format.ts).
  *
  * Type-only imports from `shared/`, so that the tests can load this file without the renderer's
  * bundler.
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import type { Augmentation, Schedule } from '../../../shared/config';
-import type { StudyMetricInfo } from '../../../shared/contract/studies';
-import { compact, duration, percent } from './format';
 
 /** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */
 export const STEP_RATIOS = ['2:1:1', '5:3:2', '5:4:1'] as const;
@@ -76,36 +75,6 @@ export function parseNumberList(text: string, opts: { integer?: boolean } = {}):
 /** How many runs a grid of these axis sizes expands to. */
 export function runCount(axisSizes: readonly number[], repeats: number): number {
   return axisSizes.reduce((n, k) => n * k, 1) * Math.max(0, repeats);
-}
-
-/** One metric value, in its unit. */
-export function formatValue(v: number | null | undefined, unit: StudyMetricInfo['unit']): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  switch (unit) {
-    case 'fraction':
-      return percent(v);
-    case 'loss':
-      return v.toFixed(3);
-    case 'seconds':
-      return duration(v);
-    case 'rate':
-      return `${compact(v)}/s`;
-  }
-}
-
-/** The spread beside a mean: percentage points for fractions, the same unit otherwise. */
-export function formatSpread(std: number | null | undefined, unit: StudyMetricInfo['unit']): string | null {
-  if (std === null || std === undefined || !Number.isFinite(std)) return null;
-  switch (unit) {
-    case 'fraction':
-      return (std * 100).toFixed(1);
-    case 'loss':
-      return std.toFixed(3);
-    case 'seconds':
-      return duration(std);
-    case 'rate':
-      return compact(std);
-  }
 }
 
 /**

@@ -1,29 +1,9 @@
 /**
- * The renderer's number formatting and axis ticks: what the user reads on cards and charts.
+ * The renderer's axis ticks and smoothing: what the user reads on charts.
  */
 import { describe, expect, it } from 'vitest';
-import { compact } from '../../renderer/src/lib/format';
 import { niceStep, unitLabel, unitTicks } from '../../renderer/src/lib/ticks';
 import { smooth } from '../../renderer/src/lib/smooth';
-
-describe('compact', () => {
-  it('keeps the zeros of whole numbers', () => {
-    expect(compact(100e6)).toBe('100 M');
-    expect(compact(99.96e6)).toBe('100 M');
-    expect(compact(200e3)).toBe('200 k');
-    expect(compact(10e9)).toBe('10 G');
-  });
-  it('rounds as before', () => {
-    expect(compact(11689512)).toBe('11.7 M');
-    expect(compact(431080)).toBe('431 k');
-    expect(compact(1.5e6)).toBe('1.5 M');
-    expect(compact(512)).toBe('512');
-  });
-  it('moves up a unit when rounding reaches 1000', () => {
-    expect(compact(999_960)).toBe('1 M');
-    expect(compact(999_960_000)).toBe('1 G');
-  });
-});
 
 describe('unit ticks', () => {
   it('labels batch steps as round epochs, never twice the same', () => {
