@@ -2,7 +2,7 @@
  * Comparing runs: their details, the settings that differ, and what all of them get wrong.
  */
 import type { Api } from '@shared/contract/api';
-import { formatSchedule, type TrainConfig } from '@shared/config';
+import { SETTINGS, settingValue } from '@shared/config-text';
 import type { Prediction, RunDetail } from '@shared/types';
 import { errorText } from '../lib/format';
 
@@ -12,22 +12,14 @@ export interface DiffRow {
   readonly values: readonly string[];
 }
 
-function settingText(config: TrainConfig, key: keyof TrainConfig): string {
-  const v = config[key];
-  if (key === 'schedule') return formatSchedule(config.schedule);
-  if (Array.isArray(v)) return v.length ? v.join(', ') : 'none';
-  return String(v);
-}
-
 /** The settings whose values are not all equal, plus dataset. */
 export function settingsDiff(runs: readonly RunDetail[]): DiffRow[] {
   if (runs.length === 0) return [];
-  const keys = Object.keys(runs[0].config) as (keyof TrainConfig)[];
-  const rows: DiffRow[] = [];
+    const rows: DiffRow[] = [];
   const datasets = runs.map((r) => r.datasetName);
   if (new Set(datasets).size > 1) rows.push({ key: 'dataset', values: datasets });
-  for (const k of keys) {
-    const values = runs.map((r) => settingText(r.config, k));
+  for (const k of SETTINGS) {
+    const values = runs.map((r) => settingValue(k, r.config[k]));
     if (new Set(values).size > 1) rows.push({ key: k, values });
   }
   return rows;
