@@ -3,7 +3,7 @@
  * grid expands to, and how grid numbers read.
  */
 import { describe, expect, it } from 'vitest';
-import { exportFileName, heat, parseAugmentCombo, parseNumberList, presetSchedule, runCount, shortLabel } from '../../renderer/src/lib/study';
+import { exportFileName, heat, parseAugmentCombo, parseNumberList, presetSchedule, runCount, shortLabel } from '../../renderer/src/features/studies/study';
 
 describe('axis values', () => {
   it('turns the classic step presets into absolute rates at the base learning rate', () => {

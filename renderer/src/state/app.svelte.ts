@@ -4,14 +4,14 @@
  */
 import type { Api, AppEvent } from '@shared/contract/api';
 import type { Transport } from '../transport/types';
-import { DatasetsState } from './datasets.svelte';
-import { EvaluationState } from './evaluation.svelte';
-import { LiveRunState } from './live.svelte';
+import { DatasetsState } from '../features/datasets/datasets.svelte';
+import { EvaluationState } from '../features/evaluation/evaluation.svelte';
+import { LiveRunState } from '../features/live/live.svelte';
 import { ModelsState } from './models.svelte';
-import { NewRunState } from './newrun.svelte';
-import { RunsState } from './runs.svelte';
-import { CompareState } from './compare.svelte';
-import { StudiesState } from './studies.svelte';
+import { NewRunState } from '../features/new-run/new-run.svelte';
+import { RunsState } from '../features/runs/runs.svelte';
+import { CompareState } from '../features/compare/compare.svelte';
+import { StudiesState } from '../features/studies/state/studies.svelte';
 
 export type View = 'datasets' | 'new-run' | 'live' | 'runs' | 'compare' | 'evaluation' | 'studies';
 export type Theme = 'system' | 'light' | 'dark';

@@ -1,0 +1,162 @@
+/**
+ * The runs table: list, sorting, filtering, selection, and the edits a row offers.
+ */
+import type { Api } from '@shared/contract/api';
+import type { RunStatus, RunSummary } from '@shared/types';
+import { errorText } from '../../lib/format';
+
+export type SortKey = 'id' | 'name' | 'arch' | 'status' | 'dataset' | 'epochs' | 'bestVal' | 'test' | 'params' | 'created';
+
+function sortValue(r: RunSummary, k: SortKey): string | number {
+  switch (k) {
+    case 'id':
+      return r.id;
+    case 'name':
+      return r.name.toLowerCase();
+    case 'arch':
+      return r.arch;
+    case 'status':
+      return r.status;
+    case 'dataset':
+      return r.datasetName.toLowerCase();
+    case 'epochs':
+      return r.epochsDone;
+    case 'bestVal':
+      return r.bestValAccuracy ?? -1;
+    case 'test':
+      return r.testAccuracy ?? -1;
+    case 'params':
+      return r.trainableParams ?? -1;
+    case 'created':
+      return r.createdMs;
+  }
+}
+
+export class RunsState {
+  #list = $state.raw<readonly RunSummary[]>([]);
+  #loaded = $state(false);
+  #error = $state<string | null>(null);
+  #rowError = $state.raw<{ id: number; message: string } | null>(null);
+  #sortKey = $state<SortKey>('created');
+  #sortDesc = $state(true);
+  #selected = $state.raw<ReadonlySet<number>>(new Set());
+  /** Free-text filter over name, architecture, dataset, tags and notes. */
+  filter = $state('');
+  statusFilter = $state<RunStatus | 'all'>('all');
+  #reloadTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly api: Api) {}
+
+  get list(): readonly RunSummary[] {
+    return this.#list;
+  }
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get rowError(): { id: number; message: string } | null {
+    return this.#rowError;
+  }
+  get sortKey(): SortKey {
+    return this.#sortKey;
+  }
+  get sortDesc(): boolean {
+    return this.#sortDesc;
+  }
+  get selected(): ReadonlySet<number> {
+    return this.#selected;
+  }
+
+  /** The rows after filter and sort. */
+  get visible(): readonly RunSummary[] {
+    const words = this.filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const rows = this.#list.filter((r) => {
+      if (this.statusFilter !== 'all' && r.status !== this.statusFilter) return false;
+      if (words.length === 0) return true;
+      const hay = `${r.id} ${r.name} ${r.arch} ${r.datasetName} ${r.tags.join(' ')} ${r.notes} ${r.status} ${r.config.optimizer} ${r.config.activation}`.toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+    const k = this.#sortKey;
+    const dir = this.#sortDesc ? -1 : 1;
+    return [...rows].sort((a, b) => {
+      const va = sortValue(a, k);
+      const vb = sortValue(b, k);
+      return (va < vb ? -1 : va > vb ? 1 : a.id - b.id) * dir;
+    });
+  }
+
+  sortBy(k: SortKey): void {
+    if (this.#sortKey === k) this.#sortDesc = !this.#sortDesc;
+    else {
+      this.#sortKey = k;
+      this.#sortDesc = k === 'created' || k === 'test' || k === 'bestVal' || k === 'epochs' || k === 'params' || k === 'id';
+    }
+  }
+
+  toggle(id: number, on: boolean): void {
+    const s = new Set(this.#selected);
+    if (on) s.add(id);
+    else s.delete(id);
+    this.#selected = s;
+  }
+
+  clearSelection(): void {
+    this.#selected = new Set();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.#list = await this.api.listRuns();
+      this.#error = null;
+      const ids = new Set(this.#list.map((r) => r.id));
+      if ([...this.#selected].some((id) => !ids.has(id))) this.#selected = new Set([...this.#selected].filter((id) => ids.has(id)));
+    } catch (e) {
+      this.#error = errorText(e);
+    }
+    this.#loaded = true;
+  }
+
+  /** Reloads soon, coalescing bursts of change events. */
+  scheduleReload(): void {
+    if (this.#reloadTimer !== null) return;
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloadTimer = null;
+      void this.load();
+    }, 250);
+  }
+
+  async update(id: number, patch: { name?: string; notes?: string; tags?: readonly string[] }): Promise<boolean> {
+    this.#rowError = null;
+    try {
+      const updated = await this.api.updateRun(id, patch);
+      this.#list = this.#list.map((r) => (r.id === id ? updated : r));
+      return true;
+    } catch (e) {
+      this.#rowError = { id, message: errorText(e) };
+      return false;
+    }
+  }
+
+  async remove(id: number): Promise<void> {
+    this.#rowError = null;
+    try {
+      await this.api.deleteRun(id);
+      this.toggle(id, false);
+      await this.load();
+    } catch (e) {
+      this.#rowError = { id, message: errorText(e) };
+    }
+  }
+
+  async resume(id: number): Promise<void> {
+    this.#rowError = null;
+    try {
+      await this.api.resumeRun(id);
+      await this.load();
+    } catch (e) {
+      this.#rowError = { id, message: errorText(e) };
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Pure helpers of the Studies view: how axis values are typed in and shown, how strongly a grid
+ * cell is coloured, and how many runs a draft grid expands to (numbers read through
+ * shared/format.ts).
+ *
+ * Type-only imports from `shared/`, so that the tests can load this file without the renderer's
+ * bundler.
+ */
+// Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
+import type { Augmentation, Schedule } from '../../../../shared/config';
+
+/** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */
+export const STEP_RATIOS = ['2:1:1', '5:3:2', '5:4:1'] as const;
+
+/** The schedules the axis editor offers, by id. */
+export const SCHEDULE_PRESETS = ['constant', 'step-2:1:1', 'step-5:3:2', 'step-5:4:1', 'cosine'] as const;
+export type SchedulePreset = (typeof SCHEDULE_PRESETS)[number];
+
+/** A number without float noise: 0.1 * 0.001 → 0.0001. */
+function clean(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+/**
+ * The schedule a preset stands for at base learning rate `lr`: step presets run at lr, lr/10
+ * and lr/100 (absolute rates, as `Schedule` stores them).
+ */
+export function presetSchedule(preset: SchedulePreset, lr: number): Schedule {
+  if (preset === 'constant') return { kind: 'constant' };
+  if (preset === 'cosine') return { kind: 'cosine', minLr: 0 };
+  const ratios = preset.slice('step-'.length).split(':').map(Number);
+  return { kind: 'step', rates: [clean(lr), clean(lr / 10), clean(lr / 100)], ratios };
+}
+
+/** What a preset is called on its checkbox. */
+export function presetTitle(preset: SchedulePreset): string {
+  return preset.startsWith('step-') ? `step ${preset.slice(5)}` : preset;
+}
+
+/**
+ * A value label as a person reads it: `step:0.001,0.0001,0.00001@2:1:1` → `step 2:1:1`
+ * (the full label stays available as a tooltip).
+ */
+export function shortLabel(label: string): string {
+  return label.replace(/step:[^@\s·]+@([\d.:]+)/g, 'step $1');
+}
+
+/** Augmentation combinations the axis editor offers; `none` is no augmentation. */
+export const AUGMENT_COMBOS = ['none', 'flip', 'crop', 'flip+crop', 'flip+crop+color', 'flip+crop+rotate', 'flip+crop+cutout'] as const;
+
+/** `flip+crop` → `['flip', 'crop']`; throws naming an unknown augmentation. */
+export function parseAugmentCombo(text: string, known: readonly string[]): Augmentation[] {
+  const t = text.trim();
+  if (t === '' || t === 'none') return [];
+  const parts = t.split('+').map((s) => s.trim());
+  for (const p of parts) if (!known.includes(p)) throw new Error(`“${p}” is not an augmentation (one of ${known.join(', ')})`);
+  if (new Set(parts).size !== parts.length) throw new Error(`“${t}” lists an augmentation twice`);
+  return parts as Augmentation[];
+}
+
+/** `0.01, 0.001 1e-4` → numbers; throws naming the first entry that is not one. */
+export function parseNumberList(text: string, opts: { integer?: boolean } = {}): number[] {
+  const parts = text
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return parts.map((p) => {
+    const n = Number(p);
+    if (!Number.isFinite(n)) throw new Error(`“${p}” is not a number`);
+    if (opts.integer && !Number.isInteger(n)) throw new Error(`“${p}” is not a whole number`);
+    return n;
+  });
+}
+
+/** How many runs a grid of these axis sizes expands to. */
+export function runCount(axisSizes: readonly number[], repeats: number): number {
+  return axisSizes.reduce((n, k) => n * k, 1) * Math.max(0, repeats);
+}
+
+/**
+ * How strongly a cell is coloured, 0..1: 1 for the best mean of the grid, 0 for the worst,
+ * whichever direction is better for the metric.
+ */
+export function heat(v: number | null, min: number, max: number, higherIsBetter: boolean): number {
+  if (v === null || !Number.isFinite(v)) return 0;
+  if (!(max > min)) return 1;
+  const t = (v - min) / (max - min);
+  return higherIsBetter ? t : 1 - t;
+}
+
+/** Text for a file download: a name safe on every platform. */
+export function exportFileName(study: string, ext: string): string {
+  const base = study.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'study';
+  return `${base}.${ext}`;
+}
