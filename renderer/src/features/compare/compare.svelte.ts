@@ -4,7 +4,7 @@
 import type { Api } from '@shared/contract/api';
 import { SETTINGS, settingValue } from '@shared/config-text';
 import type { Prediction, RunDetail } from '@shared/types';
-import { errorText } from '../../lib/format';
+import { Resource } from '../../lib/resource.svelte';
 
 /** One row of the settings diff: a setting and its value in each run. */
 export interface DiffRow {
@@ -36,12 +36,15 @@ export interface CommonMistake {
   readonly agree: boolean;
 }
 
+/** The runs being compared, the settings where they differ, and what all of them get wrong. */
 export class CompareState {
   #ids = $state.raw<readonly number[]>([]);
-  #runs = $state.raw<readonly RunDetail[]>([]);
-  #loading = $state(false);
-  #error = $state<string | null>(null);
-  #commonMistakes = $state.raw<readonly CommonMistake[]>([]);
+  /** The compared runs' details (or why they could not be loaded). */
+  readonly details = new Resource<readonly RunDetail[]>([]);
+  /** The settings whose values are not all equal, plus dataset. */
+  readonly diff = $derived(settingsDiff(this.details.value));
+  /** Test images every compared run (with predictions) gets wrong. */
+  readonly commonMistakes = $derived(commonMistakes(this.details.value));
 
   constructor(private readonly api: Api) {}
 
@@ -49,36 +52,14 @@ export class CompareState {
     return this.#ids;
   }
   get runs(): readonly RunDetail[] {
-    return this.#runs;
-  }
-  get loading(): boolean {
-    return this.#loading;
-  }
-  get error(): string | null {
-    return this.#error;
-  }
-  get diff(): DiffRow[] {
-    return settingsDiff(this.#runs);
-  }
-  /** Test images every compared run (with predictions) gets wrong. */
-  get commonMistakes(): readonly CommonMistake[] {
-    return this.#commonMistakes;
+    return this.details.value;
   }
 
   async open(ids: readonly number[]): Promise<void> {
     this.#ids = ids;
-    this.#loading = true;
-    this.#error = null;
-    try {
-      const runs = await Promise.all(ids.map((id) => this.api.getRun(id)));
-      if (this.#ids !== ids) return;
-      this.#runs = runs;
-      this.#commonMistakes = commonMistakes(runs);
-    } catch (e) {
-      this.#error = errorText(e);
-    } finally {
-      this.#loading = false;
-    }
+    // The runs compared before stay in view until these arrive.
+    this.details.reset(this.details.value);
+    await this.details.load(() => Promise.all(ids.map((id) => this.api.getRun(id))));
   }
 }
 

@@ -4,39 +4,30 @@
 import type { Api, ImageRef, ImportProgress } from '@shared/contract/api';
 import type { DatasetSummary, ImportReport } from '@shared/types';
 import { errorText } from '../../lib/format';
+import { Resource } from '../../lib/resource.svelte';
 
 /** Duplicate groups whose pictures the report shows (label conflicts first). */
 export const DUPLICATE_THUMBS = 24;
 
+/** The datasets, the open one's import report, and an import under way. */
 export class DatasetsState {
-  #list = $state.raw<readonly DatasetSummary[]>([]);
-  #loaded = $state(false);
+  readonly list = new Resource<readonly DatasetSummary[]>([]);
+  /** The selected dataset's import report (or why it could not be loaded or deleted). */
+  readonly report = new Resource<ImportReport | null>(null);
   #selectedId = $state<number | null>(null);
-  #report = $state.raw<ImportReport | null>(null);
   #samples = $state.raw<readonly (readonly ImageRef[])[]>([]);
   #duplicateIds = $state.raw<ReadonlyMap<string, number>>(new Map());
   #progress = $state.raw<ImportProgress | null>(null);
   #importing = $state<string | null>(null);
   #error = $state<string | null>(null);
-  #listError = $state<string | null>(null);
-  #reportError = $state<string | null>(null);
 
   constructor(private readonly api: Api) {}
 
-  get list(): readonly DatasetSummary[] {
-    return this.#list;
-  }
-  get loaded(): boolean {
-    return this.#loaded;
-  }
   get selectedId(): number | null {
     return this.#selectedId;
   }
   get selected(): DatasetSummary | null {
-    return this.#list.find((d) => d.id === this.#selectedId) ?? null;
-  }
-  get report(): ImportReport | null {
-    return this.#report;
+    return this.list.value.find((d) => d.id === this.#selectedId) ?? null;
   }
   /** Sample images per class index of the open report. */
   get samples(): readonly (readonly ImageRef[])[] {
@@ -57,48 +48,33 @@ export class DatasetsState {
   get error(): string | null {
     return this.#error;
   }
-  get listError(): string | null {
-    return this.#listError;
-  }
-  get reportError(): string | null {
-    return this.#reportError;
-  }
 
   async load(): Promise<void> {
-    try {
-      const before = new Set(this.#list.map((d) => d.id));
-      this.#list = await this.api.listDatasets();
-      this.#listError = null;
-      const added = this.#list.filter((d) => !before.has(d.id));
-      if (this.#loaded && !this.#importing && added.length === 1) {
+    const before = new Set(this.list.value.map((d) => d.id));
+    const wasLoaded = this.list.loaded;
+    if (await this.list.load(() => this.api.listDatasets())) {
+      const added = this.list.value.filter((d) => !before.has(d.id));
+      if (wasLoaded && !this.#importing && added.length === 1) {
         await this.select(added[0].id);
         return;
       }
-    } catch (e) {
-      this.#listError = errorText(e);
     }
-    this.#loaded = true;
-    if (this.#selectedId === null || !this.#list.some((d) => d.id === this.#selectedId)) {
-      const first = this.#list[this.#list.length - 1];
+    const list = this.list.value;
+    if (this.#selectedId === null || !list.some((d) => d.id === this.#selectedId)) {
+      const first = list[list.length - 1];
       if (first) await this.select(first.id);
       else {
         this.#selectedId = null;
-        this.#report = null;
+        this.report.reset(null);
       }
     }
   }
 
   async select(id: number): Promise<void> {
     this.#selectedId = id;
-    this.#reportError = null;
-    try {
-      const report = await this.api.getImportReport(id);
-      if (this.#selectedId !== id) return;
-      this.#report = report;
-      await this.loadSamples(report);
-    } catch (e) {
-      this.#reportError = errorText(e);
-    }
+    // The previous report stays in view until this one arrives.
+    this.report.reset(this.report.value);
+    if (await this.report.load(() => this.api.getImportReport(id))) await this.loadSamples(this.report.value!);
   }
 
   private async loadSamples(report: ImportReport): Promise<void> {
@@ -106,7 +82,6 @@ export class DatasetsState {
     if (this.#selectedId === report.datasetId) this.#samples = perClass;
     await this.loadDuplicateIds(report);
   }
-
   /** Finds the ids of the first duplicate groups' files, so the report can show the pictures. */
   private async loadDuplicateIds(report: ImportReport): Promise<void> {
     this.#duplicateIds = new Map();
@@ -148,9 +123,9 @@ export class DatasetsState {
     this.#progress = null;
     try {
       const report = await task();
-      this.#list = await this.api.listDatasets();
+      this.list.set(await this.api.listDatasets());
       this.#selectedId = report.datasetId;
-      this.#report = report;
+      this.report.reset(report);
       this.#samples = [];
       await this.loadSamples(report);
     } catch (e) {
@@ -166,12 +141,12 @@ export class DatasetsState {
       await this.api.deleteDataset(id);
       if (this.#selectedId === id) {
         this.#selectedId = null;
-        this.#report = null;
+        this.report.reset(null);
         this.#samples = [];
       }
       await this.load();
     } catch (e) {
-      this.#reportError = errorText(e);
+      this.report.reset(this.report.value, errorText(e));
     }
   }
 }

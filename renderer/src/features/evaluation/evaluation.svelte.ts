@@ -4,7 +4,8 @@
  */
 import type { Api, ClassifyResult } from '@shared/contract/api';
 import type { Prediction, RunDetail } from '@shared/types';
-import { errorText } from '../../lib/format';
+import { Action } from '../../lib/action.svelte';
+import { Resource } from '../../lib/resource.svelte';
 
 export interface Cell {
   readonly trueIndex: number;
@@ -16,17 +17,22 @@ export function confidence(p: Prediction): number {
   return p.probabilities.length ? Math.max(...p.probabilities) : 0;
 }
 
+/** A run and its test predictions, as the evaluation shows them. */
+export interface EvaluatedRun {
+  readonly run: RunDetail;
+  readonly predictions: readonly Prediction[];
+}
+
+/** The open run's evaluation, the picked confusion-matrix cell, and a picture classified with it. */
 export class EvaluationState {
   #runId = $state<number | null>(null);
-  #run = $state.raw<RunDetail | null>(null);
-  #predictions = $state.raw<readonly Prediction[]>([]);
-  #loading = $state(false);
-  #error = $state<string | null>(null);
+  /** The open run with its predictions (or why they could not be loaded). */
+  readonly report = new Resource<EvaluatedRun | null>(null);
   #cell = $state.raw<Cell | null>(null);
   /** Show the confusion matrix normalised per true class (row). */
   normalised = $state(false);
-  #classifying = $state(false);
-  #classifyError = $state<string | null>(null);
+  /** Classifying a dropped picture: under way, or why it failed. */
+  readonly classification = new Action();
   #classified = $state.raw<{ result: ClassifyResult; imageUrl: string; name: string } | null>(null);
 
   constructor(private readonly api: Api) {}
@@ -35,66 +41,46 @@ export class EvaluationState {
     return this.#runId;
   }
   get run(): RunDetail | null {
-    return this.#run;
-  }
-  get loading(): boolean {
-    return this.#loading;
-  }
-  get error(): string | null {
-    return this.#error;
+    return this.report.value?.run ?? null;
   }
   get cell(): Cell | null {
     return this.#cell;
   }
   get classes(): readonly string[] {
-    return this.#run?.test?.classes ?? [];
+    return this.run?.test?.classes ?? [];
   }
   get predictions(): readonly Prediction[] {
-    return this.#predictions;
+    return this.report.value?.predictions ?? [];
   }
   /** Wrong predictions, most confident first. */
   get mistakes(): readonly Prediction[] {
-    return this.#predictions.filter((p) => p.predictedClass !== p.trueClass).sort((a, b) => confidence(b) - confidence(a));
+    return this.predictions.filter((p) => p.predictedClass !== p.trueClass).sort((a, b) => confidence(b) - confidence(a));
   }
   /** The images behind the selected confusion-matrix cell. */
   get cellImages(): readonly Prediction[] {
     const c = this.#cell;
     if (!c) return [];
     const cls = this.classes;
-    return this.#predictions.filter((p) => p.trueClass === cls[c.trueIndex] && p.predictedClass === cls[c.predictedIndex]).sort((a, b) => confidence(b) - confidence(a));
-  }
-  get classifying(): boolean {
-    return this.#classifying;
-  }
-  get classifyError(): string | null {
-    return this.#classifyError;
+    return this.predictions.filter((p) => p.trueClass === cls[c.trueIndex] && p.predictedClass === cls[c.predictedIndex]).sort((a, b) => confidence(b) - confidence(a));
   }
   get classified(): { result: ClassifyResult; imageUrl: string; name: string } | null {
     return this.#classified;
   }
 
   async open(runId: number): Promise<void> {
-    if (this.#runId !== runId) {
+    const same = this.#runId === runId;
+    if (!same) {
       this.#cell = null;
       this.#classified = null;
-      this.#classifyError = null;
-      this.#run = null;
-      this.#predictions = [];
+      this.classification.dismiss();
     }
+    this.report.reset(same ? this.report.value : null);
     this.#runId = runId;
-    this.#loading = true;
-    this.#error = null;
-    try {
+    await this.report.load(async () => {
       const run = await this.api.getRun(runId);
       const predictions = run.predictions.length > 0 ? run.predictions : await this.api.predictions(runId);
-      if (this.#runId !== runId) return;
-      this.#run = run;
-      this.#predictions = predictions;
-    } catch (e) {
-      this.#error = errorText(e);
-    } finally {
-      this.#loading = false;
-    }
+      return { run, predictions };
+    });
   }
 
   selectCell(cell: Cell | null): void {
@@ -105,9 +91,7 @@ export class EvaluationState {
   async classify(file: File): Promise<void> {
     const runId = this.#runId;
     if (runId === null) return;
-    this.#classifying = true;
-    this.#classifyError = null;
-    try {
+    await this.classification.run(async () => {
       if (!file.type.startsWith('image/') && !/\.(jpe?g|png|webp|gif|bmp|tiff?)$/i.test(file.name)) {
         throw new Error(`"${file.name}" is not an image file`);
       }
@@ -115,10 +99,6 @@ export class EvaluationState {
       const result = await this.api.classifyImage(runId, bytes);
       if (this.#classified) URL.revokeObjectURL(this.#classified.imageUrl);
       this.#classified = { result, imageUrl: URL.createObjectURL(file), name: file.name };
-    } catch (e) {
-      this.#classifyError = errorText(e);
-    } finally {
-      this.#classifying = false;
-    }
+    });
   }
 }

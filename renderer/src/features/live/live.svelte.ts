@@ -31,16 +31,19 @@ export interface Progress {
 
 const FLUSH_MS = 500;
 
-/** The batch series: appended to in place, replaced as a whole only on watch and reload. */
-interface BatchSeries {
-  readonly loss: Point[];
-  readonly accuracy: Point[];
-  readonly lr: Point[];
-  readonly lossSmooth: Point[];
-  readonly accuracySmooth: Point[];
+/** The batch series of a run, as the views read them. */
+export interface BatchSeries {
+  readonly loss: readonly Point[];
+  readonly accuracy: readonly Point[];
+  readonly lr: readonly Point[];
+  readonly lossSmooth: readonly Point[];
+  readonly accuracySmooth: readonly Point[];
 }
 
-function emptySeries(): BatchSeries {
+/** The batch series as this state keeps them: appended to in place, replaced as a whole only on watch and reload. */
+type GrowingSeries = { readonly [K in keyof BatchSeries]: Point[] };
+
+function emptySeries(): GrowingSeries {
   return { loss: [], accuracy: [], lr: [], lossSmooth: [], accuracySmooth: [] };
 }
 
@@ -56,7 +59,7 @@ function widen(range: { min: number; max: number }, points: readonly Point[]): {
 }
 
 /**
- * Batches per epoch, as the trainer counts them (main/training/trainer.ts): whole batches, and
+ * Batches per epoch, as the trainer counts them (main/worker/trainer.ts): whole batches, and
  * a last partial one when it holds at least two images.
  */
 export function stepsPerEpoch(trainImages: number, batchSize: number): number {
@@ -64,6 +67,7 @@ export function stepsPerEpoch(trainImages: number, batchSize: number): number {
   return Math.floor(trainImages / batchSize) + (trainImages % batchSize >= 2 ? 1 : 0);
 }
 
+/** The run being watched, fed by its events. */
 export class LiveRunState {
   #runId = $state<number | null>(null);
   #detail = $state.raw<RunDetail | null>(null);
@@ -72,7 +76,7 @@ export class LiveRunState {
   #loadError = $state<string | null>(null);
   #backend = $state.raw<BackendInfo | null>(null);
   /** Not reactive itself: `#version` changes whenever these arrays do. */
-  #series: BatchSeries = emptySeries();
+  #series: GrowingSeries = emptySeries();
   #version = $state(0);
   /** Positive finite batch losses seen: smallest and largest. */
   #lossRange = { min: Infinity, max: -Infinity };
@@ -119,29 +123,13 @@ export class LiveRunState {
     return this.#backend;
   }
   /**
-   * The batch series. While a run trains, the same array grows (a reader that must see a change
+   * The batch series: loss, accuracy, their smoothed curves (exponential moving average) and
+   * the learning rate. While a run trains the same arrays grow (a reader that must see a change
    * compares lengths, not identities); watching another run or reloading gives new arrays.
    */
-  get loss(): readonly Point[] {
+  get series(): BatchSeries {
     void this.#version;
-    return this.#series.loss;
-  }
-  get accuracy(): readonly Point[] {
-    void this.#version;
-    return this.#series.accuracy;
-  }
-  /** The batch loss and accuracy, smoothed (exponential moving average). */
-  get lossSmooth(): readonly Point[] {
-    void this.#version;
-    return this.#series.lossSmooth;
-  }
-  get accuracySmooth(): readonly Point[] {
-    void this.#version;
-    return this.#series.accuracySmooth;
-  }
-  get lr(): readonly Point[] {
-    void this.#version;
-    return this.#series.lr;
+    return this.#series;
   }
   /** The smallest and largest positive finite batch loss (Infinity, -Infinity when none). */
   get lossRange(): { readonly min: number; readonly max: number } {
@@ -235,7 +223,7 @@ export class LiveRunState {
       const steps = storedLoss.length ? storedLoss[storedLoss.length - 1][0] : 0;
       // Opened mid-run, the stored steps include the epoch under way: count epochs from the
       // dataset's training split rather than dividing by the finished ones.
-      const train = this.datasets?.list.find((d) => d.id === detail.datasetId)?.split.train;
+      const train = this.datasets?.list.value.find((d) => d.id === detail.datasetId)?.split.train;
       const perEpoch = train !== undefined ? stepsPerEpoch(train, detail.config.batchSize) : done > 0 ? Math.round(steps / done) : 0;
       const p = this.#latest;
       if (p) {

@@ -5,7 +5,7 @@ import type { Api } from '@shared/contract/api';
 import { DEFAULT_CONFIG, type Augmentation, type BackendChoice, type MonitorMetric, type TrainConfig } from '@shared/config';
 import type { RunSummary } from '@shared/types';
 import { configFields, configFromFields, type ConfigFields } from '../../lib/config-form';
-import { errorText } from '../../lib/format';
+import { Action } from '../../lib/action.svelte';
 import { validateDraft, type DraftErrors } from '../../lib/validate';
 import type { DatasetsState } from '../datasets/datasets.svelte';
 import type { ModelsState } from '../../state/models.svelte';
@@ -23,12 +23,13 @@ function fromConfig(c: TrainConfig): FormFields {
   return { ...configFields(c), channels: c.channels, monitor: c.monitor, backend: c.backend, threads: c.threads ?? 0, name: '' };
 }
 
+/** The new-run form, the run it last started, and starting one. */
 export class NewRunState {
   /** The form, bound field by field from the view. */
   fields = $state<FormFields>(fromConfig(DEFAULT_CONFIG));
   #datasetId = $state<number | null>(null);
-  #submitting = $state(false);
-  #submitError = $state<string | null>(null);
+  /** Starting (or queueing) the run: under way, or why the core refused it. */
+  readonly starting = new Action();
   #touched = $state(false);
   #last = $state.raw<RunSummary | null>(null);
 
@@ -45,16 +46,10 @@ export class NewRunState {
     this.#datasetId = id;
   }
   get dataset() {
-    return this.datasets.list.find((d) => d.id === this.datasetId) ?? null;
+    return this.datasets.list.value.find((d) => d.id === this.datasetId) ?? null;
   }
   get model() {
     return this.models.byId(this.fields.arch);
-  }
-  get submitting(): boolean {
-    return this.#submitting;
-  }
-  get submitError(): string | null {
-    return this.#submitError;
   }
   /** The last run this form started or queued. */
   get last(): RunSummary | null {
@@ -97,7 +92,7 @@ export class NewRunState {
   reset(): void {
     this.fields = fromConfig({ ...DEFAULT_CONFIG, arch: this.fields.arch });
     this.#touched = false;
-    this.#submitError = null;
+    this.starting.dismiss();
   }
 
   /** Copies a past run's settings into the form ("re-run with changes"). */
@@ -109,20 +104,13 @@ export class NewRunState {
   /** Starts (or queues) a run; resolves to it, or null when refused (the reason is shown). */
   async submit(queue: boolean): Promise<RunSummary | null> {
     this.#touched = true;
-    this.#submitError = null;
+    this.starting.dismiss();
     const { config } = this.validation;
     const datasetId = this.datasetId;
     if (!config || datasetId === null) return null;
-    this.#submitting = true;
-    try {
-      const run = await this.api.startRun(datasetId, config, { name: this.fields.name.trim() || undefined, queue });
-      this.#last = run;
-      return run;
-    } catch (e) {
-      this.#submitError = errorText(e);
-      return null;
-    } finally {
-      this.#submitting = false;
-    }
+    const run = await this.starting.run(() => this.api.startRun(datasetId, config, { name: this.fields.name.trim() || undefined, queue }));
+    if (!run) return null;
+    this.#last = run;
+    return run;
   }
 }

@@ -2,8 +2,16 @@
  * The runs table: list, sorting, filtering, selection, and the edits a row offers.
  */
 import type { Api } from '@shared/contract/api';
+import { duration } from '@shared/format';
 import type { RunStatus, RunSummary } from '@shared/types';
 import { errorText } from '../../lib/format';
+import { Resource } from '../../lib/resource.svelte';
+
+/** How long a run trained (so far, while it trains): `3 min 5 s`. */
+export function runTime(r: RunSummary): string {
+  if (!r.startedMs) return '—';
+  return duration(((r.endedMs ?? Date.now()) - r.startedMs) / 1000);
+}
 
 export type SortKey = 'id' | 'name' | 'arch' | 'status' | 'dataset' | 'epochs' | 'bestVal' | 'test' | 'params' | 'created';
 
@@ -32,10 +40,9 @@ function sortValue(r: RunSummary, k: SortKey): string | number {
   }
 }
 
+/** The runs table: every run, how it is sorted and filtered, which rows are ticked. */
 export class RunsState {
-  #list = $state.raw<readonly RunSummary[]>([]);
-  #loaded = $state(false);
-  #error = $state<string | null>(null);
+  readonly list = new Resource<readonly RunSummary[]>([]);
   #rowError = $state.raw<{ id: number; message: string } | null>(null);
   #sortKey = $state<SortKey>('created');
   #sortDesc = $state(true);
@@ -47,15 +54,6 @@ export class RunsState {
 
   constructor(private readonly api: Api) {}
 
-  get list(): readonly RunSummary[] {
-    return this.#list;
-  }
-  get loaded(): boolean {
-    return this.#loaded;
-  }
-  get error(): string | null {
-    return this.#error;
-  }
   get rowError(): { id: number; message: string } | null {
     return this.#rowError;
   }
@@ -72,7 +70,7 @@ export class RunsState {
   /** The rows after filter and sort. */
   get visible(): readonly RunSummary[] {
     const words = this.filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const rows = this.#list.filter((r) => {
+    const rows = this.list.value.filter((r) => {
       if (this.statusFilter !== 'all' && r.status !== this.statusFilter) return false;
       if (words.length === 0) return true;
       const hay = `${r.id} ${r.name} ${r.arch} ${r.datasetName} ${r.tags.join(' ')} ${r.notes} ${r.status} ${r.config.optimizer} ${r.config.activation}`.toLowerCase();
@@ -107,15 +105,9 @@ export class RunsState {
   }
 
   async load(): Promise<void> {
-    try {
-      this.#list = await this.api.listRuns();
-      this.#error = null;
-      const ids = new Set(this.#list.map((r) => r.id));
-      if ([...this.#selected].some((id) => !ids.has(id))) this.#selected = new Set([...this.#selected].filter((id) => ids.has(id)));
-    } catch (e) {
-      this.#error = errorText(e);
-    }
-    this.#loaded = true;
+    if (!(await this.list.load(() => this.api.listRuns()))) return;
+    const ids = new Set(this.list.value.map((r) => r.id));
+    if ([...this.#selected].some((id) => !ids.has(id))) this.#selected = new Set([...this.#selected].filter((id) => ids.has(id)));
   }
 
   /** Reloads soon, coalescing bursts of change events. */
@@ -131,7 +123,7 @@ export class RunsState {
     this.#rowError = null;
     try {
       const updated = await this.api.updateRun(id, patch);
-      this.#list = this.#list.map((r) => (r.id === id ? updated : r));
+      this.list.set(this.list.value.map((r) => (r.id === id ? updated : r)));
       return true;
     } catch (e) {
       this.#rowError = { id, message: errorText(e) };

@@ -3,11 +3,12 @@
  * cell is coloured, and how many runs a draft grid expands to (numbers read through
  * shared/format.ts).
  *
- * Type-only imports from `shared/`, so that the tests can load this file without the renderer's
- * bundler.
+ * No state here (the state classes are in state/), so that the tests load this file as it is.
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
-import type { Augmentation, Schedule } from '../../../../shared/config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, parseSchedule, type Augmentation, type Schedule } from '../../../../shared/config';
+import { STUDY_AXIS_TITLES, type StudyAxisKey } from '../../../../shared/contract/studies';
+import { errorText } from '../../lib/format';
 
 /** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */
 export const STEP_RATIOS = ['2:1:1', '5:3:2', '5:4:1'] as const;
@@ -92,4 +93,94 @@ export function heat(v: number | null, min: number, max: number, higherIsBetter:
 export function exportFileName(study: string, ext: string): string {
   const base = study.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'study';
   return `${base}.${ext}`;
+}
+
+/** How the values of an axis are entered: ticked from a list, or typed as numbers. */
+export type AxisInput = { readonly kind: 'choice'; readonly options: readonly string[]; readonly custom?: string } | { readonly kind: 'numbers'; readonly integer: boolean; readonly placeholder: string };
+
+const INTEGER_KEYS: readonly StudyAxisKey[] = ['epochs', 'batchSize', 'inputSize', 'earlyStopping', 'threads'];
+
+/** The input an axis takes; `arch` lists the model zoo. */
+export function axisInput(key: StudyAxisKey, archIds: readonly string[]): AxisInput {
+  switch (key) {
+    case 'activation':
+      return { kind: 'choice', options: ACTIVATIONS };
+    case 'optimizer':
+      return { kind: 'choice', options: OPTIMIZERS };
+    case 'batchNorm':
+      return { kind: 'choice', options: ['on', 'off'] };
+    case 'order':
+      return { kind: 'choice', options: LAYER_ORDERS };
+    case 'channels':
+      return { kind: 'choice', options: ['3', '1'] };
+    case 'monitor':
+      return { kind: 'choice', options: ['val_accuracy', 'val_loss'] };
+    case 'backend':
+      return { kind: 'choice', options: ['auto', ...BACKENDS] };
+    case 'arch':
+      return { kind: 'choice', options: archIds };
+    case 'schedule':
+      return { kind: 'choice', options: SCHEDULE_PRESETS, custom: 'more, space-separated: step:0.01,0.001@3:1 cosine:1e-5' };
+    case 'augment':
+      return { kind: 'choice', options: AUGMENT_COMBOS, custom: 'more, comma-separated: flip+blur, color' };
+    case 'lr':
+      return { kind: 'numbers', integer: false, placeholder: '0.01, 0.001, 0.0001' };
+    case 'width':
+      return { kind: 'numbers', integer: false, placeholder: '0.125, 0.25, 0.5' };
+    case 'dropout':
+      return { kind: 'numbers', integer: false, placeholder: '0, 0.25, 0.5' };
+    case 'momentum':
+      return { kind: 'numbers', integer: false, placeholder: '0.8, 0.9, 0.99' };
+    case 'weightDecay':
+      return { kind: 'numbers', integer: false, placeholder: '0, 1e-4, 5e-4' };
+    case 'warmupEpochs':
+      return { kind: 'numbers', integer: false, placeholder: '0, 1' };
+    case 'labelSmoothing':
+      return { kind: 'numbers', integer: false, placeholder: '0, 0.1' };
+    default:
+      return { kind: 'numbers', integer: INTEGER_KEYS.includes(key), placeholder: key === 'inputSize' ? '32, 64' : key === 'batchSize' ? '16, 32, 64' : key === 'threads' ? '1, 2' : '5, 10' };
+  }
+}
+
+/** One axis of the form: a setting, the options ticked, and what was typed. */
+export interface AxisDraft {
+  readonly id: number;
+  key: StudyAxisKey;
+  picked: string[];
+  text: string;
+}
+
+/** The values an axis draft stands for, or why it cannot be read. */
+export function axisValues(a: AxisDraft, lr: number, archIds: readonly string[]): { values: unknown[]; error: string | null } {
+  const input = axisInput(a.key, archIds);
+  try {
+    let values: unknown[];
+    if (input.kind === 'numbers') {
+      values = parseNumberList(a.text, { integer: input.integer });
+    } else {
+      const picked = input.options.filter((o) => a.picked.includes(o));
+      switch (a.key) {
+        case 'schedule':
+          values = [...picked.map((p) => presetSchedule(p as SchedulePreset, lr)), ...a.text.split(/\s+/).filter(Boolean).map(parseSchedule)];
+          break;
+        case 'augment':
+          values = [...picked, ...a.text.split(',').filter((s) => s.trim())].map((c) => parseAugmentCombo(c, AUGMENTATIONS));
+          break;
+        case 'batchNorm':
+          values = picked.map((p) => p === 'on');
+          break;
+        case 'channels':
+          values = picked.map(Number);
+          break;
+        default:
+          values = picked;
+      }
+    }
+    if (values.length === 0) return { values, error: `Give ${STUDY_AXIS_TITLES[a.key]} at least one value` };
+    const seen = new Set(values.map((v) => JSON.stringify(v)));
+    if (seen.size !== values.length) return { values, error: `A ${STUDY_AXIS_TITLES[a.key]} value is listed twice` };
+    return { values, error: null };
+  } catch (e) {
+    return { values: [], error: errorText(e).replace(/^schedule: /, '') };
+  }
 }
