@@ -15,30 +15,19 @@ export function runTime(r: RunSummary): string {
 
 export type SortKey = 'id' | 'name' | 'arch' | 'status' | 'dataset' | 'epochs' | 'bestVal' | 'test' | 'params' | 'created';
 
-function sortValue(r: RunSummary, k: SortKey): string | number {
-  switch (k) {
-    case 'id':
-      return r.id;
-    case 'name':
-      return r.name.toLowerCase();
-    case 'arch':
-      return r.arch;
-    case 'status':
-      return r.status;
-    case 'dataset':
-      return r.datasetName.toLowerCase();
-    case 'epochs':
-      return r.epochsDone;
-    case 'bestVal':
-      return r.bestValAccuracy ?? -1;
-    case 'test':
-      return r.testAccuracy ?? -1;
-    case 'params':
-      return r.trainableParams ?? -1;
-    case 'created':
-      return r.createdMs;
-  }
-}
+/** What each column sorts by (runs without a number sort first, as -1). */
+const SORT_VALUE: Readonly<Record<SortKey, (r: RunSummary) => string | number>> = {
+  id: (r) => r.id,
+  name: (r) => r.name.toLowerCase(),
+  arch: (r) => r.arch,
+  status: (r) => r.status,
+  dataset: (r) => r.datasetName.toLowerCase(),
+  epochs: (r) => r.epochsDone,
+  bestVal: (r) => r.bestValAccuracy ?? -1,
+  test: (r) => r.testAccuracy ?? -1,
+  params: (r) => r.trainableParams ?? -1,
+  created: (r) => r.createdMs,
+};
 
 /** The runs table: every run, how it is sorted and filtered, which rows are ticked. */
 export class RunsState {
@@ -79,8 +68,8 @@ export class RunsState {
     const k = this.#sortKey;
     const dir = this.#sortDesc ? -1 : 1;
     return [...rows].sort((a, b) => {
-      const va = sortValue(a, k);
-      const vb = sortValue(b, k);
+      const va = SORT_VALUE[k](a);
+      const vb = SORT_VALUE[k](b);
       return (va < vb ? -1 : va > vb ? 1 : a.id - b.id) * dir;
     });
   }

@@ -8,6 +8,7 @@
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, parseSchedule, type Augmentation, type Schedule } from '../../../../shared/config';
 import { STUDY_AXIS_TITLES, type StudyAxisKey } from '../../../../shared/contract/studies';
+import { CONFIG_LIMITS } from '../../../../shared/limits';
 import { errorText } from '../../lib/format';
 
 /** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */
@@ -98,48 +99,40 @@ export function exportFileName(study: string, ext: string): string {
 /** How the values of an axis are entered: ticked from a list, or typed as numbers. */
 export type AxisInput = { readonly kind: 'choice'; readonly options: readonly string[]; readonly custom?: string } | { readonly kind: 'numbers'; readonly integer: boolean; readonly placeholder: string };
 
-const INTEGER_KEYS: readonly StudyAxisKey[] = ['epochs', 'batchSize', 'inputSize', 'earlyStopping', 'threads'];
+/** The settings whose axis values are ticked from a list, and that list (`arch` lists the model zoo). */
+const AXIS_CHOICES: Partial<Record<StudyAxisKey, { readonly options: readonly string[]; readonly custom?: string }>> = {
+  activation: { options: ACTIVATIONS },
+  optimizer: { options: OPTIMIZERS },
+  batchNorm: { options: ['on', 'off'] },
+  order: { options: LAYER_ORDERS },
+  channels: { options: ['3', '1'] },
+  monitor: { options: ['val_accuracy', 'val_loss'] },
+  backend: { options: ['auto', ...BACKENDS] },
+  schedule: { options: SCHEDULE_PRESETS, custom: 'more, space-separated: step:0.01,0.001@3:1 cosine:1e-5' },
+  augment: { options: AUGMENT_COMBOS, custom: 'more, comma-separated: flip+blur, color' },
+};
+
+/** Example values of the settings typed as numbers. */
+const AXIS_EXAMPLES: Partial<Record<StudyAxisKey, string>> = {
+  lr: '0.01, 0.001, 0.0001',
+  width: '0.125, 0.25, 0.5',
+  dropout: '0, 0.25, 0.5',
+  momentum: '0.8, 0.9, 0.99',
+  weightDecay: '0, 1e-4, 5e-4',
+  warmupEpochs: '0, 1',
+  labelSmoothing: '0, 0.1',
+  inputSize: '32, 64',
+  batchSize: '16, 32, 64',
+  threads: '1, 2',
+};
 
 /** The input an axis takes; `arch` lists the model zoo. */
 export function axisInput(key: StudyAxisKey, archIds: readonly string[]): AxisInput {
-  switch (key) {
-    case 'activation':
-      return { kind: 'choice', options: ACTIVATIONS };
-    case 'optimizer':
-      return { kind: 'choice', options: OPTIMIZERS };
-    case 'batchNorm':
-      return { kind: 'choice', options: ['on', 'off'] };
-    case 'order':
-      return { kind: 'choice', options: LAYER_ORDERS };
-    case 'channels':
-      return { kind: 'choice', options: ['3', '1'] };
-    case 'monitor':
-      return { kind: 'choice', options: ['val_accuracy', 'val_loss'] };
-    case 'backend':
-      return { kind: 'choice', options: ['auto', ...BACKENDS] };
-    case 'arch':
-      return { kind: 'choice', options: archIds };
-    case 'schedule':
-      return { kind: 'choice', options: SCHEDULE_PRESETS, custom: 'more, space-separated: step:0.01,0.001@3:1 cosine:1e-5' };
-    case 'augment':
-      return { kind: 'choice', options: AUGMENT_COMBOS, custom: 'more, comma-separated: flip+blur, color' };
-    case 'lr':
-      return { kind: 'numbers', integer: false, placeholder: '0.01, 0.001, 0.0001' };
-    case 'width':
-      return { kind: 'numbers', integer: false, placeholder: '0.125, 0.25, 0.5' };
-    case 'dropout':
-      return { kind: 'numbers', integer: false, placeholder: '0, 0.25, 0.5' };
-    case 'momentum':
-      return { kind: 'numbers', integer: false, placeholder: '0.8, 0.9, 0.99' };
-    case 'weightDecay':
-      return { kind: 'numbers', integer: false, placeholder: '0, 1e-4, 5e-4' };
-    case 'warmupEpochs':
-      return { kind: 'numbers', integer: false, placeholder: '0, 1' };
-    case 'labelSmoothing':
-      return { kind: 'numbers', integer: false, placeholder: '0, 0.1' };
-    default:
-      return { kind: 'numbers', integer: INTEGER_KEYS.includes(key), placeholder: key === 'inputSize' ? '32, 64' : key === 'batchSize' ? '16, 32, 64' : key === 'threads' ? '1, 2' : '5, 10' };
-  }
+  if (key === 'arch') return { kind: 'choice', options: archIds };
+  const choice = AXIS_CHOICES[key];
+  if (choice) return { kind: 'choice', ...choice };
+  const limit = (CONFIG_LIMITS as Partial<Record<StudyAxisKey, { readonly integer?: boolean }>>)[key];
+  return { kind: 'numbers', integer: limit?.integer === true, placeholder: AXIS_EXAMPLES[key] ?? '5, 10' };
 }
 
 /** One axis of the form: a setting, the options ticked, and what was typed. */
