@@ -33,6 +33,12 @@ function num(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/** A number input's `min` and `max` attributes from the setting's range (an open end is refused by `validateDraft`). */
+export function inputRange(key: NumberSetting): { min: number; max?: number } {
+  const l = CONFIG_LIMITS[key];
+  return l.max === undefined ? { min: l.min } : { min: l.min, max: l.max };
+}
+
 /** What each number field is called in its message, in form order. */
 const FIELD_TITLES: readonly (readonly [keyof RunDraft & NumberSetting, string])[] = [
   ['epochs', 'Epochs'],
