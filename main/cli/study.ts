@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, formatSchedule, type TrainConfig } from '../../shared/config';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import { configText } from '../../shared/config-text';
 import {
   CURVE_METRICS,
   STUDY_AXIS_KEYS,
@@ -142,26 +143,11 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
 
 /** A short line of the settings every cell shares. */
 function baseLine(c: TrainConfig, axes: readonly StudyAxisKey[]): string {
-  const parts: [StudyAxisKey, string][] = [
-    ['arch', c.arch],
-    ['inputSize', `${c.inputSize}px`],
-    ['width', `width ${c.width}`],
-    ['activation', c.activation],
-    ['batchNorm', `batch-norm ${c.batchNorm ? 'on' : 'off'}`],
-    ['epochs', `${c.epochs} epochs`],
-    ['batchSize', `batch ${c.batchSize}`],
-    ['optimizer', c.optimizer],
-    ['lr', `lr ${c.lr}`],
-    ['schedule', formatSchedule(c.schedule)],
-    ['augment', `augment ${c.augment.join('+') || 'none'}`],
-    ['dropout', `dropout ${c.dropout}`],
-    ['weightDecay', `weight decay ${c.weightDecay}`],
-    ['labelSmoothing', `label smoothing ${c.labelSmoothing}`],
-  ];
-  return parts
-    .filter(([k]) => !axes.includes(k))
-    .map(([, s]) => s)
-    .join(', ');
+  return configText(c, {
+    settings: ['arch', 'inputSize', 'width', 'activation', 'batchNorm', 'epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'augment', 'dropout', 'weightDecay', 'labelSmoothing'],
+    omit: axes,
+    separator: ', ',
+  });
 }
 
 function progressText(s: StudySummary): string {

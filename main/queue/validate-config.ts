@@ -51,8 +51,9 @@ export function validateConfig(config: TrainConfig, ctx: ConfigContext): ConfigP
   if (config.schedule.kind === 'step' && config.schedule.rates.length !== config.schedule.ratios.length) {
     problems.push({ field: 'schedule', message: 'a step schedule needs as many ratios as rates.' });
   }
-  if (config.warmupEpochs > config.epochs) {
-    problems.push({ field: 'warmupEpochs', message: `warm-up of ${config.warmupEpochs} epochs is longer than the run (${config.epochs}).` });
+  // As the form says: a warm-up must end before the last epoch, or the run never trains at its rate.
+  if (config.warmupEpochs > 0 && config.warmupEpochs >= config.epochs) {
+    problems.push({ field: 'warmupEpochs', message: `warm-up of ${config.warmupEpochs} epochs must end before the last epoch (the run has ${config.epochs}).` });
   }
   return problems;
 }

@@ -21,10 +21,9 @@ import {
   type StudyGrid,
   type StudyMetric,
 } from '../../shared/contract/studies';
-import type { Evaluation, RunSummary } from '../../shared/types';
+import type { EpochMetrics, Evaluation, RunDetail, RunSummary } from '../../shared/types';
 import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
-import * as datasets from '../datasets/queries';
 import { curveGroup } from './aggregate';
 import { cellText, tableCaption } from './export';
 import { formatMeanStd, formatValue, percent as pct } from '../../shared/format';
@@ -284,6 +283,17 @@ footer { margin-top: 40px; color: #6b7280; font-size: 12px; border-top: 1px soli
 @media print { main { padding: 0; } h2 { break-after: avoid; } .card, table, figure { break-inside: avoid; } }
 `;
 
+/** One metric per epoch for each run (`values[e - 1]` is epoch e; null where an epoch has none). */
+function epochSeries(details: readonly RunDetail[], value: (m: EpochMetrics) => number | null): Map<number, (number | null)[]> {
+  const out = new Map<number, (number | null)[]>();
+  for (const d of details) {
+    const list: (number | null)[] = [];
+    for (const m of d.epochs) list[m.epoch - 1] = value(m);
+    out.set(d.id, Array.from(list, (v) => v ?? null));
+  }
+  return out;
+}
+
 /** Builds the report for a study or a list of runs. */
 export async function buildReportHtml(ws: Workstation, target: ReportTarget, opts: ReportOptions = {}): Promise<string> {
   const thumb = opts.thumbnail ?? 88;
@@ -292,15 +302,17 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   let study: StudyDetail | null = null;
   let runIds: number[];
   if ('studyId' in target) {
-    study = await ws.studies.getStudy(target.studyId);
+    study = await ws.getStudy(target.studyId);
     runIds = study.cells.filter((c) => c.runId !== null).map((c) => c.runId!);
   } else {
     if (!target.runIds.length) throw new Error('A report needs a study or at least one run.');
     runIds = [...new Set(target.runIds)];
   }
-  const metrics = ws.studies.runs.runMetrics(runIds);
+  // Everything through the Workstation's verbs, as the app and the CLI see it.
+  const metrics = new Map((await ws.runMetrics({ runIds })).map((m) => [m.runId, m]));
   const cellOf = new Map(study ? study.cells.filter((c) => c.runId !== null).map((c) => [c.runId!, c]) : []);
-  const summaries = runIds.map((id) => ws.queue.runs.getRun(id));
+  const summaries = await Promise.all(runIds.map((id) => ws.getRun(id)));
+  const detailOf = new Map(summaries.map((d) => [d.id, d]));
   const base = study ? study.base : summaries[0].config;
   // The settings that differ: a study's axes (and seeds); for loose runs, whatever differs between them.
   const varied: Setting[] = study
@@ -322,7 +334,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const completed = runs.filter((r) => r.run.status === 'completed' && r.metrics?.testAccuracy !== null && r.metrics?.testAccuracy !== undefined);
   const byAcc = [...completed].sort((a, b) => b.metrics!.testAccuracy! - a.metrics!.testAccuracy! || a.run.id - b.run.id);
   const datasetIds = [...new Set(runs.map((r) => r.run.datasetId))];
-  const ds = datasets.getDataset(ws.store, study ? study.datasetId : datasetIds[0]);
+  const ds = await ws.getDataset(study ? study.datasetId : datasetIds[0]);
 
   const html: string[] = [];
   const heading = study ? study.name : runs.length === 1 ? `Run #${runs[0].run.id} ${runs[0].run.name}` : `Runs ${runs.map((r) => `#${r.run.id}`).join(', ')}`;
@@ -335,7 +347,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   // Summary
   let grid: StudyGrid | null = null;
   if (study) {
-    grid = await ws.studies.studyGrid(study.id, { metric, rows: opts.rows, cols: opts.cols, rest: opts.rest });
+    grid = await ws.studyGrid(study.id, { metric, rows: opts.rows, cols: opts.cols, rest: opts.rest });
     const c = study.counts;
     let line = `${study.runCount} runs planned (${study.axes.map((a) => `${a.values.length} ${a.title}`).join(' × ') || 'one configuration'}${study.repeats > 1 ? ` × ${study.repeats} seeds` : ''}); ${c.completed} completed${c.failed ? `, ${c.failed} failed` : ''}${c.pending + c.queued + c.running + c.cancelled + c.interrupted ? `, ${c.pending + c.queued + c.running + c.cancelled + c.interrupted} not finished` : ''}.`;
     if (grid.best) {
@@ -376,7 +388,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   } else if (varied.length) {
     more.push(`<dt><b>varied</b></dt><dd>${varied.map((k) => esc(title(k))).join(', ')} (see the runs table)</dd>`);
   }
-  const backends = [...new Set(runs.map((r) => ws.queue.runs.detail(r.run.id).backendInfo?.description).filter((d): d is string => !!d))];
+  const backends = [...new Set(runs.map((r) => detailOf.get(r.run.id)?.backendInfo?.description).filter((d): d is string => !!d))];
   if (backends.length) more.push(`<dt>compute</dt><dd>${backends.map(esc).join('; ')} — ${esc(os.cpus()[0]?.model ?? '')} (${os.cpus().length} cores)</dd>`);
   if (more.length) html.push(`<dl class="setup varied">${more.join('')}</dl>`);
   if (study?.notes) html.push(`<p>${esc(study.notes)}</p>`);
@@ -387,7 +399,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     html.push(gridHtml(grid));
     html.push(`<p class="note">Mean ± sample standard deviation over the seeds of each cell; every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ best cell. #N are run ids.</p>`);
     const extra: StudyMetric[] = (['best_val_accuracy', 'time'] as StudyMetric[]).filter((m) => m !== metric);
-    for (const m of extra) html.push(gridHtml(await ws.studies.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
+    for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
   }
   html.push(`<h3>Every run</h3>`);
   html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied));
@@ -398,16 +410,16 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   if (study) {
     const bys: (StudyAxisKey | null)[] = study.axes.length ? study.axes.slice(0, 3).map((a) => a.key) : [null];
     for (const by of bys) {
-      const acc = await ws.studies.studyCurves(study.id, { by, metric: 'val_accuracy' });
-      const loss = await ws.studies.studyCurves(study.id, { by, metric: 'train_loss' });
+      const acc = await ws.studyCurves(study.id, { by, metric: 'val_accuracy' });
+      const loss = await ws.studyCurves(study.id, { by, metric: 'train_loss' });
       const name = by ? ` by ${STUDY_AXIS_TITLES[by]}` : '';
       charts.push(`<div class="row">${chartHtml(acc.groups, `Validation accuracy${name}`, true, true)}${chartHtml(loss.groups, `Training loss${name}`, false, true)}</div>`);
     }
     html.push(charts.join(''));
     html.push(`<p class="note">Lines: mean over the runs of each group, per epoch; shaded: their minimum to maximum${study.repeats > 1 || study.axes.length > 1 ? ' (over seeds and the other settings)' : ''}.</p>`);
   } else {
-    const accSeries = ws.studies.runs.epochSeries(runIds, 'val_accuracy');
-    const lossSeries = ws.studies.runs.epochSeries(runIds, 'train_loss');
+    const accSeries = epochSeries(summaries, (m) => m.valAccuracy);
+    const lossSeries = epochSeries(summaries, (m) => m.trainLoss);
     const groups = (s: Map<number, (number | null)[]>) => runs.map((r) => curveGroup(`#${r.run.id} ${r.label}`, [{ runId: r.run.id, keptEpoch: r.metrics?.keptEpoch ?? null, values: s.get(r.run.id) ?? [] }]));
     html.push(`<div class="row">${chartHtml(groups(accSeries), 'Validation accuracy', true, false)}${chartHtml(groups(lossSeries), 'Training loss', false, false)}</div>`);
   }
@@ -418,13 +430,13 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     html.push('<h2>Confusion matrices</h2>');
     const best = byAcc[0];
     const worst = byAcc[byAcc.length - 1];
-    const evBest = ws.studies.runs.testEvaluation(best.run.id);
+    const evBest = detailOf.get(best.run.id)?.test ?? null;
     const parts: string[] = [];
     if (evBest) parts.push(confusionHtml(evBest, `Best run #${best.run.id} (${best.label}): ${pct(evBest.accuracy)}`));
     if (worst !== best) {
-      const evWorst = ws.studies.runs.testEvaluation(worst.run.id);
+      const evWorst = detailOf.get(worst.run.id)?.test ?? null;
       if (evWorst) parts.push(confusionHtml(evWorst, `Weakest run #${worst.run.id} (${worst.label}): ${pct(evWorst.accuracy)}`));
-      if (sameDataset) parts.push(diffHtml(await ws.studies.confusionDiff(worst.run.id, best.run.id)));
+      if (sameDataset) parts.push(diffHtml(await ws.confusionDiff(worst.run.id, best.run.id)));
     }
     html.push(`<div class="row">${parts.join('')}</div>`);
     html.push('<p class="note">Rows: true class; columns: predicted class, on the test images. Green: right; red: mistakes; darker is more.</p>');
@@ -435,7 +447,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   if (!sameDataset) html.push('<p>The runs are on different datasets, so their test images cannot be compared one by one.</p>');
   else if (!completed.length) html.push('<p>No run has completed yet.</p>');
   else {
-    const f = await ws.studies.failuresAcrossRuns({ runIds: completed.map((r) => r.run.id) }, { limit: sample });
+    const f = await ws.failuresAcrossRuns({ runIds: completed.map((r) => r.run.id) }, { limit: sample });
     html.push(await failuresHtml(ws, f, thumb, labelOf));
   }
 

@@ -82,3 +82,16 @@ describe('config limits', () => {
     expect(TRAIN_FLAGS['batch-size'].help).toContain('1–4096');
   });
 });
+
+describe('rules between settings', () => {
+  it('the core and the form agree that a warm-up must end before the last epoch', async () => {
+    const { validateConfig } = await import('../../main/queue/validate-config');
+    const problems = (warmupEpochs: number, epochs: number) => ({
+      core: validateConfig({ ...DEFAULT_CONFIG, epochs, warmupEpochs }, { trainCount: 100, models: null }).some((p) => p.field === 'warmupEpochs'),
+      form: validateDraft({ ...draft('epochs', epochs), warmupEpochs }, { model: null, trainImages: null, hasDataset: true }).errors.warmupEpochs !== undefined,
+    });
+    expect(problems(5, 5)).toEqual({ core: true, form: true });
+    expect(problems(4, 5)).toEqual({ core: false, form: false });
+    expect(problems(0, 1)).toEqual({ core: false, form: false });
+  });
+});
