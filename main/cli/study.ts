@@ -226,6 +226,11 @@ function cellsText(d: StudyDetail, metrics: Map<number, { testAccuracy: number |
   );
 }
 
+/** True for a cell whose task is on Slurm and not imported yet. */
+function onSlurm(c: StudyDetail['cells'][number]): boolean {
+  return c.slurm !== undefined && ['queued', 'held', 'running', 'collecting'].includes(c.slurm.state);
+}
+
 /** Streams a study's runs to the terminal until it stops; returns the exit code. */
 async function followStudy(ws: Workstation, studyId: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
@@ -407,6 +412,12 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       try {
         const id = await studyId(ws, positionals[0]);
         if (values.slurm) return await slurmRun(ws, id, values, { header: studyHeader, grid: (g) => gridText(g) });
+        if ((await ws.getStudy(id)).cells.some(onSlurm)) {
+          // Its cells are the scheduler's: continuing releases the held ones; the bundles come in by collect.
+          const d = await ws.runStudy(id);
+          process.stderr.write(`${studyHeader(d)}\n\nStudy ${id} runs on Slurm (its held tasks are released): 'bloombench study collect ${id}' imports the finished ones, 'bloombench study run ${id} --slurm --wait' follows them.\n`);
+          return 0;
+        }
         // Runs a dead process left `running` are interrupted; the study resumes them.
         ws.recoverInterrupted();
         const d = await ws.runStudy(id, { retryFailed: Boolean(values['retry-failed']) });
@@ -424,7 +435,16 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       const { values, positionals } = parseArgs({ args: rest, options: { now: { type: 'boolean' } }, allowPositionals: true });
       return withWs(async (ws) => {
         const id = await studyId(ws, positionals[0]);
+        const slurm = (await ws.getStudy(id)).cells.some(onSlurm);
         const d = await ws.pauseStudy(id, { cancelActive: Boolean(values.now) });
+        if (slurm) {
+          out(
+            values.now
+              ? `Study ${id} "${d.name}": every task on Slurm was cancelled (scancel); running ones stop within the cluster's KillWait and keep their last checkpoint. 'bloombench study run ${id} --slurm' resubmits them.`
+              : `Study ${id} "${d.name}": its pending Slurm tasks are held (running ones finish). 'bloombench study run ${id}' releases them.`,
+          );
+          return 0;
+        }
         out(`Study ${id} "${d.name}" paused (${progressText(d)}). A run training in another Bloombench process finishes first${values.now ? ' unless that process sees the pause' : ''}; 'bloombench study run ${id}' continues.`);
         return 0;
       });

@@ -28,11 +28,34 @@ export function defaultBloombenchCommand(): string {
   return env + words.map(shellQuote).join(' ');
 }
 
+/** Splits a command line into words as bash would (quotes and backslashes; no expansions). */
+export function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const ch = cmd[i];
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < cmd.length) word += cmd[++i];
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      word ??= '';
+    } else if (ch === '\\' && i + 1 < cmd.length) {
+      word = (word ?? '') + cmd[++i];
+    } else if (/\s/.test(ch)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else word = (word ?? '') + ch;
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
 /** The program a command line starts (its first word after `VAR=value` assignments). */
 export function commandProgram(cmd: string): string {
-  const words = cmd.trim().split(/\s+/);
-  const first = words.find((w) => !/^\w+=/.test(w)) ?? '';
-  return first.replace(/^'(.*)'$/, '$1');
+  return shellWords(cmd).find((w) => !/^\w+=/.test(w)) ?? '';
 }
 
 /** Everything a job script says. */

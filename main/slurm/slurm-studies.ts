@@ -65,7 +65,7 @@ function nodeLocalReason(p: string): string | null {
   } catch {
     // statfs is missing on some platforms: the path test below still applies.
   }
-  if (/^\/(tmp|var\/tmp|dev\/shm|run)(\/|$)/.test(real)) return `is under ${real.split('/').slice(0, 2).join('/') || '/'}, a folder each node has its own of`;
+  if (/^\/(tmp|var\/tmp|dev\/shm|run)(\/|$)/.test(real)) return `is under /${real.split('/')[1]}, which each node has its own of`;
   return null;
 }
 
@@ -281,7 +281,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     const warnings: string[] = [];
     const check = (what: string, p: string) => {
       const why = nodeLocalReason(p);
-      if (why) warnings.push(`${what} ${p} ${why}: the nodes must see it at the same path (a shared home or project folder).`);
+      if (why) warnings.push(`${what} ${p} ${why}: fine when the only node is this machine; otherwise keep the home on a filesystem the nodes share (--home).`);
     };
     check('The bundles folder', folder);
     check(`The ${study.base.inputSize}px cache of "${study.datasetName}"`, cacheFile);
@@ -343,7 +343,8 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
           if (t.state !== 'collecting') this.db.setSeen(t, 'collecting', end.node, 'waiting for the bundle');
           if (t.state !== 'collecting' || Date.now() - t.checkedMs < BUNDLE_GRACE_MS) continue;
         }
-        finished.push(this.finalize(t, end, status));
+        const done = this.finalize(t, end, status);
+        if (done) finished.push(done);
       }
     }
     this.studies.notifyChanged(studyId);
@@ -353,21 +354,23 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
 
   /** Imports the complete event lines a running task has written since the last look. */
   private importProgress(t: SlurmTaskRecord, status: BundleStatus | null): void {
-    const chunk = readEventsSync(t.bundleDir, t.attempt, t.eventsOffset, false);
-    if (chunk.offset === t.eventsOffset) return;
-    const runs = this.queue.runs;
-    this.db.transaction(() => {
-      const last = importRunEvents(runs, t.runId, chunk.events, status?.startedMs ?? Date.now());
-      this.db.setProgress(t, chunk.offset, last ?? t.epochsDone);
+    // The row is read again inside the write transaction: another process may have imported meanwhile.
+    const imported = this.db.transaction(() => {
+      const fresh = this.db.task(t.runId, t.attempt);
+      if (!fresh || fresh.collectedMs !== null) return [];
+      const chunk = readEventsSync(t.bundleDir, t.attempt, fresh.eventsOffset, false);
+      if (chunk.offset === fresh.eventsOffset) return [];
+      const last = importRunEvents(this.queue.runs, t.runId, chunk.events, status?.startedMs ?? Date.now());
+      this.db.setProgress(fresh, chunk.offset, last ?? fresh.epochsDone);
+      return chunk.events;
     });
-    for (const e of chunk.events) this.emit(e);
+    for (const e of imported) this.emit(e);
   }
 
   /** Imports the rest of an ended task's bundle and gives its run its final status. */
-  private finalize(t: SlurmTaskRecord, end: TaskSighting | null, status: BundleStatus | null): SlurmCollection['finished'][number] {
+  private finalize(t: SlurmTaskRecord, end: TaskSighting | null, status: BundleStatus | null): SlurmCollection['finished'][number] | null {
     const runs = this.queue.runs;
     const run = runs.getRun(t.runId);
-    const chunk = readEventsSync(t.bundleDir, t.attempt, t.eventsOffset, true);
     const log = path.join(path.dirname(t.bundleDir), 'logs', `${t.arrayJobId}_${t.arrayIndex}.out`);
     const jobId = `${t.arrayJobId}_${t.arrayIndex}`;
     let runStatus: 'completed' | 'failed' | 'cancelled';
@@ -409,13 +412,18 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
       reason = end ? end.state : status?.state === 'terminated' ? `terminated (${status.signal})` : 'lost';
     }
     const endedMs = status?.updatedMs ?? Date.now();
-    this.db.transaction(() => {
+    const imported = this.db.transaction(() => {
+      const fresh = this.db.task(t.runId, t.attempt);
+      if (!fresh || fresh.collectedMs !== null) return null; // collected by another process meanwhile
+      const chunk = readEventsSync(t.bundleDir, t.attempt, fresh.eventsOffset, true);
       const last = importRunEvents(runs, t.runId, chunk.events, status?.startedMs ?? Date.now());
-      this.db.setProgress(t, chunk.offset, last ?? t.epochsDone);
+      this.db.setProgress(fresh, chunk.offset, last ?? fresh.epochsDone);
       runs.setStatus(t.runId, runStatus, error, endedMs);
-      this.db.setCollected(t, taskState, reason, end?.node ?? status?.node ?? null);
+      this.db.setCollected(fresh, taskState, reason, end?.node ?? status?.node ?? null);
+      return chunk.events;
     });
-    for (const e of chunk.events) if (e.kind !== 'status') this.emit(e);
+    if (!imported) return null;
+    for (const e of imported) if (e.kind !== 'status') this.emit(e);
     this.emit({ kind: 'status', runId: t.runId, status: runStatus, error });
     return { runId: t.runId, status: runStatus, error };
   }

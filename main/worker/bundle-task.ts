@@ -22,6 +22,25 @@ import { runTraining } from './trainer';
 
 tf.enableProdMode();
 
+/**
+ * The CPUs Slurm gave the task (`--cpus-per-task`, else those of its allocation on this node).
+ * Where the node does not pin tasks (TaskPlugin=task/none) the process still sees every core,
+ * so training threads in `auto` mode would crowd the other tasks: count only the task's own.
+ */
+export function slurmCpus(env: NodeJS.ProcessEnv = process.env): number | null {
+  for (const key of ['SLURM_CPUS_PER_TASK', 'SLURM_CPUS_ON_NODE']) {
+    const n = Number(env[key]);
+    if (Number.isInteger(n) && n >= 1) return n;
+  }
+  return null;
+}
+
+const allotted = slurmCpus();
+if (allotted !== null) {
+  const seen = os.availableParallelism();
+  os.availableParallelism = () => Math.min(seen, allotted);
+}
+
 /** Writes a file whole or not at all (a temporary file renamed into place). */
 function writeAtomicSync(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;

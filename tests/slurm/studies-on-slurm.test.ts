@@ -128,7 +128,7 @@ describe('studies on Slurm', () => {
     expect(script).toContain(sub.tasks[1].bundleDir);
     expect(script).not.toMatch(/https?:|curl|wget|npm|npx/);
     // The home's temp folder is node-local in general: said, not refused.
-    expect(sub.warnings.join(' ')).toMatch(/bundles folder .* a folder each node has its own of/);
+    expect(sub.warnings.join(' ')).toMatch(/bundles folder .* is under \/tmp, which each node has its own of/);
     const submitted = await ws.getStudy(onSlurm.id);
     expect(submitted.state).toBe('running');
     expect(submitted.cells.map((c) => c.status)).toEqual(['queued', 'queued']);
@@ -255,6 +255,17 @@ describe('studies on Slurm', () => {
       // Two CPUs a task on a two-CPU node: one runs, the other waits.
       const sub = await ws.submitStudySlurm(study.id, { partition: cluster.partition, cpus: 2 });
       await waitUntil('one task to run', () => sub.tasks.some((t) => bundleStatus(t.bundleDir)?.state === 'running'), 120_000);
+      await waitUntil('its start in the events', () => sub.tasks.some((t) => /"kind":"started"/.test(fs.existsSync(path.join(t.bundleDir, BUNDLE_FILES.events(1))) ? fs.readFileSync(path.join(t.bundleDir, BUNDLE_FILES.events(1)), 'utf8') : '')));
+      expect((await ws.collectStudySlurm(study.id)).study.cells.map((c) => c.status).sort()).toEqual(['queued', 'running']);
+      // The app starting now (recovery on) leaves the study's runs to Slurm: none marked interrupted, none trained here.
+      const app = new Workstation(openStore(storeDir()));
+      try {
+        expect(app.queue.activeRunId).toBeNull();
+        expect(app.queue.queuedRunIds).toEqual([]);
+        expect((await app.getStudy(study.id)).cells.map((c) => c.status).sort()).toEqual(['queued', 'running']);
+      } finally {
+        await app.close();
+      }
       const paused = await ws.pauseStudy(study.id);
       expect(paused.cells.map((c) => c.slurm?.state).sort()).toEqual(['held', 'running']);
       expect(paused.state).toBe('running');
@@ -271,6 +282,26 @@ describe('studies on Slurm', () => {
       await ws.close();
     }
   }, 300_000);
+
+  it('checks the dataset before submitting, says what is missing, and leaves the study as it was', async () => {
+    const copy = path.join(home, 'shapes-copy');
+    fs.cpSync(folder, copy, { recursive: true });
+    const ws = new Workstation(openStore(storeDir()), { recover: false });
+    try {
+      const ds = await ws.importDataset(copy, 'shapes-copy');
+      const study = await ws.createStudy({ name: 'moved', datasetId: ds.datasetId, base, axes: [{ key: 'activation', values: ['relu', 'tanh'] }] });
+      const gone = fs.readdirSync(path.join(copy, 'class_1'))[0];
+      fs.rmSync(path.join(copy, 'class_1', gone));
+      await expect(ws.submitStudySlurm(study.id, { partition: cluster.partition })).rejects.toThrow(new RegExp(`1 missing file\\(s\\) since it was imported \\(class_1/${gone}\\)`));
+      const after = await ws.getStudy(study.id);
+      expect(after.cells.map((c) => c.status)).toEqual(['pending', 'pending']);
+      expect(after.state).toBe('idle');
+      const info = await ws.studySlurm(study.id);
+      expect(info).toMatchObject({ available: true, submissions: [], openTasks: 0, settings: null });
+    } finally {
+      await ws.close();
+    }
+  }, 120_000);
 
   it('runs from the command line: study run --slurm --wait, study show, study collect', async () => {
     const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
