@@ -252,6 +252,8 @@ export class Workstation implements Api {
 
   async deleteRun(runId: number): Promise<void> {
     const r = this.queue.runs.getRun(runId);
+    // A run on Slurm: its task is cancelled there (scancel) and forgotten here.
+    if (this.queue.runs.isOnScheduler(runId)) await this.slurm.dropRun(runId);
     if (r.status === 'running' || r.status === 'queued') this.queue.cancel(runId);
     this.queue.runs.delete(runId);
     this.emit({ kind: 'runs-changed' });
@@ -356,7 +358,8 @@ export class Workstation implements Api {
   updateStudy(studyId: number, patch: { readonly name?: string; readonly notes?: string }): Promise<StudySummary> {
     return this.studies.updateStudy(studyId, patch);
   }
-  deleteStudy(studyId: number): Promise<void> {
+  async deleteStudy(studyId: number): Promise<void> {
+    if (this.slurm.hasOpenTasks(studyId)) await this.slurm.dropStudy(studyId);
     return this.studies.deleteStudy(studyId);
   }
   studyGrid(studyId: number, opts?: GridOptions): Promise<StudyGrid> {

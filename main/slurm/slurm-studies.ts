@@ -327,6 +327,10 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
         return s;
       };
       for (const t of tasks) {
+        if (!this.runExists(t.runId)) {
+          await this.drop([t], 'its run was deleted');
+          continue;
+        }
         const seen = queued?.get(t.arrayIndex) ?? null;
         const status = readBundleStatusSync(t.bundleDir, t.attempt);
         if (seen && LIVE_STATES.has(seen.state)) {
@@ -350,6 +354,15 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     this.studies.notifyChanged(studyId);
     const source = (['sacct', 'scontrol', 'bundle'] as const).find((x) => used.has(x)) ?? 'none';
     return { study: await this.studies.getStudy(studyId), finished, open: this.db.openTasks(studyId).length, source };
+  }
+
+  private runExists(runId: number): boolean {
+    try {
+      this.queue.runs.getRun(runId);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Imports the complete event lines a running task has written since the last look. */
@@ -444,6 +457,31 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
       this.db.setHeld(studyId, action === 'hold');
     }
     return (await this.collectStudySlurm(studyId)).study;
+  }
+
+  /** Cancels tasks on Slurm and closes them here: their runs are cancelled, whatever the bundles say later. */
+  private async drop(tasks: readonly SlurmTaskRecord[], reason: string): Promise<void> {
+    if (!tasks.length) return;
+    await scancel(tasks.filter((t) => t.arrayJobId).map((t) => `${t.arrayJobId}_${t.arrayIndex}`));
+    this.db.transaction(() => {
+      for (const t of tasks) {
+        this.db.setCollected(t, 'cancelled', reason, null);
+        this.queue.runs.setStatus(t.runId, 'cancelled', null);
+      }
+    });
+    for (const t of tasks) this.emit({ kind: 'status', runId: t.runId, status: 'cancelled', error: null });
+  }
+
+  /** Before a run on Slurm is deleted: its task is cancelled and forgotten. */
+  async dropRun(runId: number): Promise<void> {
+    const attempt = this.db.lastAttempt(runId);
+    const t = attempt ? this.db.task(runId, attempt) : null;
+    if (t && t.collectedMs === null) await this.drop([t], 'its run was deleted');
+  }
+
+  /** Before a study is deleted: every task of it still on Slurm is cancelled and forgotten. */
+  async dropStudy(studyId: number): Promise<void> {
+    await this.drop(this.db.openTasks(studyId), 'its study was deleted');
   }
 
   /** True when the study has tasks on Slurm not imported yet. */

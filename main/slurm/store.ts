@@ -110,7 +110,10 @@ export class SlurmStore {
       tasksOfSubmission: db.prepare(`${TASK_SELECT} WHERE t.submission_id = ? ORDER BY t.array_index`),
       tasksOfStudy: db.prepare(`${TASK_SELECT} WHERE s.study_id = ? ORDER BY t.submission_id, t.array_index`),
       openTasksOfStudy: db.prepare(`${TASK_SELECT} WHERE s.study_id = ? AND t.collected_ms IS NULL ORDER BY t.submission_id, t.array_index`),
-      studiesWithOpenTasks: db.prepare(`SELECT DISTINCT s.study_id FROM slurm_tasks t JOIN slurm_submissions s ON s.id = t.submission_id WHERE t.collected_ms IS NULL ORDER BY s.study_id`),
+      studiesWithOpenTasks: db.prepare(
+        `SELECT DISTINCT s.study_id FROM slurm_tasks t JOIN slurm_submissions s ON s.id = t.submission_id JOIN studies st ON st.id = s.study_id
+         WHERE t.collected_ms IS NULL AND st.deleted = 0 ORDER BY s.study_id`,
+      ),
       task: db.prepare(`${TASK_SELECT} WHERE t.run_id = ? AND t.attempt = ?`),
       lastAttempt: db.prepare(`SELECT MAX(attempt) AS attempt FROM slurm_tasks WHERE run_id = ?`),
       setSeen: db.prepare(`UPDATE slurm_tasks SET state = ?, node = COALESCE(?, node), reason = ?, checked_ms = ? WHERE run_id = ? AND attempt = ?`),

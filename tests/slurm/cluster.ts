@@ -28,7 +28,12 @@ export interface TestCluster {
   readonly node: string;
   readonly partition: string;
   /** The daemons' process ids. */
-  readonly pids: { readonly munged: number; readonly slurmctld: number; readonly slurmd: number };
+  pids: { readonly munged: number; readonly slurmctld: number; readonly slurmd: number };
+  /**
+   * Restarts slurmctld with its saved state cleared (`-c`): it no longer remembers any job, as
+   * after `MinJobAge` or a controller rebuilt from scratch. The node stays up.
+   */
+  forgetJobs(): Promise<void>;
   /** Stops the daemons (SIGTERM, then SIGKILL) and deletes the folder. */
   stop(): Promise<void>;
 }
@@ -256,7 +261,30 @@ export async function startCluster(opts: { cpus?: number; killWait?: number } = 
       },
       [logs.ctld, logs.slurmd, path.join(dir, 'log', 'slurmctld.log'), path.join(dir, 'log', 'slurmd.log')],
     );
-    return { dir, conf, node, partition, pids: { munged, slurmctld, slurmd }, stop };
+    const idle = () => {
+      try {
+        return /idle/.test(execFileSync(which('sinfo')!, ['-h', '-N', '-o', '%T'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }));
+      } catch {
+        return false;
+      }
+    };
+    const cluster = {
+      dir,
+      conf,
+      node,
+      partition,
+      pids: { munged, slurmctld, slurmd },
+      stop,
+      forgetJobs: async () => {
+        await stopPid(cluster.pids.slurmctld, dir);
+        const fresh = daemon(which('slurmctld')!, ['-D', '-c', '-f', conf], logs.ctld);
+        pids[pids.indexOf(cluster.pids.slurmctld)] = fresh;
+        cluster.pids = { ...cluster.pids, slurmctld: fresh };
+        register();
+        await waitFor('the node idle after the controller restart', idle, [logs.ctld, path.join(dir, 'log', 'slurmctld.log')]);
+      },
+    };
+    return cluster;
   } catch (e) {
     await stop();
     throw e;

@@ -283,6 +283,23 @@ describe('studies on Slurm', () => {
     }
   }, 300_000);
 
+  it('deleting a study on Slurm cancels its tasks there and forgets them here', async () => {
+    const ws = new Workstation(openStore(storeDir()), { recover: false });
+    try {
+      const ds = (await ws.listDatasets())[0];
+      const study = await ws.createStudy({ name: 'deleted', datasetId: ds.id, base: { ...base, epochs: 30 }, axes: [] });
+      const sub = await ws.submitStudySlurm(study.id, { partition: cluster.partition, cpus: 1 });
+      const runId = sub.tasks[0].runId;
+      await ws.deleteStudy(study.id);
+      expect(ws.slurm.db.studiesWithOpenTasks()).not.toContain(study.id);
+      expect((await ws.getRun(runId)).status).toBe('cancelled');
+      await waitUntil('the task to leave the queue', () => !/RUNNING|PENDING/.test(execFileSync('squeue', ['-h', '-r', '-t', 'all', '-j', sub.arrayJobId, '-o', '%T'], { encoding: 'utf8' })), 60_000);
+      expect(ws.recoverInterrupted()).toEqual([]);
+    } finally {
+      await ws.close();
+    }
+  }, 120_000);
+
   it('checks the dataset before submitting, says what is missing, and leaves the study as it was', async () => {
     const copy = path.join(home, 'shapes-copy');
     fs.cpSync(folder, copy, { recursive: true });
@@ -333,5 +350,35 @@ describe('studies on Slurm', () => {
     expect(collect.stdout).toMatch(/0 bundles imported, 0 tasks still on Slurm/);
     const again = cli('study', 'run', 'cli', '--slurm');
     await expect(again).rejects.toThrow(/Nothing to submit: every cell of study \d+ is done/);
+  }, 300_000);
+
+  // Last: it restarts the controller with its state cleared.
+  it('reads how a task ended from its bundle once the scheduler no longer remembers the job', async () => {
+    const ws = new Workstation(openStore(storeDir()), { recover: false });
+    try {
+      const ds = (await ws.listDatasets())[0];
+      const study = await ws.createStudy({ name: 'forgotten', datasetId: ds.id, base: { ...base, epochs: 40 }, axes: [{ key: 'lr', values: [0.003, 0.002] }] });
+      const sub = await ws.submitStudySlurm(study.id, { partition: cluster.partition, cpus: 1 });
+      const [a, b] = sub.tasks;
+      const eventsOf = (t: typeof a) => path.join(t.bundleDir, BUNDLE_FILES.events(1));
+      await waitUntil('both tasks past their first epoch', () => sub.tasks.every((t) => (bundleStatus(t.bundleDir)?.checkpointEpoch ?? 0) >= 1));
+      execFileSync('scancel', [`${sub.arrayJobId}_${a.arrayIndex}`]);
+      await waitUntil('the first task to stop', () => bundleStatus(a.bundleDir)?.state === 'terminated' && !/RUNNING|COMPLETING/.test(execFileSync('squeue', ['-h', '-r', '-t', 'all', '-j', sub.arrayJobId, '-o', '%i %T'], { encoding: 'utf8' }).split('\n').find((l) => l.startsWith(`${sub.arrayJobId}_${a.arrayIndex} `)) ?? ''));
+      await waitUntil('the second task to finish', () => bundleStatus(b.bundleDir)?.state === 'completed');
+      expect(fs.existsSync(eventsOf(b))).toBe(true);
+      await cluster.forgetJobs();
+      expect(() => execFileSync('scontrol', ['show', 'job', sub.arrayJobId], { stdio: 'ignore' })).toThrow();
+      const c = await ws.collectStudySlurm(study.id);
+      expect(c.open).toBe(0);
+      expect(c.source).toBe('bundle');
+      const byRun = new Map(c.finished.map((f) => [f.runId, f]));
+      expect(byRun.get(b.runId)).toMatchObject({ status: 'completed', error: null });
+      expect(byRun.get(a.runId)?.status).toBe('failed');
+      // Slurm's own line in the task's output file says who stopped it.
+      expect(byRun.get(a.runId)?.error).toMatch(new RegExp(`Slurm stopped the task on ${cluster.node} at \\S+ because of a cancel \\(scancel\\) after \\d+ of 40 epochs \\(last checkpoint: epoch \\d+\\) \\(the scheduler no longer remembers the job; read from the bundle\\)`));
+      expect((await ws.getRun(b.runId)).epochs).toHaveLength(40);
+    } finally {
+      await ws.close();
+    }
   }, 300_000);
 });
