@@ -353,6 +353,12 @@ export async function main(argv: string[]): Promise<number> {
       const { serveCommand } = await import('./serve');
       return serveCommand({ home: home ? path.resolve(home) : defaultHome(), host: values.host ?? '127.0.0.1', port: values.port ? Number(values.port) : 0 });
     }
+    // The node side of a study on Slurm: the job script runs this on each bundle (no database).
+    case 'slurm-task': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      if (positionals.length !== 1) throw new UsageError('slurm-task needs one bundle folder (the job script of a study on Slurm passes it).');
+      return Workstation.runBundleTask(positionals[0]);
+    }
     // Studies and reports live in their own files (main/cli/study.ts, main/cli/report.ts).
     case 'study': {
       const { studyCommand } = await import('./study');

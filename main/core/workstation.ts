@@ -32,6 +32,9 @@ import { RunQueue } from '../queue/run-queue';
 import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
+import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import { SlurmStudies } from '../slurm/slurm-studies';
+import { runBundleTask } from '../slurm/task';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
 
@@ -40,6 +43,8 @@ export class Workstation implements Api {
   readonly queue: RunQueue;
   /** Studies (grids of runs) and their result views; see `shared/studies.ts`. */
   readonly studies: Studies;
+  /** A study's cells as Slurm jobs (main/slurm/). */
+  readonly slurm: SlurmStudies;
   /** The worker process that answers tfjs questions (backend, zoo, classify, export). */
   private readonly service = new ComputeService();
   private readonly catalog = new ModelCatalog(this.service);
@@ -62,6 +67,18 @@ export class Workstation implements Api {
     // After the queue's recovery, so that a study that was running continues where it stopped.
     this.studies = new Studies(store, this.queue, this.catalog, { recover: opts.recover ?? true });
     this.studies.onStudyEvent((e) => this.emit(e));
+    this.slurm = new SlurmStudies(store, this.queue, this.studies);
+    this.slurm.onEvent((e) => {
+      this.emit(e);
+      if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
+    });
+    // The app (not a one-shot CLI command) imports finished Slurm tasks while it runs.
+    if (opts.recover ?? true) this.slurm.startWatching();
+  }
+
+  /** The node side of a study on Slurm (`bloombench slurm-task`): trains one bundle; no store, no database. */
+  static runBundleTask(bundleDir: string): Promise<number> {
+    return runBundleTask(bundleDir);
   }
 
   /** Writes the generated sample folder (5 classes of shapes) to `dir`; no store needed. */
@@ -235,6 +252,8 @@ export class Workstation implements Api {
 
   async deleteRun(runId: number): Promise<void> {
     const r = this.queue.runs.getRun(runId);
+    // A run on Slurm: its task is cancelled there (scancel) and forgotten here.
+    if (this.queue.runs.isOnScheduler(runId)) await this.slurm.dropRun(runId);
     if (r.status === 'running' || r.status === 'queued') this.queue.cancel(runId);
     this.queue.runs.delete(runId);
     this.emit({ kind: 'runs-changed' });
@@ -323,10 +342,14 @@ export class Workstation implements Api {
   getStudy(studyId: number): Promise<StudyDetail> {
     return this.studies.getStudy(studyId);
   }
-  runStudy(studyId: number, opts?: { readonly retryFailed?: boolean }): Promise<StudyDetail> {
+  async runStudy(studyId: number, opts?: { readonly retryFailed?: boolean }): Promise<StudyDetail> {
+    // A study on Slurm continues there: its held tasks are released.
+    if (this.slurm.hasOpenTasks(studyId)) return this.slurm.controlStudySlurm(studyId, 'release');
     return this.studies.runStudy(studyId, opts);
   }
-  pauseStudy(studyId: number, opts?: { readonly cancelActive?: boolean }): Promise<StudyDetail> {
+  async pauseStudy(studyId: number, opts?: { readonly cancelActive?: boolean }): Promise<StudyDetail> {
+    // On Slurm: pause holds the pending tasks; pause now cancels them all (scancel).
+    if (this.slurm.hasOpenTasks(studyId)) await this.slurm.controlStudySlurm(studyId, opts?.cancelActive ? 'cancel' : 'hold');
     return this.studies.pauseStudy(studyId, opts);
   }
   extendStudy(studyId: number, extension: StudyExtension): Promise<StudyDetail> {
@@ -335,7 +358,8 @@ export class Workstation implements Api {
   updateStudy(studyId: number, patch: { readonly name?: string; readonly notes?: string }): Promise<StudySummary> {
     return this.studies.updateStudy(studyId, patch);
   }
-  deleteStudy(studyId: number): Promise<void> {
+  async deleteStudy(studyId: number): Promise<void> {
+    if (this.slurm.hasOpenTasks(studyId)) await this.slurm.dropStudy(studyId);
     return this.studies.deleteStudy(studyId);
   }
   studyGrid(studyId: number, opts?: GridOptions): Promise<StudyGrid> {
@@ -357,6 +381,21 @@ export class Workstation implements Api {
     return this.studies.exportStudy(studyId, format, opts);
   }
 
+  // Studies on Slurm: the `SlurmApi` verbs (shared/contract/slurm.ts).
+
+  submitStudySlurm(studyId: number, settings?: Partial<SlurmSettings>, opts?: { readonly retryFailed?: boolean }): Promise<SlurmSubmission> {
+    return this.slurm.submitStudySlurm(studyId, settings, opts);
+  }
+  collectStudySlurm(studyId: number): Promise<SlurmCollection> {
+    return this.slurm.collectStudySlurm(studyId);
+  }
+  studySlurm(studyId: number): Promise<StudySlurmInfo> {
+    return this.slurm.studySlurm(studyId);
+  }
+  controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
+    return this.slurm.controlStudySlurm(studyId, action);
+  }
+
   /** A study by id or name (a name that matches only ignoring case is accepted too). */
   async resolveStudy(ref: string): Promise<StudySummary> {
     const rec = this.studies.resolve(ref);
@@ -375,6 +414,7 @@ export class Workstation implements Api {
 
   /** Stops training (the run is marked interrupted, resumable) and closes the store. */
   async close(): Promise<void> {
+    this.slurm.stopWatching();
     await Promise.all([this.queue.close(), this.service.close()]);
     this.store.close();
   }

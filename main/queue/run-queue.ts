@@ -45,7 +45,8 @@ export class RunQueue {
 
   /** Runs left `running` by a process that died are marked interrupted (resumable). */
   recoverInterrupted(): number[] {
-    const ids = this.runs.runsWithStatus('running').map((r) => r.id);
+    // A run on Slurm is not this process's: its task may still be training on a node.
+    const ids = this.runs.runsWithStatus('running').map((r) => r.id).filter((id) => !this.runs.isOnScheduler(id));
     for (const id of ids) {
       this.runs.setStatus(id, 'interrupted', 'Bloombench closed while this run was training; resume it from its last checkpoint.');
     }
@@ -54,7 +55,7 @@ export class RunQueue {
 
   /** Re-queues runs that were waiting when the app last closed. */
   requeueWaiting(): void {
-    for (const r of this.runs.runsWithStatus('queued')) this.enqueue(r.id);
+    for (const r of this.runs.runsWithStatus('queued')) if (!this.runs.isOnScheduler(r.id)) this.enqueue(r.id);
   }
 
   onEvent(listener: (e: RunEvent) => void): () => void {

@@ -145,6 +145,7 @@ export class RunStore {
       notes: db.prepare(`UPDATE runs SET notes = ? WHERE id = ?`),
       tags: db.prepare(`UPDATE runs SET tags_json = ? WHERE id = ?`),
       truncateMetrics: db.prepare(`DELETE FROM metrics WHERE run_id = ? AND epoch > ?`),
+      onScheduler: db.prepare(`SELECT 1 FROM slurm_tasks WHERE run_id = ? AND collected_ms IS NULL LIMIT 1`),
     };
   }
 
@@ -175,9 +176,10 @@ export class RunStore {
     return (this.stmts.byStatus.all(status) as RunRow[]).map(toSummary);
   }
 
-  markStarted(id: number, backend: BackendInfo, counts: { trainableParams: number; totalParams: number; macs: number }): void {
+  /** Records the backend and sizes a run started with (`atMs`: when, if not now — a collected bundle's time). */
+  markStarted(id: number, backend: BackendInfo, counts: { trainableParams: number; totalParams: number; macs: number }, atMs: number = Date.now()): void {
     this.stmts.setStarted.run(
-      Date.now(),
+      atMs,
       backend.name,
       JSON.stringify(backend),
       counts.trainableParams,
@@ -187,8 +189,9 @@ export class RunStore {
     );
   }
 
-  setStatus(id: number, status: RunStatus, error: string | null = null): void {
-    const ended = status === 'running' || status === 'queued' ? null : Date.now();
+  /** Sets a run's status (`atMs`: when it ended, if not now — a collected bundle's time). */
+  setStatus(id: number, status: RunStatus, error: string | null = null, atMs: number = Date.now()): void {
+    const ended = status === 'running' || status === 'queued' ? null : atMs;
     this.stmts.setStatus.run(status, error, ended, id);
   }
 
@@ -216,6 +219,14 @@ export class RunStore {
       this.stmts.epochSummary.run(m.epoch, finiteOrNull(m.trainLoss), m.imagesPerSecond, best ? m.valAccuracy : null, m.valAccuracy, id);
       if (best) this.stmts.setBestEpoch.run(m.epoch, id);
     })();
+  }
+
+  /**
+   * True while a scheduler outside this process holds the run (a Slurm task not collected yet):
+   * the local queue neither marks it interrupted nor trains it.
+   */
+  isOnScheduler(id: number): boolean {
+    return this.stmts.onScheduler.get(id) !== undefined;
   }
 
   /** Drops metrics after `epoch` (a resumed run re-trains them). */
