@@ -145,7 +145,9 @@ export class NetBuilder {
     if (a.scale.length !== c || a.offset.length !== c) throw new Error(`inputAffine: ${a.scale.length} scales and ${a.offset.length} offsets for ${c} channels`);
     const layer = tf.layers.depthwiseConv2d({ name: 'input_normalization', kernelSize: 1, depthMultiplier: 1, useBias: true, trainable: false });
     const y = this.apply(layer, x);
-    layer.setWeights([tf.tensor4d([...a.scale], [1, 1, c, 1]), tf.tensor1d([...a.offset])]);
+    const values = [tf.tensor4d([...a.scale], [1, 1, c, 1]), tf.tensor1d([...a.offset])];
+    layer.setWeights(values);
+    tf.dispose(values);
     return y;
   }
 

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIVATIONS, type Activation, LAYER_ORDERS, type LayerOrder } from '../../shared/config';
 import { type ModelCost, sumRecords } from './analysis';
-import { BATCH_NORM_EPSILON, FeatureMapTooSmallError, type InputAffine, NetBuilder, type ResolvedOptions, type Shape, type Tensor, TORCH_BATCH_NORM_EPSILON } from './builder';
+import { BATCH_NORM_EPSILON, FeatureMapTooSmallError, type InputAffine, type LayerRecord, NetBuilder, type ResolvedOptions, type Shape, type Tensor, TORCH_BATCH_NORM_EPSILON } from './builder';
 
 /** Scale knobs and switches of a model build; unset fields take the variant's defaults. */
 export interface BuildOptions {
@@ -128,6 +128,13 @@ export function variantStats(spec: VariantSpec, opts: BuildOptions = {}): ModelS
   const b = new NetBuilder(resolved, 'dry');
   const outputs = runStack(spec, b, b.input());
   return { ...sumRecords(b.records), outputShapes: outputs.map((o) => o.shape) };
+}
+
+/** The layer calls of a dry run of a variant (each layer with its input and output shapes), in order. */
+export function variantRecords(spec: VariantSpec, opts: BuildOptions = {}): readonly LayerRecord[] {
+  const b = new NetBuilder(resolveOptions(spec, opts), 'dry');
+  runStack(spec, b, b.input());
+  return b.records;
 }
 
 /**

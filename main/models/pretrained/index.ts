@@ -7,12 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { IMAGENET_MEAN, IMAGENET_STD, noPretrainedReason, type PretrainedInput, pretrainedFor } from '../../../shared/pretrained';
 import type { InputAffine } from '../builder';
 import { type BuildOptions, buildModel } from '../registry';
-import { checkStateDict, planMapping, toOurLayout, torchvisionKey } from './mapping';
+import { checkStateDict, layersOfModel, planMapping, toOurLayout, torchvisionKey } from './mapping';
 import { readStateDictSync } from './state-dict';
 
 export { readStateDictSync, type StateDict, type StateTensor } from './state-dict';
 export { PickleRefusedError } from './pickle';
-export { checkStateDict, planMapping, torchvisionKey, type MappingPlan } from './mapping';
+export { checkStateDict, layersOfDryRun, layersOfModel, planMapping, torchvisionKey, type LayerWeights, type MappingPlan } from './mapping';
 
 /**
  * What the model's input is: `bloombench`, the 2u − 1 pixels every Bloombench model takes
@@ -96,7 +96,7 @@ export function buildPretrainedModel(arch: string, file: string, opts: Pretraine
 
 /** Copies a torchvision state dict into `model` (a torchvision-numerics build of `arch`). */
 export function loadTorchvisionWeights(arch: string, model: tf.LayersModel, file: string, loadHead: boolean): Omit<PretrainedModel, 'model'> {
-  const plan = planMapping(arch, model, !loadHead);
+  const plan = planMapping(arch, layersOfModel(model), !loadHead);
   const dict = readStateDictSync(file);
   try {
     checkStateDict(plan, dict, loadHead ? `${arch} with its ${model.outputs[0].shape[1]} ImageNet classes` : arch);

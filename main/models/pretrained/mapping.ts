@@ -6,7 +6,56 @@
  * torchvision's adaptive average pooling so that it fits any input size.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { type LayerRecord, pair } from '../builder';
 import type { StateDict } from './state-dict';
+
+/** A layer as the mapping sees it: its name, class, and the shapes of its weights in order. */
+export interface LayerWeights {
+  readonly name: string;
+  readonly className: string;
+  readonly weights: readonly { readonly kind: string; readonly shape: readonly number[] }[];
+  /** For a dense layer: side and channels of the last feature map before it (through flatten and dropout). */
+  readonly featureMap?: readonly [number, number];
+}
+
+/** The layers of a built model, for `planMapping`. */
+export function layersOfModel(model: tf.LayersModel): LayerWeights[] {
+  return model.layers.map((layer) => ({
+    name: layer.name,
+    className: layer.getClassName(),
+    weights: layer.weights.map((w) => ({ kind: w.originalName.slice(w.originalName.lastIndexOf('/') + 1), shape: w.shape as number[] })),
+    featureMap: layer.getClassName() === 'Dense' ? featureMapBefore(layer) : undefined,
+  }));
+}
+
+/**
+ * The layers of a dry run (`variantRecords`), their weight shapes worked out from the layer
+ * configs: the whole mapping of a 140-million-parameter net checked without allocating it.
+ */
+export function layersOfDryRun(records: readonly LayerRecord[]): LayerWeights[] {
+  let lastMap: [number, number] | undefined;
+  return records.map((r) => {
+    const cfg = r.layer.getConfig();
+    const cls = r.layer.getClassName();
+    const inShape = r.inputShapes[0];
+    const last = (inShape?.[inShape.length - 1] ?? 0) as number;
+    if (inShape?.length === 4) lastMap = [inShape[1] as number, inShape[3] as number];
+    const weights: { kind: string; shape: number[] }[] = [];
+    if (cls === 'Conv2D') {
+      const [kh, kw] = pair(cfg.kernelSize);
+      weights.push({ kind: 'kernel', shape: [kh, kw, last, Number(cfg.filters)] });
+      if (cfg.useBias) weights.push({ kind: 'bias', shape: [Number(cfg.filters)] });
+    } else if (cls === 'Dense') {
+      weights.push({ kind: 'kernel', shape: [last, Number(cfg.units)] });
+      if (cfg.useBias) weights.push({ kind: 'bias', shape: [Number(cfg.units)] });
+    } else if (cls === 'BatchNormalization') {
+      if (cfg.scale !== false) weights.push({ kind: 'gamma', shape: [last] });
+      if (cfg.center !== false) weights.push({ kind: 'beta', shape: [last] });
+      weights.push({ kind: 'moving_mean', shape: [last] }, { kind: 'moving_variance', shape: [last] });
+    }
+    return { name: r.layer.name, className: cls, weights, featureMap: cls === 'Dense' ? lastMap : undefined };
+  });
+}
 
 /** What a layer of ours is in torchvision: a module path (`layer1.0.conv1`) and how to read it. */
 interface TorchModule {
@@ -54,9 +103,10 @@ function resnetNames(n: string): TorchModule | null {
 }
 
 /** VGG's `features` is one nn.Sequential: conv[, bn], ReLU per convolution, a max-pool per block. */
-function vggNames(model: tf.LayersModel): NameMap {
+function vggNames(layers: readonly LayerWeights[]): NameMap {
   const map = new Map<string, TorchModule>();
-  const has = (name: string): boolean => model.layers.some((l) => l.name === name);
+  const names = new Set(layers.map((l) => l.name));
+  const has = (name: string): boolean => names.has(name);
   let i = 0;
   for (let b = 1; b <= 5; b++) {
     for (let j = 1; has(`block${b}_conv${j}_conv`); j++) {
@@ -124,13 +174,13 @@ function densenetNames(n: string): TorchModule | null {
 }
 
 /** SqueezeNet: `features` holds conv, ReLU, then pools and Fire modules in the body's order; `classifier` Dropout, Conv, ReLU, pool. */
-function squeezenetNames(model: tf.LayersModel): NameMap {
+function squeezenetNames(layers: readonly LayerWeights[]): NameMap {
   const map = new Map<string, TorchModule>([
     ['conv1_conv', { prefix: 'features.0' }],
     ['classifier_conv', { prefix: 'classifier.1' }],
   ]);
   // After features.0 (conv) and features.1 (ReLU), each pool and fire module is one entry.
-  const steps = model.layers.filter((l) => /^pool\d+$/.test(l.name) || /^fire\d+_concat$/.test(l.name));
+  const steps = layers.filter((l) => /^pool\d+$/.test(l.name) || /^fire\d+_concat$/.test(l.name));
   steps.forEach((l, k) => {
     const fire = /^(fire\d+)_concat$/.exec(l.name);
     if (!fire) return;
@@ -141,14 +191,14 @@ function squeezenetNames(model: tf.LayersModel): NameMap {
 }
 
 /** The name map of each variant that takes torchvision weights. */
-function namesFor(arch: string, model: tf.LayersModel): NameMap {
+function namesFor(arch: string, layers: readonly LayerWeights[]): NameMap {
   if (/^resnet\d+$/.test(arch)) return resnetNames;
-  if (/^vgg\d+(_bn)?$/.test(arch)) return vggNames(model);
+  if (/^vgg\d+(_bn)?$/.test(arch)) return vggNames(layers);
   if (arch === 'alexnet') return (n) => ALEXNET.get(n) ?? null;
   if (arch === 'googlenet_tv') return googlenetNames;
   if (arch === 'inception_v3') return inceptionV3Names;
   if (/^densenet\d+$/.test(arch)) return densenetNames;
-  if (/^squeezenet1_[01]_tv$/.test(arch)) return squeezenetNames(model);
+  if (/^squeezenet1_[01]_tv$/.test(arch)) return squeezenetNames(layers);
   throw new Error(`${arch} has no torchvision weight mapping`);
 }
 
@@ -168,23 +218,21 @@ export function torchvisionKey(arch: string, key: string): string {
 }
 
 /**
- * The mapping of every weight of `model` (a build of `arch`) from torchvision's state dict.
- * `headFree`: the classifier's class count may differ from the model's (a backbone for
+ * The mapping of every weight of a build of `arch` (its `layers`) from torchvision's state
+ * dict. `headFree`: the classifier's class count may differ from the model's (a backbone for
  * fine-tuning); otherwise it must match (the whole ImageNet model).
  */
-export function planMapping(arch: string, model: tf.LayersModel, headFree: boolean): MappingPlan {
-  const names = namesFor(arch, model);
+export function planMapping(arch: string, layers: readonly LayerWeights[], headFree: boolean): MappingPlan {
+  const names = namesFor(arch, layers);
   const tensors: TensorMapping[] = [];
-  for (const layer of model.layers) {
+  for (const layer of layers) {
     if (!layer.weights.length || layer.name === 'input_normalization') continue;
     const mod = names(layer.name);
     if (!mod) throw new Error(`${arch}: layer ${layer.name} has no counterpart in torchvision's ${arch} (are the build options torchvision's?)`);
     const head = HEADS.has(layer.name);
-    const cls = layer.getClassName();
-    layer.weights.forEach((w, weightIndex) => {
-      const kind = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
-      const shape = w.shape as number[];
-      const add = (suffix: string, torchShape: number[], transform: TensorMapping['transform']): void => {
+    const cls = layer.className;
+    layer.weights.forEach(({ kind, shape }, weightIndex) => {
+      const add = (suffix: string, torchShape: readonly number[], transform: TensorMapping['transform']): void => {
         if (head && headFree) torchShape = [-1, ...torchShape.slice(1)];
         tensors.push({ torch: `${mod.prefix}.${suffix}`, torchShape, layer: layer.name, weightIndex, transform, head });
       };
@@ -192,25 +240,26 @@ export function planMapping(arch: string, model: tf.LayersModel, headFree: boole
       else if ((cls === 'Conv2D' || cls === 'Dense') && kind === 'bias') add('bias', shape, 'vector');
       else if (cls === 'Dense' && kind === 'kernel') {
         if (mod.pooled) {
-          const [side, channels] = featureMapBefore(layer);
+          if (!layer.featureMap) throw new Error(`${arch}: no feature map before layer ${layer.name}`);
+          const [side, channels] = layer.featureMap;
           add('weight', [shape[1], channels * mod.pooled * mod.pooled], { pooledDense: { channels, pooled: mod.pooled, side } });
         } else add('weight', [shape[1], shape[0]], 'dense');
       } else if (cls === 'BatchNormalization') {
         const suffix = { gamma: 'weight', beta: 'bias', moving_mean: 'running_mean', moving_variance: 'running_var' }[kind];
-        if (!suffix) throw new Error(`${arch}: unexpected batch-norm weight ${w.originalName}`);
+        if (!suffix) throw new Error(`${arch}: unexpected batch-norm weight ${layer.name}/${kind}`);
         add(suffix, shape, 'vector');
-      } else throw new Error(`${arch}: no torchvision layout for weight ${w.originalName} of a ${cls} layer`);
+      } else throw new Error(`${arch}: no torchvision layout for weight ${layer.name}/${kind} of a ${cls} layer`);
     });
   }
   return { arch, tensors, ignored: ignoredFor(arch) };
 }
 
 /** Side and channels of the last feature map before a dense layer (back through flatten and dropout). */
-function featureMapBefore(layer: tf.layers.Layer): [number, number] {
+function featureMapBefore(layer: tf.layers.Layer): [number, number] | undefined {
   let t = layer.inboundNodes[0].inputTensors[0];
   while (t.shape.length !== 4) {
     const inbound = t.sourceLayer.inboundNodes[0];
-    if (!inbound || !inbound.inputTensors.length) throw new Error(`no feature map before layer ${layer.name}`);
+    if (!inbound || !inbound.inputTensors.length) return undefined;
     t = inbound.inputTensors[0];
   }
   return [t.shape[1] as number, t.shape[3] as number];
@@ -264,13 +313,21 @@ export function toOurLayout(m: TensorMapping, src: Float32Array, torchShape: rea
         }
     return out;
   }
-  if (m.transform === 'dense') {
-    const [O, I] = torchShape;
-    const out = new Float32Array(src.length);
-    for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) out[i * O + o] = src[o * I + i];
-    return out;
-  }
+  if (m.transform === 'dense') return transpose(src, torchShape[0], torchShape[1]);
   return foldAdaptivePool(src, torchShape[0], m.transform.pooledDense);
+}
+
+/** A row-major [rows, cols] matrix transposed, in cache-sized tiles. */
+function transpose(src: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(src.length);
+  const T = 64;
+  for (let r0 = 0; r0 < rows; r0 += T)
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const r1 = Math.min(rows, r0 + T);
+      const c1 = Math.min(cols, c0 + T);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = src[r * cols + c];
+    }
+  return out;
 }
 
 /** PyTorch's adaptive average pooling bins from `side` to `pooled`: bin i averages [⌊i·side/pooled⌋, ⌈(i+1)·side/pooled⌉). */
@@ -286,20 +343,23 @@ function adaptiveBins(side: number, pooled: number): { start: number; end: numbe
 function foldAdaptivePool(src: Float32Array, units: number, g: { channels: number; pooled: number; side: number }): Float32Array {
   const { channels: C, pooled: P, side: S } = g;
   const bins = adaptiveBins(S, P);
+  const inputs = C * P * P;
+  // src is [units, C·P·P]; read it as rows of `units` values per torch input, then add each
+  // row into the NHWC input rows it pools over, weighted by 1 / (bin area).
+  const rows = transpose(src, units, inputs);
   const out = new Float32Array(S * S * C * units);
-  for (let u = 0; u < units; u++)
-    for (let c = 0; c < C; c++) {
-      const base = (u * C + c) * P * P;
-      for (let i = 0; i < P; i++) {
-        const bi = bins[i];
-        const wi = 1 / (bi.end - bi.start);
-        for (let j = 0; j < P; j++) {
-          const bj = bins[j];
-          const v = src[base + i * P + j] * wi * (1 / (bj.end - bj.start));
-          if (v === 0) continue;
-          for (let h = bi.start; h < bi.end; h++) for (let w = bj.start; w < bj.end; w++) out[((h * S + w) * C + c) * units + u] += v;
-        }
+  for (let c = 0; c < C; c++)
+    for (let i = 0; i < P; i++)
+      for (let j = 0; j < P; j++) {
+        const { start: h0, end: h1 } = bins[i];
+        const { start: w0, end: w1 } = bins[j];
+        const weight = 1 / ((h1 - h0) * (w1 - w0));
+        const from = ((c * P + i) * P + j) * units;
+        for (let h = h0; h < h1; h++)
+          for (let w = w0; w < w1; w++) {
+            const to = ((h * S + w) * C + c) * units;
+            for (let u = 0; u < units; u++) out[to + u] += rows[from + u] * weight;
+          }
       }
-    }
   return out;
 }
