@@ -5,6 +5,7 @@
  * Plain data for every process: the core downloads and checks the files (main/weights/), the
  * worker reads them into a model (main/models/pretrained/), the views name a run's start.
  */
+import { DEFAULT_BACKBONE_LR_SCALE, type TrainConfig } from './config';
 
 /** ImageNet channel means of RGB pixels in [0, 1], as every torchvision classification weight expects. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
@@ -135,15 +136,38 @@ export function describeStart(weights: RunWeights | null | undefined): string {
 /** Values of `TrainConfig.pretrained` other than a file path. */
 export const PRETRAINED_CHOICES = ['none', 'imagenet'] as const;
 
-/** What to freeze while fine-tuning: nothing, or every pretrained layer (the new head trains). */
-export const FREEZE_CHOICES = ['none', 'backbone'] as const;
-export type FreezeChoice = (typeof FREEZE_CHOICES)[number];
+/** A problem with a configuration's fine-tuning settings, by field. */
+export interface PretrainedProblem {
+  readonly field: keyof TrainConfig;
+  readonly message: string;
+}
 
 /**
- * Default learning-rate factor of the pretrained layers against the new head's rate.
- *
- * A tenth: pretrained features need small steps, a fresh head large ones (fastai's `fine_tune`
- * spreads 1/100 … 1 of the base rate over its layer groups; one factor for the whole backbone
- * sits in the middle of that range).
+ * What in a configuration cannot go with its `pretrained` setting: an architecture without
+ * torchvision weights, and every option the weights fix (width 1, RGB, ReLU, post-activation,
+ * the network's own batch-norm); fine-tuning options on a run from scratch.
  */
-export const DEFAULT_BACKBONE_LR_SCALE = 0.1;
+export function pretrainedProblems(c: Pick<TrainConfig, 'arch' | 'pretrained' | 'width' | 'channels' | 'activation' | 'batchNorm' | 'order' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale' | 'epochs'>): PretrainedProblem[] {
+  const out: PretrainedProblem[] = [];
+  const got = (v: unknown): string => `(got ${JSON.stringify(v)})`;
+  if (c.pretrained === 'none') {
+    if (c.freeze !== 'none') out.push({ field: 'freeze', message: `freezing needs pretrained weights; this run starts from scratch ${got(c.freeze)}` });
+    if (c.unfreezeAfter !== 0) out.push({ field: 'unfreezeAfter', message: `unfreezing needs pretrained weights; this run starts from scratch ${got(c.unfreezeAfter)}` });
+    if (c.backboneLrScale !== DEFAULT_BACKBONE_LR_SCALE) out.push({ field: 'backboneLrScale', message: `a backbone learning rate needs pretrained weights; this run starts from scratch ${got(c.backboneLrScale)}` });
+    return out;
+  }
+  const entry = pretrainedFor(c.arch);
+  if (!entry) {
+    out.push({ field: 'pretrained', message: `${c.arch} has no ImageNet weights: ${noPretrainedReason(c.arch)}` });
+    return out;
+  }
+  const fixed = `the pretrained ${entry.title} weights fix it`;
+  if (c.width !== 1) out.push({ field: 'width', message: `must be 1 with pretrained weights ${got(c.width)}: ${fixed}` });
+  if (c.channels !== 3) out.push({ field: 'channels', message: `must be 3 (RGB) with pretrained weights ${got(c.channels)}: ${fixed}` });
+  if (c.activation !== 'relu') out.push({ field: 'activation', message: `must be relu with pretrained weights ${got(c.activation)}: ${fixed}` });
+  if (c.batchNorm !== entry.batchNorm) out.push({ field: 'batchNorm', message: `must be ${entry.batchNorm ? 'on' : 'off'} for ${c.arch} with pretrained weights ${got(c.batchNorm)}: ${fixed}` });
+  if (c.order !== 'post') out.push({ field: 'order', message: `must be post with pretrained weights ${got(c.order)}: ${fixed}` });
+  if (c.freeze === 'none' && c.unfreezeAfter !== 0) out.push({ field: 'unfreezeAfter', message: `needs freeze backbone: nothing is frozen to unfreeze ${got(c.unfreezeAfter)}` });
+  if (c.unfreezeAfter !== 0 && c.unfreezeAfter >= c.epochs) out.push({ field: 'unfreezeAfter', message: `must be less than the ${c.epochs} epochs, or the backbone never trains ${got(c.unfreezeAfter)}` });
+  return out;
+}

@@ -4,7 +4,7 @@
  * Only the core process writes; statements are prepared once per store.
  */
 import type Database from 'better-sqlite3';
-import type { TrainConfig } from '../../shared/config';
+import { DEFAULT_BACKBONE_LR_SCALE, type TrainConfig } from '../../shared/config';
 import type {
   BackendInfo,
   Diagnostic,
@@ -67,9 +67,17 @@ function toSummary(r: RunRow): RunSummary {
     arch: r.arch,
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
-    // `threads` and `order` came later: runs stored before them ran on one thread (read as
-    // auto) and were built convolution-first.
-    config: { threads: 0, order: 'post', ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads' | 'order'>) },
+    // `threads`, `order` and the fine-tuning settings came later: runs stored before them ran
+    // on one thread (read as auto), were built convolution-first and started from scratch.
+    config: {
+      threads: 0,
+      order: 'post',
+      pretrained: 'none',
+      freeze: 'none',
+      unfreezeAfter: 0,
+      backboneLrScale: DEFAULT_BACKBONE_LR_SCALE,
+      ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads' | 'order' | 'pretrained' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale'>),
+    },
     backend: (r.backend as RunSummary['backend']) ?? null,
     epochsDone: r.epochs_done ?? 0,
     bestEpoch: r.best_epoch,

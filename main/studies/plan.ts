@@ -34,6 +34,9 @@ export function axisValueLabel(key: StudyAxisKey, value: unknown): string {
     }
     case 'batchNorm':
       return value ? 'on' : 'off';
+    case 'pretrained':
+      // `none`, `imagenet`, or a weights file (shown by its name).
+      return value === 'none' ? 'scratch' : value === 'imagenet' ? 'ImageNet' : String(value).split(/[\\/]/).pop() || String(value);
     default:
       return String(value);
   }

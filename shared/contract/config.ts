@@ -3,7 +3,7 @@
  * (the HTTP server, IPC, the worker's job, a stored run read back).
  */
 import { z } from 'zod';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_BACKBONE_LR_SCALE, FREEZE_CHOICES, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
 
 export const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 /**
@@ -44,5 +44,10 @@ export const trainConfigSchema = z.object({
   backend: z.enum([...BACKENDS, 'auto']),
   // Runs stored before this setting existed have none: they ran on one thread, 0 (auto) now.
   threads: z.number().int().min(0).max(64).default(0),
+  // Runs stored before fine-tuning existed started from scratch.
+  pretrained: z.string().min(1).max(4096).default('none'),
+  freeze: z.enum(FREEZE_CHOICES).default('none'),
+  unfreezeAfter: z.number().int().min(0).max(10000).default(0),
+  backboneLrScale: finite.positive().max(1).default(DEFAULT_BACKBONE_LR_SCALE),
 }) satisfies z.ZodType<TrainConfig>;
 
