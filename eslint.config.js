@@ -28,6 +28,12 @@ const toCore = {
   message: 'The worker side never imports the core: it gets a job and reports events (shared/contract/worker.ts).',
 };
 
+/** The core's data and scheduling modules, which the CLI, the server and the shell only reach through the Workstation. */
+const viaFacade = {
+  group: ['**/queue/*', '**/datasets/*', '**/store/*', '!**/store/db', '**/studies/studies', '**/studies/store', '**/studies/plan', '**/studies/aggregate', '**/studies/failures'],
+  message: 'The CLI, the server and the shell call Workstation / Api verbs; only opening the home (store/db) is theirs.',
+};
+
 /** One `no-restricted-imports` rule from names and patterns. */
 function restrict(paths, patterns = []) {
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
@@ -87,6 +93,11 @@ module.exports = tseslint.config(
     rules: restrict([electron], [tf, ui, toRenderer, toShell, toWorkerSide]),
   },
   {
+    // The CLI and the server reach data only through the Workstation facade.
+    files: ['main/cli/**/*.ts', 'main/server/**/*.ts'],
+    rules: restrict([electron], [tf, ui, toRenderer, toWorkerSide, viaFacade]),
+  },
+  {
     // The worker side: what the training and inference worker processes load.
     files: WORKER_SIDE,
     rules: restrict([electron, sqlite], [ui, toRenderer, toShell, toCore]),
@@ -94,7 +105,7 @@ module.exports = tseslint.config(
   {
     // The Electron shell and the preload.
     files: ['main/electron/**/*.ts'],
-    rules: restrict([], [tf, ui, toRenderer, toWorkerSide]),
+    rules: restrict([], [tf, ui, toRenderer, toWorkerSide, viaFacade]),
   },
   {
     // The renderer: shared/, svelte, chart.js; never Node, Electron, the database or the core.

@@ -6,17 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../../shared/config';
+import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
-import { importImageFolder } from '../datasets/import';
-import * as datasets from '../datasets/queries';
-import { writeSampleDataset } from '../datasets/sample';
-import { buildModel, getVariant, listVariants, modelInfo, summarizeModel } from '../models/registry';
-import { defaultHome, openStore, type Store } from '../store/db';
-import { exportRun, predictFiles } from './inference';
+import { defaultHome } from '../store/db';
+import { datasetFor, out, runIdArg, UsageError, withWorkstation } from './common';
 import { count, pct, progressLine, runReport, runsTable, table } from './format';
+import { predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
-import { assertValidConfig } from '../queue/validate-config';
-import { initBackend } from '../compute/backend';
 
 const HELP = `bloombench — train, compare and diagnose CNNs on folders of images
 
@@ -55,37 +51,7 @@ function trainHelp(): string {
   return `Usage: bloombench train --dataset <id|name|folder> --arch <id> [options]\n\nOptions:\n  --dataset          dataset id, name, or a folder to import first\n  --name             a name for the run\n${rows.join('\n')}\n  --json             print JSON lines (one per epoch) and the run as the last line\n`;
 }
 
-/** An error whose message is meant for the user as it is (no stack). */
-export class UsageError extends Error {}
-
-function out(s: string): void {
-  process.stdout.write(`${s}\n`);
-}
-
-function openHome(home: string | undefined): Store {
-  return openStore(home ? path.resolve(home) : defaultHome());
-}
-
-function runId(arg: string | undefined): number {
-  const n = Number(arg);
-  if (!arg || !Number.isInteger(n) || n <= 0) throw new UsageError(`Expected a run id (a positive whole number), got "${arg ?? ''}". 'bloombench runs' lists them.`);
-  return n;
-}
-
-/** Finds a dataset by id or name, or imports a folder (reusing an earlier import of it). */
-export async function datasetFor(store: Store, ref: string, json: boolean): Promise<number> {
-  const asPath = path.resolve(ref);
-  if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
-    const known = datasets.listDatasets(store).find((d) => path.resolve(d.root) === asPath);
-    if (known) return known.id;
-    const report = await importImageFolder(store, asPath, {});
-    if (!json) process.stderr.write(`Imported ${report.total} images in ${report.classes.length} classes as dataset ${report.datasetId} "${report.name}".\n`);
-    return report.datasetId;
-  }
-  return datasets.resolveDataset(store, ref).id;
-}
-
-function printImportReport(r: Awaited<ReturnType<typeof importImageFolder>>): void {
+function printImportReport(r: ImportReport): void {
   out(`Dataset ${r.datasetId} "${r.name}" from ${r.root}`);
   out(`${r.total} images in ${r.classes.length} classes (split ${r.split.train} train / ${r.split.val} val / ${r.split.test} test${r.presplit ? ', test split from the folder' : ''}), ${r.seconds.toFixed(1)} s`);
   out('');
@@ -125,7 +91,10 @@ async function cmdTrain(args: string[], home: string | undefined): Promise<numbe
   }
   const json = Boolean(values.json);
   if (!values.dataset) throw new UsageError('train needs --dataset <id|name|folder> (bloombench datasets lists them).');
-  if (!values.arch) throw new UsageError(`train needs --arch <id>; one of: ${listVariants().map((v) => v.id).join(', ')}`);
+  if (!values.arch) {
+    const models = await withWorkstation(home, (ws) => ws.listModels());
+    throw new UsageError(`train needs --arch <id>; one of: ${models.map((m) => m.id).join(', ')}`);
+  }
   const flagValues: Partial<Record<TrainFlag, string>> = {};
   for (const flag of Object.keys(TRAIN_FLAGS) as TrainFlag[]) if (values[flag] !== undefined) flagValues[flag] = String(values[flag]);
   let config;
@@ -134,21 +103,16 @@ async function cmdTrain(args: string[], home: string | undefined): Promise<numbe
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const store = openHome(home);
-  const ws = new Workstation(store, { recover: false });
-  try {
-    const datasetId = await datasetFor(store, String(values.dataset), json);
-    const ds = datasets.getDataset(store, datasetId);
+  return withWorkstation(home, async (ws) => {
+    const datasetId = await datasetFor(ws, String(values.dataset), json);
+    let run;
     try {
-      assertValidConfig(config, { trainCount: ds.split.train }, flagOf);
+      run = await ws.startRun(datasetId, config, { name: values.name ? String(values.name) : undefined, flagOf });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const run = await ws.startRun(datasetId, config, { name: values.name ? String(values.name) : undefined });
-    return await followRun(ws, run.id, json);
-  } finally {
-    await ws.close();
-  }
+    return followRun(ws, run.id, json);
+  });
 }
 
 /** Streams a run's progress to the terminal until it ends; returns the exit code. */
@@ -196,7 +160,7 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
   };
   process.on('SIGINT', onSigint);
   try {
-    const final = await ws.queue.waitFor(id);
+    const final = await ws.waitForRun(id);
     const detail = await ws.getRun(id);
     if (json) out(JSON.stringify(detail));
     else {
@@ -251,10 +215,9 @@ export async function main(argv: string[]): Promise<number> {
         allowPositionals: true,
       });
       if (positionals.length !== 1) throw new UsageError('import needs one folder: bloombench import <folder> [--name N]');
-      const store = openHome(home);
-      try {
+      return withWorkstation(home, async (ws) => {
         const tty = process.stderr.isTTY && !values.json;
-        const report = await importImageFolder(store, positionals[0], {
+        const report = await ws.importFolder(positionals[0], {
           name: values.name,
           seed: values.seed === undefined ? undefined : Number(values.seed),
           valFraction: values.val === undefined ? undefined : Number(values.val),
@@ -264,28 +227,23 @@ export async function main(argv: string[]): Promise<number> {
         if (tty) process.stderr.write('\r\x1b[K');
         if (values.json) out(JSON.stringify(report));
         else printImportReport(report);
-      } finally {
-        store.close();
-      }
-      return 0;
+        return 0;
+      });
     }
     case 'datasets': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
-      const store = openHome(home);
-      try {
-        const list = datasets.listDatasets(store);
+      return withWorkstation(home, async (ws) => {
+        const list = await ws.listDatasets();
         if (values.json) out(JSON.stringify(list));
         else if (!list.length) out('No datasets yet. Import one: bloombench import <folder>');
         else out(table(['id', 'name', 'classes', 'images', 'train/val/test', 'root'], list.map((d) => [d.id, d.name, d.classes.length, d.total, `${d.split.train}/${d.split.val}/${d.split.test}`, d.root])));
-      } finally {
-        store.close();
-      }
-      return 0;
+        return 0;
+      });
     }
     case 'sample-data': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
       if (positionals.length !== 1) throw new UsageError('sample-data needs a target folder: bloombench sample-data <dir>');
-      const r = await writeSampleDataset(path.resolve(positionals[0]));
+      const r = await Workstation.writeSampleFolder(path.resolve(positionals[0]));
       out(`Wrote ${r.count} images in ${r.classes.length} classes (${r.classes.join(', ')}) to ${path.resolve(positionals[0])}`);
       return 0;
     }
@@ -295,69 +253,63 @@ export async function main(argv: string[]): Promise<number> {
         options: { json: { type: 'boolean' }, summary: { type: 'boolean' }, 'input-size': { type: 'string' }, width: { type: 'string' }, classes: { type: 'string' } },
         allowPositionals: true,
       });
-      if (positionals.length) {
-        const v = getVariant(positionals[0]);
-        const info = modelInfo(v.id);
-        if (values.summary) {
-          await initBackend('cpu');
-          const model = buildModel(v.id, {
-            inputSize: values['input-size'] ? Number(values['input-size']) : v.canonical.inputSize,
-            width: values.width ? Number(values.width) : 1,
-            numClasses: values.classes ? Number(values.classes) : v.canonical.numClasses,
-            channels: v.canonical.channels,
-          });
-          out(summarizeModel(model));
-          model.dispose();
-        } else if (values.json) out(JSON.stringify(info));
-        else out(`${info.id} (${info.family}): ${info.title}\n${info.description}\n${count(info.trainableParams)} trainable params, ${count(info.macs)} MACs at ${info.inputShape.join('×')}; reference: ${info.reference}`);
+      return withWorkstation(home, async (ws) => {
+        if (positionals.length) {
+          let info;
+          try {
+            info = await ws.listModels().then((all) => all.find((m) => m.id === positionals[0]) ?? Promise.reject(new Error(`unknown model "${positionals[0]}"; valid ids are: ${all.map((m) => m.id).join(', ')}`)));
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          if (values.summary) {
+            out(
+              await ws.modelSummary(info.id, {
+                inputSize: values['input-size'] ? Number(values['input-size']) : undefined,
+                width: values.width ? Number(values.width) : undefined,
+                numClasses: values.classes ? Number(values.classes) : undefined,
+              }),
+            );
+          } else if (values.json) out(JSON.stringify(info));
+          else out(`${info.id} (${info.family}): ${info.title}\n${info.description}\n${count(info.trainableParams)} trainable params, ${count(info.macs)} MACs at ${info.inputShape.join('×')}; reference: ${info.reference}`);
+          return 0;
+        }
+        const infos = await ws.listModels();
+        if (values.json) out(JSON.stringify(infos));
+        else
+          out(
+            table(
+              ['id', 'family', 'trainable params', 'total params', 'MACs', 'input', 'min input'],
+              infos.map((m) => [m.id, m.family, m.trainableParams.toLocaleString('en-US'), m.totalParams.toLocaleString('en-US'), count(m.macs), m.inputShape.join('×'), m.minInputSize]),
+            ),
+          );
         return 0;
-      }
-      const infos = listVariants().map((v) => modelInfo(v.id));
-      if (values.json) out(JSON.stringify(infos));
-      else
-        out(
-          table(
-            ['id', 'family', 'trainable params', 'total params', 'MACs', 'input', 'min input'],
-            infos.map((m) => [m.id, m.family, m.trainableParams.toLocaleString('en-US'), m.totalParams.toLocaleString('en-US'), count(m.macs), m.inputShape.join('×'), m.minInputSize]),
-          ),
-        );
-      return 0;
+      });
     }
     case 'train':
       return cmdTrain(rest, home);
     case 'runs': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
-      const store = openHome(home);
-      const ws = new Workstation(store, { recover: false });
-      try {
+      return withWorkstation(home, async (ws) => {
         const runs = await ws.listRuns();
         if (values.json) out(JSON.stringify(runs));
         else out(runs.length ? runsTable(runs) : 'No runs yet. Start one: bloombench train --dataset <id> --arch resnet18');
-      } finally {
-        await ws.close();
-      }
-      return 0;
+        return 0;
+      });
     }
     case 'show': {
       const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
-      const id = runId(positionals[0]);
-      const store = openHome(home);
-      const ws = new Workstation(store, { recover: false });
-      try {
+      const id = runIdArg(positionals[0]);
+      return withWorkstation(home, async (ws) => {
         const d = await ws.getRun(id);
         out(values.json ? JSON.stringify(d) : runReport(d));
-      } finally {
-        await ws.close();
-      }
-      return 0;
+        return 0;
+      });
     }
     case 'predict': {
       const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
-      const id = runId(positionals[0]);
+      const id = runIdArg(positionals[0]);
       if (positionals.length < 2) throw new UsageError('predict needs a run and at least one image: bloombench predict <run> <image>...');
-      const store = openHome(home);
-      const ws = new Workstation(store, { recover: false });
-      try {
+      return withWorkstation(home, async (ws) => {
         const results = await predictFiles(ws, id, positionals.slice(1));
         if (values.json) out(JSON.stringify(results));
         else
@@ -366,49 +318,35 @@ export async function main(argv: string[]): Promise<number> {
             else out(`${r.file}: ${r.predictedClass} (${pct(r.probability)})  ${r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ')}`);
           }
         return results.some((r) => 'error' in r) ? 1 : 0;
-      } finally {
-        await ws.close();
-      }
+      });
     }
     case 'export': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
-      const id = runId(positionals[0]);
+      const id = runIdArg(positionals[0]);
       if (!positionals[1]) throw new UsageError('export needs a target folder: bloombench export <run> <dir>');
-      const store = openHome(home);
-      const ws = new Workstation(store, { recover: false });
-      try {
-        const files = await exportRun(ws, id, path.resolve(positionals[1]));
+      return withWorkstation(home, async (ws) => {
+        const files = await ws.exportRun(id, path.resolve(positionals[1]));
         out(`Wrote ${files.join(', ')} to ${path.resolve(positionals[1])}`);
-      } finally {
-        await ws.close();
-      }
-      return 0;
+        return 0;
+      });
     }
     case 'resume': {
       const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
-      const id = runId(positionals[0]);
-      const store = openHome(home);
-      const ws = new Workstation(store, { recover: false });
-      try {
-        ws.queue.recoverInterrupted();
+      const id = runIdArg(positionals[0]);
+      return withWorkstation(home, async (ws) => {
+        ws.recoverInterrupted();
         await ws.resumeRun(id);
         return await followRun(ws, id, Boolean(values.json));
-      } finally {
-        await ws.close();
-      }
+      });
     }
     case 'delete': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
-      const id = runId(positionals[0]);
-      const store = openHome(home);
-      const ws = new Workstation(store, { recover: false });
-      try {
+      const id = runIdArg(positionals[0]);
+      return withWorkstation(home, async (ws) => {
         await ws.deleteRun(id);
         out(`Deleted run ${id}.`);
-      } finally {
-        await ws.close();
-      }
-      return 0;
+        return 0;
+      });
     }
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' } } });

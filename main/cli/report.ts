@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { STUDY_AXIS_KEYS, STUDY_METRICS, type StudyAxisKey, type StudyMetric } from '../../shared/contract/studies';
-import { Workstation } from '../core/workstation';
-import { defaultHome, openStore } from '../store/db';
 import { buildReportHtml, type ReportTarget } from '../studies/report';
-import { UsageError } from './index';
+import { openWorkstation, UsageError } from './common';
 import { TRAIN_FLAGS } from './train-options';
 
 export const REPORT_HELP = `Usage: bloombench report <study|run>... <file.html> [options]
@@ -67,14 +65,14 @@ export async function reportCommand(args: string[], home: string | undefined): P
   const failures = values.failures === undefined ? undefined : Number(values.failures);
   if (failures !== undefined && (!Number.isInteger(failures) || failures < 0)) throw new UsageError(`--failures: "${values.failures}" must be a whole number ≥ 0.`);
 
-  const ws = new Workstation(openStore(home ? path.resolve(home) : defaultHome()), { recover: false });
+  const ws = openWorkstation(home);
   try {
     let target: ReportTarget;
     const studyRef = values.study ?? (refs.length === 1 && !/^\d+$/.test(refs[0]) ? refs[0].replace(/^study:/, '') : undefined);
     if (studyRef !== undefined) {
       if (values.study !== undefined && refs.length) throw new UsageError('Give either a study or runs, not both.');
       try {
-        target = { studyId: ws.studies.resolve(studyRef).id };
+        target = { studyId: (await ws.resolveStudy(studyRef)).id };
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
@@ -87,7 +85,7 @@ export async function reportCommand(args: string[], home: string | undefined): P
       });
       for (const id of ids) {
         try {
-          ws.queue.runs.getRun(id);
+          await ws.getRun(id);
         } catch (e) {
           throw new UsageError((e as Error).message);
         }

@@ -10,6 +10,7 @@ import path from 'node:path';
 export async function serveCommand(opts: { home: string; host: string; port: number }): Promise<number> {
   const store = openStore(opts.home);
   const ws = new Workstation(store);
+  ws.prewarm();
   const server = await startServer({ workstation: ws, host: opts.host, port: opts.port, cacheDir: path.join(store.cacheDir, 'thumbnails') });
   process.stdout.write(`Bloombench is serving ${opts.home}\n\n    ${server.url}\n\nOpen that URL in a browser (the token in it is required). Ctrl-C stops.\n`);
   await new Promise<void>((resolve) => {

@@ -20,11 +20,10 @@ import {
   type StudyMetric,
   type StudySummary,
 } from '../../shared/contract/studies';
-import { Workstation } from '../core/workstation';
-import { defaultHome, openStore } from '../store/db';
+import type { Workstation } from '../core/workstation';
 import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';
 import { count, duration, pct, progressLine, table } from './format';
-import { datasetFor, UsageError } from './index';
+import { datasetFor, openWorkstation, out, runIdArg, UsageError } from './common';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 
 export const STUDY_HELP = `Usage: bloombench study <command> [options]
@@ -60,10 +59,6 @@ holds commas; augmentations combine with +:
 Metrics: ${STUDY_METRICS.join(', ')} (each run's kept, best epoch).
 Curve metrics: ${CURVE_METRICS.join(', ')}.
 `;
-
-function out(s: string): void {
-  process.stdout.write(`${s}\n`);
-}
 
 /** Maps a setting as typed (`batch-size`, `batchSize`, `augment`) to its train flag. */
 function flagFor(name: string): TrainFlag | null {
@@ -142,12 +137,6 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: "${v}" must be a whole number ≥ 1.`);
-  return n;
-}
-
-function runIdArg(arg: string | undefined): number {
-  const n = Number(arg);
-  if (!arg || !Number.isInteger(n) || n <= 0) throw new UsageError(`Expected a run id (a positive whole number), got "${arg ?? ''}".`);
   return n;
 }
 
@@ -241,21 +230,23 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
   let epochs = 1;
   let lastDraw = 0;
   let interrupted = false;
-  const ours = (runId: number) => ws.studies.db.studyOfRun(runId) === studyId;
-  const where = (runId: number): string => {
-    const d = ws.studies.studyDetail(studyId);
+  const ours = (runId: number) => ws.studyOfRun(runId) === studyId;
+  // Everything below resolves in microtasks (no I/O), so the lines keep the events' order.
+  const where = async (runId: number): Promise<string> => {
+    const d = await ws.getStudy(studyId);
     const cell = d.cells.find((c) => c.runId === runId);
     if (!cell) return `run ${runId}`;
     const labels = d.axes.map((a, i) => `${a.key}=${cell.labels[i]}`).join(' ');
     return `[${cell.index + 1}/${d.runCount}] run ${runId}${labels ? ` ${labels}` : ''} seed=${cell.seed}`;
   };
-  const off = ws.onEvent((e) => {
+  const off = ws.onEvent((e) => void onEvent(e));
+  const onEvent = async (e: Parameters<Parameters<Workstation['onEvent']>[0]>[0]): Promise<void> => {
     if (!('runId' in e) || !ours(e.runId)) return;
     switch (e.kind) {
       case 'started':
         steps = e.stepsPerEpoch;
         epochs = e.epochs;
-        if (!json) err(`${where(e.runId)}: ${e.backend.description}, ${count(e.trainableParams)} params${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}\n`);
+        if (!json) err(`${await where(e.runId)}: ${e.backend.description}, ${count(e.trainableParams)} params${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}\n`);
         break;
       case 'batch':
         if (tty && Date.now() - lastDraw > 100) {
@@ -281,7 +272,7 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
       case 'status':
         if (e.status === 'queued' || e.status === 'running') break;
         {
-          const r = ws.queue.runs.getRun(e.runId);
+          const r = await ws.getRun(e.runId);
           if (json) out(JSON.stringify({ event: 'run', studyId, runId: e.runId, status: e.status, testAccuracy: r.testAccuracy, bestEpoch: r.bestEpoch, error: e.error }));
           else err(`${tty ? '\r\x1b[K' : ''}  → ${e.status}${r.testAccuracy !== null ? `: test accuracy ${pct(r.testAccuracy)} (epoch ${r.bestEpoch ?? r.epochsDone} kept)` : ''}${e.error ? `: ${e.error}` : ''}\n`);
         }
@@ -289,7 +280,7 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
       default:
         break;
     }
-  });
+  };
   const onSigint = () => {
     if (interrupted) {
       err('\nStopping now.\n');
@@ -297,13 +288,13 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
     }
     interrupted = true;
     err(`\n${tty ? '\x1b[K' : ''}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
-    ws.studies.pauseStudy(studyId, { cancelActive: true }).catch(() => undefined);
+    ws.pauseStudy(studyId, { cancelActive: true }).catch(() => undefined);
   };
   process.on('SIGINT', onSigint);
   try {
-    const d = await ws.studies.settled(studyId);
+    const d = await ws.studySettled(studyId);
     if (tty) err('\r\x1b[K');
-    const grid = await ws.studies.studyGrid(studyId);
+    const grid = await ws.studyGrid(studyId);
     if (json) out(JSON.stringify({ event: 'study', study: d, grid }));
     else {
       out(studyHeader(d));
@@ -329,7 +320,7 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     out(STUDY_HELP);
     return 0;
   }
-  const open = (recover = false) => new Workstation(openStore(home ? path.resolve(home) : defaultHome()), { recover });
+  const open = (recover = false) => openWorkstation(home, { recover });
   const withWs = async <T>(fn: (ws: Workstation) => Promise<T>): Promise<T> => {
     const ws = open();
     try {
@@ -338,10 +329,10 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       await ws.close();
     }
   };
-  const studyId = (ws: Workstation, ref: string | undefined): number => {
+  const studyId = async (ws: Workstation, ref: string | undefined): Promise<number> => {
     if (!ref) throw new UsageError(`study ${sub} needs a study (its id or name); 'bloombench study list' lists them.`);
     try {
-      return ws.studies.resolve(ref).id;
+      return (await ws.resolveStudy(ref)).id;
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
@@ -373,10 +364,10 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       const repeats = positiveInt('seeds', values.seeds as string | undefined) ?? 1;
       const json = Boolean(values.json);
       return withWs(async (ws) => {
-        const datasetId = await datasetFor(ws.store, String(values.dataset), json);
+        const datasetId = await datasetFor(ws, String(values.dataset), json);
         let d: StudyDetail;
         try {
-          d = await ws.studies.createStudy({ name: values.name as string | undefined, datasetId, base, axes, repeats, notes: values.notes as string | undefined });
+          d = await ws.createStudy({ name: values.name as string | undefined, datasetId, base, axes, repeats, notes: values.notes as string | undefined });
         } catch (e) {
           throw new UsageError((e as Error).message.replace(/^(Cell [^:]+: )?(\w+): /gm, (_all, cell: string | undefined, field: string) => `${cell ?? ''}${flagOf(field)}: `));
         }
@@ -391,7 +382,7 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
       return withWs(async (ws) => {
-        const list = await ws.studies.listStudies();
+        const list = await ws.listStudies();
         if (values.json) out(JSON.stringify(list));
         else if (!list.length) out("No studies yet. Create one: bloombench study create --dataset <id> --arch lenet5 --vary activation=relu,tanh");
         else
@@ -408,10 +399,10 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       const { values, positionals } = parseArgs({ args: rest, options: { 'retry-failed': { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true });
       const ws = open();
       try {
-        const id = studyId(ws, positionals[0]);
+        const id = await studyId(ws, positionals[0]);
         // Runs a dead process left `running` are interrupted; the study resumes them.
-        ws.queue.recoverInterrupted();
-        const d = await ws.studies.runStudy(id, { retryFailed: Boolean(values['retry-failed']) });
+        ws.recoverInterrupted();
+        const d = await ws.runStudy(id, { retryFailed: Boolean(values['retry-failed']) });
         if (!values.json) process.stderr.write(`${studyHeader(d)}\n\n`);
         return await followStudy(ws, id, Boolean(values.json));
       } finally {
@@ -421,8 +412,8 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     case 'pause': {
       const { values, positionals } = parseArgs({ args: rest, options: { now: { type: 'boolean' } }, allowPositionals: true });
       return withWs(async (ws) => {
-        const id = studyId(ws, positionals[0]);
-        const d = await ws.studies.pauseStudy(id, { cancelActive: Boolean(values.now) });
+        const id = await studyId(ws, positionals[0]);
+        const d = await ws.pauseStudy(id, { cancelActive: Boolean(values.now) });
         out(`Study ${id} "${d.name}" paused (${progressText(d)}). A run training in another Bloombench process finishes first${values.now ? ' unless that process sees the pause' : ''}; 'bloombench study run ${id}' continues.`);
         return 0;
       });
@@ -430,14 +421,14 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     case 'extend': {
       const { values, positionals } = parseArgs({ args: rest, options: { vary: { type: 'string', multiple: true }, seeds: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
       return withWs(async (ws) => {
-        const id = studyId(ws, positionals[0]);
+        const id = await studyId(ws, positionals[0]);
         const varies = (values.vary as string[] | undefined) ?? [];
         const repeats = positiveInt('seeds', values.seeds as string | undefined);
         if (!varies.length && repeats === undefined) throw new UsageError('study extend needs --vary SETTING=V… or --seeds N.');
-        let d = ws.studies.studyDetail(id);
+        let d = await ws.getStudy(id);
         try {
-          for (const v of varies) d = await ws.studies.extendStudy(id, { axis: parseVary(v, d.base) });
-          if (repeats !== undefined) d = await ws.studies.extendStudy(id, { repeats });
+          for (const v of varies) d = await ws.extendStudy(id, { axis: parseVary(v, d.base) });
+          if (repeats !== undefined) d = await ws.extendStudy(id, { repeats });
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError((e as Error).message);
@@ -454,24 +445,24 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
         allowPositionals: true,
       });
       return withWs(async (ws) => {
-        const id = studyId(ws, positionals[0]);
-        const d = await ws.studies.getStudy(id);
+        const id = await studyId(ws, positionals[0]);
+        const d = await ws.getStudy(id);
         let grid: StudyGrid;
         try {
-          grid = await ws.studies.studyGrid(id, gridOptions(values));
+          grid = await ws.studyGrid(id, gridOptions(values));
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError((e as Error).message);
         }
         if (values.json) {
-          out(JSON.stringify({ study: d, grid, runs: await ws.studies.runMetrics({ runIds: d.cells.filter((c) => c.runId !== null).map((c) => c.runId!) }) }));
+          out(JSON.stringify({ study: d, grid, runs: await ws.runMetrics({ runIds: d.cells.filter((c) => c.runId !== null).map((c) => c.runId!) }) }));
           return 0;
         }
         out(studyHeader(d));
         out('');
         out(gridText(grid));
         if (values.cells) {
-          const metrics = ws.studies.db.runMetrics(d.cells.filter((c) => c.runId !== null).map((c) => c.runId!));
+          const metrics = new Map((await ws.runMetrics({ runIds: d.cells.filter((c) => c.runId !== null).map((c) => c.runId!) })).map((m) => [m.runId, m]));
           out('');
           out(cellsText(d, metrics));
         }
@@ -481,13 +472,13 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     case 'curves': {
       const { values, positionals } = parseArgs({ args: rest, options: { by: { type: 'string' }, metric: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
       return withWs(async (ws) => {
-        const id = studyId(ws, positionals[0]);
+        const id = await studyId(ws, positionals[0]);
         const metric = (values.metric ?? 'val_accuracy') as CurveMetric;
         if (!(CURVE_METRICS as readonly string[]).includes(metric)) throw new UsageError(`--metric: "${metric}" is not one of ${CURVE_METRICS.join(', ')}.`);
         const by = values.by === undefined ? undefined : values.by === 'none' ? null : parseAxisList(values.by, 'by')![0];
         let c;
         try {
-          c = await ws.studies.studyCurves(id, { by, metric });
+          c = await ws.studyCurves(id, { by, metric });
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
@@ -525,10 +516,10 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       const fmt = values.format ?? (/\.(md|markdown)$/i.test(file) ? 'md' : /\.csv$/i.test(file) ? 'csv' : undefined);
       if (fmt !== 'csv' && fmt !== 'md' && fmt !== 'markdown') throw new UsageError(`--format: say csv or md (got ${fmt === undefined ? 'a file name without .csv or .md' : `"${fmt}"`}).`);
       return withWs(async (ws) => {
-        const id = studyId(ws, positionals[0]);
+        const id = await studyId(ws, positionals[0]);
         let text: string;
         try {
-          text = await ws.studies.exportStudy(id, fmt === 'csv' ? 'csv' : 'markdown', { ...gridOptions(values), perRun: Boolean(values['per-run']) });
+          text = await ws.exportStudy(id, fmt === 'csv' ? 'csv' : 'markdown', { ...gridOptions(values), perRun: Boolean(values['per-run']) });
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError((e as Error).message);
@@ -544,11 +535,11 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     case 'failures': {
       const { values, positionals } = parseArgs({ args: rest, options: { runs: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
       return withWs(async (ws) => {
-        const selection = values.runs ? { runIds: values.runs.split(',').map((s) => runIdArg(s.trim())) } : { studyId: studyId(ws, positionals[0]) };
+        const selection = values.runs ? { runIds: values.runs.split(',').map((s) => runIdArg(s.trim())) } : { studyId: await studyId(ws, positionals[0]) };
         const limit = positiveInt('limit', values.limit) ?? 10;
         let f;
         try {
-          f = await ws.studies.failuresAcrossRuns(selection, { limit });
+          f = await ws.failuresAcrossRuns(selection, { limit });
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
@@ -585,7 +576,7 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       return withWs(async (ws) => {
         let d;
         try {
-          d = await ws.studies.confusionDiff(a, b);
+          d = await ws.confusionDiff(a, b);
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
@@ -610,8 +601,8 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
     case 'delete': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
       return withWs(async (ws) => {
-        const id = studyId(ws, positionals[0]);
-        await ws.studies.deleteStudy(id);
+        const id = await studyId(ws, positionals[0]);
+        await ws.deleteStudy(id);
         out(`Deleted study ${id}; its runs are kept ('bloombench runs' lists them).`);
         return 0;
       });

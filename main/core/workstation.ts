@@ -2,7 +2,6 @@
  * The core facade: the workstation's `Api` implemented over the store, the dataset importer,
  * the model zoo and the run queue. The Electron shell, the HTTP server and the CLI all use it.
  */
-import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
@@ -23,19 +22,16 @@ import type {
   StudySpec,
   StudySummary,
 } from '../../shared/contract/studies';
-import { initBackend } from '../compute/backend';
-import { importImageFolder } from '../datasets/import';
+import { importImageFolder, type ImportOptions } from '../datasets/import';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
-import { listVariants, modelInfo } from '../models/registry';
-import type { Store } from '../store/db';
-import { loadModel } from '../worker/checkpoint';
-import { maxAutoThreads } from '../worker/data-parallel';
+import { ComputeService } from '../queue/compute-service';
+import { ModelCatalog } from '../queue/model-catalog';
 import { RunQueue } from '../queue/run-queue';
-import { Studies } from '../studies/studies';
-import { normalize } from '../worker/trainer';
 import { assertValidConfig } from '../queue/validate-config';
+import type { Store } from '../store/db';
+import { Studies } from '../studies/studies';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
 
@@ -44,10 +40,11 @@ export class Workstation implements Api {
   readonly queue: RunQueue;
   /** Studies (grids of runs) and their result views; see `shared/studies.ts`. */
   readonly studies: Studies;
+  /** The worker process that answers tfjs questions (backend, zoo, classify, export). */
+  private readonly service = new ComputeService();
+  private readonly catalog = new ModelCatalog(this.service);
   private readonly listeners = new Set<(e: AppEvent) => void>();
-  private modelsCache: readonly ModelInfo[] | null = null;
   private backendReady: Promise<BackendReport> | null = null;
-  private readonly loaded = new Map<number, Promise<tf.LayersModel>>();
 
   constructor(
     readonly store: Store,
@@ -63,8 +60,13 @@ export class Workstation implements Api {
       this.queue.requeueWaiting();
     }
     // After the queue's recovery, so that a study that was running continues where it stopped.
-    this.studies = new Studies(store, this.queue, { recover: opts.recover ?? true });
+    this.studies = new Studies(store, this.queue, this.catalog, { recover: opts.recover ?? true });
     this.studies.onStudyEvent((e) => this.emit(e));
+  }
+
+  /** Writes the generated sample folder (5 classes of shapes) to `dir`; no store needed. */
+  static writeSampleFolder(dir: string): ReturnType<typeof writeSampleDataset> {
+    return writeSampleDataset(dir);
   }
 
   private emit(e: AppEvent): void {
@@ -89,12 +91,40 @@ export class Workstation implements Api {
   }
 
   async importDataset(folder: string, name?: string): Promise<ImportReport> {
+    return this.importFolder(folder, { name });
+  }
+
+  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`). */
+  async importFolder(folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
     const report = await importImageFolder(this.store, folder, {
-      name,
-      onProgress: (done, total) => this.emit({ kind: 'import-progress', folder, done, total }),
+      ...opts,
+      onProgress: (done, total) => {
+        opts.onProgress?.(done, total);
+        this.emit({ kind: 'import-progress', folder, done, total });
+      },
     });
     this.emit({ kind: 'datasets-changed' });
     return report;
+  }
+
+  /** A dataset by id. */
+  async getDataset(datasetId: number): Promise<DatasetSummary> {
+    return datasets.getDataset(this.store, datasetId);
+  }
+
+  /**
+   * A dataset by id or name, or a folder to import (an earlier import of the same folder is
+   * reused); `imported` says whether this call imported it.
+   */
+  async resolveDataset(ref: string): Promise<{ readonly dataset: DatasetSummary; readonly imported: ImportReport | null }> {
+    const asPath = path.resolve(ref);
+    if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
+      const known = datasets.listDatasets(this.store).find((d) => path.resolve(d.root) === asPath);
+      if (known) return { dataset: known, imported: null };
+      const report = await this.importFolder(asPath);
+      return { dataset: datasets.getDataset(this.store, report.datasetId), imported: report };
+    }
+    return { dataset: datasets.resolveDataset(this.store, ref), imported: null };
   }
 
   async getImportReport(datasetId: number): Promise<ImportReport> {
@@ -130,26 +160,49 @@ export class Workstation implements Api {
 
   // Models and backends
 
+  /** Starts the compute service and asks it for the zoo and the backend, for a window about to open. */
+  prewarm(): void {
+    this.listModels().catch(() => undefined);
+    this.backendReport().catch(() => undefined);
+  }
+
   async listModels(): Promise<readonly ModelInfo[]> {
-    this.modelsCache ??= listVariants().map((v) => modelInfo(v.id));
-    return this.modelsCache;
+    return this.catalog.load();
+  }
+
+  /** A Keras-style layer table of a variant (built in the compute service). */
+  async modelSummary(arch: string, opts: { readonly inputSize?: number; readonly width?: number; readonly numClasses?: number } = {}): Promise<string> {
+    const m = await this.catalog.get(arch);
+    const [inputSize, , channels] = m.inputShape;
+    return this.service.call('summary', {
+      arch: m.id,
+      inputSize: opts.inputSize ?? inputSize,
+      width: opts.width ?? 1,
+      numClasses: opts.numClasses ?? m.numClasses,
+      channels: channels === 1 ? 1 : 3,
+    });
   }
 
   async backendReport(): Promise<BackendReport> {
-    this.backendReady ??= initBackend('auto').then((selected) => {
-      // The probe runs one tfjs instance; runs on wasm and cpu split their batches over cores.
-      const threads = maxAutoThreads(selected.name);
-      if (threads < 2) return { selected };
-      return { selected: { ...selected, description: `${selected.description.replace(/, 1 thread\)$/, ')')}; runs train on up to ${threads} threads (data-parallel)` } };
-    });
+    this.backendReady ??= this.service.call('backend', {}).then(
+      ({ info: selected, maxThreads }) => {
+        // The probe runs one tfjs instance; runs on wasm and cpu split their batches over cores.
+        if (maxThreads < 2) return { selected };
+        return { selected: { ...selected, description: `${selected.description.replace(/, 1 thread\)$/, ')')}; runs train on up to ${maxThreads} threads (data-parallel)` } };
+      },
+      (e: unknown) => {
+        this.backendReady = null;
+        throw e;
+      },
+    );
     return this.backendReady;
   }
 
   // Runs
 
-  async startRun(datasetId: number, config: TrainConfig, opts: { name?: string; queue?: boolean } = {}): Promise<RunSummary> {
+  async startRun(datasetId: number, config: TrainConfig, opts: { name?: string; queue?: boolean; flagOf?: (field: string) => string } = {}): Promise<RunSummary> {
     const ds = datasets.getDataset(this.store, datasetId);
-    assertValidConfig(config, { trainCount: ds.split.train });
+    assertValidConfig(config, { trainCount: ds.split.train, models: await this.listModels() }, opts.flagOf);
     const id = this.queue.runs.createRun(datasetId, config, opts.name);
     this.queue.enqueue(id);
     this.emit({ kind: 'runs-changed' });
@@ -184,7 +237,6 @@ export class Workstation implements Api {
     const r = this.queue.runs.getRun(runId);
     if (r.status === 'running' || r.status === 'queued') this.queue.cancel(runId);
     this.queue.runs.delete(runId);
-    this.loaded.delete(runId);
     this.emit({ kind: 'runs-changed' });
   }
 
@@ -198,38 +250,66 @@ export class Workstation implements Api {
     return this.queue.runs.detail(runId).predictions;
   }
 
-  /** The model a finished run kept (its best epoch), loaded once. */
-  private modelOf(runId: number): Promise<tf.LayersModel> {
-    let p = this.loaded.get(runId);
-    if (!p) {
-      const ck = this.queue.runs.checkpoint(runId, 'best') ?? this.queue.runs.checkpoint(runId, 'last');
-      if (!ck) throw new Error(`Run ${runId} has no saved weights yet (it has not finished an epoch).`);
-      p = this.backendReport().then(() => loadModel(ck.dir));
-      this.loaded.set(runId, p);
-      p.catch(() => this.loaded.delete(runId));
-    }
-    return p;
+  /** The checkpoint folder of the weights a run kept (its best epoch, else its last). */
+  private keptWeights(runId: number): { readonly dir: string; readonly epoch: number } {
+    const ck = this.queue.runs.checkpoint(runId, 'best') ?? this.queue.runs.checkpoint(runId, 'last');
+    if (!ck) throw new Error(`Run ${runId} has no saved weights yet (it has not finished an epoch).`);
+    return ck;
   }
 
   async classifyImage(runId: number, image: Uint8Array): Promise<ClassifyResult> {
     const run = this.queue.runs.getRun(runId);
     const ds = datasets.getDataset(this.store, run.datasetId);
     const { inputSize, channels } = run.config;
+    const ck = this.keptWeights(runId);
     let pixels: Buffer;
     try {
       pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
     } catch (e) {
       throw new Error(`Cannot classify this file: ${(e as Error).message}.`);
     }
-    const model = await this.modelOf(runId);
-    const probs = tf.tidy(() => {
-      const x = normalize(tf.div(tf.tensor4d(Float32Array.from(pixels), [1, inputSize, inputSize, channels]), 255));
-      const out = model.predict(x) as tf.Tensor | tf.Tensor[];
-      return tf.softmax((Array.isArray(out) ? out[0] : out) as tf.Tensor2D);
-    });
-    const probabilities = Array.from(await probs.data());
-    probs.dispose();
+    const [probabilities] = await this.service.call('classify', { checkpointDir: ck.dir, size: inputSize, channels, images: [new Uint8Array(pixels)] });
     return { classes: ds.classes, probabilities };
+  }
+
+  /**
+   * Writes a run's kept model in TensorFlow.js layers format with a softmax on top, plus
+   * `metadata.json` (classes, input size, preprocessing) beside it; returns the file names.
+   */
+  async exportRun(runId: number, dir: string): Promise<readonly string[]> {
+    const run = this.queue.runs.getRun(runId);
+    let ck;
+    try {
+      ck = this.keptWeights(runId);
+    } catch {
+      throw new Error(`Run ${runId} has no saved weights to export (it has not finished an epoch).`);
+    }
+    const files = await this.service.call('exportModel', { checkpointDir: ck.dir, outDir: dir, name: `${run.arch}_bloombench_${runId}` });
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const meta = {
+      format: 'tfjs layers-model',
+      runId,
+      arch: run.arch,
+      epoch: ck.epoch,
+      classes: ds.classes,
+      input: { height: run.config.inputSize, width: run.config.inputSize, channels: run.config.channels },
+      preprocessing: 'decode to RGB (or grayscale for 1 channel), resize to height×width ignoring aspect ratio, then x / 127.5 - 1 (values in [-1, 1])',
+      output: 'softmax probabilities in the order of `classes`',
+      config: run.config,
+      testAccuracy: run.testAccuracy,
+    };
+    fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(meta, null, 2));
+    return [...files, 'metadata.json'];
+  }
+
+  /** Resolves when the run reaches a final status (completed, failed, cancelled, interrupted). */
+  waitForRun(runId: number): Promise<RunSummary> {
+    return this.queue.waitFor(runId);
+  }
+
+  /** Marks runs left `running` by a process that died as interrupted; returns their ids. */
+  recoverInterrupted(): number[] {
+    return this.queue.recoverInterrupted();
   }
 
   // Studies: the `StudyApi` verbs, delegated; their events reach `onEvent` (see the constructor).
@@ -277,10 +357,25 @@ export class Workstation implements Api {
     return this.studies.exportStudy(studyId, format, opts);
   }
 
+  /** A study by id or name (a name that matches only ignoring case is accepted too). */
+  async resolveStudy(ref: string): Promise<StudySummary> {
+    const rec = this.studies.resolve(ref);
+    return (await this.listStudies()).find((s) => s.id === rec.id) ?? Promise.reject(new Error(`No study "${ref}".`));
+  }
+
+  /** The study a run belongs to, or null. */
+  studyOfRun(runId: number): number | null {
+    return this.studies.db.studyOfRun(runId);
+  }
+
+  /** Resolves when the study stops running (finished, paused, or paused by failures). */
+  studySettled(studyId: number): Promise<StudyDetail> {
+    return this.studies.settled(studyId);
+  }
+
   /** Stops training (the run is marked interrupted, resumable) and closes the store. */
   async close(): Promise<void> {
-    await this.queue.close();
-    for (const p of this.loaded.values()) p.then((m) => m.dispose()).catch(() => undefined);
+    await Promise.all([this.queue.close(), this.service.close()]);
     this.store.close();
   }
 }

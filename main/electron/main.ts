@@ -101,6 +101,7 @@ async function start(): Promise<void> {
     return;
   }
   const ws = new Workstation(store);
+  ws.prewarm();
   workstation = ws;
   const images = new ImageService(ws, path.join(store.cacheDir, 'thumbnails'));
   handleProtocols(rendererDir(), images);

@@ -11,6 +11,7 @@ import { ensureCache } from '../datasets/cache';
 import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { RunStore } from '../store/runs';
+import { workerEntry } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
 
 interface Active {
@@ -26,12 +27,6 @@ interface Active {
 interface Pending {
   readonly runId: number;
   readonly resume: { dir: string; epoch: number } | null;
-}
-
-/** Path of the worker entry, compiled or (under tsx/vitest) TypeScript. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const ts = __filename.endsWith('.ts');
-  return { file: path.join(__dirname, '..', 'worker', ts ? 'worker.ts' : 'worker.js'), execArgv: ts ? ['--import', 'tsx'] : [] };
 }
 
 export class RunQueue {
@@ -222,7 +217,7 @@ export class RunQueue {
     // Cancelled (or the app closed) while the cache was being prepared.
     if (this.closed || this.runs.getRun(runId).status !== 'running') return;
     fs.mkdirSync(job.runDir, { recursive: true });
-    const entry = workerEntry();
+    const entry = workerEntry('worker');
     const child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       serialization: 'advanced',

@@ -3,7 +3,7 @@
  * with its reason instead of failing minutes into training.
  */
 import type { TrainConfig } from '../../shared/config';
-import { getVariant } from '../models/registry';
+import type { ModelInfo } from '../../shared/types';
 import { trainConfigSchema } from '../../shared/contract/config';
 
 export interface ConfigProblem {
@@ -12,8 +12,18 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** What a configuration is checked against: the dataset's size and the zoo's cards. */
+export interface ConfigContext {
+  readonly trainCount: number;
+  /**
+   * The model zoo (`Workstation.listModels()`), for the architecture and its minimum input;
+   * null where the architecture was checked before (a stored study's next cell).
+   */
+  readonly models: readonly ModelInfo[] | null;
+}
+
 /** Every problem with `config` for a dataset with `trainCount` training images. */
-export function validateConfig(config: TrainConfig, ctx: { readonly trainCount: number }): ConfigProblem[] {
+export function validateConfig(config: TrainConfig, ctx: ConfigContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const parsed = trainConfigSchema.safeParse(config);
   if (!parsed.success) {
@@ -22,12 +32,9 @@ export function validateConfig(config: TrainConfig, ctx: { readonly trainCount: 
       problems.push({ field, message: describeField(field, issue.message, (config as unknown as Record<string, unknown>)[field]) });
     }
   }
-  let minInput = 1;
-  try {
-    minInput = getVariant(config.arch).minInputSize;
-  } catch (e) {
-    problems.push({ field: 'arch', message: (e as Error).message });
-  }
+  const model = ctx.models?.find((m) => m.id === config.arch);
+  if (ctx.models && !model) problems.push({ field: 'arch', message: `unknown model "${config.arch}"; valid ids are: ${ctx.models.map((m) => m.id).join(', ')}` });
+  const minInput = model?.minInputSize ?? 1;
   if (Number.isFinite(config.inputSize) && config.inputSize < minInput) {
     problems.push({
       field: 'inputSize',
@@ -58,7 +65,7 @@ function describeField(_field: string, message: string, value: unknown): string 
 }
 
 /** Throws one error listing every problem, or returns quietly. */
-export function assertValidConfig(config: TrainConfig, ctx: { readonly trainCount: number }, flagOf: (field: string) => string = (f) => f): void {
+export function assertValidConfig(config: TrainConfig, ctx: ConfigContext, flagOf: (field: string) => string = (f) => f): void {
   const problems = validateConfig(config, ctx);
   if (problems.length) {
     throw new ConfigError(problems, problems.map((p) => `${flagOf(p.field)}: ${p.message}`).join('\n'));

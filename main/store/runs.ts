@@ -4,7 +4,8 @@
  * Only the core process writes; statements are prepared once per store.
  */
 import type Database from 'better-sqlite3';
-import { DEFAULT_BACKBONE_LR_SCALE, type TrainConfig } from '../../shared/config';
+import type { TrainConfig } from '../../shared/config';
+import { readStoredConfig } from '../../shared/contract/config';
 import type {
   BackendInfo,
   Diagnostic,
@@ -67,17 +68,7 @@ function toSummary(r: RunRow): RunSummary {
     arch: r.arch,
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
-    // `threads`, `order` and the fine-tuning settings came later: runs stored before them ran
-    // on one thread (read as auto), were built convolution-first and started from scratch.
-    config: {
-      threads: 0,
-      order: 'post',
-      pretrained: 'none',
-      freeze: 'none',
-      unfreezeAfter: 0,
-      backboneLrScale: DEFAULT_BACKBONE_LR_SCALE,
-      ...(JSON.parse(r.config_json) as Omit<TrainConfig, 'threads' | 'order' | 'pretrained' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale'>),
-    },
+    config: readStoredConfig(r.config_json),
     backend: (r.backend as RunSummary['backend']) ?? null,
     epochsDone: r.epochs_done ?? 0,
     bestEpoch: r.best_epoch,

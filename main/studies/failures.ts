@@ -6,10 +6,10 @@
  * so the runs' rows in `predictions` line up by image id.
  */
 import type { ConfusionDiff, FailuresAcrossRuns, ImageAcrossRuns, RunAnswer } from '../../shared/contract/studies';
-import type { StudyStore } from './store';
+import type { RunQueries } from '../store/run-queries';
 
 /** Checks that the runs exist, share a dataset and have test predictions; returns the dataset id. */
-export function checkComparable(store: StudyStore, runIds: readonly number[]): number {
+export function checkComparable(store: RunQueries, runIds: readonly number[]): number {
   if (runIds.length === 0) throw new Error('Select at least one run.');
   if (new Set(runIds).size !== runIds.length) throw new Error('A run is selected twice.');
   const info = store.runDatasets(runIds);
@@ -33,7 +33,7 @@ function wrongConfidence(img: ImageAcrossRuns): number {
 
 /** The three groups of images across runs; `limit` caps each list (the counts are complete). */
 export function failuresAcrossRuns(
-  store: StudyStore,
+  store: RunQueries,
   runIds: readonly number[],
   classesOf: (datasetId: number) => readonly string[],
   limit = 100,
@@ -91,7 +91,7 @@ export function failuresAcrossRuns(
 }
 
 /** Two runs' test confusion matrices, their difference and per-class recall and precision. */
-export function confusionDiff(store: StudyStore, runA: number, runB: number): ConfusionDiff {
+export function confusionDiff(store: RunQueries, runA: number, runB: number): ConfusionDiff {
   const info = store.runDatasets([runA, runB]);
   for (const id of [runA, runB]) if (!info.get(id) || info.get(id)!.deleted) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
   const ea = store.testEvaluation(runA);

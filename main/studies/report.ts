@@ -318,7 +318,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     if (!target.runIds.length) throw new Error('A report needs a study or at least one run.');
     runIds = [...new Set(target.runIds)];
   }
-  const metrics = ws.studies.db.runMetrics(runIds);
+  const metrics = ws.studies.runs.runMetrics(runIds);
   const cellOf = new Map(study ? study.cells.filter((c) => c.runId !== null).map((c) => [c.runId!, c]) : []);
   const summaries = runIds.map((id) => ws.queue.runs.getRun(id));
   const base = study ? study.base : summaries[0].config;
@@ -426,8 +426,8 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     html.push(charts.join(''));
     html.push(`<p class="note">Lines: mean over the runs of each group, per epoch; shaded: their minimum to maximum${study.repeats > 1 || study.axes.length > 1 ? ' (over seeds and the other settings)' : ''}.</p>`);
   } else {
-    const accSeries = ws.studies.db.epochSeries(runIds, 'val_accuracy');
-    const lossSeries = ws.studies.db.epochSeries(runIds, 'train_loss');
+    const accSeries = ws.studies.runs.epochSeries(runIds, 'val_accuracy');
+    const lossSeries = ws.studies.runs.epochSeries(runIds, 'train_loss');
     const groups = (s: Map<number, (number | null)[]>) => runs.map((r) => curveGroup(`#${r.run.id} ${r.label}`, [{ runId: r.run.id, keptEpoch: r.metrics?.keptEpoch ?? null, values: s.get(r.run.id) ?? [] }]));
     html.push(`<div class="row">${chartHtml(groups(accSeries), 'Validation accuracy', true, false)}${chartHtml(groups(lossSeries), 'Training loss', false, false)}</div>`);
   }
@@ -438,11 +438,11 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     html.push('<h2>Confusion matrices</h2>');
     const best = byAcc[0];
     const worst = byAcc[byAcc.length - 1];
-    const evBest = ws.studies.db.testEvaluation(best.run.id);
+    const evBest = ws.studies.runs.testEvaluation(best.run.id);
     const parts: string[] = [];
     if (evBest) parts.push(confusionHtml(evBest, `Best run #${best.run.id} (${best.label}): ${pct(evBest.accuracy)}`));
     if (worst !== best) {
-      const evWorst = ws.studies.db.testEvaluation(worst.run.id);
+      const evWorst = ws.studies.runs.testEvaluation(worst.run.id);
       if (evWorst) parts.push(confusionHtml(evWorst, `Weakest run #${worst.run.id} (${worst.label}): ${pct(evWorst.accuracy)}`));
       if (sameDataset) parts.push(diffHtml(await ws.studies.confusionDiff(worst.run.id, best.run.id)));
     }

@@ -33,12 +33,14 @@ import {
 import type { RunStatus } from '../../shared/types';
 import * as datasets from '../datasets/queries';
 import type { Store } from '../store/db';
+import type { ModelCatalog } from '../queue/model-catalog';
 import type { RunQueue } from '../queue/run-queue';
 import { assertValidConfig, ConfigError } from '../queue/validate-config';
 import { buildGrid, curveGroup, CURVE_KEYS, groupCells } from './aggregate';
 import { gridCsv, gridMarkdown, runsCsv } from './export';
 import { confusionDiff, failuresAcrossRuns } from './failures';
 import { axisViews, axisValueLabel, canonicalJson, checkAxes, extendAxes, gridSize, matchRuns, planCells, type LinkedRun, type PlannedCell } from './plan';
+import { RunQueries } from '../store/run-queries';
 import { StudyStore, type StudyRecord } from './store';
 
 /** More runs than this in one study is almost certainly a typo in an axis. */
@@ -59,6 +61,8 @@ interface LiveCell {
 /** The studies of one store, scheduled through its run queue. */
 export class Studies implements StudyApi {
   readonly db: StudyStore;
+  /** Queries across the runs of a study, a comparison or a report. */
+  readonly runs: RunQueries;
   private readonly listeners = new Set<(e: StudyEvent) => void>();
   /** Per study: runs to resume before new cells are started (set by `runStudy` and recovery). */
   private readonly toResume = new Map<number, Set<number>>();
@@ -68,9 +72,11 @@ export class Studies implements StudyApi {
   constructor(
     private readonly store: Store,
     private readonly queue: RunQueue,
+    private readonly catalog: ModelCatalog,
     opts: { recover?: boolean } = {},
   ) {
     this.db = new StudyStore(store);
+    this.runs = new RunQueries(store);
     queue.onEvent((e) => {
       if (e.kind === 'status') this.onRunStatus(e.runId, e.status);
     });
@@ -206,16 +212,17 @@ export class Studies implements StudyApi {
   // Changing
 
   /** Every planned configuration must pass the same checks as a single run. */
-  private validatePlan(datasetId: number, cells: readonly PlannedCell[], axes: readonly StudyAxis[]): void {
+  private async validatePlan(datasetId: number, cells: readonly PlannedCell[], axes: readonly StudyAxis[]): Promise<void> {
     if (cells.length > MAX_STUDY_RUNS) throw new Error(`That study would make ${cells.length} runs (more than ${MAX_STUDY_RUNS}); use fewer values or seeds.`);
     const ds = datasets.getDataset(this.store, datasetId);
+    const models = await this.catalog.load();
     const seen = new Set<string>();
     for (const c of cells) {
       const key = canonicalJson(c.coords);
       if (seen.has(key)) continue;
       seen.add(key);
       try {
-        assertValidConfig(c.config, { trainCount: ds.split.train });
+        assertValidConfig(c.config, { trainCount: ds.split.train, models });
       } catch (e) {
         // Name the cell when one of its varied settings is at fault; a base problem is every cell's.
         const fields = e instanceof ConfigError ? e.problems.map((p) => p.field as string) : [];
@@ -236,7 +243,7 @@ export class Studies implements StudyApi {
     checkAxes(spec.axes);
     const base = spec.base;
     const cells = planCells(base, spec.axes, repeats);
-    this.validatePlan(spec.datasetId, cells, spec.axes);
+    await this.validatePlan(spec.datasetId, cells, spec.axes);
     const id = this.db.create({ name, datasetId: spec.datasetId, base, axes: spec.axes, repeats, notes: spec.notes ?? '' });
     this.emit({ kind: 'studies-changed' });
     return this.getStudy(id);
@@ -296,7 +303,7 @@ export class Studies implements StudyApi {
     }
     if (added === 0) throw new Error('Nothing to add: those values are already in the study.');
     checkAxes(axes);
-    this.validatePlan(rec.datasetId, planCells(rec.base, axes, repeats), axes);
+    await this.validatePlan(rec.datasetId, planCells(rec.base, axes, repeats), axes);
     this.db.setPlan(studyId, axes, repeats);
     // A running study picks the new cells up when its current run ends (or now, if it was idle).
     if (rec.active) this.advance(studyId);
@@ -403,7 +410,8 @@ export class Studies implements StudyApi {
   /** Creates the cell's run, links it to the study, and queues it. */
   private startCell(rec: StudyRecord, cell: PlannedCell): number {
     const ds = datasets.getDataset(this.store, rec.datasetId);
-    assertValidConfig(cell.config, { trainCount: ds.split.train });
+    // The architecture was checked when the plan was made; the dataset may have changed since.
+    assertValidConfig(cell.config, { trainCount: ds.split.train, models: null });
     const views = axisViews(rec.axes);
     const where = rec.axes.map((a, i) => `${a.key}=${views[i].labels[cell.coords[i]]}`).join(' ');
     const name = `${rec.name} [${where ? `${where} ` : ''}seed=${cell.seed}]`;
@@ -451,7 +459,7 @@ export class Studies implements StudyApi {
   }
 
   private metricsOf(detail: StudyDetail): Map<number, RunMetrics> {
-    return this.db.runMetrics(detail.cells.filter((c) => c.runId !== null).map((c) => c.runId!));
+    return this.runs.runMetrics(detail.cells.filter((c) => c.runId !== null).map((c) => c.runId!));
   }
 
   async studyGrid(studyId: number, opts: GridOptions = {}): Promise<StudyGrid> {
@@ -467,8 +475,8 @@ export class Studies implements StudyApi {
     const by = opts.by === undefined ? (d.axes[0]?.key ?? null) : opts.by;
     const groups = groupCells(d.axes, d.cells, by);
     const ids = groups.flatMap((g) => g.runIds);
-    const series = this.db.epochSeries(ids, CURVE_KEYS[metric]);
-    const metrics = this.db.runMetrics(ids);
+    const series = this.runs.epochSeries(ids, CURVE_KEYS[metric]);
+    const metrics = this.runs.runMetrics(ids);
     return {
       studyId,
       metric,
@@ -484,7 +492,7 @@ export class Studies implements StudyApi {
 
   async runMetrics(selection: RunSelection): Promise<readonly RunMetrics[]> {
     const ids = this.runIdsOf(selection);
-    const m = this.db.runMetrics(ids);
+    const m = this.runs.runMetrics(ids);
     return ids.filter((id) => m.has(id)).map((id) => m.get(id)!);
   }
 
@@ -493,11 +501,11 @@ export class Studies implements StudyApi {
     if ('studyId' in selection && ids.length === 0) throw new Error(`Study ${selection.studyId} has no completed run yet.`);
     const limit = opts.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0 (got ${limit}).`);
-    return failuresAcrossRuns(this.db, ids, (datasetId) => datasets.getDataset(this.store, datasetId).classes, limit);
+    return failuresAcrossRuns(this.runs, ids, (datasetId) => datasets.getDataset(this.store, datasetId).classes, limit);
   }
 
   async confusionDiff(runA: number, runB: number): Promise<ConfusionDiff> {
-    return confusionDiff(this.db, runA, runB);
+    return confusionDiff(this.runs, runA, runB);
   }
 
   async exportStudy(studyId: number, format: 'csv' | 'markdown', opts: StudyExportOptions = {}): Promise<string> {

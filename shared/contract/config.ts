@@ -12,6 +12,20 @@ export const finite = z.number().refine(Number.isFinite, 'must be a finite numbe
  */
 export const anyNumber = z.union([z.number(), z.nan(), z.null().transform(() => Number.NaN)]);
 
+/**
+ * Settings added after runs were first stored, and the value an older run is read with: it
+ * ran on one thread (read as auto), was built convolution-first and started from scratch.
+ */
+export const LATER_SETTINGS = {
+  threads: 0,
+  order: 'post',
+  pretrained: 'none',
+  freeze: 'none',
+  unfreezeAfter: 0,
+  backboneLrScale: DEFAULT_BACKBONE_LR_SCALE,
+} as const satisfies Partial<TrainConfig>;
+
+
 export const scheduleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('constant') }),
   z.object({ kind: z.literal('cosine'), minLr: finite.min(0) }),
@@ -29,7 +43,7 @@ export const trainConfigSchema = z.object({
   batchNorm: z.boolean(),
   dropout: finite.min(0).max(0.95),
   // Runs stored before this setting existed were built convolution-first.
-  order: z.enum(LAYER_ORDERS).default('post'),
+  order: z.enum(LAYER_ORDERS).default(LATER_SETTINGS.order),
   optimizer: z.enum(OPTIMIZERS),
   lr: finite.positive().max(10),
   momentum: finite.min(0).max(0.9999),
@@ -43,11 +57,20 @@ export const trainConfigSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1),
   backend: z.enum([...BACKENDS, 'auto']),
   // Runs stored before this setting existed have none: they ran on one thread, 0 (auto) now.
-  threads: z.number().int().min(0).max(64).default(0),
+  threads: z.number().int().min(0).max(64).default(LATER_SETTINGS.threads),
   // Runs stored before fine-tuning existed started from scratch.
-  pretrained: z.string().min(1).max(4096).default('none'),
-  freeze: z.enum(FREEZE_CHOICES).default('none'),
-  unfreezeAfter: z.number().int().min(0).max(10000).default(0),
-  backboneLrScale: finite.positive().max(1).default(DEFAULT_BACKBONE_LR_SCALE),
+  pretrained: z.string().min(1).max(4096).default(LATER_SETTINGS.pretrained),
+  freeze: z.enum(FREEZE_CHOICES).default(LATER_SETTINGS.freeze),
+  unfreezeAfter: z.number().int().min(0).max(10000).default(LATER_SETTINGS.unfreezeAfter),
+  backboneLrScale: finite.positive().max(1).default(LATER_SETTINGS.backboneLrScale),
 }) satisfies z.ZodType<TrainConfig>;
 
+
+/**
+ * A configuration as stored (a run's `config_json`, a study's base), with the settings it
+ * predates filled in. Stored configurations were validated when they were made, so they are
+ * read leniently: a limit tightened since must not make an old run unreadable.
+ */
+export function readStoredConfig(json: string): TrainConfig {
+  return { ...LATER_SETTINGS, ...(JSON.parse(json) as Partial<TrainConfig>) } as TrainConfig;
+}

@@ -64,7 +64,7 @@ export type AppEvent = RunEvent | ImportProgress | { readonly kind: 'runs-change
 
 // Validators: the core checks what a worker sends, the renderer checks what the core pushes.
 
-const backendInfoSchema = z.object({
+export const backendInfoSchema = z.object({
   name: z.enum(BACKENDS),
   description: z.string(),
   unavailable: z.array(z.object({ name: z.enum(BACKENDS), reason: z.string() })),

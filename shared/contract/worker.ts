@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import type { TrainConfig } from '../config';
+import type { BackendInfo, ModelInfo } from '../types';
 import { trainConfigSchema } from './config';
-import { runEventSchema, type RunEvent } from './events';
+import { backendInfoSchema, runEventSchema, type RunEvent } from './events';
 
 const indexList = z.array(z.number().int().min(0));
 
@@ -38,3 +39,71 @@ export type WorkerMessage = { readonly type: 'event'; readonly event: RunEvent }
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
 }
+
+// The compute service: one long-lived worker process that does everything else the core needs
+// from tfjs (the backend probe, the model zoo's cards, classifying, exporting), so that tfjs
+// never loads in the core (or Electron's main process). Calls are request/reply, keyed by id.
+
+const positive = z.number().int().positive();
+
+const modelInfoSchema = z.object({
+  id: z.string(),
+  family: z.string(),
+  title: z.string(),
+  description: z.string(),
+  trainableParams: z.number().int().min(0),
+  totalParams: z.number().int().min(0),
+  macs: z.number().min(0),
+  inputShape: z.tuple([positive, positive, positive]),
+  numClasses: positive,
+  minInputSize: positive,
+  reference: z.string(),
+});
+
+/** Each service method: its argument and result validators. */
+export const serviceSchemas = {
+  /** The backend `auto` picks here, and how many threads a run could train on. */
+  backend: { args: z.object({}), result: z.object({ info: backendInfoSchema, maxThreads: positive }) },
+  /** Every variant's card at its canonical configuration. */
+  models: { args: z.object({}), result: z.array(modelInfoSchema) },
+  /** A Keras-style layer table of a variant at some options. */
+  summary: {
+    args: z.object({ arch: z.string().min(1), inputSize: positive, width: z.number().positive(), numClasses: positive, channels: z.union([z.literal(1), z.literal(3)]) }),
+    result: z.string(),
+  },
+  /** Softmax probabilities for decoded images (`size`×`size`×`channels` bytes each) with a checkpoint's weights. */
+  classify: {
+    args: z.object({ checkpointDir: z.string().min(1), size: positive, channels: z.union([z.literal(1), z.literal(3)]), images: z.array(z.instanceof(Uint8Array)).min(1) }),
+    result: z.array(z.array(z.number())),
+  },
+  /** Writes a checkpoint's model with a softmax on top (TensorFlow.js layers format); returns the file names. */
+  exportModel: { args: z.object({ checkpointDir: z.string().min(1), outDir: z.string().min(1), name: z.string().min(1) }), result: z.array(z.string()) },
+} as const;
+
+export type ServiceMethod = keyof typeof serviceSchemas;
+export type ServiceArgs<M extends ServiceMethod> = z.input<(typeof serviceSchemas)[M]['args']>;
+/** What each method answers (the result validators check it on the core's side). */
+export interface ServiceResults {
+  readonly backend: { readonly info: BackendInfo; readonly maxThreads: number };
+  readonly models: readonly ModelInfo[];
+  readonly summary: string;
+  readonly classify: readonly (readonly number[])[];
+  readonly exportModel: readonly string[];
+}
+export type ServiceResult<M extends ServiceMethod> = ServiceResults[M];
+
+/** Compile-time proof that each result validator produces what its method answers. */
+type ResultsMatch = { [M in ServiceMethod]: z.output<(typeof serviceSchemas)[M]['result']> extends ServiceResults[M] ? true : M }[ServiceMethod];
+const resultsMatch: ResultsMatch = true;
+void resultsMatch;
+
+/** Core → service. */
+export const serviceCallSchema = z.object({ type: z.literal('call'), id: positive, method: z.enum(Object.keys(serviceSchemas) as [ServiceMethod, ...ServiceMethod[]]), args: z.unknown() });
+export type ServiceCall = { readonly type: 'call'; readonly id: number; readonly method: ServiceMethod; readonly args: unknown };
+
+/** Service → core: the result (checked by the caller against the method's schema) or the error text. */
+export const serviceReplySchema = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('reply'), id: positive, ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('reply'), id: positive, ok: z.literal(false), error: z.string() }),
+]);
+export type ServiceReply = z.infer<typeof serviceReplySchema>;

@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { exportRun } from '../../main/cli/inference';
 import { Workstation } from '../../main/core/workstation';
 import { readModelArtifactsSync } from '../../main/worker/checkpoint';
 import { openStore } from '../../main/store/db';
@@ -95,7 +94,7 @@ describe('training a run end to end', () => {
 
     // The export loads with plain tf.loadLayersModel and gives the same probabilities.
     const out = path.join(home, 'export');
-    expect(await exportRun(ws, run.id, out)).toEqual(['model.json', 'weights.bin', 'metadata.json']);
+    expect(await ws.exportRun(run.id, out)).toEqual(['model.json', 'weights.bin', 'metadata.json']);
     const meta = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
     expect(meta.classes).toHaveLength(5);
     const exported = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifactsSync(out)));

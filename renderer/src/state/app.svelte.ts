@@ -69,7 +69,15 @@ export class AppState {
   /** Loads what every view needs and subscribes to events. */
   async start(): Promise<void> {
     this.#unsubscribe = this.api.onEvent((e) => this.dispatch(e));
-    await Promise.all([this.datasets.load(), this.models.load(), this.runs.load(), this.studies.load()]);
+    // The zoo's cards come from the compute service, which may still be starting: the first
+    // view does not wait for them (the cards show their own loading state).
+    const models = this.models.load();
+    await Promise.all([this.datasets.load(), this.runs.load(), this.studies.load()]);
+    this.#chooseFirstView();
+    await models;
+  }
+
+  #chooseFirstView(): void {
     const running = this.runs.list.find((r) => r.status === 'running');
     const latest = [...this.runs.list].sort((a, b) => b.createdMs - a.createdMs)[0];
     if (this.live.runId === null && (running ?? latest)) this.live.watch((running ?? latest).id);
