@@ -133,6 +133,30 @@ export function describeStart(weights: RunWeights | null | undefined): string {
   return `from ${weights.title} (sha256 ${weights.sha256.slice(0, 8)}…)`;
 }
 
+/** A published weights file and whether it is in the weights folder (`bloombench weights list`). */
+export interface PretrainedStatus {
+  readonly arch: string;
+  readonly title: string;
+  readonly url: string;
+  /** Its path in the weights folder (there or not). */
+  readonly file: string;
+  readonly top1: number;
+  /** Size on disk, or null when it has not been downloaded. */
+  readonly bytes: number | null;
+  /** Bytes of an unfinished download that the next `get` resumes, or null. */
+  readonly partialBytes: number | null;
+}
+
+/**
+ * How views name a run's start: its resolved weights (`describeStart`), or — for a run that has
+ * not reached training yet — what it asked for ("from ImageNet", "from mine.pth").
+ */
+export function describeRunStart(run: { readonly weights: RunWeights | null; readonly config: Pick<TrainConfig, 'pretrained'> }): string {
+  const p = run.config.pretrained;
+  if (run.weights || p === 'none') return describeStart(run.weights);
+  return p === 'imagenet' ? 'from ImageNet' : `from ${p.split(/[\\/]/).pop() ?? p}`;
+}
+
 /** Values of `TrainConfig.pretrained` other than a file path. */
 export const PRETRAINED_CHOICES = ['none', 'imagenet'] as const;
 

@@ -1,11 +1,13 @@
 /**
  * Turns `bloombench train` flags into a `TrainConfig`, refusing bad values by flag name.
  */
+import path from 'node:path';
 import {
   ACTIVATIONS,
   AUGMENTATIONS,
   BACKENDS,
   DEFAULT_CONFIG,
+  FREEZE_CHOICES,
   LAYER_ORDERS,
   OPTIMIZERS,
   parseSchedule,
@@ -38,6 +40,10 @@ export const TRAIN_FLAGS = {
   seed: { field: 'seed', help: 'random seed' },
   backend: { field: 'backend', help: `auto | ${BACKENDS.join(' | ')}` },
   threads: { field: 'threads', help: 'CPU threads for wasm/cpu training (data-parallel; 0 = auto)' },
+  pretrained: { field: 'pretrained', help: 'start from none | imagenet (torchvision\'s weights, downloaded once) | a torchvision state dict (.pth, .safetensors); sets --width 1 unless given' },
+  freeze: { field: 'freeze', help: `${FREEZE_CHOICES.join(' | ')}: freeze the pretrained layers (and their batch-norm statistics) while the new head trains` },
+  'unfreeze-after': { field: 'unfreezeAfter', help: 'with --freeze backbone: train every layer after N epochs (0 = never)' },
+  'backbone-lr': { field: 'backboneLrScale', help: "learning rate of the pretrained layers as a fraction of --lr (the new head's)" },
 } as const;
 
 export type TrainFlag = keyof typeof TRAIN_FLAGS;
@@ -147,7 +153,22 @@ export function configFromFlags(values: Partial<Record<TrainFlag, string>>, base
       case 'threads':
         c.threads = num(flag, v, true);
         break;
+      case 'pretrained':
+        if (v.trim() === '') throw new Error('--pretrained: give none, imagenet, or the path of a weights file');
+        c.pretrained = v === 'none' || v === 'imagenet' ? v : path.resolve(v);
+        break;
+      case 'freeze':
+        c.freeze = oneOf(flag, v, FREEZE_CHOICES);
+        break;
+      case 'unfreeze-after':
+        c.unfreezeAfter = num(flag, v, true);
+        break;
+      case 'backbone-lr':
+        c.backboneLrScale = num(flag, v, false);
+        break;
     }
   }
+  // Pretrained weights have their published widths: width 1 unless asked otherwise (and refused then).
+  if (values.pretrained !== undefined && c.pretrained !== 'none' && values.width === undefined) c.width = 1;
   return c;
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { describeRunStart } from '../../shared/pretrained';
 import { formatSchedule, type TrainConfig } from '../../shared/config';
 import {
   STUDY_AXIS_TITLES,
@@ -86,6 +87,10 @@ function configRows(c: TrainConfig): [StudyAxisKey | 'seed', string][] {
     ['monitor', c.monitor],
     ['backend', c.backend],
     ['threads', c.threads ? String(c.threads) : 'auto'],
+    ['pretrained', c.pretrained === 'none' ? 'scratch' : c.pretrained === 'imagenet' ? 'ImageNet' : path.basename(c.pretrained)],
+    ['freeze', c.freeze],
+    ['unfreezeAfter', c.unfreezeAfter ? String(c.unfreezeAfter) : 'never'],
+    ['backboneLrScale', `× ${c.backboneLrScale}`],
     ['seed', String(c.seed)],
   ];
 }
@@ -234,12 +239,13 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
 }
 
 function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly (StudyAxisKey | 'seed')[]): string {
-  const head = ['run', ...varied.map(title), 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
+  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
   const rows = runs.map(({ run, metrics: m }) => {
     const cfg = Object.fromEntries(configRows(run.config));
     const cells = [
       `#${run.id}`,
       ...varied.map((k) => esc(cfg[k] ?? '')),
+      esc(describeRunStart(run)),
       esc(run.status),
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
@@ -249,7 +255,7 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       formatValue(m?.imagesPerSecond ?? null, { unit: 'rate' }),
       esc(run.backend ?? '—'),
     ];
-    return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 3 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
+    return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 4 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   return `<table class="runs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
