@@ -76,7 +76,8 @@ export function runReport(r: RunDetail): string {
   out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
   out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
   const tuning = fineTuning(c);
-  out.push(`  start     ${describeRunStart(r)}${r.weights ? `, sha256 ${r.weights.sha256}` : ''}${tuning ? `; ${tuning}` : ''}`);
+  out.push(`  start     ${describeRunStart(r)}${tuning ? `; ${tuning}` : ''}`);
+  if (r.weights) out.push(`            weights ${r.weights.file} (sha256 ${r.weights.sha256})`);
   out.push(
     `  model     ${c.arch} at ${c.inputSize}×${c.inputSize}×${c.channels}, width ${c.width}, ${c.activation}, batch-norm ${c.batchNorm ? 'on' : 'off'}, ${c.order}-activation, dropout ${c.dropout}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`,
   );
