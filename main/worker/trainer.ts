@@ -165,8 +165,14 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       emit({ kind: 'log', runId, level: 'info', message: `Resumed from the checkpoint of epoch ${state.epoch}.` });
     }
     if (job.weights) {
-      const how = config.freeze === 'backbone' ? `the pretrained layers frozen${config.unfreezeAfter ? ` for ${config.unfreezeAfter} epoch${config.unfreezeAfter === 1 ? '' : 's'}` : ''}` : 'every layer training';
-      emit({ kind: 'log', runId, level: 'info', message: `Fine-tuning from ${job.weights.title} with a new ${k}-class head, ${how}; pretrained layers at ${config.backboneLrScale} × the learning rate.` });
+      const rate = `pretrained layers at ${config.backboneLrScale} × the learning rate`;
+      const how =
+        config.freeze !== 'backbone'
+          ? `every layer training, ${rate}`
+          : config.unfreezeAfter
+            ? `the pretrained layers frozen for ${config.unfreezeAfter} epoch${config.unfreezeAfter === 1 ? '' : 's'}, then ${rate}`
+            : 'the pretrained layers frozen (only the head trains)';
+      emit({ kind: 'log', runId, level: 'info', message: `Fine-tuning from ${job.weights.title} with a new ${k}-class head, ${how}.` });
     }
     const macs = countMacs(inference);
     const plan = planReplicas({ ...config, batchSize }, backend.name, macs);
