@@ -192,7 +192,8 @@ export class RunQueue {
     const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels);
     // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
     const weights = await resolveRunWeights(config, this.store.home, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
-    this.runs.setWeights(runId, weights);
+    // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).
+    if (!resume || !run.weights) this.runs.setWeights(runId, weights);
     const job: WorkerJob = {
       runId,
       config,

@@ -133,7 +133,10 @@ function attempt(url: string, part: string, opts: DownloadOptions, redirects: nu
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         if (redirects >= REDIRECTS) return finish(() => reject(new DownloadError('http', url, `more than ${REDIRECTS} redirects`)));
-        const next = new URL(res.headers.location, target).toString();
+        const nextUrl = new URL(res.headers.location, target);
+        // Never from TLS to plain HTTP: the name's SHA-256 prefix (32 bits) guards against damage, not against a forger.
+        if (target.protocol === 'https:' && nextUrl.protocol !== 'https:') return finish(() => reject(new DownloadError('http', url, `the server redirected to ${nextUrl.protocol}//${nextUrl.host}, which is not HTTPS`)));
+        const next = nextUrl.toString();
         return finish(() => attempt(next, part, opts, redirects + 1).then(resolve, reject));
       }
       if (status === 416 && have > 0) {
