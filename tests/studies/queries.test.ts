@@ -55,7 +55,7 @@ afterAll(async () => {
 
 describe('migration 2', () => {
   it('adds the studies and study_runs tables', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
+    expect(MIGRATIONS.map((m) => m.version).slice(0, 2)).toEqual([1, 2]);
     const tables = (ws.store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['studies', 'study_runs']));
   });
