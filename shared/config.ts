@@ -1,8 +1,9 @@
 /**
  * Training configuration: the one record that says everything needed to re-run a run.
  *
- * Plain data only (this folder imports nothing outside `shared/`); validation of values that
- * cross a process boundary lives in `main/contract/`.
+ * Plain data only (this folder imports nothing outside `shared/`); the ranges of its numbers
+ * are in `limits.ts`, and the validator of a config that crosses a process boundary in
+ * `contract/config.ts`.
  */
 
 /** Activation functions every architecture accepts. */

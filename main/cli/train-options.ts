@@ -14,36 +14,42 @@ import {
   type Augmentation,
   type TrainConfig,
 } from '../../shared/config';
+import { CONFIG_LIMITS, limitText, type NumberSetting } from '../../shared/limits';
+
+/** A number flag's help: what it is, then its range from `CONFIG_LIMITS`. */
+function ranged(what: string, field: NumberSetting): string {
+  return `${what}, ${limitText(CONFIG_LIMITS[field])}`;
+}
 
 /** The flags `train` accepts, with their config field and a one-line help. */
 export const TRAIN_FLAGS = {
   arch: { field: 'arch', help: 'model id from `bloombench models`' },
-  epochs: { field: 'epochs', help: 'number of epochs' },
-  'batch-size': { field: 'batchSize', help: 'images per step' },
-  'input-size': { field: 'inputSize', help: 'square input side in pixels' },
+  epochs: { field: 'epochs', help: ranged('number of epochs', 'epochs') },
+  'batch-size': { field: 'batchSize', help: ranged('images per step', 'batchSize') },
+  'input-size': { field: 'inputSize', help: ranged('square input side in pixels', 'inputSize') },
   channels: { field: 'channels', help: '3 (RGB) or 1 (grayscale)' },
-  width: { field: 'width', help: 'width multiplier on every layer' },
+  width: { field: 'width', help: ranged('width multiplier on every layer', 'width') },
   activation: { field: 'activation', help: ACTIVATIONS.join(' | ') },
   'batch-norm': { field: 'batchNorm', help: 'on | off' },
-  dropout: { field: 'dropout', help: 'classifier dropout rate' },
+  dropout: { field: 'dropout', help: ranged('classifier dropout rate', 'dropout') },
   order: { field: 'order', help: 'post (conv → BN → act) | pre (BN → act → conv, pre-activation / ResNet v2)' },
   optimizer: { field: 'optimizer', help: OPTIMIZERS.join(' | ') },
-  lr: { field: 'lr', help: 'learning rate' },
-  momentum: { field: 'momentum', help: 'momentum for momentum / nesterov' },
-  'weight-decay': { field: 'weightDecay', help: 'L2 (decoupled for adamw)' },
+  lr: { field: 'lr', help: ranged('learning rate', 'lr') },
+  momentum: { field: 'momentum', help: ranged('momentum for momentum / nesterov', 'momentum') },
+  'weight-decay': { field: 'weightDecay', help: ranged('L2 (decoupled for adamw)', 'weightDecay') },
   schedule: { field: 'schedule', help: 'constant | cosine[:minLr] | step:0.1,0.01,0.001@2:1:1' },
-  warmup: { field: 'warmupEpochs', help: 'linear warm-up epochs' },
-  'label-smoothing': { field: 'labelSmoothing', help: 'label smoothing, 0–0.5' },
+  warmup: { field: 'warmupEpochs', help: ranged('linear warm-up epochs', 'warmupEpochs') },
+  'label-smoothing': { field: 'labelSmoothing', help: ranged('label smoothing', 'labelSmoothing') },
   augment: { field: 'augment', help: `comma list of ${AUGMENTATIONS.join(', ')} (or none)` },
-  'early-stopping': { field: 'earlyStopping', help: 'patience in epochs (0 = off)' },
+  'early-stopping': { field: 'earlyStopping', help: ranged('patience in epochs (0 = off)', 'earlyStopping') },
   monitor: { field: 'monitor', help: 'val_accuracy | val_loss (best epoch and early stopping)' },
-  seed: { field: 'seed', help: 'random seed' },
+  seed: { field: 'seed', help: ranged('random seed', 'seed') },
   backend: { field: 'backend', help: `auto | ${BACKENDS.join(' | ')}` },
-  threads: { field: 'threads', help: 'CPU threads for wasm/cpu training (data-parallel; 0 = auto)' },
-  pretrained: { field: 'pretrained', help: 'start from none | imagenet (torchvision\'s weights, downloaded once) | a torchvision state dict (.pth, .safetensors); sets --width 1 unless given' },
+  threads: { field: 'threads', help: ranged('CPU threads for wasm/cpu training (data-parallel; 0 = auto)', 'threads') },
+  pretrained: { field: 'pretrained', help: "start from none | imagenet (torchvision's weights, downloaded once) | a torchvision state dict (.pth, .safetensors); sets --width 1 unless given" },
   freeze: { field: 'freeze', help: `${FREEZE_CHOICES.join(' | ')}: freeze the pretrained layers (and their batch-norm statistics) while the new head trains` },
-  'unfreeze-after': { field: 'unfreezeAfter', help: 'with --freeze backbone: train every layer after N epochs (0 = never)' },
-  'backbone-lr': { field: 'backboneLrScale', help: "learning rate of the pretrained layers as a fraction of --lr (the new head's)" },
+  'unfreeze-after': { field: 'unfreezeAfter', help: ranged('with --freeze backbone: train every layer after N epochs (0 = never)', 'unfreezeAfter') },
+  'backbone-lr': { field: 'backboneLrScale', help: ranged("learning rate of the pretrained layers as a fraction of --lr (the new head's)", 'backboneLrScale') },
 } as const;
 
 export type TrainFlag = keyof typeof TRAIN_FLAGS;

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { TrainConfig } from '../../shared/config';
+import { SETTINGS, settingValue, type Setting } from '../../shared/config-text';
 import { describeRunStart } from '../../shared/pretrained';
-import { formatSchedule, type TrainConfig } from '../../shared/config';
 import {
   STUDY_AXIS_TITLES,
   type ConfusionDiff,
@@ -26,8 +27,10 @@ import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { curveGroup } from './aggregate';
-import { cellText, formatMeanStd, formatValue, tableCaption } from './export';
-import { escapeXml as esc, lineChartSvg, SERIES_COLORS, type ChartSeries } from './svg';
+import { cellText, tableCaption } from './export';
+import { formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { seriesColor } from '../../shared/palette';
+import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
 export interface ReportOptions {
   /** The grid's metric (default test accuracy). */
@@ -51,7 +54,6 @@ interface ReportRun {
   readonly metrics: RunMetrics | null;
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)}%`);
 
 function version(): string {
   for (const up of ['../..', '../../..']) {
@@ -64,38 +66,12 @@ function version(): string {
   return '';
 }
 
-/** The configuration as label/value pairs, in the order of the run form. */
-function configRows(c: TrainConfig): [StudyAxisKey | 'seed', string][] {
-  return [
-    ['arch', c.arch],
-    ['inputSize', `${c.inputSize}×${c.inputSize}×${c.channels}`],
-    ['width', String(c.width)],
-    ['activation', c.activation],
-    ['batchNorm', c.batchNorm ? 'on' : 'off'],
-    ['order', c.order],
-    ['dropout', String(c.dropout)],
-    ['epochs', String(c.epochs)],
-    ['batchSize', String(c.batchSize)],
-    ['optimizer', c.optimizer + (c.optimizer === 'momentum' || c.optimizer === 'nesterov' ? ` (momentum ${c.momentum})` : '')],
-    ['lr', String(c.lr)],
-    ['schedule', formatSchedule(c.schedule)],
-    ['warmupEpochs', String(c.warmupEpochs)],
-    ['weightDecay', String(c.weightDecay)],
-    ['labelSmoothing', String(c.labelSmoothing)],
-    ['augment', c.augment.join('+') || 'none'],
-    ['earlyStopping', c.earlyStopping ? `patience ${c.earlyStopping}` : 'off'],
-    ['monitor', c.monitor],
-    ['backend', c.backend],
-    ['threads', c.threads ? String(c.threads) : 'auto'],
-    ['pretrained', c.pretrained === 'none' ? 'scratch' : c.pretrained === 'imagenet' ? 'ImageNet' : path.basename(c.pretrained)],
-    ['freeze', c.freeze],
-    ['unfreezeAfter', c.unfreezeAfter ? String(c.unfreezeAfter) : 'never'],
-    ['backboneLrScale', `× ${c.backboneLrScale}`],
-    ['seed', String(c.seed)],
-  ];
+/** The configuration as setting/value pairs, in the order of the run form. */
+function configRows(c: TrainConfig): [Setting, string][] {
+  return SETTINGS.map((k) => [k, settingValue(k, c[k])]);
 }
 
-const title = (k: StudyAxisKey | 'seed') => (k === 'seed' ? 'seed' : STUDY_AXIS_TITLES[k]);
+const title = (k: Setting) => (k === 'seed' ? 'seed' : STUDY_AXIS_TITLES[k]);
 
 /** An embedded JPEG of what the model saw, or null when the file cannot be read any more. */
 async function thumbnail(ws: Workstation, imageId: number, size: number): Promise<string | null> {
@@ -139,7 +115,7 @@ function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: 
     .filter((g) => g.points.length)
     .map((g, i) => ({
       label: g.label,
-      color: SERIES_COLORS[i % SERIES_COLORS.length],
+      color: seriesColor(i),
       points: g.points.map((p) => ({ x: p.epoch, y: p.mean!, ...(band && p.n > 1 ? { lo: p.min!, hi: p.max! } : {}) })),
     }));
   if (!series.length) return '';
@@ -238,7 +214,7 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
   return parts.join('');
 }
 
-function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly (StudyAxisKey | 'seed')[]): string {
+function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[]): string {
   const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
   const rows = runs.map(({ run, metrics: m }) => {
     const cfg = Object.fromEntries(configRows(run.config));
@@ -250,9 +226,9 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
-      formatValue(m?.trainLoss ?? null, { unit: 'loss' }),
-      formatValue(m?.seconds ?? null, { unit: 'seconds' }),
-      formatValue(m?.imagesPerSecond ?? null, { unit: 'rate' }),
+      formatValue(m?.trainLoss, 'loss'),
+      formatValue(m?.seconds, 'seconds'),
+      formatValue(m?.imagesPerSecond, 'rate'),
       esc(run.backend ?? '—'),
     ];
     return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 4 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
@@ -329,11 +305,11 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const summaries = runIds.map((id) => ws.queue.runs.getRun(id));
   const base = study ? study.base : summaries[0].config;
   // The settings that differ: a study's axes (and seeds); for loose runs, whatever differs between them.
-  const varied: (StudyAxisKey | 'seed')[] = study
+  const varied: Setting[] = study
     ? [...study.axes.map((a) => a.key), ...(study.repeats > 1 ? (['seed'] as const) : [])]
     : (configRows(base)
         .map(([k]) => k)
-        .filter((k) => new Set(summaries.map((r) => Object.fromEntries(configRows(r.config))[k])).size > 1) as (StudyAxisKey | 'seed')[]);
+        .filter((k) => new Set(summaries.map((r) => Object.fromEntries(configRows(r.config))[k])).size > 1) as Setting[]);
   const runs: ReportRun[] = summaries.map((run) => {
     const cell = cellOf.get(run.id);
     const cfg = Object.fromEntries(configRows(run.config));
