@@ -24,7 +24,7 @@ const toWorkerSide = {
 };
 /** The core's folders, which the worker side never imports. */
 const toCore = {
-  group: ['**/store/*', '**/queue/*', '**/core/*', '**/server/*', '**/cli/*', '**/studies/*', '**/datasets/*', '**/slurm/*'],
+  group: ['**/store/*', '**/queue/*', '**/core/*', '**/server/*', '**/cli/*', '**/studies/*', '**/datasets/*', '**/slurm/*', '**/weights/*'],
   message: 'The worker side never imports the core: it gets a job and reports events (shared/contract/worker.ts).',
 };
 
@@ -39,7 +39,7 @@ function restrict(paths, patterns = []) {
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
 
-const CORE = ['core', 'queue', 'store', 'datasets', 'studies', 'slurm', 'server', 'cli'].map((f) => `main/${f}/**/*.ts`);
+const CORE = ['core', 'queue', 'store', 'datasets', 'studies', 'slurm', 'weights', 'server', 'cli'].map((f) => `main/${f}/**/*.ts`);
 const WORKER_SIDE = ['worker', 'models', 'compute'].map((f) => `main/${f}/**/*.ts`);
 
 module.exports = tseslint.config(

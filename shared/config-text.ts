@@ -25,6 +25,13 @@ export function settingValue<K extends Setting>(key: K, value: TrainConfig[K]): 
     case 'order':
       // Configs stored before the setting existed were built convolution-first.
       return String(value ?? 'post');
+    case 'pretrained':
+      // `none`, `imagenet`, or a weights file (shown by its name); configs stored before it started from scratch.
+      return value === undefined || value === 'none' ? 'scratch' : value === 'imagenet' ? 'ImageNet' : String(value).split(/[\\/]/).pop() || String(value);
+    case 'unfreezeAfter':
+      return value ? String(value) : 'never';
+    case 'backboneLrScale':
+      return `×${String(value ?? 0.1)}`;
     default:
       return String(value);
   }
@@ -74,6 +81,14 @@ export function settingPhrase(c: TrainConfig, key: Setting): string {
       return `backend ${c.backend}`;
     case 'threads':
       return c.threads ? plural(c.threads, 'thread') : 'threads auto';
+    case 'pretrained':
+      return `from ${settingValue('pretrained', c.pretrained)}`;
+    case 'freeze':
+      return c.freeze === 'backbone' ? 'backbone frozen' : 'nothing frozen';
+    case 'unfreezeAfter':
+      return c.unfreezeAfter ? `unfrozen after ${plural(c.unfreezeAfter, 'epoch')}` : 'never unfrozen';
+    case 'backboneLrScale':
+      return `backbone lr ${settingValue('backboneLrScale', c.backboneLrScale)}`;
     default:
       return settingValue(key, c[key]);
   }
@@ -87,6 +102,9 @@ export const MODEL_SETTINGS: readonly Setting[] = ['arch', 'inputSize', 'channel
 
 /** How it is trained: epochs, batches, optimiser, schedule, regularisation, data, seed. */
 export const TRAINING_SETTINGS: readonly Setting[] = ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'weightDecay', 'labelSmoothing', 'augment', 'earlyStopping', 'seed'];
+
+/** How a run starts and fine-tunes (fine-tuning settings only mean something with `pretrained`). */
+export const FINE_TUNING_SETTINGS: readonly Setting[] = ['pretrained', 'freeze', 'unfreezeAfter', 'backboneLrScale'];
 
 /**
  * A config in one line: the phrases of `settings` (the summary's by default) but those in

@@ -45,6 +45,9 @@ export const CONFIG_LIMITS: Readonly<Record<NumberSetting, NumberLimit>> = {
   earlyStopping: { min: 0, max: 10_000, integer: true },
   seed: { min: 0, max: MAX_SEED, integer: true },
   threads: { min: 0, max: 64, integer: true },
+  unfreezeAfter: { min: 0, max: 10_000, integer: true },
+  // A fraction of the head's rate: above 0, at most 1 (the same rate).
+  backboneLrScale: { min: 0, minExclusive: true, max: 1 },
 };
 
 /** Why `v` is out of `limit`, as the end of a sentence (`must be at least 1`), or null when it fits. */

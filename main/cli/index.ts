@@ -35,6 +35,7 @@ Commands:
   study create|list|run|pause|extend|show|curves|export|failures|diff|delete …
                                                    a grid of runs (see 'bloombench study --help')
   report <study|run>... <file.html>                a self-contained HTML report of a study or runs
+  weights list|get|convert …                       torchvision's ImageNet weights (see 'bloombench weights --help')
 
 Global options:
   --home DIR    where the run database, caches and checkpoints live
@@ -368,6 +369,8 @@ export async function main(argv: string[]): Promise<number> {
       const { reportCommand } = await import('./report');
       return reportCommand(rest, home);
     }
+    case 'weights':
+      return (await import('./weights')).weightsCommand(rest, home);
     default:
       throw new UsageError(`Unknown command "${cmd}". Run 'bloombench --help' for the list.`);
   }

@@ -1,11 +1,13 @@
 /**
  * Turns `bloombench train` flags into a `TrainConfig`, refusing bad values by flag name.
  */
+import path from 'node:path';
 import {
   ACTIVATIONS,
   AUGMENTATIONS,
   BACKENDS,
   DEFAULT_CONFIG,
+  FREEZE_CHOICES,
   LAYER_ORDERS,
   OPTIMIZERS,
   parseSchedule,
@@ -75,6 +77,13 @@ export const TRAIN_FLAGS = {
   seed: ranged('seed', 'random seed'),
   backend: choice('backend', ['auto', ...BACKENDS], `auto | ${BACKENDS.join(' | ')}`),
   threads: ranged('threads', 'CPU threads for wasm/cpu training (data-parallel; 0 = auto)'),
+  pretrained: spec('pretrained', "start from none | imagenet (torchvision's weights, downloaded once) | a torchvision state dict (.pth, .safetensors); sets --width 1 unless given", (_flag, text) => {
+    if (text.trim() === '') throw new Error('--pretrained: give none, imagenet, or the path of a weights file');
+    return text === 'none' || text === 'imagenet' ? text : path.resolve(text);
+  }),
+  freeze: choice('freeze', FREEZE_CHOICES, `${FREEZE_CHOICES.join(' | ')}: freeze the pretrained layers (and their batch-norm statistics) while the new head trains`),
+  'unfreeze-after': ranged('unfreezeAfter', 'with --freeze backbone: train every layer after N epochs (0 = never)'),
+  'backbone-lr': ranged('backboneLrScale', "learning rate of the pretrained layers as a fraction of --lr (the new head's)"),
 } as const;
 
 export type TrainFlag = keyof typeof TRAIN_FLAGS;
@@ -105,5 +114,7 @@ export function configFromFlags(values: Partial<Record<TrainFlag, string>>, base
     const f: FlagSpec<keyof TrainConfig> = TRAIN_FLAGS[flag];
     c[f.field] = f.parse(flag, String(raw));
   }
+  // Pretrained weights have their published widths: width 1 unless asked otherwise (and refused then).
+  if (values.pretrained !== undefined && c.pretrained !== 'none' && values.width === undefined) c.width = 1;
   return c as unknown as TrainConfig;
 }

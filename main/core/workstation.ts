@@ -35,6 +35,9 @@ import { Studies } from '../studies/studies';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
+import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
+import { ensureImagenetWeights, listWeightsSync, pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
+import type { DownloadProgress } from '../weights/download';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
 
@@ -213,6 +216,52 @@ export class Workstation implements Api {
       },
     );
     return this.backendReady;
+  }
+
+  // Pretrained weights (main/weights/ keeps the files; the compute service reads them)
+
+  /** torchvision's ImageNet weights for every variant that takes them, and whether each file is in `<home>/weights/`. */
+  async listWeights(): Promise<readonly PretrainedStatus[]> {
+    return listWeightsSync(this.store.home).map((w) => ({ arch: w.entry.arch, title: w.entry.title, url: w.entry.url, file: w.file, top1: w.entry.top1, bytes: w.bytes, partialBytes: w.partial }));
+  }
+
+  /**
+   * Downloads `arch`'s ImageNet weights into `<home>/weights/` (resuming a cut download; once:
+   * a file already there is only checked) and returns the file and its SHA-256. Without network
+   * the error says where to put the file by hand.
+   */
+  async downloadWeights(arch: string, onProgress?: (p: DownloadProgress) => void): Promise<{ readonly file: string; readonly sha256: string }> {
+    const { file, sha256 } = await ensureImagenetWeights(this.store.home, arch, onProgress);
+    return { file, sha256 };
+  }
+
+  /**
+   * Writes the whole ImageNet model of `arch` from `source` — `imagenet` (torchvision's file,
+   * downloaded if needed) or the path of a torchvision state dict — in TensorFlow.js layers
+   * format with `metadata.json`, built in the compute service; returns the files and the weights.
+   */
+  async convertWeights(
+    arch: string,
+    source: string,
+    outDir: string,
+    opts: { readonly inputSize?: number; readonly softmax?: boolean; readonly onProgress?: (p: DownloadProgress) => void } = {},
+  ): Promise<{ readonly files: readonly string[]; readonly weights: RunWeights; readonly inputSize: number }> {
+    const entry = pretrainedEntryFor(arch);
+    const model = await this.catalog.get(arch);
+    const inputSize = opts.inputSize ?? model.inputShape[0];
+    if (!Number.isInteger(inputSize) || inputSize < model.minInputSize) throw new Error(`${arch} needs an input of at least ${model.minInputSize}×${model.minInputSize} pixels (got ${inputSize}).`);
+    let weights: RunWeights;
+    if (source === 'imagenet') {
+      const got = await ensureImagenetWeights(this.store.home, arch, opts.onProgress);
+      weights = { source: 'imagenet', title: entry.title, file: got.file, sha256: got.sha256 };
+    } else {
+      const resolved = await resolveRunWeights({ arch, pretrained: source }, this.store.home);
+      if (!resolved) throw new Error('convert needs weights: imagenet or the path of a torchvision state dict.');
+      weights = resolved;
+    }
+    const target = path.resolve(outDir);
+    const files = await this.service.call('convertWeights', { arch, file: weights.file, outDir: target, inputSize, softmax: opts.softmax ?? false, title: weights.title, sha256: weights.sha256 });
+    return { files, weights, inputSize };
   }
 
   // Runs

@@ -11,6 +11,7 @@ import { ensureCache } from '../datasets/cache';
 import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { RunStore } from '../store/runs';
+import { resolveRunWeights } from '../weights/cache';
 import { workerEntry } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
 
@@ -190,6 +191,10 @@ export class RunQueue {
     }
     this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
     const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels);
+    // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
+    const weights = await resolveRunWeights(config, this.store.home, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
+    // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).
+    if (!resume || !run.weights) this.runs.setWeights(runId, weights);
     const job: WorkerJob = {
       runId,
       config,
@@ -200,6 +205,7 @@ export class RunQueue {
       test: { records: [], labels: [], imageIds: [] },
       runDir: path.join(this.store.runsDir, String(runId)),
       resume,
+      weights,
     };
     cache.records.forEach((rec, i) => {
       const part = job[rec.split];

@@ -198,6 +198,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // Fine-tuning: the weights a run started from (source, title, file, SHA-256), null from scratch.
+  {
+    version: 4,
+    up: (db) => {
+      db.exec(`ALTER TABLE runs ADD COLUMN weights_json TEXT;`);
+    },
+  },
 ];
 
 /** Brings a database up to the newest schema, one transaction per step. Returns the version. */

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TrainConfig } from '../../shared/config';
+import type { RunWeights } from '../../shared/pretrained';
 import { readStoredConfig } from '../../shared/contract/config';
 import type {
   BackendInfo,
@@ -38,6 +39,7 @@ interface RunRow {
   notes: string;
   tags_json: string;
   diagnostics_json: string;
+  weights_json: string | null;
   best_epoch: number | null;
   epochs_done: number | null;
   best_val_accuracy: number | null;
@@ -82,6 +84,7 @@ function toSummary(r: RunRow): RunSummary {
     error: r.error,
     notes: r.notes,
     tags: JSON.parse(r.tags_json) as string[],
+    weights: r.weights_json ? (JSON.parse(r.weights_json) as RunWeights) : null,
   };
 }
 
@@ -114,6 +117,7 @@ export class RunStore {
            best_val_accuracy = CASE WHEN ? IS NULL THEN best_val_accuracy ELSE ? END WHERE run_id = ?`,
       ),
       setBestEpoch: db.prepare(`UPDATE runs SET best_epoch = ? WHERE id = ?`),
+      setWeights: db.prepare(`UPDATE runs SET weights_json = ? WHERE id = ?`),
       setDiagnostics: db.prepare(`UPDATE runs SET diagnostics_json = ? WHERE id = ?`),
       getDiagnostics: db.prepare(`SELECT diagnostics_json FROM runs WHERE id = ?`),
       upsertEvaluation: db.prepare(
@@ -187,6 +191,11 @@ export class RunStore {
       counts.macs,
       id,
     );
+  }
+
+  /** Records the weights a run starts from (null: from scratch). */
+  setWeights(id: number, weights: RunWeights | null): void {
+    this.stmts.setWeights.run(weights ? JSON.stringify(weights) : null, id);
   }
 
   /** Sets a run's status (`atMs`: when it ended, if not now — a collected bundle's time). */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { TrainConfig } from '../../shared/config';
 import { SETTINGS, settingValue, type Setting } from '../../shared/config-text';
+import { describeRunStart } from '../../shared/pretrained';
 import {
   STUDY_AXIS_TITLES,
   type ConfusionDiff,
@@ -213,12 +214,13 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
 }
 
 function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[]): string {
-  const head = ['run', ...varied.map(title), 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
+  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
   const rows = runs.map(({ run, metrics: m }) => {
     const cfg = Object.fromEntries(configRows(run.config));
     const cells = [
       `#${run.id}`,
       ...varied.map((k) => esc(cfg[k] ?? '')),
+      esc(describeRunStart(run)),
       esc(run.status),
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
@@ -228,7 +230,7 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       formatValue(m?.imagesPerSecond, 'rate'),
       esc(run.backend ?? '—'),
     ];
-    return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 3 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
+    return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 4 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   return `<table class="runs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

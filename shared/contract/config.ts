@@ -3,7 +3,7 @@
  * (the HTTP server, IPC, the worker's job, a stored run read back).
  */
 import { z } from 'zod';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_BACKBONE_LR_SCALE, FREEZE_CHOICES, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
 import { CONFIG_LIMITS, type NumberSetting } from '../limits';
 
 export const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -15,9 +15,16 @@ export const anyNumber = z.union([z.number(), z.nan(), z.null().transform(() => 
 
 /**
  * Settings added after runs were first stored, and the value an older run is read with: it
- * ran on one thread (read as auto) and was built convolution-first.
+ * ran on one thread (read as auto), was built convolution-first and started from scratch.
  */
-export const LATER_SETTINGS = { threads: 0, order: 'post' } as const satisfies Partial<TrainConfig>;
+export const LATER_SETTINGS = {
+  threads: 0,
+  order: 'post',
+  pretrained: 'none',
+  freeze: 'none',
+  unfreezeAfter: 0,
+  backboneLrScale: DEFAULT_BACKBONE_LR_SCALE,
+} as const satisfies Partial<TrainConfig>;
 
 
 export const scheduleSchema = z.discriminatedUnion('kind', [
@@ -61,6 +68,11 @@ export const trainConfigSchema = z.object({
   backend: z.enum([...BACKENDS, 'auto']),
   // Runs stored before this setting existed have none: they ran on one thread, 0 (auto) now.
   threads: limited('threads').default(LATER_SETTINGS.threads),
+  // Runs stored before fine-tuning existed started from scratch.
+  pretrained: z.string().min(1).max(4096).default(LATER_SETTINGS.pretrained),
+  freeze: z.enum(FREEZE_CHOICES).default(LATER_SETTINGS.freeze),
+  unfreezeAfter: limited('unfreezeAfter').default(LATER_SETTINGS.unfreezeAfter),
+  backboneLrScale: limited('backboneLrScale').default(LATER_SETTINGS.backboneLrScale),
 }) satisfies z.ZodType<TrainConfig>;
 
 /**

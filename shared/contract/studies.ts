@@ -34,6 +34,10 @@ export const STUDY_AXIS_TITLES: Readonly<Record<StudyAxisKey, string>> = {
   monitor: 'monitor',
   backend: 'backend',
   threads: 'threads',
+  pretrained: 'start',
+  freeze: 'freeze',
+  unfreezeAfter: 'unfreeze after',
+  backboneLrScale: 'backbone lr',
 };
 
 /** Every axis key, in the order of `TrainConfig`. */

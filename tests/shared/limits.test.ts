@@ -47,7 +47,8 @@ function probes(key: NumberSetting): [number, boolean][] {
 }
 
 const KEYS = Object.keys(CONFIG_LIMITS) as NumberSetting[];
-const FORM_KEYS = KEYS.filter((k) => k !== 'threads');
+// Threads and the fine-tuning settings have no inputs in the new-run form (yet).
+const FORM_KEYS = KEYS.filter((k) => !['threads', 'unfreezeAfter', 'backboneLrScale'].includes(k));
 
 describe('config limits', () => {
   it.each(KEYS)('the boundary validator accepts %s exactly inside its range', (key) => {

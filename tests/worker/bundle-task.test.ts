@@ -48,6 +48,7 @@ function bundle(name: string, job: Partial<BundleJob['job']>): string {
       test: { records: [], labels: [], imageIds: [] },
       runDir: dir,
       resume: null,
+      weights: null,
       ...job,
     },
   };

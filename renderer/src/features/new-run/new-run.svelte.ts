@@ -16,11 +16,27 @@ export interface FormFields extends ConfigFields {
   monitor: MonitorMetric;
   backend: BackendChoice;
   threads: number;
+  /** Fine-tuning settings: carried from the loaded config (no inputs for them yet). */
+  pretrained: TrainConfig['pretrained'];
+  freeze: TrainConfig['freeze'];
+  unfreezeAfter: number;
+  backboneLrScale: number;
   name: string;
 }
 
 function fromConfig(c: TrainConfig): FormFields {
-  return { ...configFields(c), channels: c.channels, monitor: c.monitor, backend: c.backend, threads: c.threads ?? 0, name: '' };
+  return {
+    ...configFields(c),
+    channels: c.channels,
+    monitor: c.monitor,
+    backend: c.backend,
+    threads: c.threads ?? 0,
+    pretrained: c.pretrained ?? 'none',
+    freeze: c.freeze ?? 'none',
+    unfreezeAfter: c.unfreezeAfter ?? 0,
+    backboneLrScale: c.backboneLrScale ?? DEFAULT_CONFIG.backboneLrScale,
+    name: '',
+  };
 }
 
 /** The new-run form, the run it last started, and starting one. */
