@@ -24,13 +24,13 @@ const toWorkerSide = {
 };
 /** The core's folders, which the worker side never imports. */
 const toCore = {
-  group: ['**/store/*', '**/queue/*', '**/core/*', '**/server/*', '**/cli/*', '**/studies/*', '**/datasets/*'],
+  group: ['**/store/*', '**/queue/*', '**/core/*', '**/server/*', '**/cli/*', '**/studies/*', '**/datasets/*', '**/slurm/*', '**/weights/*'],
   message: 'The worker side never imports the core: it gets a job and reports events (shared/contract/worker.ts).',
 };
 
 /** The core's data and scheduling modules, which the CLI, the server and the shell only reach through the Workstation. */
 const viaFacade = {
-  group: ['**/queue/*', '**/datasets/*', '**/store/*', '!**/store/db', '**/studies/studies', '**/studies/store', '**/studies/plan', '**/studies/aggregate', '**/studies/failures'],
+  group: ['**/queue/*', '**/datasets/*', '**/store/*', '!**/store/db', '**/slurm/*', '**/studies/studies', '**/studies/store', '**/studies/plan', '**/studies/aggregate', '**/studies/failures'],
   message: 'The CLI, the server and the shell call Workstation / Api verbs; only opening the home (store/db) is theirs.',
 };
 
@@ -39,7 +39,7 @@ function restrict(paths, patterns = []) {
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
 
-const CORE = ['core', 'queue', 'store', 'datasets', 'studies', 'server', 'cli'].map((f) => `main/${f}/**/*.ts`);
+const CORE = ['core', 'queue', 'store', 'datasets', 'studies', 'slurm', 'weights', 'server', 'cli'].map((f) => `main/${f}/**/*.ts`);
 const WORKER_SIDE = ['worker', 'models', 'compute'].map((f) => `main/${f}/**/*.ts`);
 
 module.exports = tseslint.config(

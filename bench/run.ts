@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendName } from '../shared/config';
+import { benchDataset } from './dataset';
 import type { BackendReportLine, ModelResult } from './models';
 import { importTimed, measurePipeline, measureWorkerMemory, repeatedFolderSync, tempHome, type MemoryResult, type PipelineResult } from './pipeline';
 import { BENCH_MODELS, benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
@@ -42,7 +43,6 @@ export interface BenchRow {
   readonly cpuRatio?: number | null;
 }
 
-const DEFAULT_DATASET = '/work/shared/datasets/flower_photos_160';
 /** The cpu backend takes minutes per step on the 64×64 models; it runs only these by default. */
 const CPU_MODELS: readonly string[] = ['lenet5'];
 
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       'no-pytorch': { type: 'boolean', default: false },
       'no-data': { type: 'boolean', default: false },
       'no-memory': { type: 'boolean', default: false },
-      dataset: { type: 'string', default: DEFAULT_DATASET },
+      dataset: { type: 'string' },
     },
   });
   const quick = values.quick === true;
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
 
   // Data pipeline and memory.
   if (!values['no-data'] || !values['no-memory']) {
-    const folder = values.dataset ?? DEFAULT_DATASET;
+    const { folder } = await benchDataset(values.dataset, log);
     const h = tempHome();
     const tmpFolders: string[] = [];
     try {

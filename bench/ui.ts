@@ -35,12 +35,12 @@ import type { BackendInfo, EpochMetrics, RunDetail } from '../shared/types';
 import { Workstation } from '../main/core/workstation';
 import { startServer } from '../main/server/server';
 import { openStore } from '../main/store/db';
+import { benchDataset } from './dataset';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
 const BIN = path.join(ROOT, 'bin', 'bloombench.js');
 const CHROMIUM = process.env.BLOOMBENCH_CHROMIUM ?? '/usr/bin/chromium';
-const DEFAULT_DATASET = '/work/shared/datasets/flower_photos_160';
 
 function log(msg: string): void {
   process.stderr.write(msg + '\n');
@@ -638,7 +638,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set BLOOMBENCH_CHROMIUM)`);
   const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
-  const dataset = values.dataset ?? (fs.existsSync(DEFAULT_DATASET) ? DEFAULT_DATASET : null);
+  const dataset = values['no-train'] ? null : (await benchDataset(values.dataset, (m) => process.stderr.write(`${m}\n`))).folder;
   const chart = values['no-chart']
     ? null
     : await benchChart({ noAnimations: Boolean(values['no-animations']), profile: values.profile, points: num(values.points, 100_000), rate: num(values.rate, 2000), steadyRate: num(values['steady-rate'], 50), steadySeconds: num(values['steady-seconds'], 10), stepsPerEpoch: 1000 });

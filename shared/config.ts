@@ -1,8 +1,9 @@
 /**
  * Training configuration: the one record that says everything needed to re-run a run.
  *
- * Plain data only (this folder imports nothing outside `shared/`); validation of values that
- * cross a process boundary lives in `main/contract/`.
+ * Plain data only (this folder imports nothing outside `shared/`); the ranges of its numbers
+ * are in `limits.ts`, and the validator of a config that crosses a process boundary in
+ * `contract/config.ts`.
  */
 
 /** Activation functions every architecture accepts. */
@@ -34,6 +35,19 @@ export type Augmentation = (typeof AUGMENTATIONS)[number];
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = BackendName | 'auto';
+
+/** What to freeze while fine-tuning: nothing, or every pretrained layer (the new head trains). */
+export const FREEZE_CHOICES = ['none', 'backbone'] as const;
+export type FreezeChoice = (typeof FREEZE_CHOICES)[number];
+
+/**
+ * Default learning-rate factor of the pretrained layers against the new head's rate.
+ *
+ * A tenth: pretrained features need small steps, a fresh head large ones (fastai's `fine_tune`
+ * spreads 1/100 … 1 of the base rate over its layer groups; one factor for the whole backbone
+ * sits inside that range).
+ */
+export const DEFAULT_BACKBONE_LR_SCALE = 0.1;
 
 /** Metric that early stopping and "best epoch" watch. */
 export type MonitorMetric = 'val_accuracy' | 'val_loss';
@@ -84,6 +98,19 @@ export interface TrainConfig {
    * large enough to gain from it. The native backends ignore it (they thread on their own).
    */
   readonly threads: number;
+  /**
+   * Where the weights start: `none` (from scratch, the default), `imagenet` (torchvision's
+   * published ImageNet weights for `arch`, downloaded once) or the path of a torchvision state
+   * dict (`.pth` or `.safetensors`). With weights, the 1000-class head is replaced by a fresh
+   * one for the dataset's classes.
+   */
+  readonly pretrained: string;
+  /** While fine-tuning: train every layer (`none`) or freeze the pretrained ones (`backbone`), batch-norm statistics included. */
+  readonly freeze: FreezeChoice;
+  /** With `freeze: backbone`, train the whole network after this many epochs (0: stay frozen). */
+  readonly unfreezeAfter: number;
+  /** Learning rate of the pretrained layers as a fraction of the head's (`lr`). */
+  readonly backboneLrScale: number;
 }
 
 /** Defaults a new run starts from. */
@@ -111,6 +138,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
   seed: 1,
   backend: 'auto',
   threads: 0,
+  pretrained: 'none',
+  freeze: 'none',
+  unfreezeAfter: 0,
+  backboneLrScale: DEFAULT_BACKBONE_LR_SCALE,
 };
 
 /**

@@ -2,6 +2,7 @@
  * Plain data types shared by the core, the worker, the CLI and the renderer.
  */
 import type { BackendName, TrainConfig } from './config';
+import type { RunWeights } from './pretrained';
 
 export type Split = 'train' | 'val' | 'test';
 
@@ -148,6 +149,8 @@ export interface RunSummary {
   readonly error: string | null;
   readonly notes: string;
   readonly tags: readonly string[];
+  /** The weights the run started from (null: from scratch); `describeStart` words it. */
+  readonly weights: RunWeights | null;
 }
 
 /** Everything `bloombench show` prints. */

@@ -2,7 +2,9 @@
  * Terminal formatting: tables, numbers, durations and the training progress bar.
  */
 import type { RunDetail, RunSummary } from '../../shared/types';
-import { formatSchedule } from '../../shared/config';
+import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
+import { percent } from '../../shared/format';
+import { describeRunStart } from '../../shared/pretrained';
 
 /** A plain text table with left-aligned text and right-aligned numbers. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -14,9 +16,8 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function pct(x: number | null | undefined): string {
-  return x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)}%`;
-}
+/** A fraction as a percentage, `87.3%`: the same as the screen's. */
+export const pct = percent;
 
 export function count(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
@@ -43,11 +44,12 @@ export function progressLine(p: { epoch: number; epochs: number; batch: number; 
 
 export function runsTable(runs: readonly RunSummary[]): string {
   return table(
-    ['id', 'name', 'arch', 'dataset', 'status', 'epochs', 'best val', 'test acc', 'backend', 'time'],
+    ['id', 'name', 'arch', 'start', 'dataset', 'status', 'epochs', 'best val', 'test acc', 'backend', 'time'],
     runs.map((r) => [
       r.id,
       r.name,
       r.arch,
+      describeRunStart(r),
       r.datasetName,
       r.status,
       `${r.epochsDone}/${r.config.epochs}`,
@@ -59,18 +61,25 @@ export function runsTable(runs: readonly RunSummary[]): string {
   );
 }
 
+/** How a fine-tuning run trains its pretrained layers, in words ("" from scratch). */
+export function fineTuning(c: RunSummary['config']): string {
+  if (c.pretrained === 'none') return '';
+  const freeze = c.freeze === 'backbone' ? (c.unfreezeAfter ? `backbone frozen for ${c.unfreezeAfter} epoch${c.unfreezeAfter === 1 ? '' : 's'}, then` : 'backbone frozen (only the new head trains)') : '';
+  const rate = `backbone lr × ${c.backboneLrScale}`;
+  return c.freeze === 'backbone' && !c.unfreezeAfter ? freeze : [freeze, rate].filter(Boolean).join(' ');
+}
+
 /** The human form of `bloombench show`. */
 export function runReport(r: RunDetail): string {
   const c = r.config;
   const out: string[] = [];
   out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
   out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
-  out.push(
-    `  model     ${c.arch} at ${c.inputSize}×${c.inputSize}×${c.channels}, width ${c.width}, ${c.activation}, batch-norm ${c.batchNorm ? 'on' : 'off'}, ${c.order}-activation, dropout ${c.dropout}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`,
-  );
-  out.push(
-    `  training  ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} lr ${c.lr} (${formatSchedule(c.schedule)}${c.warmupEpochs ? `, warm-up ${c.warmupEpochs}` : ''}), weight decay ${c.weightDecay}, label smoothing ${c.labelSmoothing}, augment ${c.augment.join('+') || 'none'}, seed ${c.seed}`,
-  );
+  const tuning = fineTuning(c);
+  out.push(`  start     ${describeRunStart(r)}${tuning ? `; ${tuning}` : ''}`);
+  if (r.weights) out.push(`            weights ${r.weights.file} (sha256 ${r.weights.sha256})`);
+  out.push(`  model     ${configText(c, { settings: MODEL_SETTINGS, separator: ', ' })}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`);
+  out.push(`  training  ${configText(c, { settings: TRAINING_SETTINGS, separator: ', ' })}`);
   if (r.backendInfo) {
     out.push(`  backend   ${r.backendInfo.description}${r.backendInfo.forced ? ' (forced)' : ''}`);
     for (const u of r.backendInfo.unavailable) out.push(`            not ${u.name}: ${u.reason}`);

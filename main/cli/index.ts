@@ -38,6 +38,7 @@ Commands:
   study create|list|run|pause|extend|show|curves|export|failures|diff|delete …
                                                    a grid of runs (see 'bloombench study --help')
   report <study|run>... <file.html>                a self-contained HTML report of a study or runs
+  weights list|get|convert …                       torchvision's ImageNet weights (see 'bloombench weights --help')
 
 Global options:
   --home DIR    where the run database, caches and checkpoints live
@@ -379,6 +380,12 @@ export async function main(argv: string[]): Promise<number> {
         allowImport: values['allow-import'] ?? [],
       });
     }
+    // The node side of a study on Slurm: the job script runs this on each bundle (no database).
+    case 'slurm-task': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      if (positionals.length !== 1) throw new UsageError('slurm-task needs one bundle folder (the job script of a study on Slurm passes it).');
+      return Workstation.runBundleTask(positionals[0]);
+    }
     // Studies and reports live in their own files (main/cli/study.ts, main/cli/report.ts).
     case 'study': {
       const { studyCommand } = await import('./study');
@@ -388,6 +395,8 @@ export async function main(argv: string[]): Promise<number> {
       const { reportCommand } = await import('./report');
       return reportCommand(rest, home);
     }
+    case 'weights':
+      return (await import('./weights')).weightsCommand(rest, home);
     default:
       throw new UsageError(`Unknown command "${cmd}". Run 'bloombench --help' for the list.`);
   }

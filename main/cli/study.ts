@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, formatSchedule, type TrainConfig } from '../../shared/config';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import { configText } from '../../shared/config-text';
 import {
   CURVE_METRICS,
   STUDY_AXIS_KEYS,
@@ -25,6 +26,7 @@ import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/e
 import { count, duration, pct, progressLine, table } from './format';
 import { datasetFor, err as errOut, exitCodeFor, exitWhenFlushed, onStopRequest, openWorkstation, out, runIdArg, UsageError, type StopReason } from './common';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
+import { cellStatusText, SLURM_HELP, SLURM_RUN_OPTIONS, slurmCollect, slurmHeaderLine, slurmRun } from './slurm';
 
 export const STUDY_HELP = `Usage: bloombench study <command> [options]
 
@@ -38,6 +40,7 @@ Commands:
   run <study> [--retry-failed] [--json]
                                run (or continue) the study with progress; Ctrl-C pauses it
   pause <study> [--now]        stop queueing its runs (--now also stops the training one)
+${SLURM_HELP}
   extend <study> [--vary SETTING=V…] [--seeds N]
                                add values, a setting, or seeds; finished cells are kept
   show <study> [--metric M] [--rows A,B] [--cols C] [--pool] [--cells] [--json]
@@ -142,26 +145,11 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
 
 /** A short line of the settings every cell shares. */
 function baseLine(c: TrainConfig, axes: readonly StudyAxisKey[]): string {
-  const parts: [StudyAxisKey, string][] = [
-    ['arch', c.arch],
-    ['inputSize', `${c.inputSize}px`],
-    ['width', `width ${c.width}`],
-    ['activation', c.activation],
-    ['batchNorm', `batch-norm ${c.batchNorm ? 'on' : 'off'}`],
-    ['epochs', `${c.epochs} epochs`],
-    ['batchSize', `batch ${c.batchSize}`],
-    ['optimizer', c.optimizer],
-    ['lr', `lr ${c.lr}`],
-    ['schedule', formatSchedule(c.schedule)],
-    ['augment', `augment ${c.augment.join('+') || 'none'}`],
-    ['dropout', `dropout ${c.dropout}`],
-    ['weightDecay', `weight decay ${c.weightDecay}`],
-    ['labelSmoothing', `label smoothing ${c.labelSmoothing}`],
-  ];
-  return parts
-    .filter(([k]) => !axes.includes(k))
-    .map(([, s]) => s)
-    .join(', ');
+  return configText(c, {
+    settings: ['arch', 'inputSize', 'width', 'activation', 'batchNorm', 'epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'augment', 'dropout', 'weightDecay', 'labelSmoothing'],
+    omit: axes,
+    separator: ', ',
+  });
 }
 
 function progressText(s: StudySummary): string {
@@ -184,6 +172,8 @@ export function studyHeader(d: StudyDetail): string {
   if (d.axes.length) lines.push(`  axes    ${d.axes.map((a) => `${a.title}: ${a.labels.join(', ')}`).join('  ×  ')}  (${d.gridSize} cell${d.gridSize === 1 ? '' : 's'})`);
   lines.push(`  seeds   ${d.repeats} per cell (${Array.from({ length: d.repeats }, (_, i) => d.base.seed + i).join(', ')})`);
   if (d.notes) lines.push(`  notes   ${d.notes}`);
+  const slurm = slurmHeaderLine(d);
+  if (slurm) lines.push(slurm);
   return lines.join('\n');
 }
 
@@ -213,13 +203,18 @@ function cellsText(d: StudyDetail, metrics: Map<number, { testAccuracy: number |
         ...c.labels,
         c.seed,
         c.runId ?? '—',
-        c.status + (c.previousRunIds.length ? ` (earlier: ${c.previousRunIds.join(', ')})` : ''),
+        cellStatusText(c) + (c.previousRunIds.length ? ` (earlier: ${c.previousRunIds.join(', ')})` : ''),
         m?.keptEpoch ?? '—',
         pct(m?.testAccuracy ?? null),
         m?.seconds ? duration(m.seconds) : '—',
       ];
     }),
   );
+}
+
+/** True for a cell whose task is on Slurm and not imported yet. */
+function onSlurm(c: StudyDetail['cells'][number]): boolean {
+  return c.slurm !== undefined && ['queued', 'held', 'running', 'collecting'].includes(c.slurm.state);
 }
 
 /**
@@ -400,10 +395,19 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
       });
     }
     case 'run': {
-      const { values, positionals } = parseArgs({ args: rest, options: { 'retry-failed': { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({ args: rest, options: { 'retry-failed': { type: 'boolean' }, json: { type: 'boolean' }, ...SLURM_RUN_OPTIONS }, allowPositionals: true });
+      const slurmOnly = (Object.keys(SLURM_RUN_OPTIONS) as (keyof typeof SLURM_RUN_OPTIONS)[]).filter((k) => k !== 'slurm' && values[k] !== undefined);
+      if (!values.slurm && slurmOnly.length) throw new UsageError(`--${slurmOnly[0]} is a Slurm option: add --slurm to submit the study as Slurm jobs.`);
       const ws = open();
       try {
         const id = await studyId(ws, positionals[0]);
+        if (values.slurm) return await slurmRun(ws, id, values, { header: studyHeader, grid: (g) => gridText(g) });
+        if ((await ws.getStudy(id)).cells.some(onSlurm)) {
+          // Its cells are the scheduler's: continuing releases the held ones; the bundles come in by collect.
+          const d = await ws.runStudy(id);
+          process.stderr.write(`${studyHeader(d)}\n\nStudy ${id} runs on Slurm (its held tasks are released): 'bloombench study collect ${id}' imports the finished ones, 'bloombench study run ${id} --slurm --wait' follows them.\n`);
+          return 0;
+        }
         // Runs a dead process left `running` are interrupted; the study resumes them.
         ws.recoverInterrupted();
         const d = await ws.runStudy(id, { retryFailed: Boolean(values['retry-failed']) });
@@ -413,11 +417,24 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
         await ws.close();
       }
     }
+    case 'collect': {
+      const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
+      return withWs(async (ws) => slurmCollect(ws, await studyId(ws, positionals[0]), Boolean(values.json)));
+    }
     case 'pause': {
       const { values, positionals } = parseArgs({ args: rest, options: { now: { type: 'boolean' } }, allowPositionals: true });
       return withWs(async (ws) => {
         const id = await studyId(ws, positionals[0]);
+        const slurm = (await ws.getStudy(id)).cells.some(onSlurm);
         const d = await ws.pauseStudy(id, { cancelActive: Boolean(values.now) });
+        if (slurm) {
+          out(
+            values.now
+              ? `Study ${id} "${d.name}": every task on Slurm was cancelled (scancel); running ones stop within the cluster's KillWait and keep their last checkpoint. 'bloombench study run ${id} --slurm' resubmits them.`
+              : `Study ${id} "${d.name}": its pending Slurm tasks are held (running ones finish). 'bloombench study run ${id}' releases them.`,
+          );
+          return 0;
+        }
         out(`Study ${id} "${d.name}" paused (${progressText(d)}). A run training in another Bloombench process finishes first${values.now ? ' unless that process sees the pause' : ''}; 'bloombench study run ${id}' continues.`);
         return 0;
       });

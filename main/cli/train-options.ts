@@ -1,43 +1,89 @@
 /**
  * Turns `bloombench train` flags into a `TrainConfig`, refusing bad values by flag name.
  */
+import path from 'node:path';
 import {
   ACTIVATIONS,
   AUGMENTATIONS,
   BACKENDS,
   DEFAULT_CONFIG,
+  FREEZE_CHOICES,
   LAYER_ORDERS,
   OPTIMIZERS,
   parseSchedule,
   type Augmentation,
   type TrainConfig,
 } from '../../shared/config';
+import { CONFIG_LIMITS, limitText, type NumberSetting } from '../../shared/limits';
 
-/** The flags `train` accepts, with their config field and a one-line help. */
+/** One flag: the config field it sets, its one-line help, and how its text becomes the value. */
+interface FlagSpec<F extends keyof TrainConfig> {
+  readonly field: F;
+  readonly help: string;
+  readonly parse: (flag: string, text: string) => TrainConfig[F];
+}
+
+function spec<F extends keyof TrainConfig>(field: F, help: string, parse: (flag: string, text: string) => TrainConfig[F]): FlagSpec<F> {
+  return { field, help, parse };
+}
+
+/** A number flag: its range from `CONFIG_LIMITS` in the help, whole numbers where the limit says so. */
+function ranged<F extends NumberSetting>(field: F, what: string): FlagSpec<F> {
+  const limit = CONFIG_LIMITS[field];
+  return spec(field, `${what}, ${limitText(limit)}`, (flag, text) => num(flag, text, limit.integer === true) as TrainConfig[F]);
+}
+
+/** A flag whose value is one of `allowed`. */
+function choice<F extends keyof TrainConfig>(field: F, allowed: readonly (TrainConfig[F] & string)[], help = allowed.join(' | ')): FlagSpec<F> {
+  return spec(field, help, (flag, text) => oneOf(flag, text, allowed));
+}
+
+/** The flags `train` accepts, with their config field, a one-line help and their parser. */
 export const TRAIN_FLAGS = {
-  arch: { field: 'arch', help: 'model id from `bloombench models`' },
-  epochs: { field: 'epochs', help: 'number of epochs' },
-  'batch-size': { field: 'batchSize', help: 'images per step' },
-  'input-size': { field: 'inputSize', help: 'square input side in pixels' },
-  channels: { field: 'channels', help: '3 (RGB) or 1 (grayscale)' },
-  width: { field: 'width', help: 'width multiplier on every layer' },
-  activation: { field: 'activation', help: ACTIVATIONS.join(' | ') },
-  'batch-norm': { field: 'batchNorm', help: 'on | off' },
-  dropout: { field: 'dropout', help: 'classifier dropout rate' },
-  order: { field: 'order', help: 'post (conv → BN → act) | pre (BN → act → conv, pre-activation / ResNet v2)' },
-  optimizer: { field: 'optimizer', help: OPTIMIZERS.join(' | ') },
-  lr: { field: 'lr', help: 'learning rate' },
-  momentum: { field: 'momentum', help: 'momentum for momentum / nesterov' },
-  'weight-decay': { field: 'weightDecay', help: 'L2 (decoupled for adamw)' },
-  schedule: { field: 'schedule', help: 'constant | cosine[:minLr] | step:0.1,0.01,0.001@2:1:1' },
-  warmup: { field: 'warmupEpochs', help: 'linear warm-up epochs' },
-  'label-smoothing': { field: 'labelSmoothing', help: 'label smoothing, 0–0.5' },
-  augment: { field: 'augment', help: `comma list of ${AUGMENTATIONS.join(', ')} (or none)` },
-  'early-stopping': { field: 'earlyStopping', help: 'patience in epochs (0 = off)' },
-  monitor: { field: 'monitor', help: 'val_accuracy | val_loss (best epoch and early stopping)' },
-  seed: { field: 'seed', help: 'random seed' },
-  backend: { field: 'backend', help: `auto | ${BACKENDS.join(' | ')}` },
-  threads: { field: 'threads', help: 'CPU threads for wasm/cpu training (data-parallel; 0 = auto)' },
+  arch: spec('arch', 'model id from `bloombench models`', (_flag, text) => text),
+  epochs: ranged('epochs', 'number of epochs'),
+  'batch-size': ranged('batchSize', 'images per step'),
+  'input-size': ranged('inputSize', 'square input side in pixels'),
+  channels: spec('channels', '3 (RGB) or 1 (grayscale)', (_flag, text) => {
+    if (text !== '1' && text !== '3') throw new Error(`--channels: "${text}" must be 1 or 3`);
+    return text === '1' ? 1 : 3;
+  }),
+  width: ranged('width', 'width multiplier on every layer'),
+  activation: choice('activation', ACTIVATIONS),
+  'batch-norm': spec('batchNorm', 'on | off', (_flag, text) => {
+    if (!['on', 'off', 'true', 'false'].includes(text)) throw new Error(`--batch-norm: "${text}" is not on or off`);
+    return text === 'on' || text === 'true';
+  }),
+  dropout: ranged('dropout', 'classifier dropout rate'),
+  order: choice('order', LAYER_ORDERS, 'post (conv → BN → act) | pre (BN → act → conv, pre-activation / ResNet v2)'),
+  optimizer: choice('optimizer', OPTIMIZERS),
+  lr: ranged('lr', 'learning rate'),
+  momentum: ranged('momentum', 'momentum for momentum / nesterov'),
+  'weight-decay': ranged('weightDecay', 'L2 (decoupled for adamw)'),
+  schedule: spec('schedule', 'constant | cosine[:minLr] | step:0.1,0.01,0.001@2:1:1', (_flag, text) => {
+    try {
+      return parseSchedule(text);
+    } catch (e) {
+      throw new Error(`--${(e as Error).message}`);
+    }
+  }),
+  warmup: ranged('warmupEpochs', 'linear warm-up epochs'),
+  'label-smoothing': ranged('labelSmoothing', 'label smoothing'),
+  augment: spec('augment', `comma list of ${AUGMENTATIONS.join(', ')} (or none)`, (flag, text) =>
+    text === 'none' || text === '' ? [] : [...new Set(text.split(',').map((s) => oneOf<Augmentation>(flag, s.trim(), AUGMENTATIONS)))],
+  ),
+  'early-stopping': ranged('earlyStopping', 'patience in epochs (0 = off)'),
+  monitor: choice('monitor', ['val_accuracy', 'val_loss'], 'val_accuracy | val_loss (best epoch and early stopping)'),
+  seed: ranged('seed', 'random seed'),
+  backend: choice('backend', ['auto', ...BACKENDS], `auto | ${BACKENDS.join(' | ')}`),
+  threads: ranged('threads', 'CPU threads for wasm/cpu training (data-parallel; 0 = auto)'),
+  pretrained: spec('pretrained', "start from none | imagenet (torchvision's weights, downloaded once) | a torchvision state dict (.pth, .safetensors); sets --width 1 unless given", (_flag, text) => {
+    if (text.trim() === '') throw new Error('--pretrained: give none, imagenet, or the path of a weights file');
+    return text === 'none' || text === 'imagenet' ? text : path.resolve(text);
+  }),
+  freeze: choice('freeze', FREEZE_CHOICES, `${FREEZE_CHOICES.join(' | ')}: freeze the pretrained layers (and their batch-norm statistics) while the new head trains`),
+  'unfreeze-after': ranged('unfreezeAfter', 'with --freeze backbone: train every layer after N epochs (0 = never)'),
+  'backbone-lr': ranged('backboneLrScale', "learning rate of the pretrained layers as a fraction of --lr (the new head's)"),
 } as const;
 
 export type TrainFlag = keyof typeof TRAIN_FLAGS;
@@ -62,92 +108,13 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 
 /** Builds a config from flag values over `base`; throws naming the first bad flag. */
 export function configFromFlags(values: Partial<Record<TrainFlag, string>>, base: TrainConfig = DEFAULT_CONFIG): TrainConfig {
-  const c: { -readonly [K in keyof TrainConfig]: TrainConfig[K] } = { ...base, augment: [...base.augment] };
+  const c: Record<string, unknown> = { ...base, augment: [...base.augment] };
   for (const [flag, raw] of Object.entries(values) as [TrainFlag, string | undefined][]) {
     if (raw === undefined) continue;
-    const v = String(raw);
-    switch (flag) {
-      case 'arch':
-        c.arch = v;
-        break;
-      case 'epochs':
-        c.epochs = num(flag, v, true);
-        break;
-      case 'batch-size':
-        c.batchSize = num(flag, v, true);
-        break;
-      case 'input-size':
-        c.inputSize = num(flag, v, true);
-        break;
-      case 'channels': {
-        const ch = num(flag, v, true);
-        if (ch !== 1 && ch !== 3) throw new Error(`--channels: "${v}" must be 1 or 3`);
-        c.channels = ch;
-        break;
-      }
-      case 'width':
-        c.width = num(flag, v, false);
-        break;
-      case 'activation':
-        c.activation = oneOf(flag, v, ACTIVATIONS);
-        break;
-      case 'batch-norm':
-        if (!['on', 'off', 'true', 'false'].includes(v)) throw new Error(`--batch-norm: "${v}" is not on or off`);
-        c.batchNorm = v === 'on' || v === 'true';
-        break;
-      case 'dropout':
-        c.dropout = num(flag, v, false);
-        break;
-      case 'order':
-        c.order = oneOf(flag, v, LAYER_ORDERS);
-        break;
-      case 'optimizer':
-        c.optimizer = oneOf(flag, v, OPTIMIZERS);
-        break;
-      case 'lr':
-        c.lr = num(flag, v, false);
-        break;
-      case 'momentum':
-        c.momentum = num(flag, v, false);
-        break;
-      case 'weight-decay':
-        c.weightDecay = num(flag, v, false);
-        break;
-      case 'schedule':
-        try {
-          c.schedule = parseSchedule(v);
-        } catch (e) {
-          throw new Error(`--${(e as Error).message}`);
-        }
-        break;
-      case 'warmup':
-        c.warmupEpochs = num(flag, v, false);
-        break;
-      case 'label-smoothing':
-        c.labelSmoothing = num(flag, v, false);
-        break;
-      case 'augment':
-        c.augment =
-          v === 'none' || v === ''
-            ? []
-            : [...new Set(v.split(',').map((s) => oneOf<Augmentation>(flag, s.trim(), AUGMENTATIONS)))];
-        break;
-      case 'early-stopping':
-        c.earlyStopping = num(flag, v, true);
-        break;
-      case 'monitor':
-        c.monitor = oneOf(flag, v, ['val_accuracy', 'val_loss'] as const);
-        break;
-      case 'seed':
-        c.seed = num(flag, v, true);
-        break;
-      case 'backend':
-        c.backend = oneOf(flag, v, ['auto', ...BACKENDS] as const);
-        break;
-      case 'threads':
-        c.threads = num(flag, v, true);
-        break;
-    }
+    const f: FlagSpec<keyof TrainConfig> = TRAIN_FLAGS[flag];
+    c[f.field] = f.parse(flag, String(raw));
   }
-  return c;
+  // Pretrained weights have their published widths: width 1 unless asked otherwise (and refused then).
+  if (values.pretrained !== undefined && c.pretrained !== 'none' && values.width === undefined) c.width = 1;
+  return c as unknown as TrainConfig;
 }

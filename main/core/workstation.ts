@@ -33,6 +33,12 @@ import { RunQueue } from '../queue/run-queue';
 import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
+import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import { SlurmStudies } from '../slurm/slurm-studies';
+import { runBundleTask } from '../slurm/task';
+import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
+import { ensureImagenetWeights, listWeightsSync, pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
+import type { DownloadProgress } from '../weights/download';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
 
@@ -41,6 +47,8 @@ export class Workstation implements Api {
   readonly queue: RunQueue;
   /** Studies (grids of runs) and their result views; see `shared/studies.ts`. */
   readonly studies: Studies;
+  /** A study's cells as Slurm jobs (main/slurm/). */
+  readonly slurm: SlurmStudies;
   /** The worker process that answers tfjs questions (backend, zoo, classify, export). */
   private readonly service = new ComputeService();
   private readonly catalog = new ModelCatalog(this.service);
@@ -63,6 +71,18 @@ export class Workstation implements Api {
     // After the queue's recovery, so that a study that was running continues where it stopped.
     this.studies = new Studies(store, this.queue, this.catalog, { recover: opts.recover ?? true });
     this.studies.onStudyEvent((e) => this.emit(e));
+    this.slurm = new SlurmStudies(store, this.queue, this.studies);
+    this.slurm.onEvent((e) => {
+      this.emit(e);
+      if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
+    });
+    // The app (not a one-shot CLI command) imports finished Slurm tasks while it runs.
+    if (opts.recover ?? true) this.slurm.startWatching();
+  }
+
+  /** The node side of a study on Slurm (`bloombench slurm-task`): trains one bundle; no store, no database. */
+  static runBundleTask(bundleDir: string): Promise<number> {
+    return runBundleTask(bundleDir);
   }
 
   /** Writes the generated sample folder (5 classes of shapes) to `dir`; no store needed. */
@@ -199,6 +219,52 @@ export class Workstation implements Api {
     return this.backendReady;
   }
 
+  // Pretrained weights (main/weights/ keeps the files; the compute service reads them)
+
+  /** torchvision's ImageNet weights for every variant that takes them, and whether each file is in `<home>/weights/`. */
+  async listWeights(): Promise<readonly PretrainedStatus[]> {
+    return listWeightsSync(this.store.home).map((w) => ({ arch: w.entry.arch, title: w.entry.title, url: w.entry.url, file: w.file, top1: w.entry.top1, bytes: w.bytes, partialBytes: w.partial }));
+  }
+
+  /**
+   * Downloads `arch`'s ImageNet weights into `<home>/weights/` (resuming a cut download; once:
+   * a file already there is only checked) and returns the file and its SHA-256. Without network
+   * the error says where to put the file by hand.
+   */
+  async downloadWeights(arch: string, onProgress?: (p: DownloadProgress) => void): Promise<{ readonly file: string; readonly sha256: string }> {
+    const { file, sha256 } = await ensureImagenetWeights(this.store.home, arch, onProgress);
+    return { file, sha256 };
+  }
+
+  /**
+   * Writes the whole ImageNet model of `arch` from `source` — `imagenet` (torchvision's file,
+   * downloaded if needed) or the path of a torchvision state dict — in TensorFlow.js layers
+   * format with `metadata.json`, built in the compute service; returns the files and the weights.
+   */
+  async convertWeights(
+    arch: string,
+    source: string,
+    outDir: string,
+    opts: { readonly inputSize?: number; readonly softmax?: boolean; readonly onProgress?: (p: DownloadProgress) => void } = {},
+  ): Promise<{ readonly files: readonly string[]; readonly weights: RunWeights; readonly inputSize: number }> {
+    const entry = pretrainedEntryFor(arch);
+    const model = await this.catalog.get(arch);
+    const inputSize = opts.inputSize ?? model.inputShape[0];
+    if (!Number.isInteger(inputSize) || inputSize < model.minInputSize) throw new Error(`${arch} needs an input of at least ${model.minInputSize}×${model.minInputSize} pixels (got ${inputSize}).`);
+    let weights: RunWeights;
+    if (source === 'imagenet') {
+      const got = await ensureImagenetWeights(this.store.home, arch, opts.onProgress);
+      weights = { source: 'imagenet', title: entry.title, file: got.file, sha256: got.sha256 };
+    } else {
+      const resolved = await resolveRunWeights({ arch, pretrained: source }, this.store.home);
+      if (!resolved) throw new Error('convert needs weights: imagenet or the path of a torchvision state dict.');
+      weights = resolved;
+    }
+    const target = path.resolve(outDir);
+    const files = await this.service.call('convertWeights', { arch, file: weights.file, outDir: target, inputSize, softmax: opts.softmax ?? false, title: weights.title, sha256: weights.sha256 });
+    return { files, weights, inputSize };
+  }
+
   // Runs
 
   async startRun(datasetId: number, config: TrainConfig, opts: { name?: string; queue?: boolean; flagOf?: (field: string) => string } = {}): Promise<RunSummary> {
@@ -239,8 +305,11 @@ export class Workstation implements Api {
    * its worker waited for); one that another live process trains is refused, with its pid.
    */
   async deleteRun(runId: number): Promise<void> {
-    const r = this.queue.runs.getRun(runId);
-    if (r.status === 'running' || r.status === 'queued') await this.queue.stop(runId);
+    this.queue.runs.getRun(runId);
+    // A run on Slurm: its task is cancelled there (scancel) and forgotten here.
+    if (this.queue.runs.isOnScheduler(runId)) await this.slurm.dropRun(runId);
+    const status = this.queue.runs.statusOf(runId);
+    if (status === 'running' || status === 'queued') await this.queue.stop(runId);
     this.queue.runs.delete(runId);
     this.emit({ kind: 'runs-changed' });
   }
@@ -328,10 +397,14 @@ export class Workstation implements Api {
   getStudy(studyId: number): Promise<StudyDetail> {
     return this.studies.getStudy(studyId);
   }
-  runStudy(studyId: number, opts?: { readonly retryFailed?: boolean }): Promise<StudyDetail> {
+  async runStudy(studyId: number, opts?: { readonly retryFailed?: boolean }): Promise<StudyDetail> {
+    // A study on Slurm continues there: its held tasks are released.
+    if (this.slurm.hasOpenTasks(studyId)) return this.slurm.controlStudySlurm(studyId, 'release');
     return this.studies.runStudy(studyId, opts);
   }
-  pauseStudy(studyId: number, opts?: { readonly cancelActive?: boolean }): Promise<StudyDetail> {
+  async pauseStudy(studyId: number, opts?: { readonly cancelActive?: boolean }): Promise<StudyDetail> {
+    // On Slurm: pause holds the pending tasks; pause now cancels them all (scancel).
+    if (this.slurm.hasOpenTasks(studyId)) await this.slurm.controlStudySlurm(studyId, opts?.cancelActive ? 'cancel' : 'hold');
     return this.studies.pauseStudy(studyId, opts);
   }
   extendStudy(studyId: number, extension: StudyExtension): Promise<StudyDetail> {
@@ -340,7 +413,8 @@ export class Workstation implements Api {
   updateStudy(studyId: number, patch: { readonly name?: string; readonly notes?: string }): Promise<StudySummary> {
     return this.studies.updateStudy(studyId, patch);
   }
-  deleteStudy(studyId: number): Promise<void> {
+  async deleteStudy(studyId: number): Promise<void> {
+    if (this.slurm.hasOpenTasks(studyId)) await this.slurm.dropStudy(studyId);
     return this.studies.deleteStudy(studyId);
   }
   studyGrid(studyId: number, opts?: GridOptions): Promise<StudyGrid> {
@@ -362,6 +436,21 @@ export class Workstation implements Api {
     return this.studies.exportStudy(studyId, format, opts);
   }
 
+  // Studies on Slurm: the `SlurmApi` verbs (shared/contract/slurm.ts).
+
+  submitStudySlurm(studyId: number, settings?: Partial<SlurmSettings>, opts?: { readonly retryFailed?: boolean }): Promise<SlurmSubmission> {
+    return this.slurm.submitStudySlurm(studyId, settings, opts);
+  }
+  collectStudySlurm(studyId: number): Promise<SlurmCollection> {
+    return this.slurm.collectStudySlurm(studyId);
+  }
+  studySlurm(studyId: number): Promise<StudySlurmInfo> {
+    return this.slurm.studySlurm(studyId);
+  }
+  controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
+    return this.slurm.controlStudySlurm(studyId, action);
+  }
+
   /** A study by id or name (a name that matches only ignoring case is accepted too). */
   async resolveStudy(ref: string): Promise<StudySummary> {
     const rec = this.studies.resolve(ref);
@@ -380,6 +469,7 @@ export class Workstation implements Api {
 
   /** Stops training (the run is marked interrupted, resumable) and closes the store. */
   async close(): Promise<void> {
+    this.slurm.stopWatching();
     await Promise.all([this.queue.close(), this.service.close()]);
     this.store.close();
   }

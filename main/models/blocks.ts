@@ -147,16 +147,17 @@ export interface InceptionSpec {
 /**
  * A GoogLeNet (Inception-v1) module: 1×1, 1×1→3×3, 1×1→5×5 and 3×3 max-pool→1×1, concatenated.
  *
- * The 5×5 branch is a true 5×5 convolution as in the paper (torchvision uses 3×3 there, a
- * known deviation kept for its pretrained weights). In `pre` order each branch's first unit
- * normalises and activates the module input itself (its own batch-norm, as DenseNet's layers).
+ * The 5×5 branch is a true 5×5 convolution as in the paper unless `fiveByFiveKernel` says
+ * otherwise (torchvision uses 3×3 there, a known deviation kept for its pretrained weights; the
+ * layer keeps its `_5x5` name). In `pre` order each branch's first unit normalises and
+ * activates the module input itself (its own batch-norm, as DenseNet's layers).
  */
-export function inceptionModule(b: NetBuilder, x: Tensor, name: string, s: InceptionSpec): Tensor {
+export function inceptionModule(b: NetBuilder, x: Tensor, name: string, s: InceptionSpec, fiveByFiveKernel: 3 | 5 = 5): Tensor {
   const b1 = convBnAct(b, x, `${name}_1x1`, { filters: s.c1x1, kernel: 1 });
   let b2 = convBnAct(b, x, `${name}_3x3_reduce`, { filters: s.c3x3reduce, kernel: 1 });
   b2 = convBnAct(b, b2, `${name}_3x3`, { filters: s.c3x3, kernel: 3 });
   let b3 = convBnAct(b, x, `${name}_5x5_reduce`, { filters: s.c5x5reduce, kernel: 1 });
-  b3 = convBnAct(b, b3, `${name}_5x5`, { filters: s.c5x5, kernel: 5 });
+  b3 = convBnAct(b, b3, `${name}_5x5`, { filters: s.c5x5, kernel: fiveByFiveKernel });
   let b4 = b.maxPool(x, `${name}_pool`, 3, 1, 'same');
   b4 = convBnAct(b, b4, `${name}_pool_proj`, { filters: s.poolProj, kernel: 1 });
   return b.concat([b1, b2, b3, b4], `${name}_concat`);

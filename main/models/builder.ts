@@ -28,6 +28,22 @@ export interface ResolvedOptions {
   readonly order: LayerOrder;
   readonly auxHeads: boolean;
   readonly seed: number | undefined;
+  /**
+   * torchvision's numerics, for its pretrained weights: strided `same` convolutions and pools
+   * pad symmetrically (PyTorch `padding=k//2`; TensorFlow's `same` puts the odd pixel at the
+   * end, shifting the sampling grid by one pixel on even sizes), `same` average pools count
+   * the padding (`count_include_pad=True`), and batch-norm uses `batchNormEpsilon`.
+   */
+  readonly torchvision: boolean;
+  readonly batchNormEpsilon: number;
+  /** A fixed per-channel affine map `x·scale + offset` applied to the input (non-trainable `input_normalization`). */
+  readonly inputAffine: InputAffine | undefined;
+}
+
+/** A per-channel affine map of the input, e.g. from Bloombench's [-1, 1] pixels to ImageNet mean/std. */
+export interface InputAffine {
+  readonly scale: readonly number[];
+  readonly offset: readonly number[];
 }
 
 /** One layer call seen by a dry run: enough to count its parameters and multiply-adds. */
@@ -71,6 +87,12 @@ export const BATCH_NORM_MOMENTUM = 0.9;
 /** Batch-normalisation epsilon, as in Keras and torchvision's GoogLeNet / Inception-v3. */
 export const BATCH_NORM_EPSILON = 1e-3;
 
+/** PyTorch's `nn.BatchNorm2d` default epsilon (torchvision's ResNet, VGG-BN, DenseNet). */
+export const TORCH_BATCH_NORM_EPSILON = 1e-5;
+
+/** Pool padding: TensorFlow's `same` and `valid`, or PyTorch's `ceil_mode=True` without padding. */
+export type PoolPadding = 'same' | 'valid' | 'ceil';
+
 /** Options of a convolution; `filters` are canonical (published) counts unless `exact`. */
 export interface ConvOptions {
   readonly filters: number;
@@ -110,6 +132,23 @@ export class NetBuilder {
     const x = tf.input({ shape: [s, s, channels], name: 'input' });
     this.nominal.set(x, [s, s]);
     return x;
+  }
+
+  /**
+   * The input after `opts.inputAffine` (itself when there is none): a frozen 1×1 depthwise
+   * convolution with bias, which plain `tf.loadLayersModel` reads like any other layer.
+   */
+  normalizedInput(x: Tensor): Tensor {
+    const a = this.opts.inputAffine;
+    if (!a || this.mode === 'dry') return x;
+    const c = this.channelsOf(x);
+    if (a.scale.length !== c || a.offset.length !== c) throw new Error(`inputAffine: ${a.scale.length} scales and ${a.offset.length} offsets for ${c} channels`);
+    const layer = tf.layers.depthwiseConv2d({ name: 'input_normalization', kernelSize: 1, depthMultiplier: 1, useBias: true, trainable: false });
+    const y = this.apply(layer, x);
+    const values = [tf.tensor4d([...a.scale], [1, 1, c, 1]), tf.tensor1d([...a.offset])];
+    layer.setWeights(values);
+    tf.dispose(values);
+    return y;
   }
 
   /**
@@ -166,13 +205,18 @@ export class NetBuilder {
   /** A 2-D convolution named `name`, linear. */
   conv(x: Tensor, name: string, o: ConvOptions): Tensor {
     const kernelSize = typeof o.kernel === 'number' ? o.kernel : [o.kernel[0], o.kernel[1]];
+    let padding = o.padding ?? 'same';
+    if (padding === 'same' && (o.strides ?? 1) > 1 && this.opts.torchvision) {
+      x = this.torchPad(x, `${name}_pad`, pair(kernelSize));
+      padding = 'valid';
+    }
     return this.apply(
       tf.layers.conv2d({
         name,
         filters: o.exact ? o.filters : this.ch(o.filters),
         kernelSize,
         strides: o.strides ?? 1,
-        padding: o.padding ?? 'same',
+        padding,
         useBias: o.bias ?? !this.opts.batchNorm,
         kernelInitializer: this.kernelInit(name),
         biasInitializer: 'zeros',
@@ -184,7 +228,7 @@ export class NetBuilder {
   /** Batch normalisation over channels, gamma and beta trainable (torchvision convention). */
   bn(x: Tensor, name: string): Tensor {
     return this.apply(
-      tf.layers.batchNormalization({ name, axis: -1, momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON }),
+      tf.layers.batchNormalization({ name, axis: -1, momentum: BATCH_NORM_MOMENTUM, epsilon: this.opts.batchNormEpsilon }),
       x,
     );
   }
@@ -199,14 +243,49 @@ export class NetBuilder {
     return this.apply(tf.layers.activation({ name, activation: a }), x);
   }
 
-  /** Max pooling. */
-  maxPool(x: Tensor, name: string, pool: number, strides: number, padding: 'same' | 'valid' = 'valid'): Tensor {
-    return this.apply(tf.layers.maxPooling2d({ name, poolSize: pool, strides, padding }), x);
+  /**
+   * Max pooling. With torchvision numerics a strided `same` pool pads `pool//2` zeros on every
+   * side, and `ceil` (PyTorch's `ceil_mode=True`, no padding) pads zeros at the end so that the
+   * last window may hang over the edge. PyTorch pads max pools with −∞; zeros give the same
+   * maximum because every pool here follows a ReLU (the pretrained nets' only activation).
+   */
+  maxPool(x: Tensor, name: string, pool: number, strides: number, padding: PoolPadding = 'valid'): Tensor {
+    const [y, p] = this.poolInput(x, name, pool, strides, padding);
+    return this.apply(tf.layers.maxPooling2d({ name, poolSize: pool, strides, padding: p }), y);
   }
 
-  /** Average pooling. */
-  avgPool(x: Tensor, name: string, pool: number, strides: number, padding: 'same' | 'valid' = 'valid'): Tensor {
-    return this.apply(tf.layers.averagePooling2d({ name, poolSize: pool, strides, padding }), x);
+  /**
+   * Average pooling. With torchvision numerics `same` pads zeros that count in the average
+   * (PyTorch's `count_include_pad=True`; TensorFlow's `same` averages the real pixels only).
+   */
+  avgPool(x: Tensor, name: string, pool: number, strides: number, padding: PoolPadding = 'valid'): Tensor {
+    const [y, p] = this.poolInput(x, name, pool, strides, padding, true);
+    return this.apply(tf.layers.averagePooling2d({ name, poolSize: pool, strides, padding: p }), y);
+  }
+
+  /** A pool's input after any explicit padding, and the padding left for the tfjs layer. */
+  private poolInput(x: Tensor, name: string, pool: number, strides: number, padding: PoolPadding, average = false): [Tensor, 'same' | 'valid'] {
+    if (padding === 'ceil') {
+      const pads = [1, 2].map((axis) => {
+        const n = x.shape[axis];
+        if (n === null) throw new Error(`${name}: a ceil-mode pool needs a static input size`);
+        // PyTorch: ⌈(n − k) / s⌉ + 1 windows, the last one starting inside the input.
+        const out = Math.ceil((n - pool) / strides) + 1;
+        if (out < 1) throw new FeatureMapTooSmallError(name.split('_')[0], name);
+        return Math.max(0, (out - 1) * strides + pool - n);
+      });
+      if (pads[0] === 0 && pads[1] === 0) return [x, 'valid'];
+      return [this.apply(tf.layers.zeroPadding2d({ name: `${name}_pad`, padding: [[0, pads[0]], [0, pads[1]]] }), x), 'valid'];
+    }
+    if (padding === 'same' && this.opts.torchvision && (strides > 1 || average)) return [this.torchPad(x, `${name}_pad`, [pool, pool]), 'valid'];
+    return [x, padding];
+  }
+
+  /** PyTorch's symmetric `padding=k//2` in front of a `valid` layer (none for 1×1). */
+  private torchPad(x: Tensor, name: string, kernel: readonly [number, number]): Tensor {
+    const [ph, pw] = [Math.floor(kernel[0] / 2), Math.floor(kernel[1] / 2)];
+    if (ph === 0 && pw === 0) return x;
+    return this.apply(tf.layers.zeroPadding2d({ name, padding: [[ph, ph], [pw, pw]] }), x);
   }
 
   /** Global average pooling to a vector. */

@@ -2,7 +2,7 @@
  * GoogLeNet (Inception-v1) with batch-norm and its two auxiliary classifiers.
  */
 import { convBnAct, headBnAct, type InceptionSpec, inceptionModule } from './blocks';
-import type { NetBuilder, Tensor } from './builder';
+import type { NetBuilder, PoolPadding, Tensor } from './builder';
 import type { VariantSpec } from './variant';
 
 /**
@@ -33,7 +33,22 @@ interface GoogLeNetConfig {
   readonly stages: readonly (readonly string[])[];
   /** Modules whose output feeds an auxiliary classifier. */
   readonly auxAfter: readonly [string, string];
+  /** Kernel of the "5×5" branches: the paper's 5, or torchvision's 3. */
+  readonly fiveByFive: 3 | 5;
+  /** Strided max-pools: TensorFlow's `same`, or torchvision's `ceil_mode=True`. */
+  readonly pools: PoolPadding;
+  /** torchvision's layout and numerics, for its pretrained weights. */
+  readonly torchvision: boolean;
+  readonly description: string;
+  /** Smallest input side (see `VariantSpec.minInputSize`). */
+  readonly minInputSize: number;
 }
+
+const STAGES: GoogLeNetConfig['stages'] = [
+  ['inception3a', 'inception3b'],
+  ['inception4a', 'inception4b', 'inception4c', 'inception4d', 'inception4e'],
+  ['inception5a', 'inception5b'],
+];
 
 /**
  * GoogLeNet variants keyed by id.
@@ -45,12 +60,27 @@ interface GoogLeNetConfig {
 const GOOGLENETS: Readonly<Record<string, GoogLeNetConfig>> = {
   googlenet: {
     title: 'GoogLeNet (Inception-v1)',
-    stages: [
-      ['inception3a', 'inception3b'],
-      ['inception4a', 'inception4b', 'inception4c', 'inception4d', 'inception4e'],
-      ['inception5a', 'inception5b'],
-    ],
+    description: 'Nine inception modules (parallel 1×1, 3×3, 5×5 and pooling branches) with batch-norm; two auxiliary classifiers help training and are dropped for inference.',
+    stages: STAGES,
     auxAfter: ['inception4a', 'inception4d'],
+    fiveByFive: 5,
+    pools: 'same',
+    torchvision: false,
+    // Total stride 32 (conv1, pool1, pool2, pool3, pool4).
+    minInputSize: 32,
+  },
+  // torchvision's googlenet, whose ImageNet weights it takes: 3×3 "5×5" branches, ceil-mode
+  // pools and symmetric padding; 6,624,904 learnable parameters.
+  googlenet_tv: {
+    title: 'GoogLeNet (torchvision)',
+    description: "torchvision's GoogLeNet, the layout of its ImageNet weights: the inception modules with 3×3 convolutions in the \"5×5\" branches and ceil-mode pooling.",
+    stages: STAGES,
+    auxAfter: ['inception4a', 'inception4d'],
+    fiveByFive: 3,
+    pools: 'ceil',
+    torchvision: true,
+    // torchvision's min_size: at 14 the ceil-mode pool3 has no window left (conv1 7, pool1 3, pool2 1).
+    minInputSize: 15,
   },
 };
 
@@ -84,16 +114,16 @@ function auxHead(b: NetBuilder, x: Tensor, name: string): Tensor {
 function googlenetStack(cfg: GoogLeNetConfig): VariantSpec['stack'] {
   return (b: NetBuilder, input: Tensor): Tensor[] => {
     let x = convBnAct(b, input, 'conv1', { filters: 64, kernel: 7, strides: 2, stem: true });
-    x = b.maxPool(x, 'pool1', 3, 2, 'same');
+    x = b.maxPool(x, 'pool1', 3, 2, cfg.pools);
     x = convBnAct(b, x, 'conv2', { filters: 64, kernel: 1 });
     x = convBnAct(b, x, 'conv3', { filters: 192, kernel: 3 });
-    x = b.maxPool(x, 'pool2', 3, 2, 'same');
+    x = b.maxPool(x, 'pool2', 3, 2, cfg.pools);
     const aux: Tensor[] = [];
     cfg.stages.forEach((modules, i) => {
-      if (i === 1) x = b.maxPool(x, 'pool3', 3, 2, 'same');
-      if (i === 2) x = b.maxPool(x, 'pool4', 2, 2, 'same');
+      if (i === 1) x = b.maxPool(x, 'pool3', 3, 2, cfg.pools);
+      if (i === 2) x = b.maxPool(x, 'pool4', 2, 2, cfg.pools);
       for (const m of modules) {
-        x = inceptionModule(b, x, m, MODULES[m]);
+        x = inceptionModule(b, x, m, MODULES[m], cfg.fiveByFive);
         const k = cfg.auxAfter.indexOf(m);
         if (k >= 0 && b.opts.auxHeads) aux.push(auxHead(b, x, `aux${k + 1}`));
       }
@@ -110,14 +140,18 @@ export const GOOGLENET_VARIANTS: readonly VariantSpec[] = Object.entries(GOOGLEN
   id,
   family: 'GoogLeNet',
   title: cfg.title,
-  description: 'Nine inception modules (parallel 1×1, 3×3, 5×5 and pooling branches) with batch-norm; two auxiliary classifiers help training and are dropped for inference.',
-  reference: 'Szegedy et al. 2015, "Going deeper with convolutions", Table 1 and §5; batch-norm as in torchvision googlenet',
+  description: cfg.description,
+  reference: cfg.torchvision
+    ? 'Szegedy et al. 2015, "Going deeper with convolutions", Table 1; torchvision googlenet (GoogLeNet_Weights.IMAGENET1K_V1)'
+    : 'Szegedy et al. 2015, "Going deeper with convolutions", Table 1 and §5; batch-norm as in torchvision googlenet',
   canonical: { inputSize: 224, channels: 3, numClasses: 1000 },
-  // Total stride 32 (conv1, pool1, pool2, pool3, pool4).
-  minInputSize: 32,
+  minInputSize: cfg.minInputSize,
   defaultBatchNorm: true,
   // torchvision googlenet; the paper uses 0.4 (§5).
   defaultDropout: 0.2,
   supportsAuxHeads: true,
+  torchvision: cfg.torchvision,
+  // torchvision's BasicConv2d: BatchNorm2d(eps=0.001).
+  torchvisionBatchNormEpsilon: 1e-3,
   stack: googlenetStack(cfg),
 }));

@@ -71,5 +71,8 @@ export const INCEPTION_V3_VARIANTS: readonly VariantSpec[] = Object.entries(INCE
   // Keras Applications has no dropout before the classifier (torchvision uses 0.5).
   defaultDropout: 0,
   supportsAuxHeads: false,
+  // torchvision's BasicConv2d: BatchNorm2d(eps=0.001); with its numerics the 3×3/1 average
+  // pools of modules A, C and E count their zero padding (F.avg_pool2d's default).
+  torchvisionBatchNormEpsilon: 1e-3,
   stack: inceptionV3Stack(cfg),
 }));

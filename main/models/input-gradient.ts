@@ -61,7 +61,8 @@ function weightFreeTensors(model: tf.LayersModel): Set<number> {
   const free = new Set(model.inputs.map((t) => t.id));
   // model.layers is in topological order.
   for (const layer of model.layers) {
-    if (layer.weights.length > 0) continue;
+    // A layer with only frozen weights (the input normalisation) computes a constant of the input.
+    if (layer.trainableWeights.length > 0) continue;
     for (const node of layer.inboundNodes) {
       if (node.inputTensors.every((t) => free.has(t.id))) for (const t of node.outputTensors) free.add(t.id);
     }

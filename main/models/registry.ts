@@ -14,7 +14,7 @@ import { skipInputGradient } from './input-gradient';
 import { LENET_VARIANTS } from './lenet';
 import { RESNET_VARIANTS } from './resnet';
 import { SQUEEZENET_VARIANTS } from './squeezenet';
-import { type BuildOptions, defineVariant, type ModelStats, type ModelVariant, type VariantSpec, variantStats } from './variant';
+import { type BuildOptions, defineVariant, type ModelStats, type ModelVariant, type VariantSpec, variantRecords, variantStats } from './variant';
 import { VGG_VARIANTS } from './vgg';
 
 export { countMacs, countTrainableParams, formatMacs, summarizeModel } from './analysis';
@@ -71,6 +71,11 @@ export function buildModel(id: string, opts?: BuildOptions): tf.LayersModel {
  */
 export function modelStats(id: string, opts?: BuildOptions): ModelStats {
   return variantStats(entry(id).spec, opts);
+}
+
+/** The layer calls of a dry run at some options (layers never built, no tensor allocated). */
+export function dryRunLayers(id: string, opts?: BuildOptions): ReturnType<typeof variantRecords> {
+  return variantRecords(entry(id).spec, opts);
 }
 
 const INFO = new Map<string, ModelInfo>();

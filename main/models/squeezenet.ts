@@ -17,6 +17,11 @@ interface SqueezeNetConfig {
   readonly stem: { readonly filters: number; readonly kernel: number };
   /** Fire modules (fire2, fire3, …) and pools (named after the layer they follow, as in Caffe). */
   readonly body: readonly Step[];
+  /**
+   * torchvision's layout, for its ImageNet weights: ceil-mode pools and the paper's classifier
+   * (1×1 convolution to the classes → ReLU → global average pool) instead of a dense layer.
+   */
+  readonly torchvision: boolean;
 }
 
 const pool: Step = { pool: true };
@@ -30,22 +35,48 @@ const fire = (squeeze: number, expand: number): Step => ({ fire: { squeeze, expa
  * 1,248,424 and 1,235,496) and the same function except for the ReLU, which would forbid
  * negative logits. Its multiply-adds are counted once instead of at every 13×13 position.
  */
+const BODY_1_0: readonly Step[] = [pool, fire(16, 64), fire(16, 64), fire(32, 128), pool, fire(32, 128), fire(48, 192), fire(48, 192), fire(64, 256), pool, fire(64, 256)];
+const BODY_1_1: readonly Step[] = [pool, fire(16, 64), fire(16, 64), pool, fire(32, 128), fire(32, 128), pool, fire(48, 192), fire(48, 192), fire(64, 256), fire(64, 256)];
+const DESCRIPTION_1_0 = 'AlexNet-level accuracy with 50× fewer parameters: fire modules squeeze with 1×1 convolutions, then expand with 1×1 and 3×3.';
+const DESCRIPTION_1_1 = 'SqueezeNet with a 3×3 stem and earlier pooling: the accuracy of 1.0 with 2.4× less computation.';
+const TORCHVISION_NOTE = " torchvision's layout, the one of its ImageNet weights: ceil-mode pools and a 1×1-convolution classifier.";
+
 const SQUEEZENETS: Readonly<Record<string, SqueezeNetConfig>> = {
   squeezenet1_0: {
     title: 'SqueezeNet 1.0',
-    description: 'AlexNet-level accuracy with 50× fewer parameters: fire modules squeeze with 1×1 convolutions, then expand with 1×1 and 3×3.',
+    description: DESCRIPTION_1_0,
     // (s − 7) / 2 + 1 ≥ 15 ⇒ s ≥ 35.
     minInputSize: 35,
     stem: { filters: 96, kernel: 7 },
-    body: [pool, fire(16, 64), fire(16, 64), fire(32, 128), pool, fire(32, 128), fire(48, 192), fire(48, 192), fire(64, 256), pool, fire(64, 256)],
+    body: BODY_1_0,
+    torchvision: false,
   },
   squeezenet1_1: {
     title: 'SqueezeNet 1.1',
-    description: 'SqueezeNet with a 3×3 stem and earlier pooling: the accuracy of 1.0 with 2.4× less computation.',
+    description: DESCRIPTION_1_1,
     // (s − 3) / 2 + 1 ≥ 15 ⇒ s ≥ 31.
     minInputSize: 31,
     stem: { filters: 64, kernel: 3 },
-    body: [pool, fire(16, 64), fire(16, 64), pool, fire(32, 128), fire(32, 128), pool, fire(48, 192), fire(48, 192), fire(64, 256), fire(64, 256)],
+    body: BODY_1_1,
+    torchvision: false,
+  },
+  squeezenet1_0_tv: {
+    title: 'SqueezeNet 1.0 (torchvision)',
+    description: DESCRIPTION_1_0 + TORCHVISION_NOTE,
+    // A ceil-mode 3×3/2 pool needs 2 pixels: 2 ⇐ 4 ⇐ 8 after the stem, (s − 7) / 2 + 1 ≥ 8 ⇒ s ≥ 21 (torchvision's min_size).
+    minInputSize: 21,
+    stem: { filters: 96, kernel: 7 },
+    body: BODY_1_0,
+    torchvision: true,
+  },
+  squeezenet1_1_tv: {
+    title: 'SqueezeNet 1.1 (torchvision)',
+    description: DESCRIPTION_1_1 + TORCHVISION_NOTE,
+    // As for 1.0: (s − 3) / 2 + 1 ≥ 8 ⇒ s ≥ 17 (torchvision's min_size).
+    minInputSize: 17,
+    stem: { filters: 64, kernel: 3 },
+    body: BODY_1_1,
+    torchvision: true,
   },
 };
 
@@ -63,11 +94,17 @@ function squeezenetStack(cfg: SqueezeNetConfig): VariantSpec['stack'] {
     let x = convBnAct(b, input, 'conv1', { filters: cfg.stem.filters, kernel: cfg.stem.kernel, strides: 2, padding: 'valid', stem: true });
     let layer = 1;
     for (const step of cfg.body) {
-      if ('pool' in step) x = b.maxPool(x, `pool${layer}`, 3, 2);
+      if ('pool' in step) x = b.maxPool(x, `pool${layer}`, 3, 2, cfg.torchvision ? 'ceil' : 'valid');
       else x = fireModule(b, x, `fire${++layer}`, step.fire);
     }
     x = headBnAct(b, x);
     x = b.dropout(x, 'dropout', b.opts.dropout);
+    if (cfg.torchvision) {
+      // Non-negative "logits", as in the paper and torchvision.
+      x = b.conv(x, 'classifier_conv', { filters: b.opts.numClasses, kernel: 1, bias: true, exact: true });
+      x = b.act(x, 'classifier');
+      return [b.globalAvgPool(x)];
+    }
     x = b.globalAvgPool(x);
     return [b.logits(x)];
   };
@@ -79,11 +116,12 @@ export const SQUEEZENET_VARIANTS: readonly VariantSpec[] = Object.entries(SQUEEZ
   family: 'SqueezeNet',
   title: cfg.title,
   description: cfg.description,
-  reference: `Iandola et al. 2016, "SqueezeNet: AlexNet-level accuracy with 50x fewer parameters", Table 1; torchvision ${id}`,
+  reference: `Iandola et al. 2016, "SqueezeNet: AlexNet-level accuracy with 50x fewer parameters", Table 1; torchvision ${id.replace(/_tv$/, '')}`,
   canonical: { inputSize: 224, channels: 3, numClasses: 1000 },
   minInputSize: cfg.minInputSize,
   defaultBatchNorm: false,
   defaultDropout: SQUEEZENET_DROPOUT,
   supportsAuxHeads: false,
+  torchvision: cfg.torchvision,
   stack: squeezenetStack(cfg),
 }));

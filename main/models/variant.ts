@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIVATIONS, type Activation, LAYER_ORDERS, type LayerOrder } from '../../shared/config';
 import { type ModelCost, sumRecords } from './analysis';
-import { FeatureMapTooSmallError, NetBuilder, type ResolvedOptions, type Shape, type Tensor } from './builder';
+import { BATCH_NORM_EPSILON, FeatureMapTooSmallError, type InputAffine, type LayerRecord, NetBuilder, type ResolvedOptions, type Shape, type Tensor, TORCH_BATCH_NORM_EPSILON } from './builder';
 
 /** Scale knobs and switches of a model build; unset fields take the variant's defaults. */
 export interface BuildOptions {
@@ -35,6 +35,14 @@ export interface BuildOptions {
   auxHeads?: boolean;
   /** Seed for deterministic initialisers; each layer derives its own seed from it and its name. */
   seed?: number;
+  /**
+   * Build with torchvision's numerics (padding, pooling, batch-norm epsilon; see
+   * `ResolvedOptions.torchvision`), as a model that takes torchvision's weights must. Default:
+   * the variant's own (`VariantSpec.torchvision`).
+   */
+  torchvision?: boolean;
+  /** A fixed per-channel affine map applied to the input first (see `NetBuilder.normalizedInput`). */
+  inputAffine?: InputAffine;
 }
 
 /** The canonical configuration a published parameter count refers to. */
@@ -76,6 +84,10 @@ export interface VariantSpec {
   /** Classifier dropout of the published net. */
   readonly defaultDropout: number;
   readonly supportsAuxHeads: boolean;
+  /** A torchvision layout (`googlenet_tv`): always built with torchvision's numerics. */
+  readonly torchvision?: boolean;
+  /** Batch-norm epsilon with torchvision numerics (default PyTorch's 1e-5; its GoogLeNet and Inception-v3 use 1e-3). */
+  readonly torchvisionBatchNormEpsilon?: number;
   /** Builds the layers from the input to the logits; returns the model outputs. */
   stack(b: NetBuilder, input: Tensor): Tensor[];
 }
@@ -106,7 +118,7 @@ export function buildVariant(spec: VariantSpec, opts: BuildOptions = {}): tf.Lay
   const resolved = resolveOptions(spec, opts);
   const b = new NetBuilder(resolved, 'build');
   const input = b.input();
-  const outputs = runStack(spec, b, input);
+  const outputs = runStack(spec, b, b.normalizedInput(input));
   return tf.model({ inputs: input, outputs: outputs.length === 1 ? outputs[0] : outputs, name: spec.id });
 }
 
@@ -116,6 +128,13 @@ export function variantStats(spec: VariantSpec, opts: BuildOptions = {}): ModelS
   const b = new NetBuilder(resolved, 'dry');
   const outputs = runStack(spec, b, b.input());
   return { ...sumRecords(b.records), outputShapes: outputs.map((o) => o.shape) };
+}
+
+/** The layer calls of a dry run of a variant (each layer with its input and output shapes), in order. */
+export function variantRecords(spec: VariantSpec, opts: BuildOptions = {}): readonly LayerRecord[] {
+  const b = new NetBuilder(resolveOptions(spec, opts), 'dry');
+  runStack(spec, b, b.input());
+  return b.records;
 }
 
 /**
@@ -148,7 +167,11 @@ export function resolveOptions(spec: VariantSpec, opts: BuildOptions): ResolvedO
   if (auxHeads && !spec.supportsAuxHeads) throw field('auxHeads', auxHeads, 'is only available for googlenet');
   const seed = opts.seed;
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw field('seed', seed, 'must be a whole number');
-  const resolved: ResolvedOptions = { inputSize, channels, numClasses, width, activation, batchNorm, dropout, order, auxHeads, seed };
+  const torchvision = opts.torchvision ?? spec.torchvision ?? false;
+  if (typeof torchvision !== 'boolean') throw field('torchvision', torchvision, 'must be true or false');
+  const batchNormEpsilon = torchvision ? (spec.torchvisionBatchNormEpsilon ?? TORCH_BATCH_NORM_EPSILON) : BATCH_NORM_EPSILON;
+  const inputAffine = opts.inputAffine;
+  const resolved: ResolvedOptions = { inputSize, channels, numClasses, width, activation, batchNorm, dropout, order, auxHeads, seed, torchvision, batchNormEpsilon, inputAffine };
   if (inputSize < spec.minInputSize) throw tooSmall(spec, resolved);
   return resolved;
 }

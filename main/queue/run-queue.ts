@@ -18,6 +18,7 @@ import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { describeOwner, newQueueOwner, processStartToken, releaseQueueOwner, sameOwner, type RunOwner } from '../store/owner';
 import { RunStore, type ClaimRefusal } from '../store/runs';
+import { resolveRunWeights } from '../weights/cache';
 import { findCheckpointOnDiskSync, readCheckpointSync, removePartialCheckpointsSync, repairBestCheckpointSync, type CheckpointOnDisk } from './checkpoints';
 import { workerEntry } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
@@ -53,6 +54,8 @@ function refusalMessage(runId: number, c: ClaimRefusal, doing: string): string {
       return `Run ${runId} is ${c.status === 'running' ? 'training' : 'queued'} in another Bloombench process (${describeOwner(c.owner)}); ${doing} there, or wait until it ends.`;
     case 'status':
       return `Run ${runId} is ${c.status}.`;
+    case 'scheduler':
+      return `Run ${runId} is ${c.status} on Slurm (a task of its study); ${doing} with the study's Slurm commands, or wait until it is collected.`;
   }
 }
 
@@ -80,11 +83,13 @@ export class RunQueue {
    * marked interrupted (resumable); returns their ids. Cheap: every start of the CLI does it.
    */
   recoverInterrupted(): number[] {
+    // Runs on Slurm are skipped there: their tasks may still be training on a node.
     return this.runs.interruptOrphans();
   }
 
   /** Re-queues runs that were waiting when their process ended (not those of a live process). */
   requeueWaiting(): void {
+    // enqueue claims each: not one on Slurm, nor one another live process owns.
     for (const r of this.runs.runsWithStatus('queued')) this.enqueue(r.id);
   }
 
@@ -340,6 +345,10 @@ export class RunQueue {
     }
     this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
     const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels);
+    // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
+    const weights = await resolveRunWeights(config, this.store.home, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
+    // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).
+    if (!resume || !run.weights) this.runs.setWeights(runId, weights);
     const job: WorkerJob = {
       runId,
       config,
@@ -350,6 +359,7 @@ export class RunQueue {
       test: { records: [], labels: [], imageIds: [] },
       runDir: this.runs.runDir(runId),
       resume,
+      weights,
     };
     cache.records.forEach((rec, i) => {
       const part = job[rec.split];

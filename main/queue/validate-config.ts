@@ -2,7 +2,9 @@
  * Checks a training configuration before a run is created, so that a bad value is refused
  * with its reason instead of failing minutes into training.
  */
+import fs from 'node:fs';
 import type { TrainConfig } from '../../shared/config';
+import { PRETRAINED_CHOICES, pretrainedProblems } from '../../shared/pretrained';
 import type { ModelInfo } from '../../shared/types';
 import { trainConfigSchema } from '../../shared/contract/config';
 import { UserError } from '../../shared/contract/errors';
@@ -52,8 +54,13 @@ export function validateConfig(config: TrainConfig, ctx: ConfigContext): ConfigP
   if (config.schedule.kind === 'step' && config.schedule.rates.length !== config.schedule.ratios.length) {
     problems.push({ field: 'schedule', message: 'a step schedule needs as many ratios as rates.' });
   }
-  if (config.warmupEpochs > config.epochs) {
-    problems.push({ field: 'warmupEpochs', message: `warm-up of ${config.warmupEpochs} epochs is longer than the run (${config.epochs}).` });
+  // As the form says: a warm-up must end before the last epoch, or the run never trains at its rate.
+  if (config.warmupEpochs > 0 && config.warmupEpochs >= config.epochs) {
+    problems.push({ field: 'warmupEpochs', message: `warm-up of ${config.warmupEpochs} epochs must end before the last epoch (the run has ${config.epochs}).` });
+  }
+  if (parsed.success) problems.push(...pretrainedProblems(config));
+  if (typeof config.pretrained === 'string' && !(PRETRAINED_CHOICES as readonly string[]).includes(config.pretrained) && !fs.existsSync(config.pretrained)) {
+    problems.push({ field: 'pretrained', message: `the weights file ${config.pretrained} does not exist (use none, imagenet, or the path of a torchvision state dict).` });
   }
   return problems;
 }

@@ -154,12 +154,63 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
-  // Run ownership (main/store/owner.ts): which process queued or trains a run (and its worker
-  // process), so that a start of another process neither calls it interrupted nor trains it a
-  // second time, and stops a worker its dead owner left behind. And each run's
-  // own folder under runs/, so that a new run never writes into a folder that already exists.
+  // Studies on Slurm (main/slurm/): each `sbatch --array` submission of a study, each cell's
+  // task (one per run and attempt, with its bundle folder and how much of it was imported), and
+  // the sbatch settings remembered per study.
   {
     version: 3,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE slurm_submissions (
+          id             INTEGER PRIMARY KEY,
+          study_id       INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+          array_job_id   TEXT NOT NULL,
+          script         TEXT NOT NULL,
+          settings_json  TEXT NOT NULL,
+          warnings_json  TEXT NOT NULL DEFAULT '[]',
+          submitted_ms   INTEGER NOT NULL
+        );
+        CREATE TABLE slurm_tasks (
+          run_id           INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          attempt          INTEGER NOT NULL CHECK (attempt >= 1),
+          submission_id    INTEGER NOT NULL REFERENCES slurm_submissions(id) ON DELETE CASCADE,
+          array_index      INTEGER NOT NULL,
+          cell_index       INTEGER NOT NULL,
+          resume_epoch     INTEGER,
+          bundle_dir       TEXT NOT NULL,
+          state            TEXT NOT NULL CHECK (state IN ('queued', 'held', 'running', 'collecting', 'done', 'failed', 'cancelled')),
+          node             TEXT,
+          reason           TEXT,
+          epochs_done      INTEGER NOT NULL DEFAULT 0,
+          events_offset    INTEGER NOT NULL DEFAULT 0,
+          cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+          checked_ms       INTEGER NOT NULL,
+          collected_ms     INTEGER,
+          PRIMARY KEY (run_id, attempt)
+        ) WITHOUT ROWID;
+        CREATE INDEX slurm_tasks_open ON slurm_tasks (collected_ms, submission_id);
+        CREATE TABLE slurm_settings (
+          study_id       INTEGER PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,
+          settings_json  TEXT NOT NULL,
+          held           INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0, 1)),
+          updated_ms     INTEGER NOT NULL
+        );
+      `);
+    },
+  },
+  // Fine-tuning: the weights a run started from (source, title, file, SHA-256), null from scratch.
+  {
+    version: 4,
+    up: (db) => {
+      db.exec(`ALTER TABLE runs ADD COLUMN weights_json TEXT;`);
+    },
+  },
+  // Run ownership (main/store/owner.ts): which process queued or trains a run (and its worker
+  // process), so that a start of another process neither calls it interrupted nor trains it a
+  // second time, and stops a worker its dead owner left behind. And each run's own folder under
+  // runs/, so that a new run never writes into a folder that already exists.
+  {
+    version: 5,
     up: (db) => {
       db.exec(`
         ALTER TABLE runs ADD COLUMN owner_pid INTEGER;

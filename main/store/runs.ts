@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainConfig } from '../../shared/config';
+import type { RunWeights } from '../../shared/pretrained';
 import { readStoredConfig } from '../../shared/contract/config';
 import { UserError } from '../../shared/contract/errors';
 import type {
@@ -42,6 +43,7 @@ interface RunRow {
   notes: string;
   tags_json: string;
   diagnostics_json: string;
+  weights_json: string | null;
   best_epoch: number | null;
   owner_pid: number | null;
   owner_started: string | null;
@@ -93,6 +95,7 @@ function toSummary(r: RunRow): RunSummary {
     error: r.error,
     notes: r.notes,
     tags: JSON.parse(r.tags_json) as string[],
+    weights: r.weights_json ? (JSON.parse(r.weights_json) as RunWeights) : null,
   };
 }
 
@@ -105,7 +108,8 @@ function ownerOf(r: Pick<RunRow, 'owner_pid' | 'owner_started' | 'owner_host' | 
 export type ClaimRefusal =
   | { readonly ok: false; readonly reason: 'gone' }
   | { readonly ok: false; readonly reason: 'owned'; readonly status: RunStatus; readonly owner: RunOwner }
-  | { readonly ok: false; readonly reason: 'status'; readonly status: RunStatus };
+  | { readonly ok: false; readonly reason: 'status'; readonly status: RunStatus }
+  | { readonly ok: false; readonly reason: 'scheduler'; readonly status: RunStatus };
 
 /** What the interrupted message of a run whose owner died says. */
 export function ownerGoneMessage(owner: RunOwner | null): string {
@@ -171,6 +175,8 @@ export class RunStore {
            best_val_accuracy = CASE WHEN ? IS NULL THEN best_val_accuracy ELSE ? END WHERE run_id = ?`,
       ),
       setBestEpoch: db.prepare(`UPDATE runs SET best_epoch = ? WHERE id = ?`),
+      bestEpochOf: db.prepare(`SELECT best_epoch FROM runs WHERE id = ?`),
+      setWeights: db.prepare(`UPDATE runs SET weights_json = ? WHERE id = ?`),
       setDiagnostics: db.prepare(`UPDATE runs SET diagnostics_json = ? WHERE id = ?`),
       getDiagnostics: db.prepare(`SELECT diagnostics_json FROM runs WHERE id = ?`),
       upsertEvaluation: db.prepare(
@@ -202,6 +208,7 @@ export class RunStore {
       notes: db.prepare(`UPDATE runs SET notes = ? WHERE id = ?`),
       tags: db.prepare(`UPDATE runs SET tags_json = ? WHERE id = ?`),
       truncateMetrics: db.prepare(`DELETE FROM metrics WHERE run_id = ? AND epoch > ?`),
+      onScheduler: db.prepare(`SELECT 1 FROM slurm_tasks WHERE run_id = ? AND collected_ms IS NULL LIMIT 1`),
     };
   }
 
@@ -262,6 +269,8 @@ export class RunStore {
       .transaction((): { readonly ok: true } | ClaimRefusal => {
         const row = this.stmts.ownerRow.get(id) as (RunRow & { deleted: number }) | undefined;
         if (!row || row.deleted) return { ok: false, reason: 'gone' };
+        // A Slurm task holds it (main/slurm): never the local queue's.
+        if (this.isOnScheduler(id)) return { ok: false, reason: 'scheduler', status: row.status };
         const owner = ownerOf(row);
         const active = row.status === 'queued' || row.status === 'running';
         if (active && owner && !sameOwner(owner, me) && ownerAlive(owner)) return { ok: false, reason: 'owned', status: row.status, owner };
@@ -296,6 +305,8 @@ export class RunStore {
     const rows = this.stmts.runningOwners.all() as (RunRow & { id: number })[];
     const ids: number[] = [];
     for (const r of rows) {
+      // A run on Slurm is not this machine's: its task may still be training on a node.
+      if (this.isOnScheduler(r.id)) continue;
       const owner = ownerOf(r);
       if (owner && ownerAlive(owner)) continue;
       if (r.worker_pid !== null && !stopOrphanWorkerSync(r.worker_pid, r.worker_started)) continue;
@@ -331,9 +342,10 @@ export class RunStore {
     return (this.stmts.byStatus.all(status) as RunRow[]).map(toSummary);
   }
 
-  markStarted(id: number, backend: BackendInfo, counts: { trainableParams: number; totalParams: number; macs: number }): void {
+  /** Records the backend and sizes a run started with (`atMs`: when, if not now — a collected bundle's time). */
+  markStarted(id: number, backend: BackendInfo, counts: { trainableParams: number; totalParams: number; macs: number }, atMs: number = Date.now()): void {
     this.stmts.setStarted.run(
-      Date.now(),
+      atMs,
       backend.name,
       JSON.stringify(backend),
       counts.trainableParams,
@@ -343,8 +355,14 @@ export class RunStore {
     );
   }
 
-  setStatus(id: number, status: RunStatus, error: string | null = null): void {
-    const ended = status === 'running' || status === 'queued' ? null : Date.now();
+  /** Records the weights a run starts from (null: from scratch). */
+  setWeights(id: number, weights: RunWeights | null): void {
+    this.stmts.setWeights.run(weights ? JSON.stringify(weights) : null, id);
+  }
+
+  /** Sets a run's status (`atMs`: when it ended, if not now — a collected bundle's time). */
+  setStatus(id: number, status: RunStatus, error: string | null = null, atMs: number = Date.now()): void {
+    const ended = status === 'running' || status === 'queued' ? null : atMs;
     this.stmts.setStatus.run(status, error, ended, id);
   }
 
@@ -375,17 +393,28 @@ export class RunStore {
   }
 
   /**
+   * True while a scheduler outside this process holds the run (a Slurm task not collected yet):
+   * the local queue neither marks it interrupted nor trains it.
+   */
+  isOnScheduler(id: number): boolean {
+    return this.stmts.onScheduler.get(id) !== undefined;
+  }
+
+  /**
    * Rewinds a run to the end of `epoch`, the epoch of the checkpoint it resumes from: drops the
    * metrics, diagnostics, checkpoint rows and test results of later epochs, and sets its best
-   * epoch (`bestEpoch`, from that checkpoint) and summary back to what they were then.
+   * epoch (`bestEpoch`, from that checkpoint's state; when not given, the recorded best epoch
+   * if it is not later) and summary back to what they were then.
    */
-  truncateAfterEpoch(id: number, epoch: number, bestEpoch: number | null = null): void {
+  truncateAfterEpoch(id: number, epoch: number, bestEpoch?: number | null): void {
     this.db.transaction(() => {
+      const recorded = (this.stmts.bestEpochOf.get(id) as { best_epoch: number | null } | undefined)?.best_epoch ?? null;
+      const wanted = bestEpoch === undefined ? recorded : bestEpoch;
       this.stmts.truncateMetrics.run(id, epoch);
       this.stmts.deleteCheckpointsAfter.run(id, epoch);
       this.stmts.deleteTestResults.run(id);
       this.stmts.deletePredictions.run(id);
-      const best = bestEpoch !== null && bestEpoch <= epoch ? bestEpoch : null;
+      const best = wanted !== null && wanted <= epoch ? wanted : null;
       this.stmts.setBestEpoch.run(best, id);
       this.stmts.resetSummary.run(epoch, id, best, id, epoch, id, epoch, id);
       const row = this.stmts.getDiagnostics.get(id) as { diagnostics_json: string } | undefined;

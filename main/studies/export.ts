@@ -1,39 +1,12 @@
 /**
- * Writing a study's results: number formats shared by the terminal, Markdown and HTML, the
- * grid as CSV (one line per cell, or per run) and as Markdown tables.
+ * Writing a study's results: a cell as text, the grid as CSV (one line per cell, or per run)
+ * and as Markdown tables. Numbers read through shared/format.ts, as on the screen.
  */
 import { STUDY_AXIS_TITLES, type GridCell, type RunMetrics, type StudyCell, type StudyDetail, type StudyGrid, type StudyMetricInfo } from '../../shared/contract/studies';
+import { formatMeanStd } from '../../shared/format';
 
-/** One number in a metric's unit: `84.2%`, `0.4312`, `1m05s`, `312`. */
-export function formatValue(v: number | null, info: Pick<StudyMetricInfo, 'unit'>): string {
-  if (v === null || !Number.isFinite(v)) return '—';
-  switch (info.unit) {
-    case 'fraction':
-      return `${(100 * v).toFixed(1)}%`;
-    case 'loss':
-      return v.toFixed(4);
-    case 'seconds':
-      return v < 60 ? `${v.toFixed(1)}s` : `${Math.floor(v / 60)}m${String(Math.round(v % 60)).padStart(2, '0')}s`;
-    case 'rate':
-      return v.toFixed(0);
-  }
-}
-
-/** Mean ± std in a metric's unit: `84.2 ± 1.3%` (the mean alone for one run). */
-export function formatMeanStd(s: { mean: number | null; std: number | null }, info: Pick<StudyMetricInfo, 'unit'>): string {
-  if (s.mean === null) return '—';
-  if (s.std === null) return formatValue(s.mean, info);
-  switch (info.unit) {
-    case 'fraction':
-      return `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}%`;
-    case 'loss':
-      return `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`;
-    case 'seconds':
-      return `${s.mean.toFixed(1)} ± ${s.std.toFixed(1)}s`;
-    case 'rate':
-      return `${s.mean.toFixed(0)} ± ${s.std.toFixed(0)}`;
-  }
-}
+// The terminal's study commands print through these too.
+export { formatMeanStd, formatValue } from '../../shared/format';
 
 /** What a cell with no completed run says instead of a number. */
 export function emptyCellText(cell: GridCell): string {

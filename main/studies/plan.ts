@@ -5,7 +5,8 @@
  * Pure functions; a run belongs to a cell by its stored configuration (the cell's axis values
  * and seed), so adding values or axes never loses track of the runs already made.
  */
-import { formatSchedule, type TrainConfig } from '../../shared/config';
+import type { TrainConfig } from '../../shared/config';
+import { settingValue } from '../../shared/config-text';
 import { STUDY_AXIS_KEYS, STUDY_AXIS_TITLES, type StudyAxis, type StudyAxisKey, type StudyAxisView } from '../../shared/contract/studies';
 import type { RunStatus } from '../../shared/types';
 
@@ -23,20 +24,9 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** How a value of `key` is shown: `cosine`, `flip+crop`, `none`, `on`, `0.001`. */
+/** How a value of `key` is shown: `cosine`, `flip+crop`, `none`, `on`, `0.001` (shared/config-text.ts). */
 export function axisValueLabel(key: StudyAxisKey, value: unknown): string {
-  switch (key) {
-    case 'schedule':
-      return formatSchedule(value as TrainConfig['schedule']);
-    case 'augment': {
-      const list = value as readonly string[];
-      return list.length ? list.join('+') : 'none';
-    }
-    case 'batchNorm':
-      return value ? 'on' : 'off';
-    default:
-      return String(value);
-  }
+  return settingValue(key, value as TrainConfig[StudyAxisKey]);
 }
 
 /** Adds titles and value labels to axes. */

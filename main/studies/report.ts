@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { formatSchedule, type TrainConfig } from '../../shared/config';
+import type { TrainConfig } from '../../shared/config';
+import { SETTINGS, settingValue, type Setting } from '../../shared/config-text';
+import { describeRunStart } from '../../shared/pretrained';
 import {
   STUDY_AXIS_TITLES,
   type ConfusionDiff,
@@ -20,13 +22,14 @@ import {
   type StudyGrid,
   type StudyMetric,
 } from '../../shared/contract/studies';
-import type { Evaluation, RunSummary } from '../../shared/types';
+import type { EpochMetrics, Evaluation, RunDetail, RunSummary } from '../../shared/types';
 import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
-import * as datasets from '../datasets/queries';
 import { curveGroup } from './aggregate';
-import { cellText, formatMeanStd, formatValue, tableCaption } from './export';
-import { escapeXml as esc, lineChartSvg, SERIES_COLORS, type ChartSeries } from './svg';
+import { cellText, tableCaption } from './export';
+import { formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { seriesColor } from '../../shared/palette';
+import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
 export interface ReportOptions {
   /** The grid's metric (default test accuracy). */
@@ -50,7 +53,6 @@ interface ReportRun {
   readonly metrics: RunMetrics | null;
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)}%`);
 
 function version(): string {
   for (const up of ['../..', '../../..']) {
@@ -63,34 +65,12 @@ function version(): string {
   return '';
 }
 
-/** The configuration as label/value pairs, in the order of the run form. */
-function configRows(c: TrainConfig): [StudyAxisKey | 'seed', string][] {
-  return [
-    ['arch', c.arch],
-    ['inputSize', `${c.inputSize}×${c.inputSize}×${c.channels}`],
-    ['width', String(c.width)],
-    ['activation', c.activation],
-    ['batchNorm', c.batchNorm ? 'on' : 'off'],
-    ['order', c.order],
-    ['dropout', String(c.dropout)],
-    ['epochs', String(c.epochs)],
-    ['batchSize', String(c.batchSize)],
-    ['optimizer', c.optimizer + (c.optimizer === 'momentum' || c.optimizer === 'nesterov' ? ` (momentum ${c.momentum})` : '')],
-    ['lr', String(c.lr)],
-    ['schedule', formatSchedule(c.schedule)],
-    ['warmupEpochs', String(c.warmupEpochs)],
-    ['weightDecay', String(c.weightDecay)],
-    ['labelSmoothing', String(c.labelSmoothing)],
-    ['augment', c.augment.join('+') || 'none'],
-    ['earlyStopping', c.earlyStopping ? `patience ${c.earlyStopping}` : 'off'],
-    ['monitor', c.monitor],
-    ['backend', c.backend],
-    ['threads', c.threads ? String(c.threads) : 'auto'],
-    ['seed', String(c.seed)],
-  ];
+/** The configuration as setting/value pairs, in the order of the run form. */
+function configRows(c: TrainConfig): [Setting, string][] {
+  return SETTINGS.map((k) => [k, settingValue(k, c[k])]);
 }
 
-const title = (k: StudyAxisKey | 'seed') => (k === 'seed' ? 'seed' : STUDY_AXIS_TITLES[k]);
+const title = (k: Setting) => (k === 'seed' ? 'seed' : STUDY_AXIS_TITLES[k]);
 
 /** An embedded JPEG of what the model saw, or null when the file cannot be read any more. */
 async function thumbnail(ws: Workstation, imageId: number, size: number): Promise<string | null> {
@@ -134,7 +114,7 @@ function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: 
     .filter((g) => g.points.length)
     .map((g, i) => ({
       label: g.label,
-      color: SERIES_COLORS[i % SERIES_COLORS.length],
+      color: seriesColor(i),
       points: g.points.map((p) => ({ x: p.epoch, y: p.mean!, ...(band && p.n > 1 ? { lo: p.min!, hi: p.max! } : {}) })),
     }));
   if (!series.length) return '';
@@ -233,23 +213,24 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
   return parts.join('');
 }
 
-function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly (StudyAxisKey | 'seed')[]): string {
-  const head = ['run', ...varied.map(title), 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
+function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[]): string {
+  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
   const rows = runs.map(({ run, metrics: m }) => {
     const cfg = Object.fromEntries(configRows(run.config));
     const cells = [
       `#${run.id}`,
       ...varied.map((k) => esc(cfg[k] ?? '')),
+      esc(describeRunStart(run)),
       esc(run.status),
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
-      formatValue(m?.trainLoss ?? null, { unit: 'loss' }),
-      formatValue(m?.seconds ?? null, { unit: 'seconds' }),
-      formatValue(m?.imagesPerSecond ?? null, { unit: 'rate' }),
+      formatValue(m?.trainLoss, 'loss'),
+      formatValue(m?.seconds, 'seconds'),
+      formatValue(m?.imagesPerSecond, 'rate'),
       esc(run.backend ?? '—'),
     ];
-    return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 3 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
+    return `<tr class="${run.id === bestId ? 'best' : ''}">${cells.map((c, i) => `<td${i >= varied.length + 4 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   return `<table class="runs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -304,6 +285,17 @@ footer { margin-top: 40px; color: #6b7280; font-size: 12px; border-top: 1px soli
 @media print { main { padding: 0; } h2 { break-after: avoid; } .card, table, figure { break-inside: avoid; } }
 `;
 
+/** One metric per epoch for each run (`values[e - 1]` is epoch e; null where an epoch has none). */
+function epochSeries(details: readonly RunDetail[], value: (m: EpochMetrics) => number | null): Map<number, (number | null)[]> {
+  const out = new Map<number, (number | null)[]>();
+  for (const d of details) {
+    const list: (number | null)[] = [];
+    for (const m of d.epochs) list[m.epoch - 1] = value(m);
+    out.set(d.id, Array.from(list, (v) => v ?? null));
+  }
+  return out;
+}
+
 /** Builds the report for a study or a list of runs. */
 export async function buildReportHtml(ws: Workstation, target: ReportTarget, opts: ReportOptions = {}): Promise<string> {
   const thumb = opts.thumbnail ?? 88;
@@ -312,22 +304,24 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   let study: StudyDetail | null = null;
   let runIds: number[];
   if ('studyId' in target) {
-    study = await ws.studies.getStudy(target.studyId);
+    study = await ws.getStudy(target.studyId);
     runIds = study.cells.filter((c) => c.runId !== null).map((c) => c.runId!);
   } else {
     if (!target.runIds.length) throw new Error('A report needs a study or at least one run.');
     runIds = [...new Set(target.runIds)];
   }
-  const metrics = ws.studies.runs.runMetrics(runIds);
+  // Everything through the Workstation's verbs, as the app and the CLI see it.
+  const metrics = new Map((await ws.runMetrics({ runIds })).map((m) => [m.runId, m]));
   const cellOf = new Map(study ? study.cells.filter((c) => c.runId !== null).map((c) => [c.runId!, c]) : []);
-  const summaries = runIds.map((id) => ws.queue.runs.getRun(id));
+  const summaries = await Promise.all(runIds.map((id) => ws.getRun(id)));
+  const detailOf = new Map(summaries.map((d) => [d.id, d]));
   const base = study ? study.base : summaries[0].config;
   // The settings that differ: a study's axes (and seeds); for loose runs, whatever differs between them.
-  const varied: (StudyAxisKey | 'seed')[] = study
+  const varied: Setting[] = study
     ? [...study.axes.map((a) => a.key), ...(study.repeats > 1 ? (['seed'] as const) : [])]
     : (configRows(base)
         .map(([k]) => k)
-        .filter((k) => new Set(summaries.map((r) => Object.fromEntries(configRows(r.config))[k])).size > 1) as (StudyAxisKey | 'seed')[]);
+        .filter((k) => new Set(summaries.map((r) => Object.fromEntries(configRows(r.config))[k])).size > 1) as Setting[]);
   const runs: ReportRun[] = summaries.map((run) => {
     const cell = cellOf.get(run.id);
     const cfg = Object.fromEntries(configRows(run.config));
@@ -342,7 +336,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const completed = runs.filter((r) => r.run.status === 'completed' && r.metrics?.testAccuracy !== null && r.metrics?.testAccuracy !== undefined);
   const byAcc = [...completed].sort((a, b) => b.metrics!.testAccuracy! - a.metrics!.testAccuracy! || a.run.id - b.run.id);
   const datasetIds = [...new Set(runs.map((r) => r.run.datasetId))];
-  const ds = datasets.getDataset(ws.store, study ? study.datasetId : datasetIds[0]);
+  const ds = await ws.getDataset(study ? study.datasetId : datasetIds[0]);
 
   const html: string[] = [];
   const heading = study ? study.name : runs.length === 1 ? `Run #${runs[0].run.id} ${runs[0].run.name}` : `Runs ${runs.map((r) => `#${r.run.id}`).join(', ')}`;
@@ -355,7 +349,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   // Summary
   let grid: StudyGrid | null = null;
   if (study) {
-    grid = await ws.studies.studyGrid(study.id, { metric, rows: opts.rows, cols: opts.cols, rest: opts.rest });
+    grid = await ws.studyGrid(study.id, { metric, rows: opts.rows, cols: opts.cols, rest: opts.rest });
     const c = study.counts;
     let line = `${study.runCount} runs planned (${study.axes.map((a) => `${a.values.length} ${a.title}`).join(' × ') || 'one configuration'}${study.repeats > 1 ? ` × ${study.repeats} seeds` : ''}); ${c.completed} completed${c.failed ? `, ${c.failed} failed` : ''}${c.pending + c.queued + c.running + c.cancelled + c.interrupted ? `, ${c.pending + c.queued + c.running + c.cancelled + c.interrupted} not finished` : ''}.`;
     if (grid.best) {
@@ -396,7 +390,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   } else if (varied.length) {
     more.push(`<dt><b>varied</b></dt><dd>${varied.map((k) => esc(title(k))).join(', ')} (see the runs table)</dd>`);
   }
-  const backends = [...new Set(runs.map((r) => ws.queue.runs.detail(r.run.id).backendInfo?.description).filter((d): d is string => !!d))];
+  const backends = [...new Set(runs.map((r) => detailOf.get(r.run.id)?.backendInfo?.description).filter((d): d is string => !!d))];
   if (backends.length) more.push(`<dt>compute</dt><dd>${backends.map(esc).join('; ')} — ${esc(os.cpus()[0]?.model ?? '')} (${os.cpus().length} cores)</dd>`);
   if (more.length) html.push(`<dl class="setup varied">${more.join('')}</dl>`);
   if (study?.notes) html.push(`<p>${esc(study.notes)}</p>`);
@@ -407,7 +401,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     html.push(gridHtml(grid));
     html.push(`<p class="note">Mean ± sample standard deviation over the seeds of each cell; every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ best cell. #N are run ids.</p>`);
     const extra: StudyMetric[] = (['best_val_accuracy', 'time'] as StudyMetric[]).filter((m) => m !== metric);
-    for (const m of extra) html.push(gridHtml(await ws.studies.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
+    for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
   }
   html.push(`<h3>Every run</h3>`);
   html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied));
@@ -418,16 +412,16 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   if (study) {
     const bys: (StudyAxisKey | null)[] = study.axes.length ? study.axes.slice(0, 3).map((a) => a.key) : [null];
     for (const by of bys) {
-      const acc = await ws.studies.studyCurves(study.id, { by, metric: 'val_accuracy' });
-      const loss = await ws.studies.studyCurves(study.id, { by, metric: 'train_loss' });
+      const acc = await ws.studyCurves(study.id, { by, metric: 'val_accuracy' });
+      const loss = await ws.studyCurves(study.id, { by, metric: 'train_loss' });
       const name = by ? ` by ${STUDY_AXIS_TITLES[by]}` : '';
       charts.push(`<div class="row">${chartHtml(acc.groups, `Validation accuracy${name}`, true, true)}${chartHtml(loss.groups, `Training loss${name}`, false, true)}</div>`);
     }
     html.push(charts.join(''));
     html.push(`<p class="note">Lines: mean over the runs of each group, per epoch; shaded: their minimum to maximum${study.repeats > 1 || study.axes.length > 1 ? ' (over seeds and the other settings)' : ''}.</p>`);
   } else {
-    const accSeries = ws.studies.runs.epochSeries(runIds, 'val_accuracy');
-    const lossSeries = ws.studies.runs.epochSeries(runIds, 'train_loss');
+    const accSeries = epochSeries(summaries, (m) => m.valAccuracy);
+    const lossSeries = epochSeries(summaries, (m) => m.trainLoss);
     const groups = (s: Map<number, (number | null)[]>) => runs.map((r) => curveGroup(`#${r.run.id} ${r.label}`, [{ runId: r.run.id, keptEpoch: r.metrics?.keptEpoch ?? null, values: s.get(r.run.id) ?? [] }]));
     html.push(`<div class="row">${chartHtml(groups(accSeries), 'Validation accuracy', true, false)}${chartHtml(groups(lossSeries), 'Training loss', false, false)}</div>`);
   }
@@ -438,13 +432,13 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     html.push('<h2>Confusion matrices</h2>');
     const best = byAcc[0];
     const worst = byAcc[byAcc.length - 1];
-    const evBest = ws.studies.runs.testEvaluation(best.run.id);
+    const evBest = detailOf.get(best.run.id)?.test ?? null;
     const parts: string[] = [];
     if (evBest) parts.push(confusionHtml(evBest, `Best run #${best.run.id} (${best.label}): ${pct(evBest.accuracy)}`));
     if (worst !== best) {
-      const evWorst = ws.studies.runs.testEvaluation(worst.run.id);
+      const evWorst = detailOf.get(worst.run.id)?.test ?? null;
       if (evWorst) parts.push(confusionHtml(evWorst, `Weakest run #${worst.run.id} (${worst.label}): ${pct(evWorst.accuracy)}`));
-      if (sameDataset) parts.push(diffHtml(await ws.studies.confusionDiff(worst.run.id, best.run.id)));
+      if (sameDataset) parts.push(diffHtml(await ws.confusionDiff(worst.run.id, best.run.id)));
     }
     html.push(`<div class="row">${parts.join('')}</div>`);
     html.push('<p class="note">Rows: true class; columns: predicted class, on the test images. Green: right; red: mistakes; darker is more.</p>');
@@ -455,7 +449,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   if (!sameDataset) html.push('<p>The runs are on different datasets, so their test images cannot be compared one by one.</p>');
   else if (!completed.length) html.push('<p>No run has completed yet.</p>');
   else {
-    const f = await ws.studies.failuresAcrossRuns({ runIds: completed.map((r) => r.run.id) }, { limit: sample });
+    const f = await ws.failuresAcrossRuns({ runIds: completed.map((r) => r.run.id) }, { limit: sample });
     html.push(await failuresHtml(ws, f, thumb, labelOf));
   }
 

@@ -16,6 +16,7 @@ import {
   type GridOptions,
   type RunMetrics,
   type RunSelection,
+  type SlurmCellStatus,
   type StudyApi,
   type StudyAxis,
   type StudyCell,
@@ -52,10 +53,19 @@ export const MAX_FAILED_IN_A_ROW = 3;
 const FINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
 
 /** A cell of the plan with its current run. */
-interface LiveCell {
+export interface LiveCell {
   readonly cell: PlannedCell;
   readonly run: LinkedRun | null;
   readonly previous: readonly number[];
+}
+
+/**
+ * A scheduler outside this process that holds some of a study's runs (Slurm: main/slurm/).
+ * The study leaves those runs to it: it neither queues nor cancels them here.
+ */
+export interface ExternalScheduler {
+  /** The latest task of each of the study's runs that went to the scheduler, by run id. */
+  cellsOf(studyId: number): ReadonlyMap<number, SlurmCellStatus>;
 }
 
 /** The studies of one store, scheduled through its run queue. */
@@ -68,6 +78,7 @@ export class Studies implements StudyApi {
   private readonly toResume = new Map<number, Set<number>>();
   /** Per study: runs that failed in a row in this process (the study pauses at `MAX_FAILED_IN_A_ROW`). */
   private readonly failedInARow = new Map<number, number>();
+  private external: ExternalScheduler | null = null;
 
   constructor(
     private readonly store: Store,
@@ -95,6 +106,16 @@ export class Studies implements StudyApi {
     }
   }
 
+  /** Lets a scheduler outside this process (Slurm) report the cells it holds. */
+  attachScheduler(scheduler: ExternalScheduler): void {
+    this.external = scheduler;
+  }
+
+  /** True while a scheduler outside this process holds the run (not collected yet). */
+  private onScheduler(runId: number): boolean {
+    return this.queue.runs.isOnScheduler(runId);
+  }
+
   onStudyEvent(listener: (event: StudyEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -108,6 +129,11 @@ export class Studies implements StudyApi {
         // A broken view must not stop the study.
       }
     }
+  }
+
+  /** Tells the views the study changed (after its runs were changed from elsewhere: a Slurm collect). */
+  notifyChanged(studyId: number): void {
+    this.changed(studyId);
   }
 
   private changed(studyId: number): void {
@@ -144,8 +170,13 @@ export class Studies implements StudyApi {
   }
 
   private stateOf(rec: StudyRecord, cells: readonly LiveCell[]): StudyState {
-    const active = cells.some((c) => c.run && (c.run.status === 'queued' || c.run.status === 'running'));
-    if (active) return rec.active ? 'running' : 'pausing';
+    const active = cells.filter((c) => c.run && (c.run.status === 'queued' || c.run.status === 'running'));
+    // Runs on Slurm are the scheduler's: the study runs while one of them is not held.
+    const remote = this.external ? this.external.cellsOf(rec.id) : new Map<number, SlurmCellStatus>();
+    const onSlurm = active.filter((c) => remote.has(c.run!.id) && this.onScheduler(c.run!.id));
+    if (onSlurm.some((c) => remote.get(c.run!.id)!.state !== 'held')) return 'running';
+    if (active.length > onSlurm.length) return rec.active ? 'running' : 'pausing';
+    if (onSlurm.length) return 'paused';
     const left = cells.some((c) => !c.run || c.run.status === 'interrupted' || c.run.status === 'cancelled');
     if (!left) return 'finished';
     if (rec.active) return 'running';
@@ -183,6 +214,7 @@ export class Studies implements StudyApi {
   private detailOf(rec: StudyRecord): StudyDetail {
     const cells = this.live(rec);
     const views = axisViews(rec.axes);
+    const remote = this.external ? this.external.cellsOf(rec.id) : new Map<number, SlurmCellStatus>();
     return {
       ...this.summaryOf(rec, cells),
       base: rec.base,
@@ -196,6 +228,7 @@ export class Studies implements StudyApi {
           runId: run?.id ?? null,
           status: run ? run.status : 'pending',
           previousRunIds: previous,
+          ...(run && remote.has(run.id) ? { slurm: remote.get(run.id)! } : {}),
         }),
       ),
     };
@@ -269,7 +302,8 @@ export class Studies implements StudyApi {
     this.toResume.delete(studyId);
     for (const c of this.live(rec)) {
       const run = c.run;
-      if (!run) continue;
+      // A run on Slurm is paused by holding its task (main/slurm/), not here.
+      if (!run || this.onScheduler(run.id)) continue;
       // Another live process's run is its own to stop: it sees the pause when the run ends.
       if (this.queue.runs.liveOtherOwner(run.id)) continue;
       if (run.status === 'queued' && this.queue.activeRunId !== run.id) {
@@ -363,8 +397,9 @@ export class Studies implements StudyApi {
       const cells = this.live(rec);
       const active = cells.find((c) => c.run && (c.run.status === 'queued' || c.run.status === 'running'));
       if (active) {
-        // Queued by an earlier process: make sure this one's queue has it (enqueue ignores repeats).
-        if (active.run!.status === 'queued') this.queue.enqueue(active.run!.id);
+        // Queued by an earlier process: make sure this one's queue has it (enqueue ignores repeats);
+        // a run on Slurm is the scheduler's.
+        if (active.run!.status === 'queued' && !this.onScheduler(active.run!.id)) this.queue.enqueue(active.run!.id);
         return;
       }
       const resume = this.toResume.get(studyId);
@@ -411,6 +446,19 @@ export class Studies implements StudyApi {
 
   /** Creates the cell's run, links it to the study, and queues it. */
   private startCell(rec: StudyRecord, cell: PlannedCell): number {
+    const runId = this.createCellRun(rec.id, cell);
+    this.queue.enqueue(runId);
+    return runId;
+  }
+
+  /** The study's plan with each cell's current run (for a scheduler that takes cells elsewhere). */
+  liveCells(studyId: number): readonly LiveCell[] {
+    return this.live(this.record(studyId));
+  }
+
+  /** Creates a cell's run (queued) and links it to the study, without queueing it here. */
+  createCellRun(studyId: number, cell: PlannedCell): number {
+    const rec = this.record(studyId);
     const ds = datasets.getDataset(this.store, rec.datasetId);
     // The architecture was checked when the plan was made; the dataset may have changed since.
     assertValidConfig(cell.config, { trainCount: ds.split.train, models: null });
@@ -423,7 +471,6 @@ export class Studies implements StudyApi {
       this.db.link(rec.id, id);
       return id;
     });
-    this.queue.enqueue(runId);
     return runId;
   }
 

@@ -3,9 +3,7 @@
  * Plain strings, no DOM; axes start at zero.
  */
 
-/** The renderer's series colours (renderer/src/lib/palette.ts), so reports look like the app. */
-export const SERIES_COLORS = ['#2563eb', '#e11d48', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#ea580c'];
-
+/** One point of a series, with its spread where there are several runs. */
 export interface ChartPoint {
   readonly x: number;
   readonly y: number;

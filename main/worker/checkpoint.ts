@@ -128,12 +128,15 @@ export async function saveCheckpoint(model: tf.LayersModel, optimizer: tf.Optimi
   fs.rmSync(old, { recursive: true, force: true });
 }
 
-/** Restores weights, optimizer slots and loop state from a checkpoint folder. */
-export async function restoreCheckpoint(model: tf.LayersModel, optimizer: tf.Optimizer, dir: string): Promise<TrainingState> {
+/**
+ * Restores weights, optimizer slots and loop state from a checkpoint folder; with a null
+ * `optimizer`, the slots are left out (a fine-tuning run whose frozen layers changed since).
+ */
+export async function restoreCheckpoint(model: tf.LayersModel, optimizer: tf.Optimizer | null, dir: string): Promise<TrainingState> {
   loadWeightsIntoSync(model, dir);
   const specs = JSON.parse(fs.readFileSync(path.join(dir, OPTIMIZER_JSON), 'utf8')) as tf.io.WeightsManifestEntry[];
   const buf = fs.readFileSync(path.join(dir, OPTIMIZER_BIN));
-  if (specs.length) {
+  if (optimizer && specs.length) {
     const named = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, specs);
     await optimizer.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
   }

@@ -23,7 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendName, TrainConfig } from '../../shared/config';
+import type { WorkerJob } from '../../shared/contract/worker';
 import type { BuildOptions } from '../models/registry';
+import { applyScaledGradients, backboneVariables } from './fine-tune';
 import { applyDecoupledDecay, decayedWeights, setLearningRate, trainingLoss, type StepOutputs } from './step';
 
 /** A replica's slice of a batch needs this many images for its batch-norm statistics. */
@@ -139,7 +141,13 @@ export interface ReplicaSetup {
   readonly config: TrainConfig;
   readonly build: BuildOptions;
   readonly resumeDir: string | null;
+  /** Restore the optimizer slots from `resumeDir` too (not when the frozen layers changed since). */
+  readonly restoreOptimizer: boolean;
   readonly buffers: SharedBuffers;
+  /** A fine-tuning run's weights file, which each replica reads itself (the same backbone and statistics as rank 0's). */
+  readonly weights: WorkerJob['weights'];
+  /** Whether the pretrained layers are frozen (fine-tune.ts). */
+  readonly frozen: boolean;
 }
 
 /**
@@ -188,6 +196,10 @@ export class Replica {
   readonly #vars: tf.Variable[];
   readonly #stats: tf.LayerVariable[];
   readonly #decayed: tf.LayerVariable[];
+  /** Variables of the pretrained layers (lr × backboneLrScale), and the decayed weights split by it. */
+  readonly #scaled: Set<string>;
+  readonly #decayedHead: tf.LayerVariable[];
+  readonly #decayedBackbone: tf.LayerVariable[];
   readonly #offsets: number[];
   readonly #total: number;
 
@@ -198,6 +210,7 @@ export class Replica {
     private readonly optimizer: tf.Optimizer,
     private readonly config: TrainConfig,
     buffers: SharedBuffers,
+    pretrainedLayers: ReadonlySet<string> = new Set(),
   ) {
     this.#sync = new Int32Array(buffers.sync);
     this.#rows = new Float32Array(buffers.rows);
@@ -206,8 +219,12 @@ export class Replica {
     this.#error = new Uint8Array(buffers.error);
     this.#outputs = new Float32Array(buffers.outputs);
     this.#vars = trainableVariables(model);
-    this.#stats = model.nonTrainableWeights;
+    // Moving statistics of the layers that train (a frozen layer's weights and statistics stay put).
+    this.#stats = model.layers.filter((l) => l.trainable).flatMap((l) => l.nonTrainableWeights);
     this.#decayed = decayedWeights(model);
+    this.#scaled = backboneVariables(model, new Set([...pretrainedLayers].filter((n) => model.getLayer(n).trainable)));
+    this.#decayedHead = this.#decayed.filter((w) => !this.#scaled.has(w.name));
+    this.#decayedBackbone = this.#decayed.filter((w) => this.#scaled.has(w.name));
     ({ offsets: this.#offsets, total: this.#total } = layout(this.#vars));
   }
 
@@ -264,9 +281,10 @@ export class Replica {
       const values = copy ? this.#sum.slice(this.#offsets[i], this.#offsets[i] + v.size) : this.#sum.subarray(this.#offsets[i], this.#offsets[i] + v.size);
       return { name: v.name, tensor: tf.tensor(values, v.shape) };
     });
-    this.optimizer.applyGradients(named);
+    applyScaledGradients(this.optimizer, named, this.#scaled, this.config.backboneLrScale);
     tf.dispose(named.map((n) => n.tensor));
-    applyDecoupledDecay(this.config, this.#decayed, lr);
+    applyDecoupledDecay(this.config, this.#decayedHead, lr);
+    applyDecoupledDecay(this.config, this.#decayedBackbone, lr * this.config.backboneLrScale);
     p.apply += lap();
   }
 
@@ -395,17 +413,33 @@ export class ReplicaGroup {
     model: tf.LayersModel;
     optimizer: tf.Optimizer;
     resumeDir: string | null;
+    restoreOptimizer?: boolean;
+    weights?: WorkerJob['weights'];
+    frozen?: boolean;
+    pretrainedLayers?: ReadonlySet<string>;
   }): Promise<ReplicaGroup> {
     const { world } = opts;
     const buffers = allocateBuffers(world, Replica.size(opts.model), opts.build.numClasses ?? 0);
-    const local = new Replica(0, world, opts.model, opts.optimizer, opts.config, buffers);
+    const local = new Replica(0, world, opts.model, opts.optimizer, opts.config, buffers, opts.pretrainedLayers);
     local.publishWeights();
     const entry = replicaEntry();
     const threads: Worker[] = [];
     try {
       await Promise.all(
         Array.from({ length: world - 1 }, (_, i) => {
-          const setup: ReplicaSetup = { replica: true, rank: i + 1, world, backend: opts.backend, config: opts.config, build: opts.build, resumeDir: opts.resumeDir, buffers };
+          const setup: ReplicaSetup = {
+            replica: true,
+            rank: i + 1,
+            world,
+            backend: opts.backend,
+            config: opts.config,
+            build: opts.build,
+            resumeDir: opts.resumeDir,
+            restoreOptimizer: opts.restoreOptimizer ?? opts.resumeDir !== null,
+            buffers,
+            weights: opts.weights ?? null,
+            frozen: opts.frozen ?? false,
+          };
           const w = new Worker(entry.file, { eval: entry.eval, workerData: setup, execArgv: entry.execArgv });
           threads.push(w);
           return new Promise<void>((resolve, reject) => {

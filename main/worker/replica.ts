@@ -5,18 +5,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../compute/backend';
-import { buildModel } from '../models/registry';
 import { loadWeightsIntoSync, restoreCheckpoint } from './checkpoint';
 import { Replica, type ReplicaCommand, type ReplicaSetup } from './data-parallel';
+import { buildRunModel, setBackboneFrozen } from './fine-tune';
 import { makeOptimizer } from './step';
 
 async function start(setup: ReplicaSetup, port: NonNullable<typeof parentPort>): Promise<void> {
   tf.enableProdMode();
   await initBackend(setup.backend);
-  const model = buildModel(setup.config.arch, setup.build);
+  const { model, pretrainedLayers } = buildRunModel(setup.config, setup.build, setup.weights);
+  setBackboneFrozen(model, pretrainedLayers, setup.frozen);
   const optimizer = makeOptimizer(setup.config);
-  if (setup.resumeDir) await restoreCheckpoint(model, optimizer, setup.resumeDir);
-  const replica = new Replica(setup.rank, setup.world, model, optimizer, setup.config, setup.buffers);
+  if (setup.resumeDir) await restoreCheckpoint(model, setup.restoreOptimizer ? optimizer : null, setup.resumeDir);
+  const replica = new Replica(setup.rank, setup.world, model, optimizer, setup.config, setup.buffers, pretrainedLayers);
   replica.adoptWeights();
   port.on('message', (cmd: ReplicaCommand) => {
     try {

@@ -11,6 +11,7 @@ import type { BackendInfo } from '../../shared/types';
 import { initBackend } from '../compute/backend';
 import { buildModel, getVariant, listVariants, modelInfo, summarizeModel } from '../models/registry';
 import { loadModel, saveModel } from './checkpoint';
+import { convertTorchvisionWeights } from './convert-weights';
 import { maxAutoThreads } from './data-parallel';
 import { normalize } from './trainer';
 
@@ -96,6 +97,11 @@ const handlers = {
     } finally {
       trained.dispose();
     }
+  },
+
+  async convertWeights(args: ServiceArgs<'convertWeights'>): Promise<string[]> {
+    await ensureBackend();
+    return convertTorchvisionWeights(args);
   },
 } satisfies Handlers;
 

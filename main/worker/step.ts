@@ -5,9 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { learningRateAt, type TrainConfig } from '../../shared/config';
 import { fusedAdam, fusedMomentum } from '../compute/fused-optimizer';
-
-/** Loss weight of GoogLeNet's auxiliary classifiers (Szegedy et al. 2014, §5). */
-export const AUX_LOSS_WEIGHT = 0.3;
+import { GOOGLENET_AUX_LOSS_WEIGHT } from '../models/googlenet';
 
 /**
  * Builds the optimizer a config names. Adam and momentum are tfjs's own with each variable's
@@ -52,7 +50,7 @@ export interface StepOutputs {
 }
 
 /**
- * The training loss of a batch (main head, GoogLeNet's aux heads at 0.3, L2 unless AdamW),
+ * The training loss of a batch (main head, GoogLeNet's aux heads at `GOOGLENET_AUX_LOSS_WEIGHT`, L2 unless AdamW),
  * multiplied by `scale`: a replica with a slice of the batch passes its share of the images, so
  * that the replicas' gradients add up to the whole batch's. Keeps `mainLoss` (unscaled) and
  * `correct` in `out`; call inside the function given to `minimize` or `variableGrads`.
@@ -64,7 +62,7 @@ export function trainingLoss(model: tf.LayersModel, config: TrainConfig, decayed
   out.mainLoss = tf.keep(mainLoss) as tf.Scalar;
   let loss = mainLoss;
   for (const aux of outs.slice(1)) {
-    loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(y, aux, undefined, config.labelSmoothing), AUX_LOSS_WEIGHT));
+    loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(y, aux, undefined, config.labelSmoothing), GOOGLENET_AUX_LOSS_WEIGHT));
   }
   if (config.weightDecay > 0 && config.optimizer !== 'adamw' && decayed.length) {
     const l2 = tf.addN(decayed.map((w) => tf.sum(tf.square(w.read()))));

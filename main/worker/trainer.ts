@@ -10,7 +10,7 @@ import type { RunEvent } from '../../shared/contract/events';
 import type { BackendInfo, EpochMetrics, Evaluation } from '../../shared/types';
 import { initBackend } from '../compute/backend';
 import { CacheReader } from './cache-reader';
-import { buildModel, countMacs, countTrainableParams, getVariant, type BuildOptions } from '../models/registry';
+import { countMacs, countTrainableParams, getVariant, type BuildOptions } from '../models/registry';
 import { augmentBatch } from './augment';
 import { loadWeightsIntoSync, restoreCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
 import { diagnose, type EpochEvidence } from './diagnostics';
@@ -19,6 +19,7 @@ import { accuracyOf, confusionMatrix, perClassMetrics } from './metrics';
 import type { WorkerJob } from '../../shared/contract/worker';
 import { Random } from './random';
 import { applyDecoupledDecay, decayedWeights, makeOptimizer, setLearningRate, trainingLoss, type StepOutputs } from './step';
+import { applyScaledGradients, backboneFrozen, backboneVariables, buildRunModel, setBackboneFrozen } from './fine-tune';
 
 const EVAL_BATCH = 64;
 
@@ -129,12 +130,17 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     batchNorm: config.batchNorm,
     dropout: config.dropout,
     order: config.order,
-    auxHeads: variant.supportsAuxHeads,
+    // A pretrained backbone trains without GoogLeNet's auxiliary heads (torchvision's are not loaded).
+    auxHeads: variant.supportsAuxHeads && !job.weights,
     seed: config.seed,
   };
-  const model = buildModel(config.arch, build);
+  // With weights: torchvision's backbone and a fresh head (fine-tune.ts).
+  const { model, pretrainedLayers } = buildRunModel(config, build, job.weights);
   const inference = model.outputs.length > 1 ? tf.model({ inputs: model.inputs, outputs: model.outputs[0] }) : model;
-  const optimizer = makeOptimizer(config);
+  const learnableParams = countTrainableParams(inference);
+  let frozen = backboneFrozen(config, (job.resume?.epoch ?? 0) + 1);
+  setBackboneFrozen(model, pretrainedLayers, frozen);
+  let optimizer = makeOptimizer(config);
   const reader = new CacheReader(job.cache.file, job.cache.recordBytes);
   const lastDir = path.join(job.runDir, 'checkpoints', 'last');
   const bestDir = path.join(job.runDir, 'checkpoints', 'best');
@@ -145,29 +151,47 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     const batchSize = Math.min(config.batchSize, nTrain);
     // A last batch of one image would make batch-norm statistics meaningless: drop it.
     const stepsPerEpoch = Math.floor(nTrain / batchSize) + (nTrain % batchSize >= 2 ? 1 : 0);
-    const decayed = decayedWeights(model);
+    // The pretrained layers' weights (when they train) take `backboneLrScale` × the learning rate.
+    let scaled = frozen ? new Set<string>() : backboneVariables(model, pretrainedLayers);
+    let decayed = decayedWeights(model);
+    const decayedOf = (backbone: boolean): tf.LayerVariable[] => decayed.filter((w) => scaled.has(w.name) === backbone);
+    let [decayedHead, decayedBackbone] = [decayedOf(false), decayedOf(true)];
 
     let state: TrainingState = { epoch: 0, bestEpoch: null, bestValue: null, epochsWithoutImprovement: 0, step: 0 };
     if (job.resume) {
-      state = await restoreCheckpoint(model, optimizer, job.resume.dir);
+      // The checkpoint's optimizer slots fit only if the same layers were frozen when it was saved.
+      const sameLayers = backboneFrozen(config, job.resume.epoch) === frozen;
+      state = await restoreCheckpoint(model, sameLayers ? optimizer : null, job.resume.dir);
       emit({ kind: 'log', runId, level: 'info', message: `Resumed from the checkpoint of epoch ${state.epoch}.` });
+    }
+    if (job.weights) {
+      const rate = `pretrained layers at ${config.backboneLrScale} × the learning rate`;
+      const how =
+        config.freeze !== 'backbone'
+          ? `every layer training, ${rate}`
+          : config.unfreezeAfter
+            ? `the pretrained layers frozen for ${config.unfreezeAfter} epoch${config.unfreezeAfter === 1 ? '' : 's'}, then ${rate}`
+            : 'the pretrained layers frozen (only the head trains)';
+      emit({ kind: 'log', runId, level: 'info', message: `Fine-tuning from ${job.weights.title} with a new ${k}-class head, ${how}.` });
     }
     const macs = countMacs(inference);
     const plan = planReplicas({ ...config, batchSize }, backend.name, macs);
-    if (plan.replicas > 1) {
+    const startGroup = async (resumeDir: string | null, restoreOptimizer: boolean): Promise<ReplicaGroup | null> => {
       try {
-        group = await ReplicaGroup.start({ world: plan.replicas, backend: backend.name, config, build, model, optimizer, resumeDir: job.resume?.dir ?? null });
+        return await ReplicaGroup.start({ world: plan.replicas, backend: backend.name, config, build, model, optimizer, resumeDir, weights: job.weights, frozen, restoreOptimizer, pretrainedLayers });
       } catch (e) {
         emit({ kind: 'log', runId, level: 'warn', message: `Training on one thread: the other training threads did not start (${(e as Error).message}).` });
+        return null;
       }
-    }
+    };
+    if (plan.replicas > 1) group = await startGroup(job.resume?.dir ?? null, job.resume ? backboneFrozen(config, job.resume.epoch) === frozen : false);
     const world = group?.world ?? 1;
     emit({ kind: 'log', runId, level: 'info', message: `Training on ${world} thread${world === 1 ? '' : 's'} (${plan.reason}).` });
     emit({
       kind: 'started',
       runId,
       backend: withThreads(backend, world, batchSize),
-      trainableParams: countTrainableParams(inference),
+      trainableParams: learnableParams,
       totalParams: inference.countParams(),
       macs,
       stepsPerEpoch,
@@ -180,6 +204,23 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     let stepsThisProcess = 0;
     let currentLr = -1;
     for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+      if (backboneFrozen(config, epoch) !== frozen) {
+        // --unfreeze-after: from this epoch the whole network trains, with a fresh optimizer
+        // (its slots follow the trainable variables) and, on several threads, fresh replicas.
+        frozen = !frozen;
+        setBackboneFrozen(model, pretrainedLayers, frozen);
+        optimizer.dispose();
+        optimizer = makeOptimizer(config);
+        currentLr = -1;
+        scaled = frozen ? new Set<string>() : backboneVariables(model, pretrainedLayers);
+        decayed = decayedWeights(model);
+        [decayedHead, decayedBackbone] = [decayedOf(false), decayedOf(true)];
+        emit({ kind: 'log', runId, level: 'info', message: `Epoch ${epoch}: the pretrained layers ${frozen ? 'are frozen' : `train from now on, at ${config.backboneLrScale} × the learning rate`}.` });
+        if (group) {
+          await group.close();
+          group = await startGroup(null, false);
+        }
+      }
       const rng = new Random(config.seed * 7919 + epoch);
       const order = rng.shuffle(Array.from({ length: nTrain }, (_, i) => i));
       const epochStart = Date.now();
@@ -223,9 +264,14 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
             if (config.augment.length) x = augmentBatch(x, config.augment, rng);
             const xn = normalize(x);
             const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
-            return optimizer.minimize(() => trainingLoss(model, config, decayed, xn, y, 1, out), true) as tf.Scalar;
+            const loss = (): tf.Scalar => trainingLoss(model, config, decayed, xn, y, 1, out);
+            if (!scaled.size) return optimizer.minimize(loss, true) as tf.Scalar;
+            const { value, grads } = tf.variableGrads(loss);
+            applyScaledGradients(optimizer, grads, scaled, config.backboneLrScale);
+            return value;
           });
-          applyDecoupledDecay(config, decayed, lr);
+          applyDecoupledDecay(config, decayedHead, lr);
+          applyDecoupledDecay(config, decayedBackbone, lr * config.backboneLrScale);
           // Read all before disposing any: without aux heads or L2 the total is the main loss.
           total = (totalT.dataSync() as Float32Array)[0];
           loss = out.mainLoss ? (out.mainLoss.dataSync() as Float32Array)[0] : total;

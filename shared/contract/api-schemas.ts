@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
 import { studyArgSchemas } from './study-schemas';
+import { slurmArgSchemas } from './slurm';
 import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
@@ -87,6 +88,8 @@ export const apiArgSchemas = {
   classifyImage: z.tuple([id, bytesSchema]),
   // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
   ...studyArgSchemas,
+  // Studies on Slurm: shared/contract/slurm.ts.
+  ...slurmArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */

@@ -3,7 +3,8 @@
  * (the HTTP server, IPC, the worker's job, a stored run read back).
  */
 import { z } from 'zod';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_BACKBONE_LR_SCALE, FREEZE_CHOICES, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
+import { CONFIG_LIMITS, type NumberSetting } from '../limits';
 
 export const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 /**
@@ -14,9 +15,16 @@ export const anyNumber = z.union([z.number(), z.nan(), z.null().transform(() => 
 
 /**
  * Settings added after runs were first stored, and the value an older run is read with: it
- * ran on one thread (read as auto) and was built convolution-first.
+ * ran on one thread (read as auto), was built convolution-first and started from scratch.
  */
-export const LATER_SETTINGS = { threads: 0, order: 'post' } as const satisfies Partial<TrainConfig>;
+export const LATER_SETTINGS = {
+  threads: 0,
+  order: 'post',
+  pretrained: 'none',
+  freeze: 'none',
+  unfreezeAfter: 0,
+  backboneLrScale: DEFAULT_BACKBONE_LR_SCALE,
+} as const satisfies Partial<TrainConfig>;
 
 
 export const scheduleSchema = z.discriminatedUnion('kind', [
@@ -25,34 +33,47 @@ export const scheduleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('step'), rates: z.array(finite.positive()).min(1), ratios: z.array(finite.positive()).min(1) }),
 ]);
 
+/** A number setting checked against its range in `CONFIG_LIMITS`. */
+function limited(key: NumberSetting): z.ZodNumber {
+  const l = CONFIG_LIMITS[key];
+  let s = l.integer ? z.number().int() : finite;
+  s = l.minExclusive ? s.gt(l.min) : s.min(l.min);
+  if (l.max !== undefined) s = l.maxExclusive ? s.lt(l.max) : s.max(l.max);
+  return s;
+}
+
 export const trainConfigSchema = z.object({
   arch: z.string().min(1),
-  epochs: z.number().int().min(1).max(10000),
-  batchSize: z.number().int().min(1).max(4096),
-  inputSize: z.number().int().min(8).max(1024),
+  epochs: limited('epochs'),
+  batchSize: limited('batchSize'),
+  inputSize: limited('inputSize'),
   channels: z.union([z.literal(1), z.literal(3)]),
-  width: finite.positive().max(8),
+  width: limited('width'),
   activation: z.enum(ACTIVATIONS),
   batchNorm: z.boolean(),
-  dropout: finite.min(0).max(0.95),
+  dropout: limited('dropout'),
   // Runs stored before this setting existed were built convolution-first.
   order: z.enum(LAYER_ORDERS).default(LATER_SETTINGS.order),
   optimizer: z.enum(OPTIMIZERS),
-  lr: finite.positive().max(10),
-  momentum: finite.min(0).max(0.9999),
-  weightDecay: finite.min(0).max(1),
+  lr: limited('lr'),
+  momentum: limited('momentum'),
+  weightDecay: limited('weightDecay'),
   schedule: scheduleSchema,
-  warmupEpochs: finite.min(0),
-  labelSmoothing: finite.min(0).max(0.5),
+  warmupEpochs: limited('warmupEpochs'),
+  labelSmoothing: limited('labelSmoothing'),
   augment: z.array(z.enum(AUGMENTATIONS)),
-  earlyStopping: z.number().int().min(0),
+  earlyStopping: limited('earlyStopping'),
   monitor: z.enum(['val_accuracy', 'val_loss']),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: limited('seed'),
   backend: z.enum([...BACKENDS, 'auto']),
   // Runs stored before this setting existed have none: they ran on one thread, 0 (auto) now.
-  threads: z.number().int().min(0).max(64).default(LATER_SETTINGS.threads),
+  threads: limited('threads').default(LATER_SETTINGS.threads),
+  // Runs stored before fine-tuning existed started from scratch.
+  pretrained: z.string().min(1).max(4096).default(LATER_SETTINGS.pretrained),
+  freeze: z.enum(FREEZE_CHOICES).default(LATER_SETTINGS.freeze),
+  unfreezeAfter: limited('unfreezeAfter').default(LATER_SETTINGS.unfreezeAfter),
+  backboneLrScale: limited('backboneLrScale').default(LATER_SETTINGS.backboneLrScale),
 }) satisfies z.ZodType<TrainConfig>;
-
 
 /**
  * A configuration as stored (a run's `config_json`, a study's base), with the settings it

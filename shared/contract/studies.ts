@@ -34,6 +34,10 @@ export const STUDY_AXIS_TITLES: Readonly<Record<StudyAxisKey, string>> = {
   monitor: 'monitor',
   backend: 'backend',
   threads: 'threads',
+  pretrained: 'start',
+  freeze: 'freeze',
+  unfreezeAfter: 'unfreeze after',
+  backboneLrScale: 'backbone lr',
 };
 
 /** Every axis key, in the order of `TrainConfig`. */
@@ -82,6 +86,35 @@ export type StudyState = (typeof STUDY_STATES)[number];
 /** A cell's state: `pending` until its run is created, then the run's status. */
 export type StudyCellStatus = 'pending' | RunStatus;
 
+/**
+ * Where a cell's task stands: `queued` (pending in the scheduler), `held` (pending, held by a
+ * pause), `running` (on a node), `collecting` (the scheduler is done, the bundle not imported
+ * yet), `done` (imported), `failed` and `cancelled` (imported, with the reason).
+ */
+export const SLURM_TASK_STATES = ['queued', 'held', 'running', 'collecting', 'done', 'failed', 'cancelled'] as const;
+export type SlurmTaskState = (typeof SLURM_TASK_STATES)[number];
+
+/** One cell's latest Slurm task. */
+export interface SlurmCellStatus {
+  /** The array task as Slurm names it: `<array job id>_<index>`. */
+  readonly jobId: string;
+  readonly arrayJobId: string;
+  readonly arrayIndex: number;
+  /** 1 for the first submission of the run, 2 for its first retry, … */
+  readonly attempt: number;
+  readonly state: SlurmTaskState;
+  /** The node it runs (or ran) on. */
+  readonly node: string | null;
+  /** The scheduler's reason: why it waits (`Resources`, `JobHeldUser`) or why it stopped (`TIMEOUT`). */
+  readonly reason: string | null;
+  /** The epochs its bundle reports done so far. */
+  readonly epochsDone: number;
+  /** The bundle folder on the shared filesystem. */
+  readonly bundleDir: string;
+  /** When the core last asked the scheduler (epoch ms). */
+  readonly checkedMs: number;
+}
+
 /** One run of the plan: a grid point and one seed. */
 export interface StudyCell {
   /** Position in the run order: every grid point with the first seed, then with the second, … */
@@ -98,6 +131,8 @@ export interface StudyCell {
   readonly status: StudyCellStatus;
   /** Earlier runs of this cell (failed attempts replaced by `runStudy(…, { retryFailed })`). */
   readonly previousRunIds: readonly number[];
+  /** Its latest Slurm task, when the cell was submitted to Slurm (`shared/contract/slurm.ts`). */
+  readonly slurm?: SlurmCellStatus;
 }
 
 /** One row of the studies list. */

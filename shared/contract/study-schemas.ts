@@ -1,11 +1,10 @@
 /**
- * Validators for every `StudyApi` verb's arguments, for the transports (HTTP server, Electron
- * IPC) to apply where a call crosses a process boundary — the same pattern as
- * `main/contract/api.ts`: one table keyed by verb, so a verb without a validator is a type error.
+ * Validators for every `StudyApi` verb's arguments, part of `apiArgSchemas` (api-schemas.ts),
+ * whose `parseApiArgs` the transports apply where a call crosses a process boundary: one table
+ * keyed by verb, so a verb without a validator is a type error.
  */
 import { z } from 'zod';
 import { CURVE_METRICS, STUDY_AXIS_KEYS, STUDY_METRICS, type StudyApi, type StudyAxis, type StudyAxisKey } from './studies';
-import { ValidationError } from './errors';
 import { trainConfigSchema } from './config';
 
 /** The verbs a transport forwards (everything on `StudyApi` but the event subscription). */
@@ -67,21 +66,6 @@ export const studyArgSchemas = {
   confusionDiff: z.tuple([id, id]),
   exportStudy: z.tuple([id, z.enum(['csv', 'markdown']), gridOptions.extend({ perRun: z.boolean().optional() }).strict().optional()]),
 } satisfies { readonly [V in StudyVerb]: z.ZodType<unknown> };
-
-/** Checks one verb's arguments; returns them typed, or throws a `ValidationError` naming the field. */
-export function parseStudyArgs<V extends StudyVerb>(verb: V, raw: unknown): StudyArgs<V> {
-  if (!Array.isArray(raw)) throw new ValidationError(verb, [{ path: 'args', message: 'must be an array of arguments' }]);
-  const args = [...raw];
-  while (args.length > 0 && (args[args.length - 1] === undefined || args[args.length - 1] === null)) args.pop();
-  const result = (studyArgSchemas[verb] as z.ZodType<unknown>).safeParse(args);
-  if (!result.success) {
-    throw new ValidationError(
-      verb,
-      result.error.issues.map((i) => ({ path: `args${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, message: i.message })),
-    );
-  }
-  return result.data as StudyArgs<V>;
-}
 
 /** Compile-time proof that each schema's output is a valid argument list for its verb. */
 type SchemaMatchesApi = {

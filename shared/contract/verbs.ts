@@ -51,6 +51,10 @@ export const API_VERBS = [
   'failuresAcrossRuns',
   'confusionDiff',
   'exportStudy',
+  'submitStudySlurm',
+  'collectStudySlurm',
+  'studySlurm',
+  'controlStudySlurm',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;

@@ -21,6 +21,11 @@ export const workerJobSchema = z.object({
   test: z.object({ records: indexList, labels: indexList, imageIds: indexList }),
   runDir: z.string(),
   resume: z.object({ dir: z.string(), epoch: z.number().int().min(1) }).nullable(),
+  /** The torchvision state dict a fine-tuning run starts from (the core resolved and hashed it), or null. */
+  weights: z
+    .object({ source: z.enum(['imagenet', 'file']), title: z.string(), file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+    .nullable()
+    .default(null),
 });
 export type WorkerJob = Omit<z.infer<typeof workerJobSchema>, 'config'> & { readonly config: TrainConfig };
 
@@ -101,6 +106,23 @@ export const serviceSchemas = {
   },
   /** Writes a checkpoint's model with a softmax on top (TensorFlow.js layers format); returns the file names. */
   exportModel: { args: z.object({ checkpointDir: z.string().min(1), outDir: z.string().min(1), name: z.string().min(1) }), result: z.array(z.string()) },
+  /**
+   * Writes the whole ImageNet model of a torchvision state dict (1000 classes, logits or
+   * softmax; input NHWC, ImageNet mean/std) in TensorFlow.js layers format with `metadata.json`;
+   * returns the file names.
+   */
+  convertWeights: {
+    args: z.object({
+      arch: z.string().min(1),
+      file: z.string().min(1),
+      outDir: z.string().min(1),
+      inputSize: positive,
+      softmax: z.boolean(),
+      title: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+    result: z.array(z.string()),
+  },
 } as const;
 
 export type ServiceMethod = keyof typeof serviceSchemas;
@@ -112,6 +134,7 @@ export interface ServiceResults {
   readonly summary: string;
   readonly classify: readonly (readonly number[])[];
   readonly exportModel: readonly string[];
+  readonly convertWeights: readonly string[];
 }
 export type ServiceResult<M extends ServiceMethod> = ServiceResults[M];
 

@@ -202,9 +202,9 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await fill('f-name', 'lenet B');
     await page.getByTestId('queue-run').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=start-error]').length === 0);
-    const runs = await app.ws.listRuns();
-    const second = runs.find((r) => r.name === 'lenet B');
-    expect(second).toBeDefined();
+    // The click's request checks the config against the zoo first (the compute service): wait for the run.
+    await expect.poll(async () => (await app.ws.listRuns()).some((r) => r.name === 'lenet B'), { timeout: 30_000 }).toBe(true);
+    const second = (await app.ws.listRuns()).find((r) => r.name === 'lenet B');
     await app.ws.queue.waitFor(second!.id);
 
     await page.getByTestId('nav-runs').click();

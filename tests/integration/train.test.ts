@@ -11,9 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Workstation } from '../../main/core/workstation';
 import { readModelArtifactsSync } from '../../main/worker/checkpoint';
 import { openStore } from '../../main/store/db';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import type { TrainConfig } from '../../shared/config';
 import type { RunEvent } from '../../shared/contract/events';
 import { makeImageFolder } from '../fixtures/images';
+import { SMALL_LENET } from '../fixtures/configs';
 
 let home: string;
 let ws: Workstation;
@@ -33,19 +34,7 @@ afterAll(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-const small: TrainConfig = {
-  ...DEFAULT_CONFIG,
-  arch: 'lenet5',
-  epochs: 2,
-  batchSize: 16,
-  inputSize: 32,
-  width: 1,
-  optimizer: 'adam',
-  lr: 0.003,
-  backend: 'wasm',
-  augment: ['flip'],
-  seed: 7,
-};
+const small: TrainConfig = { ...SMALL_LENET, augment: ['flip'], seed: 7 };
 
 describe('training a run end to end', () => {
   it('trains two epochs on wasm, stores metrics and a test evaluation above chance', async () => {

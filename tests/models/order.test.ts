@@ -29,6 +29,9 @@ const BASE: ResolvedOptions = {
   order: 'pre',
   auxHeads: false,
   seed: 1,
+  torchvision: false,
+  batchNormEpsilon: 1e-3,
+  inputAffine: undefined,
 };
 
 describe('a pre-activation residual block', () => {

@@ -32,6 +32,10 @@ const TRAINABLE: Readonly<Record<string, number>> = {
   densenet169: 14_149_480,
   squeezenet1_0: 1_248_424,
   squeezenet1_1: 1_235_496,
+  // torchvision's layouts, the ones its ImageNet weights fit.
+  googlenet_tv: 6_624_904,
+  squeezenet1_0_tv: 1_248_424,
+  squeezenet1_1_tv: 1_235_496,
 };
 
 /** The other VGGs, as torchvision reports them (its `vgg*_bn` keep the convolution bias). */
@@ -61,6 +65,9 @@ const TORCHVISION_GMACS: Readonly<Record<string, number>> = {
   resnet152: 11.51,
   densenet121: 2.83,
   densenet169: 3.36,
+  googlenet_tv: 1.5,
+  squeezenet1_0_tv: 0.82,
+  squeezenet1_1_tv: 0.35,
 };
 
 describe('canonical parameter counts (torchvision convention: no batch-norm moving statistics)', () => {

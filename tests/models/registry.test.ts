@@ -32,6 +32,7 @@ const IDS = [
   'vgg16_bn',
   'vgg19_bn',
   'googlenet',
+  'googlenet_tv',
   'inception_v3',
   'plain18',
   'plain34',
@@ -44,6 +45,8 @@ const IDS = [
   'densenet169',
   'squeezenet1_0',
   'squeezenet1_1',
+  'squeezenet1_0_tv',
+  'squeezenet1_1_tv',
 ];
 
 /** A small, fast configuration of a variant. */
@@ -62,7 +65,7 @@ describe('ids', () => {
   });
 
   it('refuses an unknown id and lists the valid ones', () => {
-    expect(() => getVariant('resnet')).toThrow(/unknown model "resnet"; valid ids are: lenet5, alexnet, .*resnet18, .*squeezenet1_1/);
+    expect(() => getVariant('resnet')).toThrow(/unknown model "resnet"; valid ids are: lenet5, alexnet, .*resnet18, .*squeezenet1_1, squeezenet1_0_tv, squeezenet1_1_tv/);
     expect(() => buildModel('vgg15')).toThrow(/unknown model "vgg15"/);
   });
 
@@ -71,7 +74,7 @@ describe('ids', () => {
       expect(v.title.length, v.id).toBeGreaterThan(0);
       expect(v.description.length, v.id).toBeGreaterThan(20);
       expect(v.reference.length, v.id).toBeGreaterThan(10);
-      expect(v.supportsAuxHeads).toBe(v.id === 'googlenet');
+      expect(v.supportsAuxHeads).toBe(v.id === 'googlenet' || v.id === 'googlenet_tv');
     }
     expect(getVariant('vgg16').defaultBatchNorm).toBe(false);
     expect(getVariant('vgg16_bn').defaultBatchNorm).toBe(true);
@@ -133,10 +136,16 @@ describe('built models', () => {
     const copy = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) });
     expect(copy.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
     expect(copy.countParams()).toBe(model.countParams());
-    // Logits: the last layer is a linear dense layer named `logits`.
-    const logits = model.getLayer('logits');
-    expect(logits.getClassName()).toBe('Dense');
-    expect(logits.getConfig().activation).toBe('linear');
+    if (id.startsWith('squeezenet') && id.endsWith('_tv')) {
+      // torchvision's SqueezeNet classifier: 1×1 convolution to the classes, ReLU, global pool.
+      expect(model.getLayer('classifier_conv').getClassName()).toBe('Conv2D');
+      expect(model.layers[model.layers.length - 1].getClassName()).toBe('GlobalAveragePooling2D');
+    } else {
+      // Logits: the last layer is a linear dense layer named `logits`.
+      const logits = model.getLayer('logits');
+      expect(logits.getClassName()).toBe('Dense');
+      expect(logits.getConfig().activation).toBe('linear');
+    }
     // Deterministic, unique names.
     expect(new Set(model.layers.map((l) => l.name)).size).toBe(model.layers.length);
     copy.dispose();

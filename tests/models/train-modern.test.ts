@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../main/models/registry';
+import { buildModel, listVariants } from '../../main/models/registry';
 import { SMALL_CLASSES, trainTwoSteps } from './helpers';
 import { trainEachVariant } from './train-shared';
 
@@ -13,21 +13,8 @@ beforeAll(async () => {
 });
 
 describe('modern nets train', () => {
-  trainEachVariant([
-    'googlenet',
-    'inception_v3',
-    'plain18',
-    'plain34',
-    'resnet18',
-    'resnet34',
-    'resnet50',
-    'resnet101',
-    'resnet152',
-    'densenet121',
-    'densenet169',
-    'squeezenet1_0',
-    'squeezenet1_1',
-  ]);
+  // Every family after VGG: the zoo's order is LeNet, AlexNet, VGG, then these.
+  trainEachVariant(listVariants().filter((v) => !['LeNet', 'AlexNet', 'VGG'].includes(v.family)).map((v) => v.id));
 });
 
 describe('googlenet auxiliary heads', () => {

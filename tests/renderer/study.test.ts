@@ -3,7 +3,7 @@
  * grid expands to, and how grid numbers read.
  */
 import { describe, expect, it } from 'vitest';
-import { exportFileName, formatSpread, formatValue, heat, parseAugmentCombo, parseNumberList, presetSchedule, runCount, shortLabel } from '../../renderer/src/lib/study';
+import { axisInput, axisValues, exportFileName, heat, parseAugmentCombo, parseNumberList, presetSchedule, runCount, shortLabel } from '../../renderer/src/features/studies/study';
 
 describe('axis values', () => {
   it('turns the classic step presets into absolute rates at the base learning rate', () => {
@@ -36,16 +36,29 @@ describe('axis values', () => {
   });
 });
 
-describe('grid numbers', () => {
-  it('prints a value and its spread in the metric’s unit', () => {
-    expect(formatValue(0.8734, 'fraction')).toBe('87.3%');
-    expect(formatSpread(0.012, 'fraction')).toBe('1.2');
-    expect(formatValue(0.51234, 'loss')).toBe('0.512');
-    expect(formatValue(75, 'seconds')).toBe('1 min 15 s');
-    expect(formatValue(null, 'fraction')).toBe('—');
-    expect(formatSpread(null, 'loss')).toBeNull();
+describe('axis drafts', () => {
+  it('ticks choices, types numbers, whole ones where the setting is a count', () => {
+    expect(axisInput('activation', [])).toMatchObject({ kind: 'choice', options: expect.arrayContaining(['relu', 'tanh']) });
+    expect(axisInput('arch', ['lenet5', 'vgg11'])).toEqual({ kind: 'choice', options: ['lenet5', 'vgg11'] });
+    expect(axisInput('epochs', [])).toMatchObject({ kind: 'numbers', integer: true });
+    expect(axisInput('threads', [])).toMatchObject({ kind: 'numbers', integer: true, placeholder: '1, 2' });
+    expect(axisInput('lr', [])).toMatchObject({ kind: 'numbers', integer: false });
   });
 
+  it('reads a draft into values, or says why not', () => {
+    expect(axisValues({ id: 1, key: 'epochs', picked: [], text: '2, 4' }, 0.01, [])).toEqual({ values: [2, 4], error: null });
+    expect(axisValues({ id: 1, key: 'epochs', picked: [], text: '2.5' }, 0.01, []).error).toMatch(/not a whole number/);
+    expect(axisValues({ id: 1, key: 'batchNorm', picked: ['on', 'off'], text: '' }, 0.01, []).values).toEqual([true, false]);
+    expect(axisValues({ id: 1, key: 'schedule', picked: ['step-2:1:1'], text: 'cosine' }, 0.1, []).values).toEqual([
+      { kind: 'step', rates: [0.1, 0.01, 0.001], ratios: [2, 1, 1] },
+      { kind: 'cosine', minLr: 0 },
+    ]);
+    expect(axisValues({ id: 1, key: 'lr', picked: [], text: '' }, 0.01, []).error).toMatch(/at least one value/);
+    expect(axisValues({ id: 1, key: 'lr', picked: [], text: '0.1 0.1' }, 0.01, []).error).toMatch(/listed twice/);
+  });
+});
+
+describe('grid numbers', () => {
   it('colours the best mean strongest, whichever direction is better', () => {
     expect(heat(0.9, 0.5, 0.9, true)).toBe(1);
     expect(heat(0.5, 0.5, 0.9, true)).toBe(0);

@@ -54,6 +54,25 @@ describe('migrations', () => {
     expect(db.prepare('SELECT name, note FROM datasets WHERE id = ?').get(id)).toEqual({ name: 'd', note: 'x' });
   });
 
+  it('migration 3 gives runs stored before it no weights (from scratch), and records a run\'s weights', () => {
+    const home = tmpHome();
+    const db = new Database(path.join(home, 'bloombench.db'));
+    migrate(db, MIGRATIONS.slice(0, 2));
+    const ds = addDataset(db);
+    // A run as a version without fine-tuning stored it: its config has no `pretrained`.
+    const { pretrained: _p, freeze: _f, unfreezeAfter: _u, backboneLrScale: _b, ...old } = DEFAULT_CONFIG;
+    db.prepare(`INSERT INTO runs (name, dataset_id, arch, status, config_json, seed, created_ms) VALUES ('old', ?, 'resnet18', 'completed', ?, 1, 0)`).run(ds, JSON.stringify(old));
+    db.prepare(`INSERT INTO run_summary (run_id) VALUES (1)`).run();
+    db.close();
+    const store = openStore(home);
+    const runs = new RunStore(store);
+    expect(runs.getRun(1)).toMatchObject({ weights: null, config: { pretrained: 'none', freeze: 'none' } });
+    const weights = { source: 'imagenet' as const, title: 'torchvision ResNet-18 V1', file: '/w/resnet18-f37072fd.pth', sha256: 'f37072fd'.padEnd(64, '0') };
+    runs.setWeights(1, weights);
+    expect(runs.getRun(1).weights).toEqual(weights);
+    store.close();
+  });
+
   it('roll back a failing step and keep the old version', () => {
     const db = new Database(':memory:');
     const newest = migrate(db);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../main/cli/index';
 import { parseVary, splitValues } from '../../main/cli/study';
 import { Workstation } from '../../main/core/workstation';
-import { parseStudyArgs } from '../../shared/contract/study-schemas';
+import { parseApiArgs } from '../../shared/contract/api-schemas';
 import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
@@ -49,13 +49,13 @@ describe('--vary', () => {
 describe('study API validation', () => {
   const base: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5' };
   it('accepts a well-formed study and refuses values wrong for their setting', () => {
-    const [spec] = parseStudyArgs('createStudy', [{ datasetId: 1, base, axes: [{ key: 'lr', values: [0.1, 0.01] }], repeats: 2 }]);
+    const [spec] = parseApiArgs('createStudy', [{ datasetId: 1, base, axes: [{ key: 'lr', values: [0.1, 0.01] }], repeats: 2 }]);
     expect(spec.axes[0]).toEqual({ key: 'lr', values: [0.1, 0.01] });
-    expect(() => parseStudyArgs('createStudy', [{ datasetId: 1, base, axes: [{ key: 'activation', values: ['relu', 'gelu'] }] }])).toThrow(/args\[0\]\.axes\[0\]\.values\[1\]/);
-    expect(() => parseStudyArgs('createStudy', [{ datasetId: 1, base, axes: [{ key: 'seed', values: [1] }] }])).toThrow(/axes\[0\]\.key/);
-    expect(() => parseStudyArgs('studyGrid', [1, { metric: 'f1' }])).toThrow(/metric/);
-    expect(parseStudyArgs('failuresAcrossRuns', [{ runIds: [1, 2] }, null])).toEqual([{ runIds: [1, 2] }]);
-    expect(() => parseStudyArgs('runStudy', [1, { retryFailed: true, extra: 1 }])).toThrow(/extra|Unrecognized/);
+    expect(() => parseApiArgs('createStudy', [{ datasetId: 1, base, axes: [{ key: 'activation', values: ['relu', 'gelu'] }] }])).toThrow(/args\[0\]\.axes\[0\]\.values\[1\]/);
+    expect(() => parseApiArgs('createStudy', [{ datasetId: 1, base, axes: [{ key: 'seed', values: [1] }] }])).toThrow(/axes\[0\]\.key/);
+    expect(() => parseApiArgs('studyGrid', [1, { metric: 'f1' }])).toThrow(/metric/);
+    expect(parseApiArgs('failuresAcrossRuns', [{ runIds: [1, 2] }, null])).toEqual([{ runIds: [1, 2] }]);
+    expect(() => parseApiArgs('runStudy', [1, { retryFailed: true, extra: 1 }])).toThrow(/extra|Unrecognized/);
   });
 });
 

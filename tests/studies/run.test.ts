@@ -10,24 +10,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
 import { openStore } from '../../main/store/db';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import type { TrainConfig } from '../../shared/config';
 import type { RunEvent } from '../../shared/contract/events';
 import { makeImageFolder } from '../fixtures/images';
+import { SMALL_LENET } from '../fixtures/configs';
 
 let home: string;
 let folder: string;
 
-const small: TrainConfig = {
-  ...DEFAULT_CONFIG,
-  arch: 'lenet5',
-  epochs: 2,
-  batchSize: 16,
-  inputSize: 32,
-  width: 1,
-  lr: 0.003,
-  backend: 'wasm',
-  seed: 3,
-};
+const small: TrainConfig = { ...SMALL_LENET, seed: 3 };
 
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-study-run-'));

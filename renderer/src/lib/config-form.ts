@@ -17,8 +17,8 @@ export interface ConfigFields extends RunDraft {
   augment: Augmentation[];
 }
 
-/** Settings a form does not show as `ConfigFields`; they come from elsewhere. */
-export type OtherSettings = Pick<TrainConfig, 'channels' | 'monitor' | 'backend' | 'threads'>;
+/** Settings a form does not show as `ConfigFields`; they come from elsewhere (the fine-tuning ones from the config loaded into the form, until the form shows them). */
+export type OtherSettings = Pick<TrainConfig, 'channels' | 'monitor' | 'backend' | 'threads' | 'pretrained' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale'>;
 
 /** A config as form fields. */
 export function configFields(c: TrainConfig): ConfigFields {
@@ -72,5 +72,9 @@ export function configFromFields(f: ConfigFields, schedule: Schedule, other: Oth
     seed: f.seed!,
     backend: other.backend,
     threads: other.threads,
+    pretrained: other.pretrained,
+    freeze: other.freeze,
+    unfreezeAfter: other.unfreezeAfter,
+    backboneLrScale: other.backboneLrScale,
   };
 }

@@ -1,11 +1,14 @@
 /**
  * Inline validation of the new-run form, before anything is sent.
  *
- * The core checks again (and knows more: the data, the architecture's real limits); its
- * refusal is shown too. These checks exist so the user sees the reason next to the field.
+ * The ranges are the core's own (shared/limits.ts); the core checks again and knows more (the
+ * data, the architecture's real limits), and its refusal is shown too. These checks exist so
+ * the user sees the reason next to the field.
  */
-import { parseSchedule, type Schedule } from '@shared/config';
-import type { ModelInfo } from '@shared/types';
+// Relative rather than `@shared/`: the tests load this file without the renderer's alias.
+import { parseSchedule, type Schedule } from '../../../shared/config';
+import { CONFIG_LIMITS, limitProblem, type NumberSetting } from '../../../shared/limits';
+import type { ModelInfo } from '../../../shared/types';
 
 /** The form as typed: numbers may be empty (null) while editing. */
 export interface RunDraft {
@@ -30,45 +33,46 @@ function num(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/** A number input's `min` and `max` attributes from the setting's range (an open end is refused by `validateDraft`). */
+export function inputRange(key: NumberSetting): { min: number; max?: number } {
+  const l = CONFIG_LIMITS[key];
+  return l.max === undefined ? { min: l.min } : { min: l.min, max: l.max };
+}
+
+/** What each number field is called in its message, in form order. */
+const FIELD_TITLES: readonly (readonly [keyof RunDraft & NumberSetting, string])[] = [
+  ['epochs', 'Epochs'],
+  ['batchSize', 'Batch size'],
+  ['inputSize', 'Input size'],
+  ['width', 'Width multiplier'],
+  ['dropout', 'Dropout'],
+  ['lr', 'Learning rate'],
+  ['momentum', 'Momentum'],
+  ['weightDecay', 'Weight decay'],
+  ['warmupEpochs', 'Warm-up'],
+  ['labelSmoothing', 'Label smoothing'],
+  ['earlyStopping', 'Early stopping patience'],
+  ['seed', 'Seed'],
+];
+
+/** Every problem of the draft by field, and its schedule once it reads as one. */
 export function validateDraft(d: RunDraft, ctx: { model: ModelInfo | null; trainImages: number | null; hasDataset: boolean }): { errors: DraftErrors; schedule: Schedule | null } {
   const e: DraftErrors = {};
-  const int = (k: keyof RunDraft, min: number, max: number, what: string): void => {
-    const v = d[k] as number | null;
-    if (!num(v)) e[k] = `${what} is required`;
-    else if (!Number.isInteger(v)) e[k] = `${what} must be a whole number`;
-    else if (v < min) e[k] = `${what} must be at least ${min}`;
-    else if (v > max) e[k] = `${what} must be at most ${max}`;
-  };
-  const real = (k: keyof RunDraft, min: number, max: number, what: string, opts: { exclusiveMin?: boolean; exclusiveMax?: boolean } = {}): void => {
-    const v = d[k] as number | null;
-    if (!num(v)) e[k] = `${what} is required`;
-    else if (opts.exclusiveMin ? v <= min : v < min) e[k] = `${what} must be ${opts.exclusiveMin ? 'greater than' : 'at least'} ${min}`;
-    else if (opts.exclusiveMax ? v >= max : v > max) e[k] = `${what} must be ${opts.exclusiveMax ? 'less than' : 'at most'} ${max}`;
-  };
-
   if (!ctx.hasDataset) e.dataset = 'Import or pick a dataset first';
   if (!ctx.model) e.arch = 'Pick an architecture';
-  int('epochs', 1, 10000, 'Epochs');
-  int('batchSize', 1, 4096, 'Batch size');
-  if (!e.batchSize && num(d.batchSize) && ctx.trainImages !== null && d.batchSize > ctx.trainImages) {
-    e.batchSize = `Batch size ${d.batchSize} is larger than the ${ctx.trainImages} training images`;
+  /** What the data or the model says against a value inside its range. */
+  const contextProblem = (k: NumberSetting, v: number): string | null => {
+    if (k === 'batchSize' && ctx.trainImages !== null && v > ctx.trainImages) return `Batch size ${v} is larger than the ${ctx.trainImages} training images`;
+    if (k === 'inputSize' && ctx.model && v < ctx.model.minInputSize) return `${ctx.model.title} needs an input of at least ${ctx.model.minInputSize} px`;
+    if (k === 'warmupEpochs' && !e.epochs && num(d.epochs) && v >= d.epochs) return 'Warm-up must end before the last epoch';
+    return null;
+  };
+  for (const [k, what] of FIELD_TITLES) {
+    const v = d[k];
+    const problem = num(v) ? limitProblem(v, CONFIG_LIMITS[k]) : 'is required';
+    const message = problem ? `${what} ${problem}` : contextProblem(k, v as number);
+    if (message) e[k] = message;
   }
-  int('inputSize', 8, 1024, 'Input size');
-  if (!e.inputSize && num(d.inputSize) && ctx.model && d.inputSize < ctx.model.minInputSize) {
-    e.inputSize = `${ctx.model.title} needs an input of at least ${ctx.model.minInputSize} px`;
-  }
-  real('width', 0, 8, 'Width multiplier', { exclusiveMin: true });
-  real('dropout', 0, 0.95, 'Dropout');
-  real('lr', 0, 10, 'Learning rate', { exclusiveMin: true });
-  real('momentum', 0, 1, 'Momentum', { exclusiveMax: true });
-  real('weightDecay', 0, 1, 'Weight decay');
-  real('warmupEpochs', 0, 10000, 'Warm-up');
-  if (!e.warmupEpochs && !e.epochs && num(d.warmupEpochs) && num(d.epochs) && d.warmupEpochs >= d.epochs) {
-    e.warmupEpochs = 'Warm-up must end before the last epoch';
-  }
-  real('labelSmoothing', 0, 0.5, 'Label smoothing');
-  int('earlyStopping', 0, 10000, 'Early stopping patience');
-  int('seed', 0, 2 ** 31 - 1, 'Seed');
 
   let schedule: Schedule | null = null;
   try {

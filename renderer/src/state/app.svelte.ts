@@ -3,22 +3,25 @@
  * that every other state object is fed from.
  */
 import type { Api, AppEvent } from '@shared/contract/api';
+import type { RunSummary } from '@shared/types';
 import type { Transport } from '../transport/types';
-import { DatasetsState } from './datasets.svelte';
-import { EvaluationState } from './evaluation.svelte';
-import { LiveRunState } from './live.svelte';
+import type { Nav, View } from './nav';
+import { DatasetsState } from '../features/datasets/datasets.svelte';
+import { EvaluationState } from '../features/evaluation/evaluation.svelte';
+import { LiveRunState } from '../features/live/live.svelte';
 import { ModelsState } from './models.svelte';
-import { NewRunState } from './newrun.svelte';
-import { RunsState } from './runs.svelte';
-import { CompareState } from './compare.svelte';
-import { StudiesState } from './studies.svelte';
+import { NewRunState } from '../features/new-run/new-run.svelte';
+import { RunsState } from '../features/runs/runs.svelte';
+import { CompareState } from '../features/compare/compare.svelte';
+import { StudiesState } from '../features/studies/state/studies.svelte';
 
-export type View = 'datasets' | 'new-run' | 'live' | 'runs' | 'compare' | 'evaluation' | 'studies';
+export type { View } from './nav';
 export type Theme = 'system' | 'light' | 'dark';
 
 const THEME_KEY = 'bloombench.theme';
 
-export class AppState {
+/** The whole app: its state objects, the open view, the theme; the views' `Nav`. */
+export class AppState implements Nav {
   #view = $state<View>('datasets');
   #theme = $state<Theme>('system');
   #systemDark = $state(false);
@@ -78,15 +81,15 @@ export class AppState {
   }
 
   #chooseFirstView(): void {
-    const running = this.runs.list.find((r) => r.status === 'running');
-    const latest = [...this.runs.list].sort((a, b) => b.createdMs - a.createdMs)[0];
+    const running = this.runs.list.value.find((r) => r.status === 'running');
+    const latest = [...this.runs.list.value].sort((a, b) => b.createdMs - a.createdMs)[0];
     if (this.live.runId === null && (running ?? latest)) this.live.watch((running ?? latest).id);
     // A click made while the lists were loading wins over the default first view.
     if (this.#navigated) {
       if (this.#view === 'evaluation' && this.evaluation.runId === null) this.go('evaluation');
       return;
     }
-    if (this.datasets.list.length > 0 && !running) this.#view = this.runs.list.length > 0 ? 'runs' : 'new-run';
+    if (this.datasets.list.value.length > 0 && !running) this.#view = this.runs.list.value.length > 0 ? 'runs' : 'new-run';
     else if (running) this.#view = 'live';
   }
 
@@ -122,7 +125,7 @@ export class AppState {
     this.#navigated = true;
     // Evaluation opened from the menu shows the latest evaluated run rather than an empty page.
     if (view === 'evaluation' && this.evaluation.runId === null) {
-      const latest = this.runs.list.filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
+      const latest = this.runs.list.value.filter((r) => r.testAccuracy !== null).sort((a, b) => b.createdMs - a.createdMs || b.id - a.id)[0];
       if (latest) void this.evaluation.open(latest.id);
     }
     this.#view = view;
@@ -152,5 +155,17 @@ export class AppState {
     this.#navigated = true;
     void this.compare.open(ids);
     this.#view = 'compare';
+  }
+
+  /** Opens the new-run form on a dataset. */
+  trainOn(datasetId: number): void {
+    this.newRun.datasetId = datasetId;
+    this.go('new-run');
+  }
+
+  /** Opens the new-run form with a past run's settings. */
+  runAgain(run: RunSummary): void {
+    this.newRun.loadFrom(run);
+    this.go('new-run');
   }
 }

@@ -1,0 +1,123 @@
+/**
+ * How numbers read, wherever a person reads them: the screen, the terminal, Markdown, CSV
+ * notes and HTML reports all print a metric through these, so a loss has the same decimals
+ * everywhere.
+ */
+import type { StudyMetricInfo } from './contract/studies';
+
+/** The unit a metric is printed in. */
+export type MetricUnit = StudyMetricInfo['unit'];
+
+/** 11689512 → "11.7 M", 431080 → "431 k". */
+export function compact(n: number | null | undefined, digits = 3): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const abs = Math.abs(n);
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (let i = 0; i < units.length; i++) {
+    const [v, u] = units[i];
+    if (abs < v) continue;
+    const scaled = Number((n / v).toPrecision(digits));
+    // 999.96 k rounds to 1000 k: say 1 M instead.
+    if (Math.abs(scaled) >= 1000 && i > 0) return `${Number((n / units[i - 1][0]).toPrecision(digits))} ${units[i - 1][1]}`;
+    return `${scaled} ${u}`;
+  }
+  return String(Math.round(n));
+}
+
+/** 0.8734 → "87.3%". */
+export function percent(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** A loss or another plain number at fixed decimals; NaN and infinities by name. */
+export function fixed(x: number | null | undefined, digits = 3): string {
+  if (x === null || x === undefined) return '—';
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (Math.abs(x) >= 1e4) return x.toExponential(2);
+  return x.toFixed(digits);
+}
+
+/** Learning rates and other small numbers: 0.001 → "1e-3", 0.05 → "0.05". */
+export function small(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x === 0) return '0';
+  if (Math.abs(x) < 0.01) return x.toExponential(1).replace(/\.0e/, 'e');
+  return String(Number(x.toPrecision(3)));
+}
+
+/** Seconds → "42 s", "3 min 5 s", "1 h 12 min". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** `3 epochs`, `1 epoch`, `2 classes` (with `many`). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? word : many}`;
+}
+
+/** Decimals of a loss in every table and report. */
+const LOSS_DIGITS = 4;
+
+/** A metric's unit, given as the unit or as the metric's info. */
+type UnitOf = MetricUnit | Pick<StudyMetricInfo, 'unit'>;
+
+function unitOf(u: UnitOf): MetricUnit {
+  return typeof u === 'string' ? u : u.unit;
+}
+
+/** One metric value in its unit: `84.2%`, `0.4312`, `1 min 5 s`, `312/s`; `—` when there is none. */
+export function formatValue(v: number | null | undefined, unit: UnitOf): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  switch (unitOf(unit)) {
+    case 'fraction':
+      return percent(v);
+    case 'loss':
+      return v.toFixed(LOSS_DIGITS);
+    case 'seconds':
+      return duration(v);
+    case 'rate':
+      return `${compact(v)}/s`;
+  }
+}
+
+/** The spread beside a mean: percentage points for fractions, the metric's unit otherwise; null when there is none. */
+export function formatSpread(std: number | null | undefined, unit: UnitOf): string | null {
+  if (std === null || std === undefined || !Number.isFinite(std)) return null;
+  switch (unitOf(unit)) {
+    case 'fraction':
+      return (std * 100).toFixed(1);
+    case 'loss':
+      return std.toFixed(LOSS_DIGITS);
+    case 'seconds':
+      return duration(std);
+    case 'rate':
+      return compact(std);
+  }
+}
+
+/** Mean ± std in a metric's unit: `84.2 ± 1.3%` (the mean alone for one run). */
+export function formatMeanStd(s: { readonly mean: number | null; readonly std: number | null }, unit: UnitOf): string {
+  if (s.mean === null || !Number.isFinite(s.mean)) return '—';
+  const spread = formatSpread(s.std, unit);
+  if (spread === null) return formatValue(s.mean, unit);
+  switch (unitOf(unit)) {
+    case 'fraction':
+      return `${(100 * s.mean).toFixed(1)} ± ${spread}%`;
+    case 'rate':
+      return `${compact(s.mean)} ± ${spread}/s`;
+    default:
+      return `${formatValue(s.mean, unit)} ± ${spread}`;
+  }
+}
