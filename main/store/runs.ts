@@ -245,13 +245,13 @@ export class RunStore {
     }
   }
 
-  /** The absolute folder of a run's files (checkpoints); runs made before schema 3 use runs/<id>. */
+  /** The absolute folder of a run's files (checkpoints); runs made before schema 5 use runs/<id>. */
   runDir(id: number): string {
     const row = this.stmts.ownerRow.get(id) as { run_dir: string | null } | undefined;
     return path.join(this.runsDir, row?.run_dir ?? String(id));
   }
 
-  /** Who queued or trains a run (null for runs made before schema 3, or never claimed). */
+  /** Who queued or trains a run (null for runs made before schema 5, or never claimed). */
   ownerOfRun(id: number): RunOwner | null {
     const row = this.stmts.ownerRow.get(id) as RunRow | undefined;
     return row ? ownerOf(row) : null;
