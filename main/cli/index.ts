@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../../shared/config';
+import { isDiskFullError, UserError } from '../../shared/contract/errors';
 import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
-import { defaultHome } from '../store/db';
-import { datasetFor, out, runIdArg, UsageError, withWorkstation } from './common';
+import { damagedDatabaseMessage, defaultHome } from '../store/db';
+import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopRequest, out, runIdArg, UsageError, withWorkstation, type StopReason } from './common';
 import { count, pct, progressLine, runReport, runsTable, table } from './format';
 import { predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
@@ -31,7 +32,9 @@ Commands:
   export <run> <dir>                               write the run's model (TensorFlow.js layers format)
   resume <run> [--json]                            continue an interrupted run from its last checkpoint
   delete <run>                                     delete a run
-  serve [--host 127.0.0.1] [--port N]              serve the app to a browser
+  serve [--host 127.0.0.1] [--port N] [--allow-import DIR]...
+                                                   serve the app to a browser; it may import folders
+                                                   under your home, or only under the DIRs given
   study create|list|run|pause|extend|show|curves|export|failures|diff|delete …
                                                    a grid of runs (see 'bloombench study --help')
   report <study|run>... <file.html>                a self-contained HTML report of a study or runs
@@ -110,13 +113,19 @@ async function cmdTrain(args: string[], home: string | undefined): Promise<numbe
     try {
       run = await ws.startRun(datasetId, config, { name: values.name ? String(values.name) : undefined, flagOf });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      // A refused setting is a usage error (exit 2); a full disk or a broken store is not.
+      if (e instanceof UserError && e.kind !== 'disk-full') throw new UsageError(e.message);
+      throw e;
     }
     return followRun(ws, run.id, json);
   });
 }
 
-/** Streams a run's progress to the terminal until it ends; returns the exit code. */
+/**
+ * Streams a run's progress to the terminal until it ends; returns the exit code. Ctrl-C,
+ * SIGTERM, a closed terminal (SIGHUP) or a closed output pipe cancel the run (it keeps its
+ * checkpoints; `bloombench resume` continues it); a second one leaves at once.
+ */
 async function followRun(ws: Workstation, id: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
   let steps = 1;
@@ -128,54 +137,62 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
       case 'started':
         steps = e.stepsPerEpoch;
         epochs = e.epochs;
-        if (!json) process.stderr.write(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+        if (!json) err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
         break;
       case 'batch':
         if (tty && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
-          process.stderr.write(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
+          err(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
         }
         break;
       case 'epoch-end': {
         const m = e.metrics;
         if (json) out(JSON.stringify({ event: 'epoch', runId: id, ...m, best: e.best }));
         else
-          process.stderr.write(
+          err(
             `${tty ? '\r\x1b[K' : ''}epoch ${m.epoch}/${epochs}  loss ${m.trainLoss.toFixed(4)}  acc ${pct(m.trainAccuracy)}  val loss ${m.valLoss?.toFixed(4) ?? '—'}  val acc ${pct(m.valAccuracy)}  lr ${m.learningRate.toPrecision(3)}  ${m.imagesPerSecond.toFixed(0)} img/s  ${m.seconds.toFixed(1)}s${e.best ? '  *best' : ''}\n`,
           );
         break;
       }
       case 'diagnostic':
-        if (!json) process.stderr.write(`${tty ? '\r\x1b[K' : ''}! ${e.diagnostic.message}\n`);
+        if (!json) err(`${tty ? '\r\x1b[K' : ''}! ${e.diagnostic.message}\n`);
         break;
       case 'log':
-        if (!json) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
+        if (!json) err(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
         break;
       default:
         break;
     }
   });
-  const onSigint = () => {
-    process.stderr.write('\nCancelling… (the run keeps its checkpoints; bloombench resume continues it)\n');
+  let stoppedBy: StopReason | null = null;
+  const offStop = onStopRequest((why) => {
+    if (stoppedBy !== null) {
+      // Asked twice: leave now; the next start sees that this process is gone (interrupted).
+      err('\nStopping now.\n');
+      void exitWhenFlushed(exitCodeFor(why));
+      return;
+    }
+    stoppedBy = why;
+    err(`\n${why === 'SIGINT' ? '' : `${why === 'EPIPE' ? 'The output pipe closed' : `Got ${why}`}: `}Cancelling run ${id}… (it keeps its checkpoints; bloombench resume ${id} continues it)\n`);
     ws.cancelRun(id).catch(() => undefined);
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     const final = await ws.waitForRun(id);
     const detail = await ws.getRun(id);
     if (json) out(JSON.stringify(detail));
     else {
-      if (tty) process.stderr.write('\r\x1b[K');
+      if (tty) err('\r\x1b[K');
       out(runReport(detail));
     }
     if (final.status !== 'completed') {
-      process.stderr.write(`Run ${id} ${final.status}${final.error ? `: ${final.error}` : ''}\n`);
+      err(`Run ${id} ${final.status}${final.error ? `: ${final.error}` : ''}\n`);
+      if (stoppedBy !== null) return exitCodeFor(stoppedBy);
       return final.status === 'cancelled' ? 130 : 1;
     }
     return 0;
   } finally {
     off();
-    process.off('SIGINT', onSigint);
+    offStop();
   }
 }
 
@@ -190,6 +207,9 @@ function glueNegativeNumbers(argv: string[]): string[] {
   return out;
 }
 
+/** The home of the command running, for messages about it. */
+let currentHome: string | null = null;
+
 export async function main(argv: string[]): Promise<number> {
   const globalIdx = argv.indexOf('--home');
   let home: string | undefined;
@@ -198,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!home) throw new UsageError('--home needs a folder');
     argv = [...argv.slice(0, globalIdx), ...argv.slice(globalIdx + 2)];
   }
+  currentHome = home ? path.resolve(home) : defaultHome();
   argv = glueNegativeNumbers(argv);
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
@@ -350,9 +371,14 @@ export async function main(argv: string[]): Promise<number> {
       });
     }
     case 'serve': {
-      const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' }, 'allow-import': { type: 'string', multiple: true } } });
       const { serveCommand } = await import('./serve');
-      return serveCommand({ home: home ? path.resolve(home) : defaultHome(), host: values.host ?? '127.0.0.1', port: values.port ? Number(values.port) : 0 });
+      return serveCommand({
+        home: home ? path.resolve(home) : defaultHome(),
+        host: values.host ?? '127.0.0.1',
+        port: values.port ? Number(values.port) : 0,
+        allowImport: values['allow-import'] ?? [],
+      });
     }
     // The node side of a study on Slurm: the job script runs this on each bundle (no database).
     case 'slurm-task': {
@@ -376,17 +402,31 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Runs the CLI and exits with its code; errors go to stderr without a stack trace. */
+/**
+ * Runs the CLI and exits with its code once its output is drained (a pipe gets all of it);
+ * errors go to stderr without a stack trace.
+ */
 export function run(argv: string[]): void {
-  main(argv)
-    .then((code) => process.exit(code))
-    .catch((e: unknown) => {
-      const err = e as Error & { code?: string };
-      const known = e instanceof UsageError || err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
-      process.stderr.write(`bloombench: ${err.message}\n`);
-      if (!known && process.env.BLOOMBENCH_DEBUG) process.stderr.write(`${err.stack}\n`);
-      process.exit(known ? 2 : 1);
-    });
+  guardOutputStreams();
+  main(argv).then(
+    (code) => exitWhenFlushed(code),
+    (e: unknown) => {
+      const error = e as Error & { code?: string };
+      const known = e instanceof UsageError || error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
+      const user = e instanceof UserError;
+      const damaged = String(error.code ?? '').startsWith('SQLITE_CORRUPT') && currentHome ? damagedDatabaseMessage(currentHome, error.message) : null;
+      err(`bloombench: ${diskFullMessage(e) ?? damaged ?? error.message}\n`);
+      if (!known && !user && process.env.BLOOMBENCH_DEBUG) err(`${error.stack}\n`);
+      return exitWhenFlushed(known ? 2 : 1);
+    },
+  );
+}
+
+/** A raw "disk full" from SQLite or the file system, said plainly with the folder it hit. */
+function diskFullMessage(e: unknown): string | null {
+  if (!isDiskFullError(e) || e instanceof UserError) return null;
+  const where = (e as { path?: string }).path ?? currentHome ?? 'the Bloombench home folder';
+  return `The disk is full: could not write to ${where}. Free some space and try again (bloombench delete <run> removes a run's checkpoints).`;
 }
 
 if (require.main === module) run(process.argv.slice(2));

@@ -24,7 +24,7 @@ import {
 import type { Workstation } from '../core/workstation';
 import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';
 import { count, duration, pct, progressLine, table } from './format';
-import { datasetFor, openWorkstation, out, runIdArg, UsageError } from './common';
+import { datasetFor, err as errOut, exitCodeFor, exitWhenFlushed, onStopRequest, openWorkstation, out, runIdArg, UsageError, type StopReason } from './common';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 import { cellStatusText, SLURM_HELP, SLURM_RUN_OPTIONS, slurmCollect, slurmHeaderLine, slurmRun } from './slurm';
 
@@ -217,14 +217,18 @@ function onSlurm(c: StudyDetail['cells'][number]): boolean {
   return c.slurm !== undefined && ['queued', 'held', 'running', 'collecting'].includes(c.slurm.state);
 }
 
-/** Streams a study's runs to the terminal until it stops; returns the exit code. */
+/**
+ * Streams a study's runs to the terminal until it stops; returns the exit code. Ctrl-C,
+ * SIGTERM, a closed terminal (SIGHUP) or a closed output pipe pause the study (its training
+ * run stops and keeps its checkpoints); a second one leaves at once.
+ */
 async function followStudy(ws: Workstation, studyId: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
-  const err = (s: string) => process.stderr.write(s);
+  const err = errOut;
   let steps = 1;
   let epochs = 1;
   let lastDraw = 0;
-  let interrupted = false;
+  let interrupted: StopReason | null = null;
   const ours = (runId: number) => ws.studyOfRun(runId) === studyId;
   // Everything below resolves in microtasks (no I/O), so the lines keep the events' order.
   const where = async (runId: number): Promise<string> => {
@@ -276,16 +280,16 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
         break;
     }
   };
-  const onSigint = () => {
-    if (interrupted) {
+  const offStop = onStopRequest((why) => {
+    if (interrupted !== null) {
       err('\nStopping now.\n');
-      process.exit(130);
+      void exitWhenFlushed(exitCodeFor(why));
+      return;
     }
-    interrupted = true;
-    err(`\n${tty ? '\x1b[K' : ''}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
+    interrupted = why;
+    err(`\n${tty ? '\x1b[K' : ''}${why === 'SIGINT' ? '' : `${why === 'EPIPE' ? 'The output pipe closed' : `Got ${why}`}: `}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
     ws.pauseStudy(studyId, { cancelActive: true }).catch(() => undefined);
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     const d = await ws.studySettled(studyId);
     if (tty) err('\r\x1b[K');
@@ -296,7 +300,7 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
       out('');
       out(gridText(grid));
     }
-    if (interrupted) return 130;
+    if (interrupted !== null) return exitCodeFor(interrupted);
     if (d.error) {
       err(`Study ${studyId} paused: ${d.error}\n`);
       return 1;
@@ -304,7 +308,7 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
     return d.counts.failed > 0 ? 1 : 0;
   } finally {
     off();
-    process.off('SIGINT', onSigint);
+    offStop();
   }
 }
 

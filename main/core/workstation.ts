@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
+import { UserError } from '../../shared/contract/errors';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
 import type {
@@ -63,10 +64,10 @@ export class Workstation implements Api {
       this.emit(e);
       if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
     });
-    if (opts.recover ?? true) {
-      this.queue.recoverInterrupted();
-      this.queue.requeueWaiting();
-    }
+    // Every start (the CLI's too) sees which runs lost their process; only the app and the
+    // server take over queued runs and studies.
+    this.queue.recoverInterrupted();
+    if (opts.recover ?? true) this.queue.requeueWaiting();
     // After the queue's recovery, so that a study that was running continues where it stopped.
     this.studies = new Studies(store, this.queue, this.catalog, { recover: opts.recover ?? true });
     this.studies.onStudyEvent((e) => this.emit(e));
@@ -167,7 +168,7 @@ export class Workstation implements Api {
   async deleteDataset(datasetId: number): Promise<void> {
     const used = this.queue.runs.listRuns().filter((r) => r.datasetId === datasetId);
     if (used.length) {
-      throw new Error(`Dataset ${datasetId} is used by ${used.length} run(s) (${used.slice(0, 3).map((r) => r.name).join(', ')}); delete those runs first.`);
+      throw new UserError('conflict', `Dataset ${datasetId} is used by ${used.length} run(s) (${used.slice(0, 3).map((r) => r.name).join(', ')}); delete those runs first.`);
     }
     datasets.deleteDataset(this.store, datasetId);
     this.emit({ kind: 'datasets-changed' });
@@ -299,11 +300,16 @@ export class Workstation implements Api {
     return r;
   }
 
+  /**
+   * Deletes a run and its files. A run this process trains or queues is cancelled first (and
+   * its worker waited for); one that another live process trains is refused, with its pid.
+   */
   async deleteRun(runId: number): Promise<void> {
-    const r = this.queue.runs.getRun(runId);
+    this.queue.runs.getRun(runId);
     // A run on Slurm: its task is cancelled there (scancel) and forgotten here.
     if (this.queue.runs.isOnScheduler(runId)) await this.slurm.dropRun(runId);
-    if (r.status === 'running' || r.status === 'queued') this.queue.cancel(runId);
+    const status = this.queue.runs.statusOf(runId);
+    if (status === 'running' || status === 'queued') await this.queue.stop(runId);
     this.queue.runs.delete(runId);
     this.emit({ kind: 'runs-changed' });
   }
@@ -321,7 +327,7 @@ export class Workstation implements Api {
   /** The checkpoint folder of the weights a run kept (its best epoch, else its last). */
   private keptWeights(runId: number): { readonly dir: string; readonly epoch: number } {
     const ck = this.queue.runs.checkpoint(runId, 'best') ?? this.queue.runs.checkpoint(runId, 'last');
-    if (!ck) throw new Error(`Run ${runId} has no saved weights yet (it has not finished an epoch).`);
+    if (!ck) throw new UserError('conflict', `Run ${runId} has no saved weights yet (it has not finished an epoch).`);
     return ck;
   }
 
@@ -334,7 +340,7 @@ export class Workstation implements Api {
     try {
       pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
     } catch (e) {
-      throw new Error(`Cannot classify this file: ${(e as Error).message}.`);
+      throw new UserError('invalid', `Cannot classify this file: ${(e as Error).message}.`);
     }
     const [probabilities] = await this.service.call('classify', { checkpointDir: ck.dir, size: inputSize, channels, images: [new Uint8Array(pixels)] });
     return { classes: ds.classes, probabilities };
@@ -350,7 +356,7 @@ export class Workstation implements Api {
     try {
       ck = this.keptWeights(runId);
     } catch {
-      throw new Error(`Run ${runId} has no saved weights to export (it has not finished an epoch).`);
+      throw new UserError('conflict', `Run ${runId} has no saved weights to export (it has not finished an epoch).`);
     }
     const files = await this.service.call('exportModel', { checkpointDir: ck.dir, outDir: dir, name: `${run.arch}_bloombench_${runId}` });
     const ds = datasets.getDataset(this.store, run.datasetId);
@@ -375,7 +381,7 @@ export class Workstation implements Api {
     return this.queue.waitFor(runId);
   }
 
-  /** Marks runs left `running` by a process that died as interrupted; returns their ids. */
+  /** Marks runs left `running` by a process that is gone as interrupted; returns their ids. */
   recoverInterrupted(): number[] {
     return this.queue.recoverInterrupted();
   }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../../shared/contract/errors';
 import type { DuplicateGroup, ImportReport, RejectReason, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 import { probeImage } from './decode';
@@ -68,7 +69,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const scan = await scanFolder(folder);
   const root = scan.root;
   if (scan.classNames.length === 0) {
-    throw new Error(`No class folders in ${root}. Put the images in one sub-folder per class (for example ${path.join(root, 'daisy')}, ${path.join(root, 'tulips')}).`);
+    throw new UserError('invalid', `No class folders in ${root}. Put the images in one sub-folder per class (for example ${path.join(root, 'daisy')}, ${path.join(root, 'tulips')}).`);
   }
 
   const total = scan.files.length;
@@ -90,7 +91,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   if (classes.length < 2) {
     const empties = emptyClasses.length ? ` Folders with no readable image: ${emptyClasses.join(', ')}.` : '';
     const found = classes.length === 1 ? `only one class folder (${classes[0]}) with readable images` : 'no readable images';
-    throw new Error(`${root} has ${found}; a dataset needs at least two classes.${empties}`);
+    throw new UserError('invalid', `${root} has ${found}; a dataset needs at least two classes.${empties}`);
   }
   const classIndex = new Map(classes.map((c, i) => [c, i]));
 
@@ -245,23 +246,23 @@ function sizeStats(accepted: readonly Examined[]): ImportReport['imageSizes'] {
 }
 
 function validateOptions(seed: number, valFraction: number, testFraction: number): void {
-  if (!Number.isSafeInteger(seed)) throw new Error(`The split seed must be an integer (got ${seed}).`);
+  if (!Number.isSafeInteger(seed)) throw new UserError('invalid', `The split seed must be an integer (got ${seed}).`);
   for (const [label, v] of [['valFraction', valFraction], ['testFraction', testFraction]] as const) {
-    if (!Number.isFinite(v) || v < 0 || v >= 1) throw new Error(`${label} must be at least 0 and below 1 (got ${v}).`);
+    if (!Number.isFinite(v) || v < 0 || v >= 1) throw new UserError('invalid', `${label} must be at least 0 and below 1 (got ${v}).`);
   }
-  if (valFraction + testFraction >= 1) throw new Error(`valFraction + testFraction must leave images for training (got ${valFraction} + ${testFraction}).`);
+  if (valFraction + testFraction >= 1) throw new UserError('invalid', `valFraction + testFraction must leave images for training (got ${valFraction} + ${testFraction}).`);
 }
 
 function cleanName(name: string): string {
   const clean = name.trim();
-  if (clean.length === 0) throw new Error('A dataset name cannot be empty.');
-  if (clean.length > 200) throw new Error(`A dataset name can have at most 200 characters (got ${clean.length}).`);
+  if (clean.length === 0) throw new UserError('invalid', 'A dataset name cannot be empty.');
+  if (clean.length > 200) throw new UserError('invalid', `A dataset name can have at most 200 characters (got ${clean.length}).`);
   return clean;
 }
 
 function checkNameFree(store: Store, name: string): void {
   const row = store.db.prepare('SELECT id, root FROM datasets WHERE name = ?').get(name) as { id: number; root: string } | undefined;
-  if (row) throw new Error(`A dataset named "${name}" already exists (id ${row.id}, imported from ${row.root}). Choose another name or delete that dataset first.`);
+  if (row) throw new UserError('conflict', `A dataset named "${name}" already exists (id ${row.id}, imported from ${row.root}). Choose another name or delete that dataset first.`);
 }
 
 function freeName(store: Store, base: string): string {

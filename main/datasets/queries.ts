@@ -1,9 +1,11 @@
 /**
  * Read and delete datasets: summaries, import reports, image lists, file checks.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageRef } from '../../shared/contract/api';
+import { UserError } from '../../shared/contract/errors';
 import type { DatasetSummary, ImportReport, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 
@@ -65,7 +67,7 @@ function knownNames(store: Store): string {
 /** One dataset by id; throws, listing the known datasets, if there is none (or it was deleted). */
 export function getDataset(store: Store, id: number): DatasetSummary {
   const row = store.db.prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE id = ? AND deleted = 0`).get(id) as DatasetRow | undefined;
-  if (!row) throw new Error(`No dataset with id ${id}. ${knownNames(store)}`);
+  if (!row) throw new UserError('not-found', `No dataset with id ${id}. ${knownNames(store)}`);
   const counts = store.db.prepare(`SELECT split, COUNT(*) AS n FROM images WHERE dataset_id = ? AND status = 'ok' AND split IS NOT NULL GROUP BY split`).all(id) as { split: Split; n: number }[];
   const split = { train: 0, val: 0, test: 0 };
   for (const c of counts) split[c.split] = c.n;
@@ -86,13 +88,13 @@ export function resolveDataset(store: Store, ref: string): DatasetSummary {
   if (exact) return getDataset(store, exact.id);
   const loose = store.db.prepare('SELECT id FROM datasets WHERE lower(name) = lower(?) AND deleted = 0').all(text) as { id: number }[];
   if (loose.length === 1) return getDataset(store, loose[0].id);
-  throw new Error(`No dataset "${ref}". ${knownNames(store)}`);
+  throw new UserError('not-found', `No dataset "${ref}". ${knownNames(store)}`);
 }
 
 /** The report stored when the dataset was imported. */
 export function getImportReport(store: Store, id: number): ImportReport {
   const row = store.db.prepare('SELECT report_json FROM datasets WHERE id = ? AND deleted = 0').get(id) as { report_json: string } | undefined;
-  if (!row) throw new Error(`No dataset with id ${id}. ${knownNames(store)}`);
+  if (!row) throw new UserError('not-found', `No dataset with id ${id}. ${knownNames(store)}`);
   return JSON.parse(row.report_json) as ImportReport;
 }
 
@@ -129,7 +131,7 @@ export function listImages(store: Store, datasetId: number, opts: ListImagesOpti
   }
   let sql = `SELECT id, path, class_index, split FROM images WHERE ${where.join(' AND ')} ORDER BY id`;
   if (opts.limit !== undefined) {
-    if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new Error(`limit must be a whole number ≥ 0 (got ${opts.limit}).`);
+    if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new UserError('invalid', `limit must be a whole number ≥ 0 (got ${opts.limit}).`);
     sql += ' LIMIT ?';
     params.push(opts.limit);
   }
@@ -145,7 +147,7 @@ export function imageFile(store: Store, imageId: number): string {
   const row = store.db
     .prepare('SELECT i.path AS path, d.root AS root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND d.deleted = 0')
     .get(imageId) as { path: string; root: string } | undefined;
-  if (!row) throw new Error(`No image with id ${imageId}.`);
+  if (!row) throw new UserError('not-found', `No image with id ${imageId}.`);
   const abs = path.resolve(row.root, ...row.path.split('/'));
   const rel = path.relative(row.root, abs);
   if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) throw new Error(`Image ${imageId} has a path outside its dataset.`);
@@ -154,24 +156,59 @@ export function imageFile(store: Store, imageId: number): string {
 
 /**
  * Compares a dataset's accepted images with the files on disk now: `missing` (gone or
- * unreadable) and `changed` (size or modification time differs from the import), as paths
- * relative to the dataset root. Files added since the import are not looked for.
+ * unreadable) and `changed` (their content is not what was imported), as paths relative to
+ * the dataset root. Files added since the import are not looked for.
+ *
+ * Size and modification time, stored at import, are compared first; a file whose size or
+ * time differs is read and its SHA-256 compared with the import's, so a file that was only
+ * touched (or copied back) is not called changed, and its new time is stored. A replacement
+ * with the same size and the same modification time is not detected.
  */
 export function checkDatasetFiles(store: Store, id: number): { missing: string[]; changed: string[] } {
   const ds = getDataset(store, id);
-  const rows = store.db.prepare(`SELECT path, bytes, mtime_ms FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(id) as { path: string; bytes: number; mtime_ms: number }[];
+  const rows = store.db.prepare(`SELECT id, path, bytes, mtime_ms, sha256 FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(id) as {
+    id: number;
+    path: string;
+    bytes: number;
+    mtime_ms: number;
+    sha256: string | null;
+  }[];
   const missing: string[] = [];
   const changed: string[] = [];
+  const touched: { id: number; mtimeMs: number }[] = [];
   for (const r of rows) {
+    const abs = path.join(ds.root, ...r.path.split('/'));
     let st: fs.Stats;
     try {
-      st = fs.statSync(path.join(ds.root, ...r.path.split('/')));
+      st = fs.statSync(abs);
     } catch {
       missing.push(r.path);
       continue;
     }
-    if (!st.isFile()) missing.push(r.path);
-    else if (st.size !== r.bytes || Math.floor(st.mtimeMs) !== r.mtime_ms) changed.push(r.path);
+    if (!st.isFile()) {
+      missing.push(r.path);
+      continue;
+    }
+    if (st.size === r.bytes && Math.floor(st.mtimeMs) === r.mtime_ms) continue;
+    let sha: string | null = null;
+    try {
+      sha = st.size === r.bytes ? createHash('sha256').update(fs.readFileSync(abs)).digest('hex') : null;
+    } catch {
+      missing.push(r.path);
+      continue;
+    }
+    if (sha !== null && sha === r.sha256) touched.push({ id: r.id, mtimeMs: Math.floor(st.mtimeMs) });
+    else changed.push(r.path);
+  }
+  if (touched.length) {
+    try {
+      const update = store.db.prepare('UPDATE images SET mtime_ms = ? WHERE id = ?');
+      store.db.transaction(() => {
+        for (const t of touched) update.run(t.mtimeMs, t.id);
+      })();
+    } catch {
+      // Only a shortcut for the next check (a full disk, say): the hashes matched all the same.
+    }
   }
   return { missing, changed };
 }

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../../shared/contract/errors';
 import type { Split } from '../../shared/types';
 
 /** One file found under a class folder. */
@@ -60,10 +61,10 @@ export async function scanFolder(root: string): Promise<FolderScan> {
     stat = await fs.promises.stat(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`The folder ${abs} does not exist.`);
-    throw new Error(`The folder ${abs} cannot be read: ${(e as Error).message}`);
+    if (code === 'ENOENT') throw new UserError('not-found', `The folder ${abs} does not exist.`);
+    throw new UserError('invalid', `The folder ${abs} cannot be read: ${(e as Error).message}`);
   }
-  if (!stat.isDirectory()) throw new Error(`${abs} is not a folder. Choose a folder that holds one sub-folder per class.`);
+  if (!stat.isDirectory()) throw new UserError('invalid', `${abs} is not a folder. Choose a folder that holds one sub-folder per class.`);
   const realRoot = await fs.promises.realpath(abs);
   const visited = new Set<string>([realRoot]);
   const top = await listDirs(abs);

@@ -7,6 +7,7 @@ import type { TrainConfig } from '../../shared/config';
 import { PRETRAINED_CHOICES, pretrainedProblems } from '../../shared/pretrained';
 import type { ModelInfo } from '../../shared/types';
 import { trainConfigSchema } from '../../shared/contract/config';
+import { UserError } from '../../shared/contract/errors';
 
 export interface ConfigProblem {
   /** The config field, e.g. `batchSize`. */
@@ -80,12 +81,12 @@ export function assertValidConfig(config: TrainConfig, ctx: ConfigContext, flagO
 }
 
 /** A configuration refused before training; `problems` names each field. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(
     readonly problems: readonly ConfigProblem[],
     message: string,
   ) {
-    super(message);
+    super('invalid', message);
     this.name = 'ConfigError';
   }
 }

@@ -3,7 +3,9 @@
  *
  * Bound to 127.0.0.1 by default; every `/api` request must carry the random token printed at
  * start (query `?token=`, header `X-Bloombench-Token`, or `Authorization: Bearer`). Images are
- * served by id only. Every request body is validated with the schemas in `main/contract/`.
+ * served by id only. Every request body is validated with the schemas in `shared/contract/`.
+ * A state-changing request (every POST) from a page of another origin is refused, and folders
+ * imported from the browser must lie under the allowed roots (`import-policy.ts`).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +15,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Api, AppEvent } from '../../shared/contract/api';
 import { isApiVerb, parseApiArgs, ValidationError } from '../../shared/contract/api-schemas';
+import { UserError, type UserErrorKind } from '../../shared/contract/errors';
+import { ImportPolicy } from './import-policy';
 import { ImageError, ImageService, parseImageId, type ImageFiles } from './images';
 import { serveStatic, findRendererDir } from './static';
 
@@ -29,6 +33,8 @@ export interface StartServerOptions {
   readonly staticDir?: string;
   /** Where image thumbnails are cached. */
   readonly cacheDir?: string;
+  /** Folders the browser may import from (and below); the user's home folder unless given. */
+  readonly allowImport?: readonly string[];
 }
 
 export interface RunningServer {
@@ -37,6 +43,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly token: string;
+  /** The folders browser imports are limited to. */
+  readonly importRoots: readonly string[];
   close(): Promise<void>;
 }
 
@@ -53,6 +61,36 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The HTTP status of each kind of user error. */
+const USER_ERROR_STATUS: Readonly<Record<UserErrorKind, number>> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  // RFC 4918 §11.5, Insufficient Storage.
+  'disk-full': 507,
+};
+
+/**
+ * Against cross-site request forgery: a request that changes state must come from this
+ * server's own page. Browsers send `Origin` on every POST (and `Sec-Fetch-Site` since 2020);
+ * a request with neither is not from a browser page (curl, scripts) and carries the token.
+ */
+function sameOrigin(req: http.IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    if (origin === 'null') return false;
+    try {
+      const u = new URL(origin);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+  const site = req.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
 }
 
 /** True for addresses only this machine can reach. */
@@ -121,6 +159,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const token = opts.token ?? crypto.randomBytes(24).toString('hex');
   const staticDir = opts.staticDir ?? findRendererDir();
   const images = new ImageService(opts.workstation, opts.cacheDir);
+  const importPolicy = new ImportPolicy(opts.allowImport);
   const api = opts.workstation;
   const streams = new Set<http.ServerResponse>();
   const sockets = new Set<net.Socket>();
@@ -138,6 +177,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (!tokenMatches(requestToken(req, url), token)) {
       throw new HttpError(401, 'missing or wrong token: open the URL that `bloombench serve` printed');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
+      throw new HttpError(403, `refused a cross-origin request (Origin ${String(req.headers.origin ?? req.headers['sec-fetch-site'])}): only this server's own page may change anything`);
     }
     const rest = url.pathname.slice('/api/'.length);
     if (rest === 'events') {
@@ -170,6 +212,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const body = bodySchema.safeParse(json);
     if (!body.success) throw new HttpError(400, `${rest}: the body must be {"args": [...]} (${body.error.issues[0]?.message ?? 'invalid'})`);
     const args = parseApiArgs(rest, body.data.args);
+    if (rest === 'importDataset') importPolicy.check(args[0] as string);
     const fn = api[rest] as (...a: unknown[]) => Promise<unknown>;
     const result = await fn.apply(api, args);
     sendJson(res, 200, { result: result ?? null });
@@ -222,6 +265,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
           return;
         }
         if (e instanceof HttpError || e instanceof ImageError) sendJson(res, e.status, { error: e.message });
+        else if (e instanceof UserError) sendJson(res, USER_ERROR_STATUS[e.kind], { error: e.message, kind: e.kind });
         else if (e instanceof ValidationError) sendJson(res, 400, { error: e.message, issues: e.issues });
         else sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) });
       }
@@ -248,6 +292,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     host,
     port,
     token,
+    importRoots: importPolicy.roots,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of streams) s.end();

@@ -205,6 +205,24 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE runs ADD COLUMN weights_json TEXT;`);
     },
   },
+  // Run ownership (main/store/owner.ts): which process queued or trains a run (and its worker
+  // process), so that a start of another process neither calls it interrupted nor trains it a
+  // second time, and stops a worker its dead owner left behind. And each run's own folder under
+  // runs/, so that a new run never writes into a folder that already exists.
+  {
+    version: 5,
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN owner_started TEXT;
+        ALTER TABLE runs ADD COLUMN owner_host TEXT;
+        ALTER TABLE runs ADD COLUMN owner_queue TEXT;
+        ALTER TABLE runs ADD COLUMN worker_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN worker_started TEXT;
+        ALTER TABLE runs ADD COLUMN run_dir TEXT;
+      `);
+    },
+  },
 ];
 
 /** Brings a database up to the newest schema, one transaction per step. Returns the version. */

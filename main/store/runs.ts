@@ -4,9 +4,12 @@
  * Only the core process writes; statements are prepared once per store.
  */
 import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TrainConfig } from '../../shared/config';
 import type { RunWeights } from '../../shared/pretrained';
 import { readStoredConfig } from '../../shared/contract/config';
+import { UserError } from '../../shared/contract/errors';
 import type {
   BackendInfo,
   Diagnostic,
@@ -18,6 +21,7 @@ import type {
   RunSummary,
 } from '../../shared/types';
 import type { Store } from './db';
+import { describeOwner, ownerAlive, sameOwner, stopOrphanWorkerSync, type RunOwner } from './owner';
 
 interface RunRow {
   id: number;
@@ -41,6 +45,13 @@ interface RunRow {
   diagnostics_json: string;
   weights_json: string | null;
   best_epoch: number | null;
+  owner_pid: number | null;
+  owner_started: string | null;
+  owner_host: string | null;
+  owner_queue: string | null;
+  worker_pid: number | null;
+  worker_started: string | null;
+  run_dir: string | null;
   epochs_done: number | null;
   best_val_accuracy: number | null;
   test_accuracy: number | null;
@@ -88,20 +99,67 @@ function toSummary(r: RunRow): RunSummary {
   };
 }
 
+function ownerOf(r: Pick<RunRow, 'owner_pid' | 'owner_started' | 'owner_host' | 'owner_queue'>): RunOwner | null {
+  if (r.owner_pid === null || r.owner_host === null || r.owner_queue === null) return null;
+  return { pid: r.owner_pid, started: r.owner_started, host: r.owner_host, queue: r.owner_queue };
+}
+
+/** Why `claim` did not take a run. */
+export type ClaimRefusal =
+  | { readonly ok: false; readonly reason: 'gone' }
+  | { readonly ok: false; readonly reason: 'owned'; readonly status: RunStatus; readonly owner: RunOwner }
+  | { readonly ok: false; readonly reason: 'status'; readonly status: RunStatus }
+  | { readonly ok: false; readonly reason: 'scheduler'; readonly status: RunStatus };
+
+/** What the interrupted message of a run whose owner died says. */
+export function ownerGoneMessage(owner: RunOwner | null): string {
+  return owner
+    ? `The Bloombench process that was training this run (${describeOwner(owner)}) ended without finishing it; resume it from its last checkpoint.`
+    : 'Bloombench closed while this run was training; resume it from its last checkpoint.';
+}
+
 /** Typed access to the run tables of one store. */
 export class RunStore {
   private readonly db: Database.Database;
+  private readonly runsDir: string;
   private readonly stmts;
 
-  constructor(store: Store) {
+  /** `owner`: the run queue that creates and claims runs through this store (none for reading). */
+  constructor(
+    store: Store,
+    private readonly owner: RunOwner | null = null,
+  ) {
     this.db = store.db;
+    this.runsDir = store.runsDir;
     const db = this.db;
     this.stmts = {
       insertRun: db.prepare(
-        `INSERT INTO runs (name, dataset_id, arch, status, config_json, seed, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (name, dataset_id, arch, status, config_json, seed, created_ms, owner_pid, owner_started, owner_host, owner_queue)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      setRunDir: db.prepare(`UPDATE runs SET run_dir = ? WHERE id = ?`),
+      ownerRow: db.prepare(`SELECT status, deleted, run_dir, owner_pid, owner_started, owner_host, owner_queue FROM runs WHERE id = ?`),
+      claim: db.prepare(
+        `UPDATE runs SET status = ?, ended_ms = NULL, error = NULL, owner_pid = ?, owner_started = ?, owner_host = ?, owner_queue = ? WHERE id = ?`,
+      ),
+      runningOwners: db.prepare(`SELECT id, owner_pid, owner_started, owner_host, owner_queue, worker_pid, worker_started FROM runs WHERE deleted = 0 AND status = 'running'`),
+      setWorker: db.prepare(`UPDATE runs SET worker_pid = ?, worker_started = ? WHERE id = ?`),
+      interruptIfUnchanged: db.prepare(
+        `UPDATE runs SET status = 'interrupted', error = ?, ended_ms = ? WHERE id = ? AND status = 'running' AND owner_queue IS ?`,
+      ),
+      deleteCheckpoints: db.prepare(`DELETE FROM checkpoints WHERE run_id = ?`),
+      deleteCheckpointsAfter: db.prepare(`DELETE FROM checkpoints WHERE run_id = ? AND epoch > ?`),
+      resetSummary: db.prepare(
+        `UPDATE run_summary SET epochs_done = ?, test_accuracy = NULL,
+           best_val_accuracy = (SELECT value FROM metrics WHERE run_id = ? AND key = 'val_accuracy' AND step = ?),
+           last_train_loss = (SELECT value FROM metrics WHERE run_id = ? AND key = 'train_loss' AND step = ?),
+           images_per_second = (SELECT value FROM metrics WHERE run_id = ? AND key = 'images_per_second' AND step = ?)
+         WHERE run_id = ?`,
+      ),
+      deleteTestResults: db.prepare(`DELETE FROM evaluations WHERE run_id = ?`),
       insertSummary: db.prepare(`INSERT INTO run_summary (run_id) VALUES (?)`),
       getRun: db.prepare(`${RUN_SELECT} WHERE r.id = ? AND r.deleted = 0`),
+      getRunAny: db.prepare(`${RUN_SELECT} WHERE r.id = ?`),
       listRuns: db.prepare(`${RUN_SELECT} WHERE r.deleted = 0 ORDER BY r.id DESC`),
       byStatus: db.prepare(`${RUN_SELECT} WHERE r.deleted = 0 AND r.status = ? ORDER BY r.id`),
       setStatus: db.prepare(`UPDATE runs SET status = ?, error = ?, ended_ms = ? WHERE id = ?`),
@@ -117,6 +175,7 @@ export class RunStore {
            best_val_accuracy = CASE WHEN ? IS NULL THEN best_val_accuracy ELSE ? END WHERE run_id = ?`,
       ),
       setBestEpoch: db.prepare(`UPDATE runs SET best_epoch = ? WHERE id = ?`),
+      bestEpochOf: db.prepare(`SELECT best_epoch FROM runs WHERE id = ?`),
       setWeights: db.prepare(`UPDATE runs SET weights_json = ? WHERE id = ?`),
       setDiagnostics: db.prepare(`UPDATE runs SET diagnostics_json = ? WHERE id = ?`),
       getDiagnostics: db.prepare(`SELECT diagnostics_json FROM runs WHERE id = ?`),
@@ -153,23 +212,126 @@ export class RunStore {
     };
   }
 
-  /** Creates a queued run and returns its id. */
+  /**
+   * Creates a queued run owned by this store's queue, with a folder of its own under runs/
+   * (`runs/<id>`, or `runs/<id>-2`, … when that exists: a folder left by a lost database is
+   * never written into), and returns its id.
+   */
   createRun(datasetId: number, config: TrainConfig, name?: string): number {
+    const o = this.owner;
     return this.db.transaction(() => {
       const id = Number(
-        this.stmts.insertRun.run(name ?? '', datasetId, config.arch, 'queued', JSON.stringify(config), config.seed, Date.now())
+        this.stmts.insertRun.run(name ?? '', datasetId, config.arch, 'queued', JSON.stringify(config), config.seed, Date.now(), o?.pid ?? null, o?.started ?? null, o?.host ?? null, o?.queue ?? null)
           .lastInsertRowid,
       );
       if (!name) this.stmts.rename.run(`${config.arch}-${id}`, id);
       this.stmts.insertSummary.run(id);
+      this.stmts.setRunDir.run(this.newRunDir(id), id);
       return id;
     })();
   }
 
+  /** Makes a folder for run `id` that did not exist before; returns its name under runs/. */
+  private newRunDir(id: number): string {
+    fs.mkdirSync(this.runsDir, { recursive: true });
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? String(id) : `${id}-${n}`;
+      try {
+        fs.mkdirSync(path.join(this.runsDir, name));
+        return name;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  }
+
+  /** The absolute folder of a run's files (checkpoints); runs made before schema 5 use runs/<id>. */
+  runDir(id: number): string {
+    const row = this.stmts.ownerRow.get(id) as { run_dir: string | null } | undefined;
+    return path.join(this.runsDir, row?.run_dir ?? String(id));
+  }
+
+  /** Who queued or trains a run (null for runs made before schema 5, or never claimed). */
+  ownerOfRun(id: number): RunOwner | null {
+    const row = this.stmts.ownerRow.get(id) as RunRow | undefined;
+    return row ? ownerOf(row) : null;
+  }
+
+  /**
+   * Takes a run for this store's queue and sets its status to `to`, atomically (one immediate
+   * transaction, so two processes cannot both take it): only from a status in `from`, and only
+   * if it is not queued or training under another owner that is alive.
+   */
+  claim(id: number, to: 'queued' | 'running', from: readonly RunStatus[]): { readonly ok: true } | ClaimRefusal {
+    const me = this.owner;
+    if (!me) throw new Error('This run store has no owner to claim runs for.');
+    return this.db
+      .transaction((): { readonly ok: true } | ClaimRefusal => {
+        const row = this.stmts.ownerRow.get(id) as (RunRow & { deleted: number }) | undefined;
+        if (!row || row.deleted) return { ok: false, reason: 'gone' };
+        // A Slurm task holds it (main/slurm): never the local queue's.
+        if (this.isOnScheduler(id)) return { ok: false, reason: 'scheduler', status: row.status };
+        const owner = ownerOf(row);
+        const active = row.status === 'queued' || row.status === 'running';
+        if (active && owner && !sameOwner(owner, me) && ownerAlive(owner)) return { ok: false, reason: 'owned', status: row.status, owner };
+        if (!from.includes(row.status)) return { ok: false, reason: 'status', status: row.status };
+        this.stmts.claim.run(to, me.pid, me.started, me.host, me.queue, id);
+        return { ok: true };
+      })
+      .immediate();
+  }
+
+  /** The live owner of a queued or training run if it is not this store's queue; else null. */
+  liveOtherOwner(id: number): { readonly owner: RunOwner; readonly status: RunStatus } | null {
+    const row = this.stmts.ownerRow.get(id) as (RunRow & { deleted: number }) | undefined;
+    if (!row || row.deleted || (row.status !== 'queued' && row.status !== 'running')) return null;
+    const owner = ownerOf(row);
+    if (!owner || (this.owner && sameOwner(owner, this.owner)) || !ownerAlive(owner)) return null;
+    return { owner, status: row.status };
+  }
+
+  /** Records the worker process that trains a run (its id and start time). */
+  setWorker(id: number, pid: number, started: string | null): void {
+    this.stmts.setWorker.run(pid, started, id);
+  }
+
+  /**
+   * Marks every run left `running` by an owner that is gone as interrupted (resumable); returns
+   * their ids. A worker such an owner left behind is stopped first, so that it cannot write
+   * into the checkpoints a resume reads. Cheap: one indexed query and one look at /proc per
+   * training run.
+   */
+  interruptOrphans(): number[] {
+    const rows = this.stmts.runningOwners.all() as (RunRow & { id: number })[];
+    const ids: number[] = [];
+    for (const r of rows) {
+      // A run on Slurm is not this machine's: its task may still be training on a node.
+      if (this.isOnScheduler(r.id)) continue;
+      const owner = ownerOf(r);
+      if (owner && ownerAlive(owner)) continue;
+      if (r.worker_pid !== null && !stopOrphanWorkerSync(r.worker_pid, r.worker_started)) continue;
+      // Only if nobody took it meanwhile (its owner is still the dead one).
+      if (this.stmts.interruptIfUnchanged.run(ownerGoneMessage(owner), Date.now(), r.id, r.owner_queue).changes) ids.push(r.id);
+    }
+    return ids;
+  }
+
+  /** Whether a run exists and is not deleted, and its status. */
+  statusOf(id: number): RunStatus | null {
+    const row = this.stmts.ownerRow.get(id) as { status: RunStatus; deleted: number } | undefined;
+    return row && !row.deleted ? row.status : null;
+  }
+
   getRun(id: number): RunSummary {
     const row = this.stmts.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
+    if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
     return toSummary(row);
+  }
+
+  /** A run's summary even when it was deleted; null if there never was such a run. */
+  findRun(id: number): RunSummary | null {
+    const row = this.stmts.getRunAny.get(id) as RunRow | undefined;
+    return row ? toSummary(row) : null;
   }
 
   listRuns(): RunSummary[] {
@@ -238,9 +400,29 @@ export class RunStore {
     return this.stmts.onScheduler.get(id) !== undefined;
   }
 
-  /** Drops metrics after `epoch` (a resumed run re-trains them). */
-  truncateAfterEpoch(id: number, epoch: number): void {
-    this.stmts.truncateMetrics.run(id, epoch);
+  /**
+   * Rewinds a run to the end of `epoch`, the epoch of the checkpoint it resumes from: drops the
+   * metrics, diagnostics, checkpoint rows and test results of later epochs, and sets its best
+   * epoch (`bestEpoch`, from that checkpoint's state; when not given, the recorded best epoch
+   * if it is not later) and summary back to what they were then.
+   */
+  truncateAfterEpoch(id: number, epoch: number, bestEpoch?: number | null): void {
+    this.db.transaction(() => {
+      const recorded = (this.stmts.bestEpochOf.get(id) as { best_epoch: number | null } | undefined)?.best_epoch ?? null;
+      const wanted = bestEpoch === undefined ? recorded : bestEpoch;
+      this.stmts.truncateMetrics.run(id, epoch);
+      this.stmts.deleteCheckpointsAfter.run(id, epoch);
+      this.stmts.deleteTestResults.run(id);
+      this.stmts.deletePredictions.run(id);
+      const best = wanted !== null && wanted <= epoch ? wanted : null;
+      this.stmts.setBestEpoch.run(best, id);
+      this.stmts.resetSummary.run(epoch, id, best, id, epoch, id, epoch, id);
+      const row = this.stmts.getDiagnostics.get(id) as { diagnostics_json: string } | undefined;
+      if (row) {
+        const kept = (JSON.parse(row.diagnostics_json) as Diagnostic[]).filter((d) => d.epoch <= epoch);
+        this.stmts.setDiagnostics.run(JSON.stringify(kept), id);
+      }
+    })();
   }
 
   addDiagnostic(id: number, d: Diagnostic): void {
@@ -360,7 +542,7 @@ export class RunStore {
 
   detail(id: number): RunDetail {
     const row = this.stmts.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new Error(`No run ${id} in this store (bloombench runs lists them).`);
+    if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
     const summary = toSummary(row);
     const test = this.evaluation(id, 'test');
     return {
@@ -385,10 +567,19 @@ export class RunStore {
     return this.getRun(id);
   }
 
-  /** Soft delete: the run disappears from lists; its rows stay until the store is compacted. */
+  /**
+   * Deletes a run: first its files (checkpoints: that is the space a delete frees, and on a full
+   * disk it makes room for the row update), then its checkpoint rows; the run row is kept,
+   * marked deleted (its metrics stay until the store is compacted). The caller makes sure no
+   * worker is writing into the folder.
+   */
   delete(id: number): void {
     this.getRun(id);
-    this.stmts.softDelete.run(id);
+    fs.rmSync(this.runDir(id), { recursive: true, force: true });
+    this.db.transaction(() => {
+      this.stmts.deleteCheckpoints.run(id);
+      this.stmts.softDelete.run(id);
+    })();
   }
 }
 

@@ -304,6 +304,8 @@ export class Studies implements StudyApi {
       const run = c.run;
       // A run on Slurm is paused by holding its task (main/slurm/), not here.
       if (!run || this.onScheduler(run.id)) continue;
+      // Another live process's run is its own to stop: it sees the pause when the run ends.
+      if (this.queue.runs.liveOtherOwner(run.id)) continue;
       if (run.status === 'queued' && this.queue.activeRunId !== run.id) {
         // Not started yet: take it out of the queue; the cell is pending again.
         this.queue.cancel(run.id);

@@ -5,12 +5,25 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CHECKPOINT_FILES } from '../../shared/contract/worker';
 
-const MODEL_JSON = 'model.json';
-const WEIGHTS_BIN = 'weights.bin';
-const OPTIMIZER_JSON = 'optimizer.json';
-const OPTIMIZER_BIN = 'optimizer.bin';
-const STATE_JSON = 'state.json';
+const MODEL_JSON = CHECKPOINT_FILES.model;
+const WEIGHTS_BIN = CHECKPOINT_FILES.weights;
+const OPTIMIZER_JSON = CHECKPOINT_FILES.optimizerSpecs;
+const OPTIMIZER_BIN = CHECKPOINT_FILES.optimizerData;
+const STATE_JSON = CHECKPOINT_FILES.state;
+
+/**
+ * A checkpoint that could not be written because the disk is full (`code` stays `ENOSPC`, so
+ * the worker reports the run interrupted, not failed). The half-written copy is already gone.
+ */
+export class CheckpointDiskFullError extends Error {
+  readonly code = 'ENOSPC';
+  constructor(readonly dir: string) {
+    super(`The disk is full: the checkpoint could not be written to ${path.dirname(dir)}. The partial copy was removed and the previous checkpoint kept; free some space, then resume the run from it.`);
+    this.name = 'CheckpointDiskFullError';
+  }
+}
 
 function toBuffer(data: ArrayBuffer | ArrayBuffer[]): Buffer {
   const parts = Array.isArray(data) ? data : [data];
@@ -88,18 +101,31 @@ export interface TrainingState {
 /**
  * A full checkpoint: model weights, optimizer slots and loop state, written to a temporary
  * folder and renamed into place so that a crash or a full disk never leaves a half checkpoint.
+ * The previous checkpoint is moved aside (`<dir>.old`) until the new one is in place, so one
+ * complete checkpoint exists at every moment. On a full disk the temporary folder is removed
+ * and a `CheckpointDiskFullError` thrown; the previous checkpoint stays.
  */
 export async function saveCheckpoint(model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainingState, dir: string): Promise<void> {
   const tmp = `${dir}.tmp`;
+  const old = `${dir}.old`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  await saveModel(model, tmp);
-  const slots = await optimizer.getWeights();
-  const { data, specs } = await tf.io.encodeWeights(slots);
-  fs.writeFileSync(path.join(tmp, OPTIMIZER_BIN), toBuffer(data as ArrayBuffer));
-  fs.writeFileSync(path.join(tmp, OPTIMIZER_JSON), JSON.stringify(specs));
-  fs.writeFileSync(path.join(tmp, STATE_JSON), JSON.stringify(state));
-  fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    await saveModel(model, tmp);
+    const slots = await optimizer.getWeights();
+    const { data, specs } = await tf.io.encodeWeights(slots);
+    fs.writeFileSync(path.join(tmp, OPTIMIZER_BIN), toBuffer(data as ArrayBuffer));
+    fs.writeFileSync(path.join(tmp, OPTIMIZER_JSON), JSON.stringify(specs));
+    fs.writeFileSync(path.join(tmp, STATE_JSON), JSON.stringify(state));
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new CheckpointDiskFullError(dir);
+    throw e;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(dir)) fs.renameSync(dir, old);
   fs.renameSync(tmp, dir);
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /**

@@ -10,6 +10,11 @@ import { runTraining } from './trainer';
 // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stdout.
 tf.enableProdMode();
 
+// Ctrl-C and a closed terminal reach the whole process group: the core decides (it cancels the
+// run, which keeps its checkpoints), and the worker stops when told or when the core is gone.
+process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);
+
 let cancelled = false;
 let started = false;
 
@@ -47,9 +52,11 @@ process.on('message', (raw: unknown) => {
   const runId = req.job.runId;
   runTraining(req.job, { emit: send, cancelled: () => cancelled })
     .catch((e: unknown) => {
-      const err = e as Error;
-      send({ kind: 'status', runId, status: 'failed', error: err.message || String(e) });
-      process.stderr.write(`${err.stack ?? err}\n`);
+      const err = e as Error & { code?: unknown };
+      // A full disk is not the run's fault: it is interrupted, resumable once there is room.
+      const diskFull = err.code === 'ENOSPC' || err.code === 'EDQUOT';
+      send({ kind: 'status', runId, status: diskFull ? 'interrupted' : 'failed', error: err.message || String(e) });
+      if (!diskFull) process.stderr.write(`${err.stack ?? err}\n`);
     })
     .finally(async () => {
       await allSent();

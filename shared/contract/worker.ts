@@ -40,6 +40,29 @@ export type WorkerRequest = { readonly type: 'start'; readonly job: WorkerJob } 
 export const workerMessageSchema = z.object({ type: z.literal('event'), event: runEventSchema });
 export type WorkerMessage = { readonly type: 'event'; readonly event: RunEvent };
 
+/**
+ * The files of a checkpoint folder. The worker writes them into `<name>.tmp` and renames the
+ * folder into place, so a folder under its own name (`last`, `best`) is complete; the core
+ * reads `state.json` when it looks for a checkpoint on disk (the database may have missed one).
+ */
+export const CHECKPOINT_FILES = {
+  model: 'model.json',
+  weights: 'weights.bin',
+  optimizerSpecs: 'optimizer.json',
+  optimizerData: 'optimizer.bin',
+  state: 'state.json',
+} as const;
+
+/** The training-loop state a checkpoint holds (`state.json`). */
+export const checkpointStateSchema = z.object({
+  /** The last epoch whose weights are in the checkpoint. */
+  epoch: z.number().int().min(1),
+  bestEpoch: z.number().int().min(1).nullable(),
+  bestValue: z.number().nullable(),
+  epochsWithoutImprovement: z.number().int().min(0),
+  step: z.number().int().min(0),
+});
+
 /** Formats a zod error as "field: problem; field: problem". */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');

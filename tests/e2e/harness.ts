@@ -81,7 +81,8 @@ export async function startApp(): Promise<App> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-e2e-'));
   const store = openStore(path.join(home, 'store'));
   const ws = new Workstation(store, { recover: false });
-  const server = await startServer({ workstation: ws, staticDir: RENDERER_DIR, cacheDir: path.join(home, 'thumbs') });
+  // The browser may import only under allowed folders: the test's own temp home is one.
+  const server = await startServer({ workstation: ws, staticDir: RENDERER_DIR, cacheDir: path.join(home, 'thumbs'), allowImport: [home] });
   return {
     home,
     ws,

@@ -47,7 +47,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>test page</title>');
   fs.writeFileSync(path.join(home, 'secret.txt'), 'do not serve me');
   ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir, cacheDir: path.join(home, 'thumbs') });
+  server = await startServer({ workstation: ws, staticDir, cacheDir: path.join(home, 'thumbs'), allowImport: [home] });
 });
 
 afterAll(async () => {
@@ -197,7 +197,7 @@ describe('request bodies', () => {
 
   it('passes the core refusal through with its message', async () => {
     const res = await call('getRun', [424242]);
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(404);
     expect(JSON.parse(res.body).error).toMatch(/424242/);
   });
 });

@@ -42,7 +42,7 @@ const base = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batc
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-studies-api-'));
   ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir: home, cacheDir: path.join(home, 'thumbs') });
+  server = await startServer({ workstation: ws, staticDir: home, cacheDir: path.join(home, 'thumbs'), allowImport: [home] });
   const folder = path.join(home, 'pics');
   await makeImageFolder(folder, { classes: ['a', 'b'], perClass: 8, size: 16 });
   datasetId = (await ws.importDataset(folder, 'pics')).datasetId;
