@@ -6,10 +6,11 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
+import { DATASETS } from './messages/datasets';
 import { SHELL } from './messages/shell';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, datasets: DATASETS } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

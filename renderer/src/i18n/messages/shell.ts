@@ -50,7 +50,7 @@ export const SHELL = defineMessages({
   'backend.unknown': { en: 'Backend unknown: {error}', ko: '백엔드를 알 수 없음: {error}' },
   'backend.forced': { en: 'forced', ko: '강제 지정' },
   'backend.youForced': { en: 'You forced {name}; the run fails with the reason if it cannot load.', ko: '{name}을(를) 강제로 지정했습니다. 불러올 수 없으면 실행이 그 이유와 함께 실패합니다.' },
-  'backend.whyNot': { en: 'Why not {names}?', ko: '{names}은(는) 왜 안 쓰나요?' },
+  'backend.whyNot': { en: 'Why not {names}?', ko: '쓰지 않는 백엔드: {names}' },
   'backend.checking': { en: 'Checking compute backends…', ko: '연산 백엔드를 확인하는 중…' },
 
   'transport.noToken': {
