@@ -69,7 +69,8 @@ describe('serve --host 0.0.0.0', () => {
     } finally {
       cli.child.kill('SIGTERM');
     }
-    expect((await cli.exited).code).toBe(0);
+    const end = await cli.exited;
+    expect({ ...end, stderr: end.code === 0 ? '' : cli.stderr(), stdout: end.code === 0 ? '' : cli.stdout() }).toEqual({ code: 0, signal: null, stderr: '', stdout: '' });
     // The default bind says nothing of the kind.
     const local = startCli(path.join(home, 'served'), 'serve', '--port', '0');
     try {
