@@ -64,6 +64,41 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await shot(page, 'screens-01-live-finished-1440');
   });
 
+  it('the confusion matrix shows hits and mistakes in two hues, and arrow keys move between its cells', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.locator(`[data-testid=run-row][data-run-id="${ids.c}"]`).click();
+    await page.getByTestId('run-panel').getByRole('button', { name: 'Evaluation' }).click();
+    await page.getByTestId('confusion-matrix').waitFor();
+    // Dandelion (row 1) mostly called daisy (column 0): more mistakes than hits in that row.
+    const miss = page.getByTestId('cm-cell-1-0');
+    const hit = page.getByTestId('cm-cell-1-1');
+    expect(Number(await miss.textContent())).toBeGreaterThan(Number(await hit.textContent()));
+    expect(await miss.getAttribute('data-kind')).toBe('miss');
+    expect(await hit.getAttribute('data-kind')).toBe('hit');
+    /** The cell's background as [r, g, b]. */
+    const rgb = async (testid: string): Promise<number[]> =>
+      page.getByTestId(testid).evaluate((el) => (getComputedStyle(el).backgroundColor.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number));
+    const [mr, mg] = await rgb('cm-cell-1-0');
+    const [hr, hg] = await rgb('cm-cell-1-1');
+    expect(mr).toBeGreaterThan(mg); // red
+    expect(hg).toBeGreaterThan(hr); // green
+    await shot(page, 'screens-02-confusion-1440');
+
+    // One tab stop; arrows move the focus, Enter opens the cell's images.
+    await page.getByTestId('cm-cell-0-0').focus();
+    const focused = (): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('cm-cell-0-1');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('cm-cell-1-1');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe('cm-cell-1-0');
+    expect(await page.locator('[data-testid^=cm-cell-][tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cell-gallery').waitFor();
+    expect(await page.locator('[data-testid=cell-gallery] [data-testid=prediction-card]').count()).toBe(Number(await miss.textContent()));
+  });
+
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
