@@ -4,7 +4,10 @@
  */
 import Database from 'better-sqlite3';
 import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { makeImageFolder } from '../fixtures/images';
 import { startCli, type LiveCli } from '../cli/process';
 import { callVerb, type RawResponse } from '../server/request';
@@ -12,6 +15,20 @@ import { callVerb, type RawResponse } from '../server/request';
 /** A 3-class, 60-image folder of 32 px pictures. */
 export async function smallFolder(dir: string): Promise<string> {
   return (await makeImageFolder(dir, { classes: 3, perClass: 20, size: 32 })).root;
+}
+
+/**
+ * A temporary folder for one test file, made before its tests and removed after, holding a
+ * `smallFolder` at `folder`.
+ */
+export function useSmallFolder(prefix: string): { readonly root: string; readonly folder: string } {
+  const fixture = { root: '', folder: '' };
+  beforeAll(async () => {
+    fixture.root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fixture.folder = await smallFolder(path.join(fixture.root, 'colours'));
+  });
+  afterAll(() => fs.rmSync(fixture.root, { recursive: true, force: true }));
+  return fixture;
 }
 
 /** `bloombench train` flags of a small LeNet on the wasm backend, `epochs` long. */

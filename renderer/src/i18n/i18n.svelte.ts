@@ -8,6 +8,8 @@ import { matchLocale, isLocale, LOCALES, type Locale } from '../../../shared/i18
 import { translator, renderRef, type MessageRef } from '../../../shared/i18n/catalogue';
 import { count, duration, formatMeanStd, formatSpread, formatValue, type MetricUnit } from '../../../shared/format';
 import type { StudyMetricInfo } from '../../../shared/contract/studies';
+import { rejectionText } from '../../../shared/i18n/import-words';
+import type { RejectProblem } from '../../../shared/rejections';
 import { CATALOGUE, type Messages } from './catalogue';
 
 /** What the switch offers: a language, or whatever the system prefers. */
@@ -100,6 +102,8 @@ export const fmt = {
     if (d.toDateString() === now.toDateString()) return t('time.today', { time });
     return t('time.dateTime', { date: d.toLocaleDateString(tag, { month: 'short', day: 'numeric' }), time });
   },
+  /** Why an imported file was left out, in words. */
+  rejection: (p: RejectProblem): string => rejectionText(p, i18n.locale),
   /** A list in the language's own way: "a, b and c" / "a, b 및 c". */
   list: (items: readonly string[]): string => new Intl.ListFormat(i18n.locale === 'ko' ? 'ko-KR' : 'en-US', { style: 'long', type: 'conjunction' }).format(items),
 };
