@@ -184,7 +184,26 @@ export function stepIndex(ratios: readonly number[], epochs: number, progress: n
   return ratios.length - 1;
 }
 
-/** Parses `constant`, `cosine`, `cosine:1e-5` or `step:0.1,0.01,0.001@2:1:1`. */
+/** Why a schedule's text does not read as one, with what its message names (a translation says it by `code`). */
+export type ScheduleProblem =
+  | { readonly code: 'min-lr'; readonly params: { readonly value: string } }
+  | { readonly code: 'rates'; readonly params: { readonly value: string } }
+  | { readonly code: 'ratios'; readonly params: { readonly value: string } }
+  | { readonly code: 'counts'; readonly params: { readonly rates: number; readonly ratios: number; readonly text: string } }
+  | { readonly code: 'unknown'; readonly params: { readonly text: string } };
+
+/** A schedule text that is not one; `message` is the English sentence. */
+export class ScheduleError extends Error {
+  constructor(
+    readonly problem: ScheduleProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ScheduleError';
+  }
+}
+
+/** Parses `constant`, `cosine`, `cosine:1e-5` or `step:0.1,0.01,0.001@2:1:1`; throws a `ScheduleError`. */
 export function parseSchedule(text: string): Schedule {
   const t = text.trim();
   if (t === 'constant') return { kind: 'constant' };
@@ -192,19 +211,19 @@ export function parseSchedule(text: string): Schedule {
   const cos = /^cosine:(.+)$/.exec(t);
   if (cos) {
     const minLr = Number(cos[1]);
-    if (!Number.isFinite(minLr) || minLr < 0) throw new Error(`schedule: minimum learning rate "${cos[1]}" is not a number ≥ 0`);
+    if (!Number.isFinite(minLr) || minLr < 0) throw new ScheduleError({ code: 'min-lr', params: { value: cos[1] } }, `schedule: minimum learning rate "${cos[1]}" is not a number ≥ 0`);
     return { kind: 'cosine', minLr };
   }
   const step = /^step:([^@]+)@(.+)$/.exec(t);
   if (step) {
     const rates = step[1].split(',').map((s) => Number(s.trim()));
     const ratios = step[2].split(':').map((s) => Number(s.trim()));
-    if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`schedule: rates "${step[1]}" must be positive numbers`);
-    if (ratios.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`schedule: ratios "${step[2]}" must be positive numbers`);
-    if (rates.length !== ratios.length) throw new Error(`schedule: ${rates.length} rates but ${ratios.length} ratios in "${t}"`);
+    if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new ScheduleError({ code: 'rates', params: { value: step[1] } }, `schedule: rates "${step[1]}" must be positive numbers`);
+    if (ratios.some((r) => !Number.isFinite(r) || r <= 0)) throw new ScheduleError({ code: 'ratios', params: { value: step[2] } }, `schedule: ratios "${step[2]}" must be positive numbers`);
+    if (rates.length !== ratios.length) throw new ScheduleError({ code: 'counts', params: { rates: rates.length, ratios: ratios.length, text: t } }, `schedule: ${rates.length} rates but ${ratios.length} ratios in "${t}"`);
     return { kind: 'step', rates, ratios };
   }
-  throw new Error(`schedule: "${text}" is not one of constant, cosine[:minLr], step:RATES@RATIOS (e.g. step:0.1,0.01,0.001@2:1:1)`);
+  throw new ScheduleError({ code: 'unknown', params: { text } }, `schedule: "${text}" is not one of constant, cosine[:minLr], step:RATES@RATIOS (e.g. step:0.1,0.01,0.001@2:1:1)`);
 }
 
 /** The inverse of `parseSchedule`. */

@@ -1,3 +1,4 @@
+/// <reference types="svelte" />
 /**
  * The Studies view's helpers: what the axis editor turns typed values into, how many runs a
  * grid expands to, and how grid numbers read.

@@ -5,11 +5,13 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { matchLocale, isLocale, LOCALES, type Locale } from '../../../shared/i18n/locale';
-import { translator, renderRef, type MessageRef } from '../../../shared/i18n/catalogue';
+import { translator, renderRef, type ArgsOf, type MessageRef } from '../../../shared/i18n/catalogue';
 import { count, duration, formatMeanStd, formatSpread, formatValue, type MetricUnit } from '../../../shared/format';
 import type { StudyMetricInfo } from '../../../shared/contract/studies';
 import { rejectionText } from '../../../shared/i18n/import-words';
 import type { RejectProblem } from '../../../shared/rejections';
+import { ScheduleError } from '../../../shared/config';
+import { errorText } from '../lib/format';
 import { CATALOGUE, type Messages } from './catalogue';
 
 /** What the switch offers: a language, or whatever the system prefers. */
@@ -77,9 +79,28 @@ export const t = translator(CATALOGUE, () => i18n.locale);
 /** The message keys of the renderer's catalogue. */
 export type MessageKey = keyof Messages & string;
 
+/** The keys of messages without parameters (a table of them can be looked up as `t(key)`). */
+export type PlainKey = { [K in MessageKey]: ArgsOf<Messages[K]> extends [] ? K : never }[MessageKey];
+
 /** A message the core sent by reference, in the app's language; null when the catalogue does not know it. */
 export function tRef(ref: MessageRef): string | null {
   return renderRef(CATALOGUE, i18n.locale, ref);
+}
+
+/** Why a schedule's text does not parse, in the app's language (any other error: its message). */
+export function scheduleProblemText(e: unknown): string {
+  if (!(e instanceof ScheduleError)) return errorText(e).replace(/^schedule: /, '');
+  const p = e.problem;
+  switch (p.code) {
+    case 'min-lr':
+    case 'rates':
+    case 'ratios':
+      return t(`schedule.${p.code}`, { value: p.params.value });
+    case 'counts':
+      return t('schedule.counts', { rates: p.params.rates, ratios: p.params.ratios, text: p.params.text });
+    case 'unknown':
+      return t('schedule.unknown', { text: p.params.text });
+  }
 }
 
 type UnitOf = MetricUnit | Pick<StudyMetricInfo, 'unit'>;

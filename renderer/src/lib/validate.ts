@@ -7,8 +7,9 @@
  */
 // Relative rather than `@shared/`: the tests load this file without the renderer's alias.
 import { parseSchedule, type Schedule } from '../../../shared/config';
-import { CONFIG_LIMITS, limitProblem, type NumberSetting } from '../../../shared/limits';
+import { CONFIG_LIMITS, type NumberLimit, type NumberSetting } from '../../../shared/limits';
 import type { ModelInfo } from '../../../shared/types';
+import { scheduleProblemText, t, type PlainKey } from '../i18n/i18n.svelte';
 
 /** The form as typed: numbers may be empty (null) while editing. */
 export interface RunDraft {
@@ -40,37 +41,49 @@ export function inputRange(key: NumberSetting): { min: number; max?: number } {
 }
 
 /** What each number field is called in its message, in form order. */
-const FIELD_TITLES: readonly (readonly [keyof RunDraft & NumberSetting, string])[] = [
-  ['epochs', 'Epochs'],
-  ['batchSize', 'Batch size'],
-  ['inputSize', 'Input size'],
-  ['width', 'Width multiplier'],
-  ['dropout', 'Dropout'],
-  ['lr', 'Learning rate'],
-  ['momentum', 'Momentum'],
-  ['weightDecay', 'Weight decay'],
-  ['warmupEpochs', 'Warm-up'],
-  ['labelSmoothing', 'Label smoothing'],
-  ['earlyStopping', 'Early stopping patience'],
-  ['seed', 'Seed'],
+const FIELD_TITLES: readonly (readonly [keyof RunDraft & NumberSetting, PlainKey])[] = [
+  ['epochs', 'field.epochs'],
+  ['batchSize', 'field.batchSize'],
+  ['inputSize', 'check.inputName'],
+  ['width', 'field.width'],
+  ['dropout', 'field.dropout'],
+  ['lr', 'field.lr'],
+  ['momentum', 'field.momentum'],
+  ['weightDecay', 'field.weightDecay'],
+  ['warmupEpochs', 'check.warmupName'],
+  ['labelSmoothing', 'field.labelSmoothing'],
+  ['earlyStopping', 'check.earlyStoppingName'],
+  ['seed', 'field.seed'],
 ];
+
+/** Why `v` is out of `limit`, as a sentence about `field` (the words of shared/limits.ts's `limitProblem`), or null when it fits. */
+export function limitMessage(field: string, v: number, limit: NumberLimit): string | null {
+  if (limit.integer && !Number.isInteger(v)) return t('check.integer', { field });
+  const min = String(limit.min);
+  if (limit.minExclusive ? !(v > limit.min) : !(v >= limit.min)) return limit.minExclusive ? t('check.greaterThan', { field, min }) : t('check.atLeast', { field, min });
+  if (limit.max !== undefined && (limit.maxExclusive ? !(v < limit.max) : !(v <= limit.max))) {
+    const max = String(limit.max);
+    return limit.maxExclusive ? t('check.lessThan', { field, max }) : t('check.atMost', { field, max });
+  }
+  return null;
+}
 
 /** Every problem of the draft by field, and its schedule once it reads as one. */
 export function validateDraft(d: RunDraft, ctx: { model: ModelInfo | null; trainImages: number | null; hasDataset: boolean }): { errors: DraftErrors; schedule: Schedule | null } {
   const e: DraftErrors = {};
-  if (!ctx.hasDataset) e.dataset = 'Import or pick a dataset first';
-  if (!ctx.model) e.arch = 'Pick an architecture';
+  if (!ctx.hasDataset) e.dataset = t('check.pickDataset');
+  if (!ctx.model) e.arch = t('check.pickArch');
   /** What the data or the model says against a value inside its range. */
   const contextProblem = (k: NumberSetting, v: number): string | null => {
-    if (k === 'batchSize' && ctx.trainImages !== null && v > ctx.trainImages) return `Batch size ${v} is larger than the ${ctx.trainImages} training images`;
-    if (k === 'inputSize' && ctx.model && v < ctx.model.minInputSize) return `${ctx.model.title} needs an input of at least ${ctx.model.minInputSize} px`;
-    if (k === 'warmupEpochs' && !e.epochs && num(d.epochs) && v >= d.epochs) return 'Warm-up must end before the last epoch';
+    if (k === 'batchSize' && ctx.trainImages !== null && v > ctx.trainImages) return t('check.batchTooLarge', { size: String(v), images: ctx.trainImages });
+    if (k === 'inputSize' && ctx.model && v < ctx.model.minInputSize) return t('check.inputTooSmall', { model: ctx.model.title, size: String(ctx.model.minInputSize) });
+    if (k === 'warmupEpochs' && !e.epochs && num(d.epochs) && v >= d.epochs) return t('check.warmupTooLong');
     return null;
   };
-  for (const [k, what] of FIELD_TITLES) {
+  for (const [k, title] of FIELD_TITLES) {
     const v = d[k];
-    const problem = num(v) ? limitProblem(v, CONFIG_LIMITS[k]) : 'is required';
-    const message = problem ? `${what} ${problem}` : contextProblem(k, v as number);
+    const field = t(title);
+    const message = num(v) ? (limitMessage(field, v, CONFIG_LIMITS[k]) ?? contextProblem(k, v)) : t('check.required', { field });
     if (message) e[k] = message;
   }
 
@@ -78,7 +91,7 @@ export function validateDraft(d: RunDraft, ctx: { model: ModelInfo | null; train
   try {
     schedule = parseSchedule(d.schedule);
   } catch (err) {
-    e.schedule = (err as Error).message.replace(/^schedule: /, '');
+    e.schedule = scheduleProblemText(err);
   }
   return { errors: e, schedule };
 }

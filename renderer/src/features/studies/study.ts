@@ -7,9 +7,12 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS, parseSchedule, type Augmentation, type Schedule } from '../../../../shared/config';
-import { STUDY_AXIS_TITLES, type StudyAxisKey } from '../../../../shared/contract/studies';
+import type { StudyAxisKey, StudyAxisView } from '../../../../shared/contract/studies';
+import { settingTitle, settingValue } from '../../../../shared/config-text';
 import { CONFIG_LIMITS } from '../../../../shared/limits';
-import { errorText } from '../../lib/format';
+import { i18n, scheduleProblemText, t, type PlainKey } from '../../i18n/i18n.svelte';
+
+const tr = t;
 
 /** Step schedules every course uses: the rate drops ×10 twice, over these parts of the epochs. */
 export const STEP_RATIOS = ['2:1:1', '5:3:2', '5:4:1'] as const;
@@ -36,7 +39,7 @@ export function presetSchedule(preset: SchedulePreset, lr: number): Schedule {
 
 /** What a preset is called on its checkbox. */
 export function presetTitle(preset: SchedulePreset): string {
-  return preset.startsWith('step-') ? `step ${preset.slice(5)}` : preset;
+  return preset.startsWith('step-') ? `${t('schedule.step')} ${preset.slice(5)}` : t(`schedule.${preset as 'constant' | 'cosine'}`);
 }
 
 /**
@@ -55,8 +58,8 @@ export function parseAugmentCombo(text: string, known: readonly string[]): Augme
   const t = text.trim();
   if (t === '' || t === 'none') return [];
   const parts = t.split('+').map((s) => s.trim());
-  for (const p of parts) if (!known.includes(p)) throw new Error(`“${p}” is not an augmentation (one of ${known.join(', ')})`);
-  if (new Set(parts).size !== parts.length) throw new Error(`“${t}” lists an augmentation twice`);
+  for (const p of parts) if (!known.includes(p)) throw new Error(tr('axis.notAugment', { part: p, known: known.join(', ') }));
+  if (new Set(parts).size !== parts.length) throw new Error(tr('axis.augmentTwice', { text: t }));
   return parts as Augmentation[];
 }
 
@@ -68,8 +71,8 @@ export function parseNumberList(text: string, opts: { integer?: boolean } = {}):
     .filter(Boolean);
   return parts.map((p) => {
     const n = Number(p);
-    if (!Number.isFinite(n)) throw new Error(`“${p}” is not a number`);
-    if (opts.integer && !Number.isInteger(n)) throw new Error(`“${p}” is not a whole number`);
+    if (!Number.isFinite(n)) throw new Error(t('axis.notNumber', { part: p }));
+    if (opts.integer && !Number.isInteger(n)) throw new Error(t('axis.notWhole', { part: p }));
     return n;
   });
 }
@@ -97,10 +100,10 @@ export function exportFileName(study: string, ext: string): string {
 }
 
 /** How the values of an axis are entered: ticked from a list, or typed as numbers. */
-export type AxisInput = { readonly kind: 'choice'; readonly options: readonly string[]; readonly custom?: string } | { readonly kind: 'numbers'; readonly integer: boolean; readonly placeholder: string };
+export type AxisInput = { readonly kind: 'choice'; readonly options: readonly string[]; readonly custom?: PlainKey } | { readonly kind: 'numbers'; readonly integer: boolean; readonly placeholder: string };
 
 /** The settings whose axis values are ticked from a list, and that list (`arch` lists the model zoo). */
-const AXIS_CHOICES: Partial<Record<StudyAxisKey, { readonly options: readonly string[]; readonly custom?: string }>> = {
+const AXIS_CHOICES: Partial<Record<StudyAxisKey, { readonly options: readonly string[]; readonly custom?: PlainKey }>> = {
   activation: { options: ACTIVATIONS },
   optimizer: { options: OPTIMIZERS },
   batchNorm: { options: ['on', 'off'] },
@@ -108,8 +111,8 @@ const AXIS_CHOICES: Partial<Record<StudyAxisKey, { readonly options: readonly st
   channels: { options: ['3', '1'] },
   monitor: { options: ['val_accuracy', 'val_loss'] },
   backend: { options: ['auto', ...BACKENDS] },
-  schedule: { options: SCHEDULE_PRESETS, custom: 'more, space-separated: step:0.01,0.001@3:1 cosine:1e-5' },
-  augment: { options: AUGMENT_COMBOS, custom: 'more, comma-separated: flip+blur, color' },
+  schedule: { options: SCHEDULE_PRESETS, custom: 'axis.customSchedule' },
+  augment: { options: AUGMENT_COMBOS, custom: 'axis.customAugment' },
 };
 
 /** Example values of the settings typed as numbers. */
@@ -169,11 +172,44 @@ export function axisValues(a: AxisDraft, lr: number, archIds: readonly string[])
           values = picked;
       }
     }
-    if (values.length === 0) return { values, error: `Give ${STUDY_AXIS_TITLES[a.key]} at least one value` };
+    if (values.length === 0) return { values, error: t('axis.needValue', { axis: axisTitle(a.key) }) };
     const seen = new Set(values.map((v) => JSON.stringify(v)));
-    if (seen.size !== values.length) return { values, error: `A ${STUDY_AXIS_TITLES[a.key]} value is listed twice` };
+    if (seen.size !== values.length) return { values, error: t('axis.twice', { axis: axisTitle(a.key) }) };
     return { values, error: null };
   } catch (e) {
-    return { values: [], error: errorText(e).replace(/^schedule: /, '') };
+    return { values: [], error: scheduleProblemText(e) };
   }
+}
+
+/** A setting's name as an axis shows it, in the app's language: `learning rate` / `학습률`. */
+export function axisTitle(key: StudyAxisKey): string {
+  return settingTitle(key, i18n.locale);
+}
+
+/** A value of an axis as the views show it, in the app's language: `on` / `사용`, `step 2:1:1` / `계단식 2:1:1`. */
+export function valueText(key: StudyAxisKey, value: unknown): string {
+  if (key === 'schedule' && (value as Schedule).kind === 'step') return `${t('schedule.step')} ${(value as Extract<Schedule, { kind: 'step' }>).ratios.join(':')}`;
+  return settingValue(key, value as never, i18n.locale);
+}
+
+/** A value label the core sent (English, `settingValue`'s) in the app's language, found by its place on its axis. */
+export function labelText(axes: readonly StudyAxisView[], key: StudyAxisKey, label: string): string {
+  const axis = axes.find((a) => a.key === key);
+  const i = axis ? axis.labels.indexOf(label) : -1;
+  return axis && i >= 0 ? valueText(key, axis.values[i]) : shortLabel(label);
+}
+
+/** The value labels of a grid point (`coords` indexes each axis in turn), joined: `tanh · cosine`. */
+export function pointText(axes: readonly StudyAxisView[], keys: readonly StudyAxisKey[], coords: readonly number[]): string {
+  return keys.map((k, i) => {
+    const axis = axes.find((a) => a.key === k);
+    return axis ? valueText(k, axis.values[coords[i]]) : '';
+  }).join(' · ');
+}
+
+/** A label of several axes' values (`tanh · cosine`, a curve group's or a cell's) in the app's language. */
+export function joinedLabelText(axes: readonly StudyAxisView[], label: string): string {
+  const parts = label.split(' · ');
+  if (parts.length !== axes.length) return shortLabel(label);
+  return parts.map((p, i) => labelText(axes, axes[i].key, p)).join(' · ');
 }

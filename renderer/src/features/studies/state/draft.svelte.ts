@@ -11,6 +11,7 @@ import { validateDraft, type DraftErrors } from '../../../lib/validate';
 import type { ModelsState } from '../../../state/models.svelte';
 import type { DatasetsState } from '../../datasets/datasets.svelte';
 import { axisValues, runCount, type AxisDraft } from '../study';
+import { t } from '../../../i18n/i18n.svelte';
 
 /** Settings a new axis suggests: the classic study first. */
 const AXIS_SUGGESTIONS: readonly { key: StudyAxisKey; picked: string[]; text?: string }[] = [
@@ -121,7 +122,7 @@ export class StudyDraftState {
     const { errors, schedule } = validateDraft(f, { model, trainImages: this.dataset?.split.train ?? null, hasDataset: this.dataset !== null });
     const all: DraftErrors & { repeats?: string; axes?: string } = { ...errors };
     const r = this.repeats;
-    if (r === null || !Number.isInteger(r) || r < 1 || r > 100) all.repeats = 'Seeds per cell must be a whole number from 1 to 100';
+    if (r === null || !Number.isInteger(r) || r < 1 || r > 100) all.repeats = t('studyForm.repeatsCheck');
     const axisErrors = this.axisResults.filter((x) => x.error);
     if (axisErrors.length) all.axes = axisErrors[0].error!;
     if (Object.keys(all).length > 0 || !schedule) return { errors: all, base: null, axes: null };

@@ -20,7 +20,8 @@ import { Action } from '../../../lib/action.svelte';
 import { Resource } from '../../../lib/resource.svelte';
 import type { ModelsState } from '../../../state/models.svelte';
 import type { DatasetsState } from '../../datasets/datasets.svelte';
-import { shortLabel } from '../study';
+import { pointText } from '../study';
+import { t } from '../../../i18n/i18n.svelte';
 import { StudyDraftState } from './draft.svelte';
 
 export type StudyPage = 'list' | 'new' | 'study';
@@ -105,9 +106,10 @@ export class StudiesState {
     const out = new Map<number, string>();
     if (!d) return out;
     for (const c of d.cells) {
-      const name = (c.labels.length ? c.labels.map(shortLabel).join(' · ') : 'base') + (d.repeats > 1 ? ` · seed ${c.seed}` : '');
+      const point = pointText(d.axes, d.axes.map((a) => a.key), c.coords);
+      const name = (point || t('study.base')) + (d.repeats > 1 ? ` · ${t('study.seedN', { seed: String(c.seed) })}` : '');
       if (c.runId !== null) out.set(c.runId, name);
-      for (const p of c.previousRunIds) out.set(p, `${name} (earlier try)`);
+      for (const p of c.previousRunIds) out.set(p, t('study.earlierTry', { name }));
     }
     return out;
   }
@@ -264,7 +266,7 @@ export class StudiesState {
     const a = this.diffA;
     const b = this.diffB;
     if (a === null || b === null || a === b) {
-      this.diff.reset(null, a !== null && a === b ? 'Pick two different runs.' : null);
+      this.diff.reset(null, a !== null && a === b ? t('study.pickTwo') : null);
       return;
     }
     await this.diff.load(() => this.api.confusionDiff(a, b));
@@ -312,7 +314,7 @@ export class StudiesState {
   /** The grid as CSV or Markdown, laid out as shown. */
   exportText(format: 'csv' | 'markdown', perRun = false): Promise<string> {
     const id = this.#openId;
-    if (id === null) return Promise.reject(new Error('No study is open.'));
+    if (id === null) return Promise.reject(new Error(t('study.noneOpen')));
     return this.api.exportStudy(id, format, { ...this.layout(), perRun: format === 'csv' && perRun ? true : undefined });
   }
 
