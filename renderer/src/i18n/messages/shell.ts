@@ -32,6 +32,8 @@ export const SHELL = defineMessages({
   'language.label': { en: 'Language', ko: '언어' },
   'language.system': { en: 'System ({name})', ko: '시스템 ({name})' },
 
+  'chart.epoch': { en: 'epoch', ko: '에폭' },
+  'chart.epochN': { en: 'epoch {epoch}', ko: '에폭 {epoch}' },
   'time.today': { en: 'today {time}', ko: '오늘 {time}' },
   'time.dateTime': { en: '{date} {time}', ko: '{date} {time}' },
 
