@@ -6,13 +6,14 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
+import { COMPARE } from './messages/compare';
 import { DATASETS } from './messages/datasets';
 import { FORM } from './messages/form';
 import { SHELL } from './messages/shell';
 import { STUDIES } from './messages/studies';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, datasets: DATASETS, form: FORM, studies: STUDIES } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, datasets: DATASETS, form: FORM, studies: STUDIES, compare: COMPARE } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

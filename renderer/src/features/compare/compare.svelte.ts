@@ -5,6 +5,7 @@ import type { Api } from '@shared/contract/api';
 import { SETTINGS, settingValue } from '@shared/config-text';
 import type { Prediction, RunDetail } from '@shared/types';
 import { Resource } from '../../lib/resource.svelte';
+import { i18n } from '../../i18n/i18n.svelte';
 
 /** One row of the settings diff: a setting and its value in each run. */
 export interface DiffRow {
@@ -19,7 +20,7 @@ export function settingsDiff(runs: readonly RunDetail[]): DiffRow[] {
   const datasets = runs.map((r) => r.datasetName);
   if (new Set(datasets).size > 1) rows.push({ key: 'dataset', values: datasets });
   for (const k of SETTINGS) {
-    const values = runs.map((r) => settingValue(k, r.config[k]));
+    const values = runs.map((r) => settingValue(k, r.config[k], i18n.locale));
     if (new Set(values).size > 1) rows.push({ key: k, values });
   }
   return rows;

@@ -2,7 +2,7 @@
  * The runs table: list, sorting, filtering, selection, and the edits a row offers.
  */
 import type { Api } from '@shared/contract/api';
-import { duration } from '@shared/format';
+import { fmt } from '../../i18n/i18n.svelte';
 import type { RunStatus, RunSummary } from '@shared/types';
 import { errorText } from '../../lib/format';
 import { Resource } from '../../lib/resource.svelte';
@@ -10,7 +10,7 @@ import { Resource } from '../../lib/resource.svelte';
 /** How long a run trained (so far, while it trains): `3 min 5 s`. */
 export function runTime(r: RunSummary): string {
   if (!r.startedMs) return '—';
-  return duration(((r.endedMs ?? Date.now()) - r.startedMs) / 1000);
+  return fmt.duration(((r.endedMs ?? Date.now()) - r.startedMs) / 1000);
 }
 
 export type SortKey = 'id' | 'name' | 'arch' | 'status' | 'dataset' | 'epochs' | 'bestVal' | 'test' | 'params' | 'created';
