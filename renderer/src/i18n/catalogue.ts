@@ -9,11 +9,12 @@ import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
 import { COMPARE } from './messages/compare';
 import { DATASETS } from './messages/datasets';
 import { FORM } from './messages/form';
+import { NEW_RUN } from './messages/new-run';
 import { SHELL } from './messages/shell';
 import { STUDIES } from './messages/studies';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, datasets: DATASETS, form: FORM, studies: STUDIES, compare: COMPARE } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, datasets: DATASETS, form: FORM, studies: STUDIES, compare: COMPARE, newRun: NEW_RUN } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

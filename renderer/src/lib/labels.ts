@@ -1,11 +1,7 @@
 /**
- * What the forms call each option of a setting (the config keeps the ids: `leaky_relu`,
- * `nesterov`, `val_accuracy`).
+ * How the forms write activation ids (`leaky_relu` → LeakyReLU); names the language changes
+ * (optimizers, augmentations) are in the message catalogue.
  */
-import type { Activation, Augmentation, OptimizerName } from '@shared/config';
+import type { Activation } from '@shared/config';
 
 export const ACTIVATION_TITLES: Readonly<Record<Activation, string>> = { relu: 'ReLU', leaky_relu: 'LeakyReLU', elu: 'ELU', sigmoid: 'sigmoid', tanh: 'tanh', swish: 'swish' };
-
-export const OPTIMIZER_TITLES: Readonly<Record<OptimizerName, string>> = { sgd: 'SGD', momentum: 'SGD + momentum', nesterov: 'SGD + Nesterov', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
-
-export const AUGMENT_TITLES: Readonly<Record<Augmentation, string>> = { flip: 'Horizontal flip', crop: 'Random crop', rotate: 'Rotation', color: 'Colour jitter', blur: 'Blur', cutout: 'Cutout' };

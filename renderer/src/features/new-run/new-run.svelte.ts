@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, type Augmentation, type BackendChoice, type MonitorMetr
 import type { RunSummary } from '@shared/types';
 import { configFields, configFromFields, type ConfigFields } from '../../lib/config-form';
 import { Action } from '../../lib/action.svelte';
+import { t } from '../../i18n/i18n.svelte';
 import { validateDraft, type DraftErrors } from '../../lib/validate';
 import type { DatasetsState } from '../datasets/datasets.svelte';
 import type { ModelsState } from '../../state/models.svelte';
@@ -113,7 +114,7 @@ export class NewRunState {
 
   /** Copies a past run's settings into the form ("re-run with changes"). */
   loadFrom(run: RunSummary): void {
-    this.fields = { ...fromConfig(run.config), name: `${run.name} (again)` };
+    this.fields = { ...fromConfig(run.config), name: t('newRun.again', { name: run.name }) };
     this.#datasetId = run.datasetId;
   }
 
