@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
-import { UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
 import type {
@@ -168,7 +168,7 @@ export class Workstation implements Api {
   async deleteDataset(datasetId: number): Promise<void> {
     const used = this.queue.runs.listRuns().filter((r) => r.datasetId === datasetId);
     if (used.length) {
-      throw new UserError('conflict', `Dataset ${datasetId} is used by ${used.length} run(s) (${used.slice(0, 3).map((r) => r.name).join(', ')}); delete those runs first.`);
+      throw userError('conflict', 'error.datasetInUse', { id: String(datasetId), n: used.length, names: used.slice(0, 3).map((r) => r.name).join(', ') });
     }
     datasets.deleteDataset(this.store, datasetId);
     this.emit({ kind: 'datasets-changed' });
@@ -327,7 +327,7 @@ export class Workstation implements Api {
   /** The checkpoint folder of the weights a run kept (its best epoch, else its last). */
   private keptWeights(runId: number): { readonly dir: string; readonly epoch: number } {
     const ck = this.queue.runs.checkpoint(runId, 'best') ?? this.queue.runs.checkpoint(runId, 'last');
-    if (!ck) throw new UserError('conflict', `Run ${runId} has no saved weights yet (it has not finished an epoch).`);
+    if (!ck) throw userError('conflict', 'error.noWeights', { id: String(runId) });
     return ck;
   }
 
@@ -340,7 +340,7 @@ export class Workstation implements Api {
     try {
       pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
     } catch (e) {
-      throw new UserError('invalid', `Cannot classify this file: ${(e as Error).message}.`);
+      throw userError('invalid', 'error.cannotClassify', { reason: (e as Error).message });
     }
     const [probabilities] = await this.service.call('classify', { checkpointDir: ck.dir, size: inputSize, channels, images: [new Uint8Array(pixels)] });
     return { classes: ds.classes, probabilities };
@@ -356,7 +356,7 @@ export class Workstation implements Api {
     try {
       ck = this.keptWeights(runId);
     } catch {
-      throw new UserError('conflict', `Run ${runId} has no saved weights to export (it has not finished an epoch).`);
+      throw userError('conflict', 'error.noWeightsToExport', { id: String(runId) });
     }
     const files = await this.service.call('exportModel', { checkpointDir: ck.dir, outDir: dir, name: `${run.arch}_bloombench_${runId}` });
     const ds = datasets.getDataset(this.store, run.datasetId);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 import { REASON_OF_CODE, rejectionMessage, type RejectProblem } from '../../shared/rejections';
 import type { DuplicateGroup, ImportReport, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
@@ -70,7 +71,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const scan = await scanFolder(folder);
   const root = scan.root;
   if (scan.classNames.length === 0) {
-    throw new UserError('invalid', `No class folders in ${root}. Put the images in one sub-folder per class (for example ${path.join(root, 'daisy')}, ${path.join(root, 'tulips')}).`);
+    throw userError('invalid', 'error.noClassFolders', { path: root, example1: path.join(root, 'daisy'), example2: path.join(root, 'tulips') });
   }
 
   const total = scan.files.length;
@@ -90,9 +91,9 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const classes = scan.classNames.filter((c) => (okCounts.get(c) ?? 0) > 0);
   const emptyClasses = scan.classNames.filter((c) => (okCounts.get(c) ?? 0) === 0);
   if (classes.length < 2) {
-    const empties = emptyClasses.length ? ` Folders with no readable image: ${emptyClasses.join(', ')}.` : '';
-    const found = classes.length === 1 ? `only one class folder (${classes[0]}) with readable images` : 'no readable images';
-    throw new UserError('invalid', `${root} has ${found}; a dataset needs at least two classes.${empties}`);
+    const names = emptyClasses.join(', ');
+    if (classes.length === 1) throw emptyClasses.length ? userError('invalid', 'error.oneClassEmpty', { path: root, name: classes[0], names }) : userError('invalid', 'error.oneClass', { path: root, name: classes[0] });
+    throw emptyClasses.length ? userError('invalid', 'error.noImagesEmpty', { path: root, names }) : userError('invalid', 'error.noImages', { path: root });
   }
   const classIndex = new Map(classes.map((c, i) => [c, i]));
 
@@ -264,14 +265,14 @@ function validateOptions(seed: number, valFraction: number, testFraction: number
 
 function cleanName(name: string): string {
   const clean = name.trim();
-  if (clean.length === 0) throw new UserError('invalid', 'A dataset name cannot be empty.');
-  if (clean.length > 200) throw new UserError('invalid', `A dataset name can have at most 200 characters (got ${clean.length}).`);
+  if (clean.length === 0) throw userError('invalid', 'error.nameEmpty');
+  if (clean.length > 200) throw userError('invalid', 'error.nameTooLong', { length: String(clean.length) });
   return clean;
 }
 
 function checkNameFree(store: Store, name: string): void {
   const row = store.db.prepare('SELECT id, root FROM datasets WHERE name = ?').get(name) as { id: number; root: string } | undefined;
-  if (row) throw new UserError('conflict', `A dataset named "${name}" already exists (id ${row.id}, imported from ${row.root}). Choose another name or delete that dataset first.`);
+  if (row) throw userError('conflict', 'error.nameTaken', { name, id: String(row.id), root: row.root });
 }
 
 function freeName(store: Store, base: string): string {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageRef } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 import { contentKind, rejectionMessage, type FormatName, type RejectProblem, type RejectReason } from '../../shared/rejections';
 import type { DatasetSummary, ImportReport, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
@@ -203,7 +204,7 @@ export function imageFile(store: Store, imageId: number): string {
   const row = store.db
     .prepare('SELECT i.path AS path, d.root AS root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND d.deleted = 0')
     .get(imageId) as { path: string; root: string } | undefined;
-  if (!row) throw new UserError('not-found', `No image with id ${imageId}.`);
+  if (!row) throw userError('not-found', 'error.noImage', { id: String(imageId) });
   const abs = path.resolve(row.root, ...row.path.split('/'));
   const rel = path.relative(row.root, abs);
   if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) throw new Error(`Image ${imageId} has a path outside its dataset.`);

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 import type { RejectProblem } from '../../shared/rejections';
 import type { Split } from '../../shared/types';
 
@@ -62,10 +62,10 @@ export async function scanFolder(root: string): Promise<FolderScan> {
     stat = await fs.promises.stat(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('not-found', `The folder ${abs} does not exist.`);
-    throw new UserError('invalid', `The folder ${abs} cannot be read: ${(e as Error).message}`);
+    if (code === 'ENOENT') throw userError('not-found', 'error.folderMissing', { path: abs });
+    throw userError('invalid', 'error.folderUnreadable', { path: abs, reason: (e as Error).message });
   }
-  if (!stat.isDirectory()) throw new UserError('invalid', `${abs} is not a folder. Choose a folder that holds one sub-folder per class.`);
+  if (!stat.isDirectory()) throw userError('invalid', 'error.notAFolder', { path: abs });
   const realRoot = await fs.promises.realpath(abs);
   const visited = new Set<string>([realRoot]);
   const top = await listDirs(abs);

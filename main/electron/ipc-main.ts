@@ -10,6 +10,8 @@ import type { Api } from '../../shared/contract/api';
 import type { ApiVerb } from '../../shared/contract/verbs';
 import type { InvokeChannel, InvokeChannels, SendChannel, SendChannels } from './channels';
 import { isTrustedSender, validateInvoke } from './validation';
+import { UserError } from '../../shared/contract/errors';
+import { encodeRefInMessage } from '../../shared/i18n/catalogue';
 
 type Handler<C extends InvokeChannel> = (event: IpcMainInvokeEvent, ...args: InvokeChannels[C]['args']) => Promise<InvokeChannels[C]['result']> | InvokeChannels[C]['result'];
 
@@ -33,6 +35,15 @@ export function send<C extends SendChannel>(contents: WebContents, channel: C, p
 export function handleApi(api: Api, verbs: readonly ApiVerb[]): void {
   for (const verb of verbs) {
     const method = api[verb] as (...args: unknown[]) => Promise<unknown>;
-    handle(`api:${verb}` as InvokeChannel, ((_event: IpcMainInvokeEvent, ...args: unknown[]) => method.apply(api, args)) as unknown as Handler<InvokeChannel>);
+    const call = async (_event: IpcMainInvokeEvent, ...args: unknown[]): Promise<unknown> => {
+      try {
+        return await method.apply(api, args);
+      } catch (e) {
+        // IPC keeps only the message: the message's reference rides at its end for the page.
+        if (e instanceof UserError && e.ref) throw new Error(encodeRefInMessage(e.message, e.ref));
+        throw e;
+      }
+    };
+    handle(`api:${verb}` as InvokeChannel, call as unknown as Handler<InvokeChannel>);
   }
 }

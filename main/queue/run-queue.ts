@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDiskFullError, UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 import type { RunEvent } from '../../shared/contract/events';
 import type { RunStatus, RunSummary } from '../../shared/types';
 import { ensureCache } from '../datasets/cache';
@@ -44,6 +45,11 @@ interface Pending {
 }
 
 const FINAL_FROM_WORKER: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+
+/** The refusal of a run that is already queued or training. */
+function alreadyActive(runId: number, status: RunStatus): UserError {
+  return status === 'queued' ? userError('conflict', 'error.alreadyQueued', { id: String(runId) }) : userError('conflict', 'error.alreadyRunning', { id: String(runId) });
+}
 
 /** The message of a run the queue could not take, for a `UserError`. */
 function refusalMessage(runId: number, c: ClaimRefusal, doing: string): string {
@@ -217,7 +223,7 @@ export class RunQueue {
   /** Puts an interrupted, failed or cancelled run back in the queue from its last checkpoint. */
   resume(runId: number): RunSummary {
     let r = this.runs.getRun(runId);
-    if (r.status === 'completed') throw new UserError('conflict', `Run ${runId} already completed; start a new run to train more.`);
+    if (r.status === 'completed') throw userError('conflict', 'error.alreadyCompleted', { id: String(runId) });
     if (r.status === 'running' || r.status === 'queued') {
       // Its process may be gone since this one started: check its owner, not its status.
       this.runs.interruptOrphans();
@@ -225,20 +231,19 @@ export class RunQueue {
     }
     if (r.status === 'running' || r.status === 'queued') {
       const owner = this.runs.ownerOfRun(runId);
-      if (this.has(runId) || (owner && sameOwner(owner, this.owner))) throw new UserError('conflict', `Run ${runId} is already ${r.status}.`);
+      if (this.has(runId) || (owner && sameOwner(owner, this.owner))) throw alreadyActive(runId, r.status);
       this.refuseIfOwnedElsewhere(runId, 'resume or stop it');
       // Queued by a process that is gone: this queue takes it (from its checkpoint, if any).
       if (r.status === 'queued' && this.enqueue(runId)) return this.runs.getRun(runId);
-      throw new UserError('conflict', `Run ${runId} is already ${r.status}.`);
+      throw alreadyActive(runId, r.status);
     }
     const runDir = this.runs.runDir(runId);
     removePartialCheckpointsSync(runDir);
     const ck = this.resumePoint(runId);
     if (!ck) {
-      const why = r.epochsDone > 0
-        ? `its epoch ${r.epochsDone} was recorded, but no complete checkpoint is in ${path.join(runDir, 'checkpoints')}`
-        : 'it stopped before its first epoch ended';
-      throw new UserError('conflict', `Run ${runId} has no checkpoint to resume from (${why}). Start it again as a new run.`);
+      throw r.epochsDone > 0
+        ? userError('conflict', 'error.noCheckpointFiles', { id: String(runId), epoch: String(r.epochsDone), dir: path.join(runDir, 'checkpoints') })
+        : userError('conflict', 'error.noCheckpointEarly', { id: String(runId) });
     }
     const c = this.runs.claim(runId, 'queued', ['interrupted', 'failed', 'cancelled']);
     if (!c.ok) throw new UserError('conflict', refusalMessage(runId, c, 'resume it'));
@@ -330,18 +335,11 @@ export class RunQueue {
     const check = checkDatasetFiles(this.store, dataset.id);
     const some = (list: readonly string[]): string => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
     if (check.missing.length) {
-      throw new UserError(
-        'conflict',
-        `The dataset "${dataset.name}" has ${check.missing.length} missing file(s) since it was imported (${some(check.missing)}). Was ${dataset.root} moved? Import it again from its new place.`,
-      );
+      throw userError('conflict', 'error.missingFiles', { name: dataset.name, n: check.missing.length, files: some(check.missing), root: dataset.root });
     }
     if (check.changed.length) {
       // Never train on pictures that are not the ones imported (and split, and reported).
-      throw new UserError(
-        'conflict',
-        `The dataset "${dataset.name}" has ${check.changed.length} image(s) whose content changed since it was imported (${some(check.changed)} in ${dataset.root}). ` +
-          `Put the original files back, or import the folder again to train on the new pictures (as a new dataset, with its own report and split).`,
-      );
+      throw userError('conflict', 'error.changedFiles', { name: dataset.name, n: check.changed.length, files: some(check.changed), root: dataset.root });
     }
     this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
     const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 
 /** True when `p` is `root` or inside it (both absolute and normalised). */
 function isInside(p: string, root: string): boolean {
@@ -43,14 +43,8 @@ export class ImportPolicy {
    */
   check(folder: string): string {
     const asked = path.resolve(folder);
-    const refuse = (why: string): never => {
-      throw new UserError(
-        'forbidden',
-        `Refused to import ${asked}: ${why}. From the browser, Bloombench imports only folders under ${this.roots.join(', ')}. ` +
-          `Move the images there, or restart the server with \`bloombench serve --allow-import <folder>\` (repeatable).`,
-      );
-    };
-    if (!this.roots.some((r) => isInside(asked, r)) && !this.realRoots.some((r) => isInside(asked, r))) refuse('it is outside the folders this server may import');
+    const roots = this.roots.join(', ');
+    if (!this.roots.some((r) => isInside(asked, r)) && !this.realRoots.some((r) => isInside(asked, r))) throw userError('forbidden', 'error.importRefused', { path: asked, roots });
     // The nearest part of the path that exists, with its links resolved, must stay inside.
     let existing = asked;
     let real: string | null = null;
@@ -63,7 +57,7 @@ export class ImportPolicy {
         existing = parent;
       }
     }
-    if (!this.realRoots.some((r) => isInside(real, r))) refuse(`it leads through a symbolic link to ${real}, outside the folders this server may import`);
+    if (!this.realRoots.some((r) => isInside(real, r))) throw userError('forbidden', 'error.importRefusedLink', { path: asked, real, roots });
     return folder;
   }
 }

@@ -265,7 +265,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
           return;
         }
         if (e instanceof HttpError || e instanceof ImageError) sendJson(res, e.status, { error: e.message });
-        else if (e instanceof UserError) sendJson(res, USER_ERROR_STATUS[e.kind], { error: e.message, kind: e.kind });
+        else if (e instanceof UserError) sendJson(res, USER_ERROR_STATUS[e.kind], { error: e.message, kind: e.kind, ...(e.ref ? { ref: e.ref } : {}) });
         else if (e instanceof ValidationError) sendJson(res, 400, { error: e.message, issues: e.issues });
         else sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) });
       }

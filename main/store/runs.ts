@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { TrainConfig } from '../../shared/config';
 import type { RunWeights } from '../../shared/pretrained';
 import { readStoredConfig } from '../../shared/contract/config';
-import { UserError } from '../../shared/contract/errors';
+import { userError } from '../../shared/i18n/error-words';
 import type {
   BackendInfo,
   Diagnostic,
@@ -324,7 +324,7 @@ export class RunStore {
 
   getRun(id: number): RunSummary {
     const row = this.stmts.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
+    if (!row) throw userError('not-found', 'error.noRun', { id: String(id) });
     return toSummary(row);
   }
 
@@ -542,7 +542,7 @@ export class RunStore {
 
   detail(id: number): RunDetail {
     const row = this.stmts.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
+    if (!row) throw userError('not-found', 'error.noRun', { id: String(id) });
     const summary = toSummary(row);
     const test = this.evaluation(id, 'test');
     return {

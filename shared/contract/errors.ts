@@ -4,6 +4,7 @@
  * Its own module so that the study validators (main/studies/contract.ts) and the `Api`
  * validators (./api.ts, which includes them) can both use it without importing each other.
  */
+import type { MessageRef } from '../i18n/catalogue';
 
 /** A refused message: which field, and why. */
 export class ValidationError extends Error {
@@ -32,6 +33,8 @@ export class UserError extends Error {
   constructor(
     readonly kind: UserErrorKind,
     message: string,
+    /** The message in the catalogue (shared/i18n/error-words.ts), for views that speak another language. */
+    readonly ref?: MessageRef,
   ) {
     super(message);
     this.name = 'UserError';

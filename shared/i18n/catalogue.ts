@@ -53,6 +53,42 @@ export interface MessageRef {
   readonly params?: { readonly [name: string]: ParamValue };
 }
 
+/** A message reference read from a process boundary (JSON), or null when it is not one. */
+export function parseMessageRef(value: unknown): MessageRef | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { key, params } = value as { key?: unknown; params?: unknown };
+  if (typeof key !== 'string') return null;
+  if (params === undefined) return { key };
+  if (typeof params !== 'object' || params === null) return null;
+  const clean: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v !== 'string' && typeof v !== 'number') return null;
+    clean[k] = v;
+  }
+  return { key, params: clean };
+}
+
+/**
+ * Electron's IPC keeps only an error's message: a reference travels at its end, after a NUL,
+ * as JSON (`encodeRefInMessage`), and the page takes it back out (`decodeRefFromMessage`).
+ */
+export function encodeRefInMessage(message: string, ref: MessageRef): string {
+  return `${message}\u0000${JSON.stringify(ref)}`;
+}
+
+/** The message and the reference `encodeRefInMessage` put together. */
+export function decodeRefFromMessage(text: string): { readonly message: string; readonly ref: MessageRef | null } {
+  const at = text.indexOf('\u0000');
+  if (at < 0) return { message: text, ref: null };
+  let ref: MessageRef | null = null;
+  try {
+    ref = parseMessageRef(JSON.parse(text.slice(at + 1)));
+  } catch {
+    ref = null;
+  }
+  return { message: text.slice(0, at), ref };
+}
+
 /** Declares a catalogue, keeping its English texts as literal types (for `ParamsOf`). */
 export function defineMessages<const C extends Catalogue>(catalogue: C): C {
   return catalogue;

@@ -10,7 +10,8 @@ import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS } from '
 import { GLOSSARY } from '../../shared/i18n/glossary';
 import { localeFromEnv, matchLocale } from '../../shared/i18n/locale';
 import { CATALOGUE, CATALOGUE_PARTS } from '../../renderer/src/i18n/catalogue';
-import { I18n, LOCALE_KEY, t } from '../../renderer/src/i18n/i18n.svelte';
+import { errorText, i18n, I18n, LOCALE_KEY, t } from '../../renderer/src/i18n/i18n.svelte';
+import { ApiError } from '../../renderer/src/transport/types';
 import { LANGUAGES_SWITCH, languagesFromArgv } from '../../main/electron/channels';
 
 const PARTS: Readonly<Record<string, Catalogue>> = CATALOGUE_PARTS;
@@ -186,5 +187,20 @@ describe('choosing the language', () => {
     stored.set(LOCALE_KEY, 'fr');
     c.init(['ko'], storage);
     expect(c.choice).toBe('system');
+  });
+});
+
+describe("the core's messages in the page", () => {
+  it('show in the app language when they came by reference, as they came otherwise', () => {
+    const ref = { key: 'error.noRun', params: { id: '7' } };
+    i18n.init(['ko-KR'], null);
+    try {
+      expect(errorText(new ApiError('No run 7 in this store (bloombench runs lists them).', 404, ref))).toBe('이 저장소에 실행 7이 없습니다 (`bloombench runs`로 목록을 볼 수 있습니다).');
+      expect(errorText(new ApiError('something else', 500))).toBe('something else');
+      expect(errorText(new ApiError('unknown key', 400, { key: 'error.nope' }))).toBe('unknown key');
+    } finally {
+      i18n.init([], null);
+    }
+    expect(errorText(new ApiError('No run 7 in this store (bloombench runs lists them).', 404, ref))).toBe('No run 7 in this store (bloombench runs lists them).');
   });
 });

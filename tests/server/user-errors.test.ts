@@ -13,6 +13,8 @@ import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
 import { removeServedHome, serveHome } from '../fixtures/homes';
 import { callVerb } from './request';
+import { decodeRefFromMessage, encodeRefInMessage, parseMessageRef, renderRef } from '../../shared/i18n/catalogue';
+import { SHARED_CATALOGUE } from '../../shared/i18n/messages';
 
 let home: string;
 let allowed: string;
@@ -112,5 +114,29 @@ describe('imports from the browser stay under the allowed folders', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('user errors carry their message by reference, for the page to show in its language', () => {
+  it('sends the reference beside the English message, and the reference reads in Korean', async () => {
+    const missing = path.join(allowed, '없는-폴더');
+    const res = await call('importDataset', [missing]);
+    expect(res.status).toBe(404);
+    const body = JSON.parse(res.body) as { error: string; ref?: unknown };
+    const ref = parseMessageRef(body.ref);
+    expect(ref).toEqual({ key: 'error.folderMissing', params: { path: missing } });
+    // The English of the reference is the message the CLI prints; its Korean names the same folder.
+    expect(renderRef(SHARED_CATALOGUE, 'en', ref!)).toBe(body.error);
+    expect(renderRef(SHARED_CATALOGUE, 'ko', ref!)).toBe(`${missing} 폴더가 없습니다.`);
+    const refused = JSON.parse((await call('importDataset', [outside])).body) as { ref?: unknown };
+    expect(renderRef(SHARED_CATALOGUE, 'ko', parseMessageRef(refused.ref)!)).toMatch(/가져오지 않았습니다/);
+  });
+
+  it("keeps the reference through Electron's message-only IPC", () => {
+    const ref = { key: 'error.noRun', params: { id: '7' } };
+    const text = encodeRefInMessage('No run 7 in this store (bloombench runs lists them).', ref);
+    expect(decodeRefFromMessage(text)).toEqual({ message: 'No run 7 in this store (bloombench runs lists them).', ref });
+    expect(decodeRefFromMessage('a plain message')).toEqual({ message: 'a plain message', ref: null });
+    expect(decodeRefFromMessage('broken\u0000{not json')).toEqual({ message: 'broken', ref: null });
   });
 });

@@ -11,7 +11,6 @@ import type { StudyMetricInfo } from '../../../shared/contract/studies';
 import { rejectionText } from '../../../shared/i18n/import-words';
 import type { RejectProblem } from '../../../shared/rejections';
 import { ScheduleError } from '../../../shared/config';
-import { errorText } from '../lib/format';
 import { CATALOGUE, type Messages } from './catalogue';
 
 /** What the switch offers: a language, or whatever the system prefers. */
@@ -85,6 +84,20 @@ export type PlainKey = { [K in MessageKey]: ArgsOf<Messages[K]> extends [] ? K :
 /** A message the core sent by reference, in the app's language; null when the catalogue does not know it. */
 export function tRef(ref: MessageRef): string | null {
   return renderRef(CATALOGUE, i18n.locale, ref);
+}
+
+/** A message reference an error carries (a `UserError` of the core, through either transport). */
+function refOf(e: unknown): MessageRef | null {
+  const ref = (e as { ref?: unknown } | null)?.ref as MessageRef | undefined;
+  return ref && typeof ref.key === 'string' ? ref : null;
+}
+
+/** An error's message in the app's language when the core sent it by reference, else as it came. */
+export function errorText(e: unknown): string {
+  const ref = refOf(e);
+  const text = ref ? tRef(ref) : null;
+  if (text !== null) return text;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Why a schedule's text does not parse, in the app's language (any other error: its message). */

@@ -13,8 +13,5 @@ export function when(ms: number | null | undefined): string {
   return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
 }
 
-/** An error's message, for showing where it happened. */
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
+/** An error's message, for showing where it happened (in the app's language when the core sent it by reference). */
+export { errorText } from '../i18n/i18n.svelte';

@@ -6,6 +6,7 @@ import type { Api, AppEvent } from '@shared/contract/api';
 import { forwardVerbs } from '@shared/contract/verbs';
 import { t } from '../i18n/i18n.svelte';
 import { parseAppEvent } from './events';
+import { parseMessageRef } from '@shared/i18n/catalogue';
 import { ApiError, type Transport } from './types';
 
 const TOKEN_KEY = 'bloombench.token';
@@ -50,7 +51,7 @@ export function httpTransport(token: string, origin = ''): Transport {
     } catch (e) {
       throw new ApiError(t('transport.noAnswer', { reason: (e as Error).message }));
     }
-    let body: { result?: T; error?: string } = {};
+    let body: { result?: T; error?: string; ref?: unknown } = {};
     try {
       body = (await res.json()) as typeof body;
     } catch {
@@ -58,7 +59,7 @@ export function httpTransport(token: string, origin = ''): Transport {
     }
     if (!res.ok) {
       if (res.status === 401) throw new ApiError(t('transport.badToken'), 401);
-      throw new ApiError(body.error ?? t('transport.failed', { verb, status: String(res.status) }), res.status);
+      throw new ApiError(body.error ?? t('transport.failed', { verb, status: String(res.status) }), res.status, parseMessageRef(body.ref));
     }
     return body.result as T;
   }
