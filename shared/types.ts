@@ -89,11 +89,29 @@ export interface BackendInfo {
 
 export type DiagnosticKind = 'stuck-loss' | 'one-class' | 'nan-loss' | 'overfitting';
 
+/** One thing a diagnostic suggests trying (only what the run does not already do). */
+export type AdviceItem =
+  | { readonly code: 'lower-lr' | 'higher-lr' | 'other-lr'; readonly lr: string }
+  | { readonly code: 'batch-norm' }
+  | { readonly code: 'warm-up' }
+  | { readonly code: 'relu'; readonly activation: string };
+
+/** What a diagnostic saw and advises, for writing it in any language (shared/i18n/diagnostic-words.ts). */
+export interface DiagnosticFacts {
+  /** The numbers and names its sentence quotes, formatted (`loss`, `epoch`, `classes`, `share`, `name`, …). */
+  readonly values: Readonly<Record<string, string>>;
+  readonly advice: readonly AdviceItem[];
+  /** Ends with "check that the labels match the pictures". */
+  readonly checkLabels?: boolean;
+}
+
 export interface Diagnostic {
   readonly kind: DiagnosticKind;
   readonly epoch: number;
-  /** Plain-words explanation with a suggestion. */
+  /** Plain-words explanation with a suggestion, in English. */
   readonly message: string;
+  /** The same in facts, for the views' language; absent on diagnostics stored before it. */
+  readonly facts?: DiagnosticFacts;
 }
 
 export interface EpochMetrics {

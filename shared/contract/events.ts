@@ -82,10 +82,18 @@ const epochMetricsSchema = z.object({
   imagesPerSecond: finite,
 });
 
+const adviceSchema = z.discriminatedUnion('code', [
+  z.object({ code: z.enum(['lower-lr', 'higher-lr', 'other-lr']), lr: z.string() }),
+  z.object({ code: z.literal('batch-norm') }),
+  z.object({ code: z.literal('warm-up') }),
+  z.object({ code: z.literal('relu'), activation: z.string() }),
+]);
+
 const diagnosticSchema = z.object({
   kind: z.enum(['stuck-loss', 'one-class', 'nan-loss', 'overfitting']),
   epoch: z.number().int(),
   message: z.string(),
+  facts: z.object({ values: z.record(z.string(), z.string()), advice: z.array(adviceSchema), checkLabels: z.boolean().optional() }).optional(),
 });
 
 const evaluationSchema = z.object({

@@ -1,3 +1,4 @@
+import { diagnosticText } from '../../shared/i18n/diagnostic-words';
 import { describe, expect, it } from 'vitest';
 import { accuracyOf, confusionMatrix, perClassMetrics } from '../../main/worker/metrics';
 import { diagnose } from '../../main/worker/diagnostics';
@@ -99,5 +100,23 @@ describe('diagnostics', () => {
     expect(diagnose(widening, TWO, RELU_BN).map((x) => x.kind)).toEqual(['overfitting']);
     const stable = [0.3, 0.3, 0.3].map((g, i) => ({ metrics: epoch(i + 1, { trainAccuracy: 0.6 + g, valAccuracy: 0.6 }), predictedCounts: [5, 5] }));
     expect(diagnose(stable, TWO, RELU_BN)).toEqual([]);
+  });
+});
+
+describe('diagnostics in Korean', () => {
+  it('carry their facts, which read the same in English and in Korean', () => {
+    const stuck = [{ metrics: epoch(1, { trainLoss: Math.log(5), trainAccuracy: 0.2 }), predictedCounts: [3, 3, 3, 3, 3] }];
+    const [d] = diagnose(stuck, FIVE, { activation: 'sigmoid', batchNorm: false, lr: 0.5, optimizer: 'sgd', warmupEpochs: 0 });
+    expect(diagnosticText(d, 'en')).toBe(d.message);
+    const ko = diagnosticText(d, 'ko');
+    expect(ko).toMatch(/^손실이 1\.609 ≈ ln\(5\) = 1\.609에 머물러 있습니다/);
+    expect(ko).toContain('더 작은 학습률(지금 0.500)');
+    expect(ko).toContain('sigmoid 대신 ReLU');
+    expect(ko).toContain('배치 정규화');
+    expect(ko).toContain('워밍업');
+    // A diagnostic stored before it had facts reads as its English message.
+    expect(diagnosticText({ kind: 'nan-loss', epoch: 1, message: 'old words' }, 'ko')).toBe('old words');
+    const [collapsed] = diagnose([{ metrics: epoch(2, { valAccuracy: 0.2 }), predictedCounts: [0, 50, 0, 0, 0] }], FIVE, RELU_BN);
+    expect(diagnosticText(collapsed, 'ko')).toMatch(/에폭 2의 예측 중 100%가 "b"입니다/);
   });
 });
