@@ -200,7 +200,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('open-evaluation').click();
     await page.getByTestId('confusion-matrix').waitFor();
     expect(await page.getByTestId('test-accuracy').textContent()).toMatch(/%/);
-    const cell = page.locator('[data-testid^=cm-cell-]:not([disabled])').first();
+    const cell = page.locator('[data-testid^=cm-cell-]:not([aria-disabled=true])').first();
     const count = Number(await cell.textContent());
     expect(count).toBeGreaterThan(0);
     await cell.click();
