@@ -160,6 +160,10 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
       case 'log':
         if (!json) err(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
         break;
+      case 'preparing':
+        // A count on one line that redraws (a terminal only; a pipe gets the log line alone).
+        if (tty) err(`\r  ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} images\x1b[K${e.done === e.total ? '\n' : ''}`);
+        break;
       default:
         break;
     }

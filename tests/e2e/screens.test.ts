@@ -120,6 +120,29 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await shot(page, 'screens-03-classify-tab-1440');
   });
 
+  it('while a run is prepared, its card counts the cache images once (not over each chart)', async () => {
+    // A folder big enough that decoding it at a new input size takes a few updates.
+    const big = path.join(app.home, 'big');
+    await makeImageFolder(big, { classes: 4, perClass: 150, size: 64, seed: 9 });
+    await app.ws.importDataset(big, 'big');
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('arch-lenet5').click();
+    await page.locator('#f-dataset').selectOption({ label: 'big' });
+    await page.getByTestId('f-input').fill('60');
+    await page.getByTestId('f-epochs').fill('1');
+    await page.getByTestId('start-run').click();
+    const stage = page.locator('[data-testid=live-stage][data-total="600"]');
+    await stage.waitFor({ timeout: 60_000 });
+    expect(await stage.textContent()).toMatch(/Preparing the 60px cache: [\d,]+ \/ 600 images/);
+    expect(await stage.getByRole('progressbar').count()).toBe(1);
+    await shot(page, 'screens-04-preparing-1440');
+    // The charts wait quietly: one note, on the first chart.
+    expect(await page.locator('[data-testid^=chart-] + .empty, .empty').allTextContents()).toEqual(['The curves start with the first batch.']);
+    await page.getByTestId('cancel-run').click();
+    await page.getByTestId('confirm-cancel').click();
+    await page.waitForSelector('[data-testid=live-run][data-status=cancelled]', { timeout: 60_000 });
+  }, 180_000);
+
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
