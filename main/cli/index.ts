@@ -10,8 +10,9 @@ import { isDiskFullError, UserError } from '../../shared/contract/errors';
 import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
 import { damagedDatabaseMessage, defaultHome } from '../store/db';
-import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopRequest, out, runIdArg, UsageError, withWorkstation, type StopReason } from './common';
-import { count, pct, progressLine, runReport, runsTable, table } from './format';
+import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
+import { count, pct, runReport, runsTable, table } from './format';
+import { ProgressLines } from './progress';
 import { predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 
@@ -68,8 +69,8 @@ function printImportReport(r: ImportReport): void {
   if (r.rejected.length) {
     out('');
     out(`${r.rejected.length} file(s) could not be used:`);
-    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.reason}${f.detail ? ` (${f.detail})` : ''}`);
-    if (r.rejected.length > 50) out(`  … and ${r.rejected.length - 50} more (--json lists all)`);
+    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.message}`);
+    out(`  ${r.rejected.length > 50 ? `… and ${r.rejected.length - 50} more; ` : ''}--json lists every file with the decoder's detail`);
   }
   const conflicts = r.duplicates.filter((d) => d.labelConflict);
   const plain = r.duplicates.filter((d) => !d.labelConflict);
@@ -128,56 +129,16 @@ async function cmdTrain(args: string[], home: string | undefined): Promise<numbe
  */
 async function followRun(ws: Workstation, id: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
-  let steps = 1;
-  let epochs = 1;
-  let lastDraw = 0;
+  const lines = new ProgressLines({ tty, json, indent: '', learningRate: true });
   const off = ws.onEvent((e) => {
     if (!('runId' in e) || e.runId !== id) return;
-    switch (e.kind) {
-      case 'started':
-        steps = e.stepsPerEpoch;
-        epochs = e.epochs;
-        if (!json) err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
-        break;
-      case 'batch':
-        if (tty && Date.now() - lastDraw > 100) {
-          lastDraw = Date.now();
-          err(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
-        }
-        break;
-      case 'epoch-end': {
-        const m = e.metrics;
-        if (json) out(JSON.stringify({ event: 'epoch', runId: id, ...m, best: e.best }));
-        else
-          err(
-            `${tty ? '\r\x1b[K' : ''}epoch ${m.epoch}/${epochs}  loss ${m.trainLoss.toFixed(4)}  acc ${pct(m.trainAccuracy)}  val loss ${m.valLoss?.toFixed(4) ?? '—'}  val acc ${pct(m.valAccuracy)}  lr ${m.learningRate.toPrecision(3)}  ${m.imagesPerSecond.toFixed(0)} img/s  ${m.seconds.toFixed(1)}s${e.best ? '  *best' : ''}\n`,
-          );
-        break;
-      }
-      case 'diagnostic':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}! ${e.diagnostic.message}\n`);
-        break;
-      case 'log':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
-        break;
-      case 'preparing':
-        // A count on one line that redraws (a terminal only; a pipe gets the log line alone).
-        if (tty) err(`\r  ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} images\x1b[K${e.done === e.total ? '\n' : ''}`);
-        break;
-      default:
-        break;
-    }
+    if (e.kind === 'started' && !json) err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+    lines.print(e);
   });
   let stoppedBy: StopReason | null = null;
-  const offStop = onStopRequest((why) => {
-    if (stoppedBy !== null) {
-      // Asked twice: leave now; the next start sees that this process is gone (interrupted).
-      err('\nStopping now.\n');
-      void exitWhenFlushed(exitCodeFor(why));
-      return;
-    }
+  const offStop = onStopFollowing((why) => {
     stoppedBy = why;
-    err(`\n${why === 'SIGINT' ? '' : `${why === 'EPIPE' ? 'The output pipe closed' : `Got ${why}`}: `}Cancelling run ${id}… (it keeps its checkpoints; bloombench resume ${id} continues it)\n`);
+    err(`\n${stopCause(why)}Cancelling run ${id}… (it keeps its checkpoints; bloombench resume ${id} continues it)\n`);
     ws.cancelRun(id).catch(() => undefined);
   });
   try {

@@ -23,8 +23,9 @@ import {
 } from '../../shared/contract/studies';
 import type { Workstation } from '../core/workstation';
 import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';
-import { count, duration, pct, progressLine, table } from './format';
-import { datasetFor, err as errOut, exitCodeFor, exitWhenFlushed, onStopRequest, openWorkstation, out, runIdArg, UsageError, type StopReason } from './common';
+import { count, duration, pct, table } from './format';
+import { ProgressLines } from './progress';
+import { datasetFor, err as errOut, exitCodeFor, onStopFollowing, openWorkstation, out, runIdArg, stopCause, UsageError, type StopReason } from './common';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 import { cellStatusText, SLURM_HELP, SLURM_RUN_OPTIONS, slurmCollect, slurmHeaderLine, slurmRun } from './slurm';
 
@@ -225,9 +226,7 @@ function onSlurm(c: StudyDetail['cells'][number]): boolean {
 async function followStudy(ws: Workstation, studyId: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
   const err = errOut;
-  let steps = 1;
-  let epochs = 1;
-  let lastDraw = 0;
+  const lines = new ProgressLines({ tty, json, indent: '  ', learningRate: false, jsonFields: { studyId } });
   let interrupted: StopReason | null = null;
   const ours = (runId: number) => ws.studyOfRun(runId) === studyId;
   // Everything below resolves in microtasks (no I/O), so the lines keep the events' order.
@@ -241,53 +240,26 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
   const off = ws.onEvent((e) => void onEvent(e));
   const onEvent = async (e: Parameters<Parameters<Workstation['onEvent']>[0]>[0]): Promise<void> => {
     if (!('runId' in e) || !ours(e.runId)) return;
+    if (lines.print(e)) return;
     switch (e.kind) {
       case 'started':
-        steps = e.stepsPerEpoch;
-        epochs = e.epochs;
         if (!json) err(`${await where(e.runId)}: ${e.backend.description}, ${count(e.trainableParams)} params${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}\n`);
-        break;
-      case 'batch':
-        if (tty && Date.now() - lastDraw > 100) {
-          lastDraw = Date.now();
-          err(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
-        }
-        break;
-      case 'epoch-end': {
-        const m = e.metrics;
-        if (json) out(JSON.stringify({ event: 'epoch', studyId, runId: e.runId, ...m, best: e.best }));
-        else
-          err(
-            `${tty ? '\r\x1b[K' : ''}  epoch ${m.epoch}/${epochs}  loss ${m.trainLoss.toFixed(4)}  acc ${pct(m.trainAccuracy)}  val loss ${m.valLoss?.toFixed(4) ?? '—'}  val acc ${pct(m.valAccuracy)}  ${m.imagesPerSecond.toFixed(0)} img/s  ${m.seconds.toFixed(1)}s${e.best ? '  *best' : ''}\n`,
-          );
-        break;
-      }
-      case 'diagnostic':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}  ! ${e.diagnostic.message}\n`);
-        break;
-      case 'log':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}  ${e.message}\n`);
         break;
       case 'status':
         if (e.status === 'queued' || e.status === 'running') break;
         {
           const r = await ws.getRun(e.runId);
           if (json) out(JSON.stringify({ event: 'run', studyId, runId: e.runId, status: e.status, testAccuracy: r.testAccuracy, bestEpoch: r.bestEpoch, error: e.error }));
-          else err(`${tty ? '\r\x1b[K' : ''}  → ${e.status}${r.testAccuracy !== null ? `: test accuracy ${pct(r.testAccuracy)} (epoch ${r.bestEpoch ?? r.epochsDone} kept)` : ''}${e.error ? `: ${e.error}` : ''}\n`);
+          else err(`${lines.clear}  → ${e.status}${r.testAccuracy !== null ? `: test accuracy ${pct(r.testAccuracy)} (epoch ${r.bestEpoch ?? r.epochsDone} kept)` : ''}${e.error ? `: ${e.error}` : ''}\n`);
         }
         break;
       default:
         break;
     }
   };
-  const offStop = onStopRequest((why) => {
-    if (interrupted !== null) {
-      err('\nStopping now.\n');
-      void exitWhenFlushed(exitCodeFor(why));
-      return;
-    }
+  const offStop = onStopFollowing((why) => {
     interrupted = why;
-    err(`\n${tty ? '\x1b[K' : ''}${why === 'SIGINT' ? '' : `${why === 'EPIPE' ? 'The output pipe closed' : `Got ${why}`}: `}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
+    err(`\n${tty ? '\x1b[K' : ''}${stopCause(why)}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
     ws.pauseStudy(studyId, { cancelActive: true }).catch(() => undefined);
   });
   try {

@@ -7,7 +7,7 @@
  * another process leaves its runs alone. Nothing a worker reports, and no failure of the
  * database while it is recorded, may stop the process the queue lives in.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDiskFullError, UserError } from '../../shared/contract/errors';
@@ -20,7 +20,7 @@ import { describeOwner, newQueueOwner, processStartToken, releaseQueueOwner, sam
 import { RunStore, type ClaimRefusal } from '../store/runs';
 import { resolveRunWeights } from '../weights/cache';
 import { findCheckpointOnDiskSync, readCheckpointSync, removePartialCheckpointsSync, repairBestCheckpointSync, type CheckpointOnDisk } from './checkpoints';
-import { workerEntry } from './compute-service';
+import { forkWorkerProcess } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
 
 interface Active {
@@ -388,13 +388,7 @@ export class RunQueue {
     // Cancelled or deleted (or the app closed) while the cache was being prepared.
     if (this.closed || this.runs.statusOf(runId) !== 'running') return;
     fs.mkdirSync(job.runDir, { recursive: true });
-    const entry = workerEntry('worker');
-    const child = fork(entry.file, [], {
-      execArgv: entry.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = forkWorkerProcess('worker');
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Recorded so that a later start can stop this worker if this process dies before it does.
     if (child.pid !== undefined) this.runs.setWorker(runId, child.pid, processStartToken(child.pid));

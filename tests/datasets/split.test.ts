@@ -1,21 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Split } from '../../shared/types';
 import { importImageFolder } from '../../main/datasets/import';
 import { listImages } from '../../main/datasets/queries';
 import { assignSplits } from '../../main/datasets/split';
-import { openStore, type Store } from '../../main/store/db';
+import { type Store } from '../../main/store/db';
 import { makeImageFolder } from '../fixtures/images';
+import { openTempStore, removeTempStore } from '../fixtures/homes';
 
 let tmp: string;
 let store: Store;
 let folder: string;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-split-'));
-  store = openStore(path.join(tmp, 'home'));
+  ({ tmp, store } = openTempStore('bb-split-'));
   folder = path.join(tmp, 'three');
   // Unequal classes, so stratification is visible.
   await makeImageFolder(folder, { classes: ['a'], perClass: 40, size: 12 });
@@ -23,10 +21,7 @@ beforeAll(async () => {
   await makeImageFolder(folder, { classes: ['c'], perClass: 60, size: 12, seed: 3 });
 }, 60_000);
 
-afterAll(() => {
-  store?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTempStore(tmp, store));
 
 function splitsOf(datasetId: number): Map<string, Split | null> {
   return new Map(listImages(store, datasetId).map((i) => [i.path, i.split]));

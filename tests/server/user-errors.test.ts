@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
 import { startServer, type RunningServer } from '../../main/server/server';
-import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
+import { removeServedHome, serveHome } from '../fixtures/homes';
 import { callVerb } from './request';
 
 let home: string;
@@ -30,15 +30,10 @@ beforeAll(async () => {
   await makeImageFolder(path.join(allowed, 'pics'), { classes: ['cats', 'dogs'], perClass: 3, size: 16 });
   await makeImageFolder(outside, { classes: ['secret_a', 'secret_b'], perClass: 3, size: 16 });
   fs.symlinkSync(outside, path.join(allowed, 'escape'));
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir: home, allowImport: [allowed] });
+  ({ ws, server } = await serveHome(home, { staticDir: home, allowImport: [allowed] }));
 });
 
-afterAll(async () => {
-  await server?.close();
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeServedHome(home, { ws, server }));
 
 describe('user errors are 4xx with their message', () => {
   it('answers 404 for a folder that does not exist, naming it', async () => {
