@@ -34,6 +34,9 @@ import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
+import { compareRuns } from '../studies/compare';
+import { labelSuspects } from '../studies/suspects';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
@@ -453,6 +456,20 @@ export class Workstation implements Api {
   }
   controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
     return this.slurm.controlStudySlurm(studyId, action);
+  }
+
+  // Comparing runs and label suspects: the `AnalysisApi` verbs (shared/contract/analysis.ts).
+
+  async compareRuns(runIds: readonly number[]): Promise<RunComparison> {
+    return compareRuns(
+      this.studies.runs,
+      runIds.map((id) => this.queue.runs.getRun(id)),
+    );
+  }
+
+  async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
+    const ds = datasets.getDataset(this.store, datasetId);
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, opts);
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
 import { studyArgSchemas } from './study-schemas';
 import { slurmArgSchemas } from './slurm';
+import { analysisArgSchemas } from './analysis';
 import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
@@ -96,6 +97,8 @@ export const apiArgSchemas = {
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.
   ...slurmArgSchemas,
+  // Comparing runs and label suspects: shared/contract/analysis.ts.
+  ...analysisArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */

@@ -10,6 +10,7 @@ import type { AppEvent } from './events';
 export type { AppEvent, ImportProgress } from './events';
 import type { StudyApi } from './studies';
 import type { SlurmApi } from './slurm';
+import type { AnalysisApi } from './analysis';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
 export interface ImageRef {
@@ -33,9 +34,10 @@ export interface ClassifyResult {
 /**
  * The verbs of every view. The study verbs come from `StudyApi` (`shared/studies.ts`); their
  * events arrive through `onEvent` like every other event, so `onStudyEvent` is not part of it.
- * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`).
+ * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`), comparing runs and label
+ * suspects from `AnalysisApi` (`shared/contract/analysis.ts`).
  */
-export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi {
+export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisApi {
   // Datasets
   listDatasets(): Promise<readonly DatasetSummary[]>;
   /**

@@ -56,6 +56,8 @@ export const API_VERBS = [
   'collectStudySlurm',
   'studySlurm',
   'controlStudySlurm',
+  'compareRuns',
+  'labelSuspects',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;
