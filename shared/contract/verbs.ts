@@ -21,6 +21,7 @@ export type ApiResult<V extends ApiVerb> = Awaited<ReturnType<Api[V]>>;
 export const API_VERBS = [
   'listDatasets',
   'importDataset',
+  'findImportedFolder',
   'getImportReport',
   'importSampleDataset',
   'listImages',
@@ -37,6 +38,7 @@ export const API_VERBS = [
   'runSeries',
   'predictions',
   'classifyImage',
+  'explainImage',
   'createStudy',
   'listStudies',
   'getStudy',
@@ -55,6 +57,8 @@ export const API_VERBS = [
   'collectStudySlurm',
   'studySlurm',
   'controlStudySlurm',
+  'compareRuns',
+  'labelSuspects',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;

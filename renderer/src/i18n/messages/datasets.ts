@@ -40,8 +40,21 @@ export const DATASETS = defineMessages({
   'import.importing': { en: 'Importing {name}…', ko: '{name} 가져오는 중…' },
   'import.files': { en: '{done} / {total} files', ko: '파일 {done} / {total}개' },
   'import.progress': { en: 'Import progress', ko: '가져오기 진행률' },
+  'import.alreadyTitle': { en: 'This folder is already imported', ko: '이미 가져온 폴더입니다' },
+  'import.alreadyText': {
+    en: '`{folder}` was imported as **{name}** ({images}, {when}). Open that dataset, or re-scan the folder to import what it holds now (the earlier dataset is replaced, or kept beside the new one if runs use it).',
+    ko: '`{folder}`은(는) **{name}**(으)로 가져왔습니다 ({images}, {when}). 그 데이터셋을 열거나, 폴더를 다시 읽어 지금 들어 있는 것을 가져오세요 (이전 데이터셋은 바뀌며, 실행이 쓰고 있으면 새 데이터셋 옆에 남습니다).',
+  },
+  'import.openExisting': { en: 'Open “{name}”', ko: '“{name}” 열기' },
+  'import.rescan': { en: 'Re-scan the folder', ko: '폴더 다시 읽기' },
   'import.failed': { en: 'The import failed', ko: '가져오기에 실패했습니다' },
 
+  'report.rescanned': { en: 'Re-scanned', ko: '다시 읽음' },
+  'report.rescannedKept': {
+    en: { one: 'A new dataset from the folder as it is now; the earlier import “{name}” stays for its {n} run.', other: 'A new dataset from the folder as it is now; the earlier import “{name}” stays for its {n} runs.' },
+    ko: '지금 폴더 내용으로 만든 새 데이터셋입니다. 이전에 가져온 “{name}”은(는) 그것을 쓰는 실행 {n}개를 위해 남습니다.',
+  },
+  'report.rescannedReplaced': { en: 'The folder as it is now; it replaces the earlier import, which no run used.', ko: '지금 폴더 내용입니다. 어떤 실행도 쓰지 않던 이전 가져오기를 대신합니다.' },
   'report.deleteAsk': { en: 'Delete this dataset and its runs?', ko: '이 데이터셋과 그 실행을 모두 삭제할까요?' },
   'report.keep': { en: 'Keep', ko: '유지' },
   'report.deleteLabel': { en: 'Delete dataset', ko: '데이터셋 삭제' },
