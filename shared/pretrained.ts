@@ -6,6 +6,8 @@
  * worker reads them into a model (main/models/pretrained/), the views name a run's start.
  */
 import { DEFAULT_BACKBONE_LR_SCALE, type TrainConfig } from './config';
+import type { Locale } from './i18n/locale';
+import { sharedText } from './i18n/messages';
 
 /** ImageNet channel means of RGB pixels in [0, 1], as every torchvision classification weight expects. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
@@ -127,10 +129,11 @@ export interface RunWeights {
 }
 
 /** "from ImageNet (torchvision ResNet-18 V1)", "from resnet18-mine.pth (sha256 1a2b3c4d…)" or "from scratch". */
-export function describeStart(weights: RunWeights | null | undefined): string {
-  if (!weights) return 'from scratch';
-  if (weights.source === 'imagenet') return `from ImageNet (${weights.title})`;
-  return `from ${weights.title} (sha256 ${weights.sha256.slice(0, 8)}…)`;
+export function describeStart(weights: RunWeights | null | undefined, locale: Locale = 'en'): string {
+  const t = sharedText(locale);
+  if (!weights) return t('phrase.fromScratch');
+  if (weights.source === 'imagenet') return t('start.imagenet', { title: weights.title });
+  return t('start.file', { title: weights.title, sha: weights.sha256.slice(0, 8) });
 }
 
 /** A published weights file and whether it is in the weights folder (`bloombench weights list`). */
@@ -151,10 +154,11 @@ export interface PretrainedStatus {
  * How views name a run's start: its resolved weights (`describeStart`), or — for a run that has
  * not reached training yet — what it asked for ("from ImageNet", "from mine.pth").
  */
-export function describeRunStart(run: { readonly weights: RunWeights | null; readonly config: Pick<TrainConfig, 'pretrained'> }): string {
+export function describeRunStart(run: { readonly weights: RunWeights | null; readonly config: Pick<TrainConfig, 'pretrained'> }, locale: Locale = 'en'): string {
   const p = run.config.pretrained;
-  if (run.weights || p === 'none') return describeStart(run.weights);
-  return p === 'imagenet' ? 'from ImageNet' : `from ${p.split(/[\\/]/).pop() ?? p}`;
+  if (run.weights || p === 'none') return describeStart(run.weights, locale);
+  const t = sharedText(locale);
+  return p === 'imagenet' ? t('start.imagenetAsked') : t('phrase.from', { weights: p.split(/[\\/]/).pop() ?? p });
 }
 
 /** Values of `TrainConfig.pretrained` other than a file path. */

@@ -9,6 +9,7 @@ import { STUDY_AXIS_KEYS, STUDY_METRICS, type StudyAxisKey, type StudyMetric } f
 import { buildReportHtml, type ReportTarget } from '../studies/report';
 import { openWorkstation, UsageError } from './common';
 import { TRAIN_FLAGS } from './train-options';
+import { isLocale, localeFromEnv, LOCALES } from '../../shared/i18n/locale';
 
 export const REPORT_HELP = `Usage: bloombench report <study|run>... <file.html> [options]
 
@@ -25,6 +26,8 @@ Options:
   --rows A,B --cols C   grid layout (settings of the study)
   --pool                pool the settings in neither rows nor columns instead of one table each
   --failures N          images per failure group (default 24)
+  --lang L              the report's language: ${LOCALES.join(', ')} (default: the system's, from
+                        LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English when it is neither)
 `;
 
 function axisList(text: string | undefined, what: string): StudyAxisKey[] | undefined {
@@ -50,6 +53,7 @@ export async function reportCommand(args: string[], home: string | undefined): P
       cols: { type: 'string' },
       pool: { type: 'boolean' },
       failures: { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -62,6 +66,8 @@ export async function reportCommand(args: string[], home: string | undefined): P
   const refs = positionals.slice(0, -1);
   if (!file || !/\.html?$/i.test(file)) throw new UsageError('report needs a target file ending in .html: bloombench report <study|run>... <file.html>');
   if (values.metric !== undefined && !(STUDY_METRICS as readonly string[]).includes(values.metric)) throw new UsageError(`--metric: "${values.metric}" is not one of ${STUDY_METRICS.join(', ')}.`);
+  if (values.lang !== undefined && !isLocale(values.lang)) throw new UsageError(`--lang: "${values.lang}" is not one of ${LOCALES.join(', ')}.`);
+  const locale = values.lang !== undefined && isLocale(values.lang) ? values.lang : localeFromEnv(process.env);
   const failures = values.failures === undefined ? undefined : Number(values.failures);
   if (failures !== undefined && (!Number.isInteger(failures) || failures < 0)) throw new UsageError(`--failures: "${values.failures}" must be a whole number ≥ 0.`);
 
@@ -100,6 +106,7 @@ export async function reportCommand(args: string[], home: string | undefined): P
         cols: axisList(values.cols, 'cols'),
         rest: values.pool ? 'pool' : 'split',
         failures,
+        locale,
       });
     } catch (e) {
       if (e instanceof UsageError) throw e;

@@ -8,16 +8,22 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { TrainConfig } from '../../shared/config';
-import { SETTINGS, settingValue, type Setting } from '../../shared/config-text';
+import { SETTINGS, settingTitle, settingValue, type Setting } from '../../shared/config-text';
 import { describeRunStart } from '../../shared/pretrained';
+import { translator, type Translate } from '../../shared/i18n/catalogue';
+import type { Locale } from '../../shared/i18n/locale';
+import { sharedText, type SharedMessages } from '../../shared/i18n/messages';
+import { REPORT_WORDS } from '../../shared/i18n/report-words';
 import {
-  STUDY_AXIS_TITLES,
   type ConfusionDiff,
   type CurveGroup,
   type FailuresAcrossRuns,
+  type GridCell,
+  type GridPlace,
   type ImageAcrossRuns,
   type RunMetrics,
   type StudyAxisKey,
+  type StudyAxisView,
   type StudyDetail,
   type StudyGrid,
   type StudyMetric,
@@ -26,8 +32,8 @@ import type { EpochMetrics, Evaluation, RunDetail, RunSummary } from '../../shar
 import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
 import { curveGroup } from './aggregate';
-import { cellText, tableCaption, verdictText } from './export';
-import { formatInterval, formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { cellText, emptyCellText, tableCaption, verdictText } from './export';
+import { formatInterval, formatMeanStd, formatP, formatValue, percent as pct } from '../../shared/format';
 import { seriesColor } from '../../shared/palette';
 import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
@@ -41,6 +47,41 @@ export interface ReportOptions {
   readonly failures?: number;
   /** Side of the embedded thumbnails in pixels (default 88). */
   readonly thumbnail?: number;
+  /** The report's language (default English). */
+  readonly locale?: Locale;
+}
+
+/** The report's language: its own words, the shared ones, and how a study's values read in it. */
+interface Lang {
+  readonly locale: Locale;
+  readonly w: Translate<typeof REPORT_WORDS>;
+  readonly s: Translate<SharedMessages>;
+  /** The study's axes (to write the grid's value labels in the language), empty for loose runs. */
+  readonly axes: readonly StudyAxisView[];
+}
+
+function lang(locale: Locale, axes: readonly StudyAxisView[]): Lang {
+  return { locale, w: translator(REPORT_WORDS, () => locale), s: sharedText(locale), axes };
+}
+
+/** Escapes a catalogue sentence for HTML and turns its **bold** and `code` marks into tags. */
+function rich(text: string): string {
+  return esc(text)
+    .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
+    .replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
+/** A value label of the core (English, `settingValue`'s) in the report's language, found on its axis. */
+function labelIn(l: Lang, key: StudyAxisKey, label: string): string {
+  if (l.locale === 'en') return label;
+  const axis = l.axes.find((a) => a.key === key);
+  const i = axis ? axis.labels.indexOf(label) : -1;
+  return axis && i >= 0 ? settingValue(key, axis.values[i] as never, l.locale) : label;
+}
+
+/** A grid header's labels (one per axis of `keys`) in the report's language. */
+function headerIn(l: Lang, keys: readonly StudyAxisKey[], labels: readonly string[]): string[] {
+  return labels.map((label, i) => labelIn(l, keys[i], label));
 }
 
 export type ReportTarget = { readonly studyId: number } | { readonly runIds: readonly number[] };
@@ -66,11 +107,11 @@ function version(): string {
 }
 
 /** The configuration as setting/value pairs, in the order of the run form. */
-function configRows(c: TrainConfig): [Setting, string][] {
-  return SETTINGS.map((k) => [k, settingValue(k, c[k])]);
+function configRows(c: TrainConfig, locale: Locale = 'en'): [Setting, string][] {
+  return SETTINGS.map((k) => [k, settingValue(k, c[k], locale)]);
 }
 
-const title = (k: Setting) => (k === 'seed' ? 'seed' : STUDY_AXIS_TITLES[k]);
+const title = (k: Setting, locale: Locale) => settingTitle(k, locale);
 
 /** An embedded JPEG of what the model saw, or null when the file cannot be read any more. */
 async function thumbnail(ws: Workstation, imageId: number, size: number): Promise<string | null> {
@@ -84,64 +125,110 @@ async function thumbnail(ws: Workstation, imageId: number, size: number): Promis
   }
 }
 
-function gridHtml(grid: StudyGrid): string {
+/** A cell with no completed run, in words (`emptyCellText`'s in the report's language). */
+function emptyCellIn(l: Lang, cell: GridCell): string {
+  if (l.locale === 'en') return emptyCellText(cell);
+  if (cell.runs.some((r) => r.status === 'running')) return l.w('report.cell.running');
+  if (cell.runs.some((r) => r.status === 'queued')) return l.w('report.cell.queued');
+  if (cell.pending > 0 && cell.runs.length === 0) return l.w('report.cell.pending');
+  const failed = cell.runs.filter((r) => r.status === 'failed').length;
+  if (failed) return l.w('report.cell.failed', { n: String(failed) });
+  if (cell.runs.length) return l.s(`status.${cell.runs[0].status === 'pending' ? 'queued' : cell.runs[0].status}`);
+  return cell.pending ? l.w('report.cell.pending') : '—';
+}
+
+/** A cell's place in words: its row, column and table values, `relu · cosine` (`placeLabel`'s). */
+function placeIn(l: Lang, grid: StudyGrid, place: Pick<GridPlace, 'table' | 'row' | 'col'>): string {
+  const labels = [
+    ...headerIn(l, grid.rowAxes, grid.rows[place.row]?.labels ?? []),
+    ...headerIn(l, grid.colAxes, grid.cols[place.col]?.labels ?? []),
+    ...(grid.tables[place.table]?.fixed.map((f) => labelIn(l, f.key, f.label)) ?? []),
+  ];
+  return labels.join(' · ') || l.w('report.allRuns');
+}
+
+/** Whether the best cell won, in a sentence (`verdictText`'s in the report's language). */
+function verdictIn(l: Lang, grid: StudyGrid): string {
+  if (l.locale === 'en') return verdictText(grid);
+  const v = grid.verdict;
+  if ((v.kind !== 'winner' && v.kind !== 'no-clear-winner') || !v.best || !v.runnerUp) return '';
+  const best = `${placeIn(l, grid, v.best)} (${formatValue(v.best.mean, grid.info, l.locale)})`;
+  const second = `${placeIn(l, grid, v.runnerUp)} (${formatValue(v.runnerUp.mean, grid.info, l.locale)})`;
+  const seeds = l.w('report.seeds', { n: v.seeds });
+  if (v.kind === 'winner') return l.w('report.winner', { best, second, p: formatP(v.p), seeds });
+  if (v.p === null) return l.w('report.noWinnerOneSeed', { seeds, best, second });
+  return l.w('report.noWinner', { seeds, best, second, p: formatP(v.p) });
+}
+
+/** A table's caption: the metric and the values the other axes are held at (`tableCaption`'s). */
+function captionIn(l: Lang, grid: StudyGrid, t: number): string {
+  if (l.locale === 'en') return tableCaption(grid, t);
+  const fixed = grid.tables[t].fixed.map((f) => `${settingTitle(f.key, l.locale)} = ${labelIn(l, f.key, f.label)}`).join(', ');
+  const pooled = grid.rest === 'pool' && grid.restAxes.length ? l.w('report.pooled', { axes: grid.restAxes.map((k) => settingTitle(k, l.locale)).join(', ') }) : '';
+  return `${l.s(`metric.${grid.metric}`)}${fixed ? ` — ${fixed}` : ''}${pooled}`;
+}
+
+function gridHtml(grid: StudyGrid, l: Lang): string {
   const out: string[] = [];
+  const axisTitle = (k: StudyAxisKey) => settingTitle(k, l.locale);
   grid.tables.forEach((t, ti) => {
-    const rowTitles = grid.rowAxes.length ? grid.rowAxes.map((k) => STUDY_AXIS_TITLES[k]) : [''];
-    const corner = grid.colAxes.length ? `${rowTitles.map(esc).join(' · ')} ↓ / ${grid.colAxes.map((k) => esc(STUDY_AXIS_TITLES[k])).join(' · ')} →` : rowTitles.map(esc).join(' · ');
-    out.push(`<table class="grid"><caption>${esc(tableCaption(grid, ti))}</caption><thead><tr>`);
+    const rowTitles = grid.rowAxes.length ? grid.rowAxes.map(axisTitle) : [''];
+    const corner = grid.colAxes.length ? `${rowTitles.map(esc).join(' · ')} ↓ / ${grid.colAxes.map((k) => esc(axisTitle(k))).join(' · ')} →` : rowTitles.map(esc).join(' · ');
+    out.push(`<table class="grid"><caption>${esc(captionIn(l, grid, ti))}</caption><thead><tr>`);
     out.push(`<th colspan="${Math.max(1, grid.rowAxes.length)}" class="corner">${corner}</th>`);
-    for (const c of grid.colAxes.length ? grid.cols : [{ labels: [grid.info.label] }]) out.push(`<th>${esc(c.labels.join(' · '))}</th>`);
+    for (const c of grid.colAxes.length ? grid.cols.map((c) => headerIn(l, grid.colAxes, c.labels)) : [[l.locale === 'en' ? grid.info.label : l.s(`metric.${grid.metric}`)]]) out.push(`<th>${esc(c.join(' · '))}</th>`);
     out.push('</tr></thead><tbody>');
     grid.rows.forEach((r, ri) => {
       out.push('<tr>');
-      for (const l of grid.rowAxes.length ? r.labels : ['all runs']) out.push(`<th>${esc(l)}</th>`);
+      for (const label of grid.rowAxes.length ? headerIn(l, grid.rowAxes, r.labels) : [l.w('report.allRuns')]) out.push(`<th>${esc(label)}</th>`);
       for (const cell of t.cells[ri]) {
-        const main = cell.n ? formatMeanStd(cell, grid.info) : esc(cellText(cell, grid.info, false));
-        const ids = cell.runs.map((x) => `#${x.runId}${x.status === 'completed' ? '' : ` ${x.status}`}`).join(', ');
-        const note = `${cell.n > 0 ? `n=${cell.n}` : ''}${ids ? `${cell.n > 0 ? ': ' : ''}${ids}` : ''}${cell.pending ? `${ids || cell.n ? '; ' : ''}${cell.pending} pending` : ''}`;
-        const ci = formatInterval(cell.ci95, grid.info);
+        const main = cell.n ? formatMeanStd(cell, grid.info, l.locale) : esc(l.locale === 'en' ? cellText(cell, grid.info, false) : emptyCellIn(l, cell));
+        const ids = cell.runs.map((x) => `#${x.runId}${x.status === 'completed' ? '' : ` ${l.locale === 'en' ? x.status : x.status === 'pending' ? l.w('report.cell.pending') : l.s(`status.${x.status}`)}`}`).join(', ');
+        const note = `${cell.n > 0 ? `n=${cell.n}` : ''}${ids ? `${cell.n > 0 ? ': ' : ''}${ids}` : ''}${cell.pending ? `${ids || cell.n ? '; ' : ''}${l.w('report.pending', { n: String(cell.pending) })}` : ''}`;
+        const ci = formatInterval(cell.ci95, grid.info, l.locale);
         const cls = [cell.winner ? 'best' : cell.best ? 'lead' : '', cell.n ? '' : 'empty'].filter(Boolean).join(' ');
         out.push(
-          `<td${cls ? ` class="${cls}"` : ''}><span class="v">${main}</span>${cell.winner ? ' <span class="star" title="best cell, beyond chance">★</span>' : ''}${ci ? `<br><span class="ci">95% CI ${esc(ci)}</span>` : ''}<br><span class="ids">${esc(note)}</span></td>`,
+          `<td${cls ? ` class="${cls}"` : ''}><span class="v">${main}</span>${cell.winner ? ` <span class="star" title="${esc(l.w('report.bestBeyondChance'))}">★</span>` : ''}${ci ? `<br><span class="ci">${esc(l.w('report.ci', { ci }))}</span>` : ''}<br><span class="ids">${esc(note)}</span></td>`,
         );
       }
       out.push('</tr>');
     });
     out.push('</tbody></table>');
   });
-  const verdict = verdictText(grid);
+  const verdict = verdictIn(l, grid);
   if (verdict) out.push(`<p class="verdict ${grid.verdict.kind}">${esc(verdict)}</p>`);
   return out.join('');
 }
 
 /** Each axis's value averaged over the other axes, as a small table per axis. */
-function mainEffectsHtml(grid: StudyGrid): string {
+function mainEffectsHtml(grid: StudyGrid, l: Lang): string {
   if (grid.mainEffects.length < 2) return '';
   const tables = grid.mainEffects.map((e) => {
-    const means = e.levels.map((l) => l.mean).filter((m): m is number => m !== null);
+    const means = e.levels.map((v) => v.mean).filter((m): m is number => m !== null);
     const top = means.length ? (grid.info.higherIsBetter ? Math.max(...means) : Math.min(...means)) : null;
     const rows = e.levels.map(
-      (l) =>
-        `<tr${l.mean !== null && l.mean === top ? ' class="top"' : ''}><th>${esc(l.label)}</th><td class="num">${esc(formatValue(l.mean, grid.info))}</td><td class="num">${l.points ? `${esc(formatValue(l.min, grid.info))} – ${esc(formatValue(l.max, grid.info))}` : '—'}</td><td class="num">${l.points}</td><td class="num">${l.runs}</td></tr>`,
+      (v) =>
+        `<tr${v.mean !== null && v.mean === top ? ' class="top"' : ''}><th>${esc(labelIn(l, e.key, v.label))}</th><td class="num">${esc(formatValue(v.mean, grid.info, l.locale))}</td><td class="num">${v.points ? `${esc(formatValue(v.min, grid.info, l.locale))} – ${esc(formatValue(v.max, grid.info, l.locale))}` : '—'}</td><td class="num">${v.points}</td><td class="num">${v.runs}</td></tr>`,
     );
-    return `<table class="effects"><caption>${esc(e.title)}</caption><thead><tr><th></th><th>mean</th><th>range over cells</th><th>cells</th><th>runs</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<table class="effects"><caption>${esc(settingTitle(e.key, l.locale))}</caption><thead><tr><th></th><th>${esc(l.w('report.effects.mean'))}</th><th>${esc(l.w('report.effects.range'))}</th><th>${esc(l.w('report.effects.cells'))}</th><th>${esc(l.w('report.effects.runs'))}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   });
-  return `<h3>Main effects <small>(${esc(grid.info.label)}: each value averaged over the other axes, every cell counted once)</small></h3><div class="row">${tables.join('')}</div>`;
+  const metric = l.locale === 'en' ? grid.info.label : l.s(`metric.${grid.metric}`);
+  return `<h3>${esc(l.w('report.effects'))} <small>${esc(l.w('report.effectsNote', { metric }))}</small></h3><div class="row">${tables.join('')}</div>`;
 }
 
-function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: boolean, band: boolean): string {
+function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: boolean, band: boolean, l: Lang, groupLabel: (label: string) => string = (x) => x): string {
   const series: ChartSeries[] = groups
     .filter((g) => g.points.length)
     .map((g, i) => ({
-      label: g.label,
+      label: groupLabel(g.label),
       color: seriesColor(i),
       points: g.points.map((p) => ({ x: p.epoch, y: p.mean!, ...(band && p.n > 1 ? { lo: p.min!, hi: p.max! } : {}) })),
     }));
   if (!series.length) return '';
   const svg = lineChartSvg({
     title: chartTitle,
-    xLabel: 'epoch',
+    xLabel: l.w('report.epoch'),
+    pointTitle: (label, epoch, value) => l.w('report.epochPoint', { label, epoch: String(epoch), value }),
     series,
     yFormat: accuracy ? (v) => `${Math.round(v * 100)}%` : (v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2)),
     yMax: accuracy ? 1 : undefined,
@@ -150,7 +237,7 @@ function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: 
   return `<figure class="chart">${svg}<figcaption>${legend}</figcaption></figure>`;
 }
 
-function confusionHtml(ev: Evaluation, heading: string): string {
+function confusionHtml(ev: Evaluation, heading: string, l: Lang): string {
   const max = Math.max(1, ...ev.confusion.flat());
   const rows = ev.confusion
     .map((row, t) => {
@@ -165,10 +252,10 @@ function confusionHtml(ev: Evaluation, heading: string): string {
       return `<tr><th>${esc(ev.classes[t])}</th>${cells}<td class="side">${pct(recall ?? null)}</td></tr>`;
     })
     .join('');
-  return `<table class="cm"><caption>${esc(heading)}</caption><thead><tr><th class="corner">true ↓<br>predicted →</th>${ev.classes.map((c) => `<th>${esc(c)}</th>`).join('')}<th class="side">recall</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="cm"><caption>${esc(heading)}</caption><thead><tr><th class="corner">${l.w('report.corner')}</th>${ev.classes.map((c) => `<th>${esc(c)}</th>`).join('')}<th class="side">${esc(l.w('report.recall'))}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function diffHtml(d: ConfusionDiff): string {
+function diffHtml(d: ConfusionDiff, l: Lang): string {
   const rows = d.diff
     .map((row, t) => {
       const cells = row
@@ -182,10 +269,10 @@ function diffHtml(d: ConfusionDiff): string {
       return `<tr><th>${esc(d.classes[t])}</th>${cells}</tr>`;
     })
     .join('');
-  return `<table class="cm"><caption>Difference: run #${d.runB} − run #${d.runA} (green: #${d.runB} better)</caption><thead><tr><th class="corner">true ↓<br>predicted →</th>${d.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="cm"><caption>${esc(l.w('report.diff', { a: String(d.runA), b: String(d.runB) }))}</caption><thead><tr><th class="corner">${l.w('report.corner')}</th>${d.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function answersHtml(img: ImageAcrossRuns, labelOf: (runId: number) => string): string {
+function answersHtml(img: ImageAcrossRuns, labelOf: (runId: number) => string, l: Lang): string {
   if (img.answers.length <= 4) {
     return img.answers
       .map((a) => `<li class="${a.correct ? 'ok' : 'bad'}">${a.correct ? '✓' : '✗'} <b>${esc(a.predictedClass)}</b> ${pct(a.probability)} <span class="who">#${a.runId} ${esc(labelOf(a.runId))}</span></li>`)
@@ -201,53 +288,52 @@ function answersHtml(img: ImageAcrossRuns, labelOf: (runId: number) => string): 
   }
   return [...byClass.entries()]
     .sort((x, y) => y[1].n - x[1].n)
-    .map(([c, e]) => `<li class="${e.correct ? 'ok' : 'bad'}" title="runs ${e.runs.join(', ')}">${e.correct ? '✓' : '✗'} <b>${esc(c)}</b> ×${e.n} <span class="who">mean ${pct(e.p / e.n)}${e.n <= 3 ? `, #${e.runs.join(', #')}` : ''}</span></li>`)
+    .map(([c, e]) => `<li class="${e.correct ? 'ok' : 'bad'}" title="${esc(l.w('report.runsTitle', { ids: e.runs.join(', ') }))}">${e.correct ? '✓' : '✗'} <b>${esc(c)}</b> ×${e.n} <span class="who">${esc(l.w('report.mean', { p: pct(e.p / e.n) }))}${e.n <= 3 ? `, #${e.runs.join(', #')}` : ''}</span></li>`)
     .join('');
 }
 
-async function failureCards(ws: Workstation, images: readonly ImageAcrossRuns[], size: number, labelOf: (runId: number) => string): Promise<string> {
+async function failureCards(ws: Workstation, images: readonly ImageAcrossRuns[], size: number, labelOf: (runId: number) => string, l: Lang): Promise<string> {
   const thumbs = await Promise.all(images.map((img) => thumbnail(ws, img.imageId, size)));
   return images
     .map((img, i) => {
-      const pic = thumbs[i] ? `<img src="${thumbs[i]}" width="${size}" height="${size}" alt="${esc(img.path)}">` : `<div class="noimg" style="width:${size}px;height:${size}px">image not found</div>`;
-      return `<div class="card">${pic}<div class="meta"><div class="truth">${esc(img.trueClass)}</div><div class="path" title="${esc(img.path)}">${esc(path.basename(img.path))}</div><ul>${answersHtml(img, labelOf)}</ul></div></div>`;
+      const pic = thumbs[i] ? `<img src="${thumbs[i]}" width="${size}" height="${size}" alt="${esc(img.path)}">` : `<div class="noimg" style="width:${size}px;height:${size}px">${esc(l.w('report.noImage'))}</div>`;
+      return `<div class="card">${pic}<div class="meta"><div class="truth">${esc(img.trueClass)}</div><div class="path" title="${esc(img.path)}">${esc(path.basename(img.path))}</div><ul>${answersHtml(img, labelOf, l)}</ul></div></div>`;
     })
     .join('');
 }
 
-async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number, labelOf: (runId: number) => string): Promise<string> {
+async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number, labelOf: (runId: number) => string, l: Lang): Promise<string> {
   const parts: string[] = [];
   const n = f.runIds.length;
-  parts.push(
-    `<p>Over the ${f.testImages} test images, <b>${f.allWrong.count}</b> are wrong in every one of the ${n} run${n === 1 ? '' : 's'}` +
-      (n > 1 ? `, the runs disagree on <b>${f.disagree.count}</b>, and <b>${f.onlyOneRight.count}</b> are right in only one run (${f.onlyOneRight.perRun.filter((p) => p.count).map((p) => `#${p.runId}: ${p.count}`).join(', ') || 'none'})` : '') +
-      '.</p>',
-  );
+  const counts = { images: String(f.testImages), wrong: String(f.allWrong.count), n: String(n) };
+  const perRun = f.onlyOneRight.perRun.filter((p) => p.count).map((p) => `#${p.runId}: ${p.count}`).join(', ') || l.w('report.none');
+  parts.push(`<p>${rich(n > 1 ? l.w('report.failuresMany', { ...counts, disagree: String(f.disagree.count), only: String(f.onlyOneRight.count), perRun }) : l.w('report.failuresOne', counts))}</p>`);
   if (f.allWrong.images.length) {
-    parts.push(`<h3>Wrong in every run <small>(${f.allWrong.images.length} of ${f.allWrong.count}, most confident first)</small></h3>`);
-    parts.push(`<div class="cards">${await failureCards(ws, f.allWrong.images, size, labelOf)}</div>`);
+    parts.push(`<h3>${esc(l.w('report.wrongEvery'))} <small>${esc(l.w('report.wrongEveryNote', { shown: String(f.allWrong.images.length), count: String(f.allWrong.count) }))}</small></h3>`);
+    parts.push(`<div class="cards">${await failureCards(ws, f.allWrong.images, size, labelOf, l)}</div>`);
   }
   if (n > 1 && f.onlyOneRight.images.length) {
-    parts.push(`<h3>Right in only one run <small>(${f.onlyOneRight.images.length} of ${f.onlyOneRight.count})</small></h3>`);
-    parts.push(`<div class="cards">${await failureCards(ws, f.onlyOneRight.images, size, labelOf)}</div>`);
+    parts.push(`<h3>${esc(l.w('report.onlyOne'))} <small>${esc(l.w('report.onlyOneNote', { shown: String(f.onlyOneRight.images.length), count: String(f.onlyOneRight.count) }))}</small></h3>`);
+    parts.push(`<div class="cards">${await failureCards(ws, f.onlyOneRight.images, size, labelOf, l)}</div>`);
   }
   return parts.join('');
 }
 
-function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[]): string {
-  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
+function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[], l: Lang): string {
+  const w = l.w;
+  const head = [w('report.col.run'), ...varied.map((k) => title(k, l.locale)), w('report.col.start'), w('report.col.status'), w('report.col.kept'), w('report.col.test'), w('report.col.val'), w('report.col.loss'), w('report.col.time'), w('report.col.rate'), w('report.col.backend')];
   const rows = runs.map(({ run, metrics: m }) => {
-    const cfg = Object.fromEntries(configRows(run.config));
+    const cfg = Object.fromEntries(configRows(run.config, l.locale));
     const cells = [
       `#${run.id}`,
       ...varied.map((k) => esc(cfg[k] ?? '')),
-      esc(describeRunStart(run)),
-      esc(run.status),
+      esc(describeRunStart(run, l.locale)),
+      esc(l.s(`status.${run.status}`)),
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
       formatValue(m?.trainLoss, 'loss'),
-      formatValue(m?.seconds, 'seconds'),
+      formatValue(m?.seconds, 'seconds', l.locale),
       formatValue(m?.imagesPerSecond, 'rate'),
       esc(run.backend ?? '—'),
     ];
@@ -344,6 +430,9 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const summaries = await Promise.all(runIds.map((id) => ws.getRun(id)));
   const detailOf = new Map(summaries.map((d) => [d.id, d]));
   const base = study ? study.base : summaries[0].config;
+  const locale = opts.locale ?? 'en';
+  const l = lang(locale, study?.axes ?? []);
+  const { w } = l;
   // The settings that differ: a study's axes (and seeds); for loose runs, whatever differs between them.
   const varied: Setting[] = study
     ? [...study.axes.map((a) => a.key), ...(study.repeats > 1 ? (['seed'] as const) : [])]
@@ -353,10 +442,11 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const runs: ReportRun[] = summaries.map((run) => {
     const cell = cellOf.get(run.id);
     const cfg = Object.fromEntries(configRows(run.config));
+    const cfgIn = Object.fromEntries(configRows(run.config, locale));
     const label = cell
-      ? [...cell.labels, ...(study!.repeats > 1 || !cell.labels.length ? [`seed ${cell.seed}`] : [])].join(' · ')
+      ? [...headerIn(l, study!.axes.map((a) => a.key), cell.labels), ...(study!.repeats > 1 || !cell.labels.length ? [w('report.seedN', { seed: String(cell.seed) })] : [])].join(' · ')
       : varied.length
-        ? varied.map((k) => cfg[k]).join(' · ')
+        ? varied.map((k) => (locale === 'en' ? cfg[k] : cfgIn[k])).join(' · ')
         : run.name;
     return { run, label, metrics: metrics.get(run.id) ?? null };
   });
@@ -367,19 +457,29 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const ds = await ws.getDataset(study ? study.datasetId : datasetIds[0]);
 
   const html: string[] = [];
-  const heading = study ? study.name : runs.length === 1 ? `Run #${runs[0].run.id} ${runs[0].run.name}` : `Runs ${runs.map((r) => `#${r.run.id}`).join(', ')}`;
+  const heading = study ? study.name : runs.length === 1 ? w('report.oneRun', { id: String(runs[0].run.id), name: runs[0].run.name }) : w('report.runs', { ids: runs.map((r) => `#${r.run.id}`).join(', ') });
   const when = new Date();
   html.push(`<h1>${esc(heading)}</h1>`);
-  html.push(
-    `<p class="sub">${study ? 'Study' : 'Comparison'} on <b>${esc(ds.name)}</b> — ${ds.classes.length} classes, ${ds.total} images (${ds.split.train} train / ${ds.split.val} validation / ${ds.split.test} test, the same test images for every run) · ${esc(when.toISOString().slice(0, 16).replace('T', ' '))} UTC</p>`,
-  );
+  const sub = { dataset: ds.name, classes: String(ds.classes.length), images: String(ds.total), train: String(ds.split.train), val: String(ds.split.val), test: String(ds.split.test), when: when.toISOString().slice(0, 16).replace('T', ' ') };
+  html.push(`<p class="sub">${rich(study ? w('report.subStudy', sub) : w('report.subRuns', sub))}</p>`);
 
   // Summary
   let grid: StudyGrid | null = null;
   if (study) {
     grid = await ws.studyGrid(study.id, { metric, rows: opts.rows, cols: opts.cols, rest: opts.rest });
     const c = study.counts;
-    let line = `${study.runCount} runs planned (${study.axes.map((a) => `${a.values.length} ${a.title}`).join(' × ') || 'one configuration'}${study.repeats > 1 ? ` × ${study.repeats} seeds` : ''}); ${c.completed} completed${c.failed ? `, ${c.failed} failed` : ''}${c.pending + c.queued + c.running + c.cancelled + c.interrupted ? `, ${c.pending + c.queued + c.running + c.cancelled + c.interrupted} not finished` : ''}.`;
+    const unfinished = c.pending + c.queued + c.running + c.cancelled + c.interrupted;
+    let line =
+      esc(
+        w('report.planned', {
+          n: String(study.runCount),
+          grid: study.axes.map((a) => w('report.axisSize', { n: String(a.values.length), axis: settingTitle(a.key, locale) })).join(' × ') || w('report.oneConfig'),
+          seeds: study.repeats > 1 ? w('report.timesSeeds', { n: String(study.repeats) }) : '',
+          completed: String(c.completed),
+        }) +
+          (c.failed ? w('report.failedCount', { n: String(c.failed) }) : '') +
+          (unfinished ? w('report.unfinished', { n: String(unfinished) }) : ''),
+      ) + '.';
     if (grid.best) {
       const g = grid;
       const places: string[] = [];
@@ -390,109 +490,116 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
             if (!cell.best) return;
             bestCell = places.length ? bestCell : cell;
             const where = [
-              ...g.rowAxes.map((k, i) => `${STUDY_AXIS_TITLES[k]} ${g.rows[ri].labels[i]}`),
-              ...g.colAxes.map((k, i) => `${STUDY_AXIS_TITLES[k]} ${g.cols[ci].labels[i]}`),
-              ...g.tables[ti].fixed.map((f) => `${f.title} ${f.label}`),
+              ...g.rowAxes.map((k, i) => `${settingTitle(k, locale)} ${labelIn(l, k, g.rows[ri].labels[i])}`),
+              ...g.colAxes.map((k, i) => `${settingTitle(k, locale)} ${labelIn(l, k, g.cols[ci].labels[i])}`),
+              ...g.tables[ti].fixed.map((f) => `${settingTitle(f.key, locale)} ${labelIn(l, f.key, f.label)}`),
             ].join(', ');
-            places.push(`${where ? esc(where) : 'all runs'} (run${cell.n === 1 ? '' : 's'} ${cell.runs.filter((r) => r.value !== null).map((r) => `#${r.runId}`).join(', ')})`);
+            const ids = cell.runs.filter((r) => r.value !== null).map((r) => `#${r.runId}`).join(', ');
+            places.push(esc(w(cell.n === 1 ? 'report.placeOne' : 'report.place', { where: where || w('report.allRuns'), ids })));
           }),
         ),
       );
-      line += ` Best ${esc(g.info.label)}: <b>${esc(formatMeanStd(bestCell, g.info))}</b> with ${places.join(places.length > 1 ? ', tied with ' : '')}.`;
-      const verdict = verdictText(g);
+      // The places are escaped already: the sentence is filled with markers, then they are put in.
+      line += rich(w('report.best', { metric: locale === 'en' ? g.info.label : l.s(`metric.${g.metric}`), value: formatMeanStd(bestCell, g.info, locale), places: '\u0001' })).replace('\u0001', places.join(esc(w('report.tiedWith'))));
+      const verdict = verdictIn(l, g);
       if (verdict) line += ` ${esc(verdict)}`;
     }
     html.push(`<p class="summary">${line}</p>`);
   } else if (byAcc.length) {
-    html.push(`<p class="summary">${runs.length} run${runs.length === 1 ? '' : 's'}, ${completed.length} completed. Best test accuracy: <b>${pct(byAcc[0].metrics!.testAccuracy)}</b>, run #${byAcc[0].run.id} ${esc(byAcc[0].label)}.</p>`);
+    html.push(`<p class="summary">${rich(w('report.runsSummary', { n: runs.length, completed: String(completed.length), acc: pct(byAcc[0].metrics!.testAccuracy), id: String(byAcc[0].run.id), label: byAcc[0].label }))}</p>`);
   }
 
   // Setup
-  html.push('<h2>Setup</h2>');
-  const common = configRows(base)
+  html.push(`<h2>${esc(w('report.setup'))}</h2>`);
+  const common = configRows(base, locale)
     .filter(([k]) => !varied.includes(k))
-    .map(([k, v]) => `<dt>${esc(title(k))}</dt><dd>${esc(v)}</dd>`);
+    .map(([k, v]) => `<dt>${esc(title(k, locale))}</dt><dd>${esc(v)}</dd>`);
   html.push(`<dl class="setup">${common.join('')}</dl>`);
   const more: string[] = [];
   if (study) {
-    for (const a of study.axes) more.push(`<dt><b>${esc(a.title)}</b></dt><dd><b>varied:</b> ${a.labels.map(esc).join(', ')}</dd>`);
-    if (study.repeats > 1) more.push(`<dt><b>seed</b></dt><dd><b>${study.repeats} per cell:</b> ${Array.from({ length: study.repeats }, (_, i) => study!.base.seed + i).join(', ')}</dd>`);
+    for (const a of study.axes) more.push(`<dt><b>${esc(settingTitle(a.key, locale))}</b></dt><dd>${rich(w('report.variedValues', { values: a.labels.map((x) => labelIn(l, a.key, x)).join(', ') }))}</dd>`);
+    if (study.repeats > 1) more.push(`<dt><b>${esc(title('seed', locale))}</b></dt><dd>${rich(w('report.seedsPerCell', { n: String(study.repeats), seeds: Array.from({ length: study.repeats }, (_, i) => study!.base.seed + i).join(', ') }))}</dd>`);
   } else if (varied.length) {
-    more.push(`<dt><b>varied</b></dt><dd>${varied.map((k) => esc(title(k))).join(', ')} (see the runs table)</dd>`);
+    more.push(`<dt><b>${esc(w('report.varied'))}</b></dt><dd>${esc(w('report.seeTable', { settings: varied.map((k) => title(k, locale)).join(', ') }))}</dd>`);
   }
   const backends = [...new Set(runs.map((r) => detailOf.get(r.run.id)?.backendInfo?.description).filter((d): d is string => !!d))];
-  if (backends.length) more.push(`<dt>compute</dt><dd>${backends.map(esc).join('; ')} — ${esc(os.cpus()[0]?.model ?? '')} (${os.cpus().length} cores)</dd>`);
+  if (backends.length) more.push(`<dt>${esc(w('report.compute'))}</dt><dd>${backends.map(esc).join('; ')} — ${esc(w('report.cores', { cpu: os.cpus()[0]?.model ?? '', n: String(os.cpus().length) }))}</dd>`);
   if (more.length) html.push(`<dl class="setup varied">${more.join('')}</dl>`);
   if (study?.notes) html.push(`<p>${esc(study.notes)}</p>`);
 
   // Results
-  html.push('<h2>Results</h2>');
+  html.push(`<h2>${esc(w('report.results'))}</h2>`);
   if (grid) {
-    html.push(gridHtml(grid));
-    html.push(
-      `<p class="note">Mean ± sample standard deviation over the seeds of each cell, with its 95% confidence interval (Student's t); every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ the best cell, only when it beats the runner-up beyond chance (Welch's t-test, p &lt; 0.05); an outlined cell has the best mean without that. #N are run ids.</p>`,
-    );
-    html.push(mainEffectsHtml(grid));
+    html.push(gridHtml(grid, l));
+    const monitor = locale === 'en' ? study!.base.monitor.replace('_', ' ') : l.s(`monitor.${study!.base.monitor}`);
+    html.push(`<p class="note">${esc(w('report.gridNote', { monitor }))}</p>`);
+    html.push(mainEffectsHtml(grid, l));
     const extra: StudyMetric[] = (['best_val_accuracy', 'time'] as StudyMetric[]).filter((m) => m !== metric);
-    for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
+    for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest }), l));
   }
-  html.push(`<h3>Every run</h3>`);
-  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied));
+  html.push(`<h3>${esc(w('report.every'))}</h3>`);
+  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied, l));
 
   // Curves
-  html.push('<h2>Training curves</h2>');
+  html.push(`<h2>${esc(w('report.curves'))}</h2>`);
   const charts: string[] = [];
   if (study) {
     const bys: (StudyAxisKey | null)[] = study.axes.length ? study.axes.slice(0, 3).map((a) => a.key) : [null];
     for (const by of bys) {
       const acc = await ws.studyCurves(study.id, { by, metric: 'val_accuracy' });
       const loss = await ws.studyCurves(study.id, { by, metric: 'train_loss' });
-      const name = by ? ` by ${STUDY_AXIS_TITLES[by]}` : '';
-      charts.push(`<div class="row">${chartHtml(acc.groups, `Validation accuracy${name}`, true, true)}${chartHtml(loss.groups, `Training loss${name}`, false, true)}</div>`);
+      const named = (chart: string) => (by ? w('report.by', { chart, axis: settingTitle(by, locale) }) : chart);
+      // A group is a value of `by`, or a grid point (the axes' values joined).
+      const groupLabel = (label: string) => (by ? labelIn(l, by, label) : label.split(' · ').map((x, i) => (study!.axes[i] ? labelIn(l, study!.axes[i].key, x) : x)).join(' · '));
+      charts.push(`<div class="row">${chartHtml(acc.groups, named(w('report.valAccuracy')), true, true, l, groupLabel)}${chartHtml(loss.groups, named(w('report.trainLoss')), false, true, l, groupLabel)}</div>`);
     }
     html.push(charts.join(''));
-    html.push(`<p class="note">Lines: mean over the runs of each group, per epoch; shaded: their minimum to maximum${study.repeats > 1 || study.axes.length > 1 ? ' (over seeds and the other settings)' : ''}.</p>`);
+    html.push(`<p class="note">${esc(study.repeats > 1 || study.axes.length > 1 ? w('report.curvesNoteOver') : w('report.curvesNote'))}</p>`);
   } else {
     const accSeries = epochSeries(summaries, (m) => m.valAccuracy);
     const lossSeries = epochSeries(summaries, (m) => m.trainLoss);
     const groups = (s: Map<number, (number | null)[]>) => runs.map((r) => curveGroup(`#${r.run.id} ${r.label}`, [{ runId: r.run.id, keptEpoch: r.metrics?.keptEpoch ?? null, values: s.get(r.run.id) ?? [] }]));
-    html.push(`<div class="row">${chartHtml(groups(accSeries), 'Validation accuracy', true, false)}${chartHtml(groups(lossSeries), 'Training loss', false, false)}</div>`);
+    html.push(`<div class="row">${chartHtml(groups(accSeries), w('report.valAccuracy'), true, false, l)}${chartHtml(groups(lossSeries), w('report.trainLoss'), false, false, l)}</div>`);
   }
 
   // Confusion matrices
   const sameDataset = datasetIds.length === 1;
   if (byAcc.length) {
-    html.push('<h2>Confusion matrices</h2>');
+    html.push(`<h2>${esc(w('report.confusion'))}</h2>`);
     const best = byAcc[0];
     const worst = byAcc[byAcc.length - 1];
     const evBest = detailOf.get(best.run.id)?.test ?? null;
     const parts: string[] = [];
-    if (evBest) parts.push(confusionHtml(evBest, `Best run #${best.run.id} (${best.label}): ${pct(evBest.accuracy)}`));
+    if (evBest) parts.push(confusionHtml(evBest, w('report.bestRun', { id: String(best.run.id), label: best.label, acc: pct(evBest.accuracy) }), l));
     if (worst !== best) {
       const evWorst = detailOf.get(worst.run.id)?.test ?? null;
-      if (evWorst) parts.push(confusionHtml(evWorst, `Weakest run #${worst.run.id} (${worst.label}): ${pct(evWorst.accuracy)}`));
-      if (sameDataset) parts.push(diffHtml(await ws.confusionDiff(worst.run.id, best.run.id)));
+      if (evWorst) parts.push(confusionHtml(evWorst, w('report.weakestRun', { id: String(worst.run.id), label: worst.label, acc: pct(evWorst.accuracy) }), l));
+      if (sameDataset) parts.push(diffHtml(await ws.confusionDiff(worst.run.id, best.run.id), l));
     }
     html.push(`<div class="row">${parts.join('')}</div>`);
-    html.push('<p class="note">Rows: true class; columns: predicted class, on the test images. Green: right; red: mistakes; darker is more.</p>');
+    html.push(`<p class="note">${esc(w('report.confusionNote'))}</p>`);
   }
 
   // Failures
-  html.push('<h2>Failures across runs</h2>');
-  if (!sameDataset) html.push('<p>The runs are on different datasets, so their test images cannot be compared one by one.</p>');
-  else if (!completed.length) html.push('<p>No run has completed yet.</p>');
+  html.push(`<h2>${esc(w('report.failures'))}</h2>`);
+  if (!sameDataset) html.push(`<p>${esc(w('report.otherDatasets'))}</p>`);
+  else if (!completed.length) html.push(`<p>${esc(w('report.noneCompleted'))}</p>`);
   else {
     const f = await ws.failuresAcrossRuns({ runIds: completed.map((r) => r.run.id) }, { limit: sample });
-    html.push(await failuresHtml(ws, f, thumb, labelOf));
+    html.push(await failuresHtml(ws, f, thumb, labelOf, l));
   }
 
-  html.push(
-    `<footer>Written by Bloombench${version() ? ` ${esc(version())}` : ''} on ${esc(when.toISOString().slice(0, 10))}. ${study ? `Study #${study.id}; ` : ''}runs ${runIds.map((id) => `#${id}`).join(', ')} — their full settings and per-epoch metrics: <code>bloombench show &lt;run&gt;</code>. Thumbnails are the images as the models saw them.</footer>`,
-  );
+  const footer = w('report.footer', {
+    version: version() ? ` ${version()}` : '',
+    date: when.toISOString().slice(0, 10),
+    study: study ? w('report.footerStudy', { id: String(study.id) }) : '',
+    ids: runIds.map((id) => `#${id}`).join(', '),
+  });
+  html.push(`<footer>${rich(footer)}</footer>`);
 
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(heading)} — Bloombench report</title>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(w('report.title', { heading }))}</title>
 <style>${CSS}</style></head>
 <body><main>
 ${html.join('\n')}

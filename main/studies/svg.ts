@@ -25,6 +25,8 @@ export interface LineChartOptions {
   readonly yFormat: (v: number) => string;
   /** Upper end of the y axis (e.g. 1 for accuracies); else a round number above the data. */
   readonly yMax?: number;
+  /** A point's tooltip (default `label, epoch x: value`). */
+  readonly pointTitle?: (label: string, x: number, value: string) => string;
   readonly width?: number;
   readonly height?: number;
 }
@@ -90,7 +92,7 @@ export function lineChartSvg(o: LineChartOptions): string {
       parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${s.color}" fill-opacity="0.14" stroke="none"/>`);
     }
     if (pts.length > 1) parts.push(`<polyline points="${pts.map((p) => `${r1(sx(p.x))},${r1(sy(p.y))}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    for (const p of pts) parts.push(`<circle cx="${r1(sx(p.x))}" cy="${r1(sy(p.y))}" r="2.5" fill="${s.color}"><title>${escapeXml(`${s.label}, epoch ${p.x}: ${o.yFormat(p.y)}`)}</title></circle>`);
+    for (const p of pts) parts.push(`<circle cx="${r1(sx(p.x))}" cy="${r1(sy(p.y))}" r="2.5" fill="${s.color}"><title>${escapeXml(o.pointTitle ? o.pointTitle(s.label, p.x, o.yFormat(p.y)) : `${s.label}, epoch ${p.x}: ${o.yFormat(p.y)}`)}</title></circle>`);
   }
   parts.push('</svg>');
   return parts.join('');

@@ -32,11 +32,11 @@ type TextHoles<T> = T extends string ? Holes<T> : T extends PluralText ? Holes<T
 /** The parameter names of a message (read from its English text). */
 export type ParamsOf<E extends Entry> = TextHoles<E['en']>;
 
-/** A value a placeholder takes: numbers are formatted for the locale; `n` (the plural count) is a number. */
+/** A value a placeholder takes: numbers are formatted for the locale; `n` of a plural message (its count) is a number. */
 export type ParamValue = string | number;
 
 /** The parameters of a message: none, or an object with exactly its placeholders. */
-export type Params<E extends Entry> = { readonly [P in ParamsOf<E>]: P extends 'n' ? number : ParamValue };
+export type Params<E extends Entry> = { readonly [P in ParamsOf<E>]: P extends 'n' ? (E['en'] extends PluralText ? number : ParamValue) : ParamValue };
 
 /** The rest arguments of `t(key, …)`: nothing for a message without placeholders. */
 export type ArgsOf<E extends Entry> = [ParamsOf<E>] extends [never] ? [] : [params: Params<E>];

@@ -35,6 +35,9 @@ export const CONFIG_WORDS = defineMessages({
   'phrase.unfrozenAfter': { en: { one: 'unfrozen after {n} epoch', other: 'unfrozen after {n} epochs' }, ko: '{n} 에폭 후 동결 해제' },
   'phrase.neverUnfrozen': { en: 'never unfrozen', ko: '동결 해제 안 함' },
   'phrase.backboneLr': { en: 'backbone lr {scale}', ko: '백본 학습률 {scale}' },
+  'start.imagenet': { en: 'from ImageNet ({title})', ko: 'ImageNet 가중치에서 시작 ({title})' },
+  'start.file': { en: 'from {title} (sha256 {sha}…)', ko: '{title} 가중치에서 시작 (sha256 {sha}…)' },
+  'start.imagenetAsked': { en: 'from ImageNet', ko: 'ImageNet 가중치에서 시작' },
   'schedule.cosineMin': { en: 'cosine:{min}', ko: '코사인 (최소 {min})' },
   'schedule.steps': { en: 'step:{rates}@{ratios}', ko: '계단식 {rates} ({ratios})' },
 });

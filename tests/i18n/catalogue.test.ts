@@ -8,13 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { defineMessages, koreanParticles, placeholders, translator, type Catalogue, type Text } from '../../shared/i18n/catalogue';
 import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS } from '../../shared/config';
 import { GLOSSARY } from '../../shared/i18n/glossary';
+import { REPORT_WORDS } from '../../shared/i18n/report-words';
 import { localeFromEnv, matchLocale } from '../../shared/i18n/locale';
 import { CATALOGUE, CATALOGUE_PARTS } from '../../renderer/src/i18n/catalogue';
 import { errorText, i18n, I18n, LOCALE_KEY, t } from '../../renderer/src/i18n/i18n.svelte';
 import { ApiError } from '../../renderer/src/transport/types';
 import { LANGUAGES_SWITCH, languagesFromArgv } from '../../main/electron/channels';
 
-const PARTS: Readonly<Record<string, Catalogue>> = CATALOGUE_PARTS;
+/** Every catalogue: the renderer's (the shared ones included) and the HTML report's. */
+const PARTS: Readonly<Record<string, Catalogue>> = { ...CATALOGUE_PARTS, report: REPORT_WORDS };
 
 /** Every form of a text. */
 const forms = (text: Text): string[] => (typeof text === 'string' ? [text] : [text.other, ...(text.one === undefined ? [] : [text.one])]);
@@ -34,7 +36,7 @@ const GLOSSARY_EXEMPT: Readonly<Record<string, readonly string[]>> = {
 const IDENTIFIERS = new Set<string>([...ACTIVATIONS, ...OPTIMIZERS, ...AUGMENTATIONS, ...LAYER_ORDERS, ...BACKENDS, 'constant', 'cosine', 'step', 'minLr', 'study-N', 'val_accuracy', 'val_loss']);
 
 describe('the catalogues', () => {
-  const entries = Object.entries(CATALOGUE);
+  const entries = Object.entries({ ...CATALOGUE, ...REPORT_WORDS });
 
   it('have every message in English and Korean, none empty', () => {
     expect(entries.length).toBeGreaterThan(50);
@@ -94,6 +96,7 @@ describe('the catalogues', () => {
       const ko = forms(e.ko)
         .join(' ')
         .replace(/\{\w+\}/g, ' ')
+        .replace(/<\/?[a-z]+>/g, ' ')
         .replace(/`[^`]*`/g, ' ')
         .replace(/\d+(\.\d+)?e-?\d+/g, ' ');
       for (const word of ko.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []) if (!allowed.test(word) && !IDENTIFIERS.has(word)) wrong.push(`${key}: ${word}`);

@@ -146,4 +146,25 @@ describe('bloombench study and report', () => {
     await cli('report', '1', '3', runs);
     expect(fs.readFileSync(runs, 'utf8')).toContain('<h1>Runs #1, #3</h1>');
   });
+
+  it('writes the report in Korean with --lang ko, and in the system language by default', async () => {
+    const file = path.join(home, 'report-ko.html');
+    await cliProcess('report', 'act-sched', file, '--lang', 'ko');
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain('<html lang="ko">');
+    for (const words of ['<h2>설정</h2>', '<h2>결과</h2>', '<h2>학습 곡선</h2>', '<h2>혼동 행렬</h2>', '<h2>실행 간 오분류</h2>', '모든 실행이 틀린 이미지', '뚜렷한 1위가 없습니다', '검증 정확도', '에폭']) expect(html).toContain(words);
+    // No English sentence is left: the words between tags are Korean, numbers, ids and names (a command is code).
+    const text = html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<code>[\s\S]*?<\/code>/g, ' ').replace(/<[^>]+>/g, ' ');
+    expect(text.match(/.{0,40}\b(the|runs?|test images|Training|Setup|Results|seed|epoch|pending|completed|queued|running)\b.{0,40}/)?.[0] ?? null).toBeNull();
+    // With no --lang, a Korean system locale gives Korean, an English one English.
+    const env = (lang: string) => ({ ...process.env, LANGUAGE: '', LC_ALL: '', LC_MESSAGES: '', LANG: lang });
+    const byEnv = async (lang: string, name: string): Promise<string> => {
+      const out = path.join(home, name);
+      await run(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'main', 'cli', 'index.ts'), '--home', path.join(home, 'store'), 'report', 'act-sched', out], { encoding: 'utf8', env: env(lang) });
+      return fs.readFileSync(out, 'utf8');
+    };
+    expect(await byEnv('ko_KR.UTF-8', 'sys-ko.html')).toContain('<html lang="ko">');
+    expect(await byEnv('en_US.UTF-8', 'sys-en.html')).toContain('<html lang="en">');
+    await expect(cliProcess('report', 'act-sched', file, '--lang', 'fr')).rejects.toThrow(/--lang: "fr" is not one of en, ko/);
+  });
 });
