@@ -54,6 +54,11 @@ export function settingValue<K extends Setting>(key: K, value: TrainConfig[K], l
       return value ? String(value) : t('value.never');
     case 'backboneLrScale':
       return `×${String(value ?? 0.1)}`;
+    // The ids read as words in English (`none`, `auto`); other languages name them.
+    case 'freeze':
+      return locale === 'en' ? String(value) : t(value === 'backbone' ? 'freeze.backbone' : 'freeze.none');
+    case 'backend':
+      return locale !== 'en' && value === 'auto' ? t('value.auto') : String(value);
     default:
       return String(value);
   }

@@ -344,9 +344,10 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
 
 const CSS = `
 :root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; margin: 0; background: #fff; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK KR", "Noto Sans KR", sans-serif; color: #111827; margin: 0; background: #fff; }
 main { max-width: 1120px; margin: 0 auto; padding: 28px 32px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
+:lang(ko) { word-break: keep-all; overflow-wrap: break-word; }
 h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #e5e7eb; }
 h3 { font-size: 15px; margin: 20px 0 8px; }
 h3 small, .sub { color: #6b7280; font-weight: normal; }

@@ -96,14 +96,14 @@ export const REPORT_WORDS = defineMessages({
   'report.cell.pending': { en: 'pending', ko: '대기' },
   'report.cell.failed': { en: 'failed ({n})', ko: '실패 ({n})' },
   'report.pooled': { en: ' (pooled over {axes})', ko: ' ({axes}에 걸쳐 합침)' },
-  'report.winner': { en: "★ {best} beats the runner-up {second} beyond chance: Welch's t-test p = {p} over {seeds}.", ko: '★ {best}이(가) 2위 {second}을(를) 우연 이상으로 앞섭니다: 웰치 t 검정 p = {p} ({seeds}).' },
+  'report.winner': { en: "★ {best} beats the runner-up {second} beyond chance: Welch's t-test p = {p} over {seeds}.", ko: '★ 최고 셀 {best}: 다음 셀 {second}보다 우연 이상으로 낫습니다 (웰치 t 검정 p = {p}, {seeds}).' },
   'report.noWinnerOneSeed': {
     en: 'No clear winner with {seeds}: {best} has the best mean, but a cell needs two seeds or more to be told apart from {second}.',
-    ko: '{seeds}(으)로는 뚜렷한 1위가 없습니다: {best}의 평균이 가장 좋지만, {second}과(와) 구별하려면 셀마다 시드가 두 개 이상 필요합니다.',
+    ko: '{seeds}(으)로는 뚜렷한 1위가 없습니다. 평균이 가장 좋은 셀: {best}, 다음 셀: {second}. 둘을 구별하려면 셀마다 시드가 두 개 이상 필요합니다.',
   },
   'report.noWinner': {
     en: "No clear winner with {seeds}: the best mean, {best}, is within chance of {second} (Welch's t-test p = {p}).",
-    ko: '{seeds}(으)로는 뚜렷한 1위가 없습니다: 평균이 가장 좋은 {best}과(와) {second}의 차이는 우연 범위 안입니다 (웰치 t 검정 p = {p}).',
+    ko: '{seeds}(으)로는 뚜렷한 1위가 없습니다. 평균이 가장 좋은 셀: {best}, 다음 셀: {second}. 둘의 차이는 우연 범위 안입니다 (웰치 t 검정 p = {p}).',
   },
   'report.seeds': { en: { one: '{n} seed', other: '{n} seeds' }, ko: '시드 {n}개' },
   'report.footer': {
