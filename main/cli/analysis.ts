@@ -102,6 +102,7 @@ export function comparisonText(cmp: RunComparison, details: readonly RunDetail[]
 
 /** The suspects as terminal text. */
 export function suspectsText(s: LabelSuspects, datasetName: string): string {
+  if (!s.runIds.length) return `No completed run on ${datasetName} has test predictions yet: label suspects come from the runs' predictions on the held-out (test) images. Train a run first; two or more make the ranking steadier.`;
   const lines: string[] = [];
   lines.push(
     `Label suspects on ${datasetName}: ${s.total} of ${s.images} held-out (test) images, from run${s.runIds.length === 1 ? '' : 's'} ${s.runIds.join(', ')}${s.runIds.length > 1 ? ' (probabilities averaged)' : ''}; confident learning estimates ${s.estimatedErrors.toFixed(1)} label errors among them.`,

@@ -44,6 +44,7 @@ beforeAll(async () => {
     ids.a = run(28, { activation: 'relu', seed: 1 });
     ids.b = run(27, { activation: 'relu', seed: 2 });
     ids.c = run(12, { activation: 'tanh', seed: 1 });
+    addDataset(ws.store.db, 'untrained', classes, [0, 1, 2]);
   } finally {
     await ws.close();
   }
@@ -83,7 +84,8 @@ describe('the analysis commands', () => {
     const json = JSON.parse(await cli('suspects', '1', '--runs', `${ids.a},${ids.b}`, '--json')) as { runIds: number[]; suspects: { path: string }[] };
     expect(json.runIds).toEqual([ids.a, ids.b]);
     expect(json.suspects[0].path).toBe('daisy/img_1.jpg');
-    await expect(main(['--home', home, 'suspects', 'nope'])).rejects.toThrow(/No dataset "nope". Known datasets: flowers \(id 1\)/);
+    expect(await cli('suspects', 'untrained')).toMatch(/^No completed run on untrained has test predictions yet/);
+    await expect(main(['--home', home, 'suspects', 'nope'])).rejects.toThrow(/No dataset "nope". Known datasets: flowers \(id 1\), untrained \(id 2\)/);
     await expect(main(['--home', home, 'compare', String(ids.a)])).rejects.toThrow(/compare needs two runs or more/);
   });
 
