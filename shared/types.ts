@@ -64,6 +64,11 @@ export interface ImportReport {
   /** Images whose content is grayscale (checked on the decoded pixels). */
   readonly grayscale: number;
   readonly seconds: number;
+  /**
+   * Set when this import re-scanned a folder imported before: that dataset, how many runs and
+   * studies used it, and whether it was kept for them (else this one replaced it and took its name).
+   */
+  readonly rescanOf?: { readonly datasetId: number; readonly name: string; readonly runs: number; readonly studies: number; readonly kept: boolean };
 }
 
 export interface DatasetSummary {

@@ -114,11 +114,15 @@ export class Workstation implements Api {
     return datasets.listDatasets(this.store);
   }
 
-  async importDataset(folder: string, name?: string): Promise<ImportReport> {
-    return this.importFolder(folder, { name });
+  async importDataset(folder: string, name?: string, opts: { readonly rescan?: boolean } = {}): Promise<ImportReport> {
+    return this.importFolder(folder, { name, rescan: opts.rescan });
   }
 
-  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`). */
+  async findImportedFolder(folder: string): Promise<DatasetSummary | null> {
+    return datasets.findDatasetByFolder(this.store, folder);
+  }
+
+  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`, `--rescan`). */
   async importFolder(folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
     const report = await importImageFolder(this.store, folder, {
       ...opts,
@@ -143,7 +147,7 @@ export class Workstation implements Api {
   async resolveDataset(ref: string): Promise<{ readonly dataset: DatasetSummary; readonly imported: ImportReport | null }> {
     const asPath = path.resolve(ref);
     if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
-      const known = datasets.listDatasets(this.store).find((d) => path.resolve(d.root) === asPath);
+      const known = datasets.findDatasetByFolder(this.store, asPath);
       if (known) return { dataset: known, imported: null };
       const report = await this.importFolder(asPath);
       return { dataset: datasets.getDataset(this.store, report.datasetId), imported: report };

@@ -47,7 +47,13 @@ const folderPath = z
 /** Zod tuples for each verb's arguments, with optional trailing arguments allowed to be absent. */
 export const apiArgSchemas = {
   listDatasets: z.tuple([]),
-  importDataset: z.tuple([folderPath, shortText.min(1).optional()]),
+  importDataset: z.tuple([
+    folderPath,
+    // JSON carries a skipped name as null when options follow it.
+    z.union([shortText.min(1), z.null().transform(() => undefined)]).optional(),
+    z.object({ rescan: z.boolean().optional() }).strict().optional(),
+  ]),
+  findImportedFolder: z.tuple([folderPath]),
   getImportReport: z.tuple([id]),
   importSampleDataset: z.tuple([]),
   listImages: z.tuple([

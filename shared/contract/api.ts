@@ -40,7 +40,14 @@ export interface ClassifyResult {
 export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisApi {
   // Datasets
   listDatasets(): Promise<readonly DatasetSummary[]>;
-  importDataset(folder: string, name?: string): Promise<ImportReport>;
+  /**
+   * Imports an image folder as a dataset. A folder imported before is refused (the message
+   * names its dataset) unless `rescan`: then it is imported again as it is now, replacing the
+   * earlier dataset or, where runs use that one, beside it (`ImportReport.rescanOf` says which).
+   */
+  importDataset(folder: string, name?: string, opts?: { readonly rescan?: boolean }): Promise<ImportReport>;
+  /** The dataset imported from this folder (the same folder through any symbolic link), or null. */
+  findImportedFolder(folder: string): Promise<DatasetSummary | null>;
   getImportReport(datasetId: number): Promise<ImportReport>;
   importSampleDataset(): Promise<ImportReport>;
   listImages(datasetId: number, opts?: { split?: 'train' | 'val' | 'test'; classIndex?: number; limit?: number }): Promise<readonly ImageRef[]>;

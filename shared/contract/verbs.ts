@@ -21,6 +21,7 @@ export type ApiResult<V extends ApiVerb> = Awaited<ReturnType<Api[V]>>;
 export const API_VERBS = [
   'listDatasets',
   'importDataset',
+  'findImportedFolder',
   'getImportReport',
   'importSampleDataset',
   'listImages',
