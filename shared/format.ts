@@ -52,6 +52,11 @@ export function small(x: number | null | undefined): string {
   return String(Number(x.toPrecision(3)));
 }
 
+/** A number of bytes as "44.7 MB" (weights files, downloads). */
+export function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
 /** Seconds → "42 s", "3 min 5 s", "1 h 12 min". */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
