@@ -4,6 +4,7 @@
  * everywhere.
  */
 import type { StudyMetricInfo } from './contract/studies';
+import { INTL_TAGS, type Locale } from './i18n/locale';
 
 /** The unit a metric is printed in. */
 export type MetricUnit = StudyMetricInfo['unit'];
@@ -57,14 +58,27 @@ export function megabytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-/** Seconds → "42 s", "3 min 5 s", "1 h 12 min". */
-export function duration(seconds: number | null | undefined): string {
+/** The units a duration is written in, per language (Korean writes them without a space: 3분 5초). */
+const DURATION_UNITS: Readonly<Record<Locale, { readonly h: string; readonly min: string; readonly s: string }>> = {
+  en: { h: ' h', min: ' min', s: ' s' },
+  ko: { h: '시간', min: '분', s: '초' },
+};
+
+/** Seconds → "42 s", "3 min 5 s", "1 h 12 min" (Korean: "42초", "3분 5초", "1시간 12분"). */
+export function duration(seconds: number | null | undefined, locale: Locale = 'en'): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
-  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
+  const u = DURATION_UNITS[locale];
+  if (seconds < 9.95) return `${seconds.toFixed(1)}${u.s}`;
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  if (s < 60) return `${s}${u.s}`;
+  if (s < 3600) return `${Math.floor(s / 60)}${u.min} ${s % 60}${u.s}`;
+  return `${Math.floor(s / 3600)}${u.h} ${Math.floor((s % 3600) / 60)}${u.min}`;
+}
+
+/** A count with the locale's digit grouping: 12345 → "12,345". */
+export function count(n: number | null | undefined, locale: Locale = 'en'): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString(INTL_TAGS[locale]);
 }
 
 /** `3 epochs`, `1 epoch`, `2 classes` (with `many`). */
@@ -83,7 +97,7 @@ function unitOf(u: UnitOf): MetricUnit {
 }
 
 /** One metric value in its unit: `84.2%`, `0.4312`, `1 min 5 s`, `312/s`; `—` when there is none. */
-export function formatValue(v: number | null | undefined, unit: UnitOf): string {
+export function formatValue(v: number | null | undefined, unit: UnitOf, locale: Locale = 'en'): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   switch (unitOf(unit)) {
     case 'fraction':
@@ -91,14 +105,14 @@ export function formatValue(v: number | null | undefined, unit: UnitOf): string 
     case 'loss':
       return v.toFixed(LOSS_DIGITS);
     case 'seconds':
-      return duration(v);
+      return duration(v, locale);
     case 'rate':
       return `${compact(v)}/s`;
   }
 }
 
 /** The spread beside a mean: percentage points for fractions, the metric's unit otherwise; null when there is none. */
-export function formatSpread(std: number | null | undefined, unit: UnitOf): string | null {
+export function formatSpread(std: number | null | undefined, unit: UnitOf, locale: Locale = 'en'): string | null {
   if (std === null || std === undefined || !Number.isFinite(std)) return null;
   switch (unitOf(unit)) {
     case 'fraction':
@@ -106,23 +120,23 @@ export function formatSpread(std: number | null | undefined, unit: UnitOf): stri
     case 'loss':
       return std.toFixed(LOSS_DIGITS);
     case 'seconds':
-      return duration(std);
+      return duration(std, locale);
     case 'rate':
       return compact(std);
   }
 }
 
 /** Mean ± std in a metric's unit: `84.2 ± 1.3%` (the mean alone for one run). */
-export function formatMeanStd(s: { readonly mean: number | null; readonly std: number | null }, unit: UnitOf): string {
+export function formatMeanStd(s: { readonly mean: number | null; readonly std: number | null }, unit: UnitOf, locale: Locale = 'en'): string {
   if (s.mean === null || !Number.isFinite(s.mean)) return '—';
-  const spread = formatSpread(s.std, unit);
-  if (spread === null) return formatValue(s.mean, unit);
+  const spread = formatSpread(s.std, unit, locale);
+  if (spread === null) return formatValue(s.mean, unit, locale);
   switch (unitOf(unit)) {
     case 'fraction':
       return `${(100 * s.mean).toFixed(1)} ± ${spread}%`;
     case 'rate':
       return `${compact(s.mean)} ± ${spread}/s`;
     default:
-      return `${formatValue(s.mean, unit)} ± ${spread}`;
+      return `${formatValue(s.mean, unit, locale)} ± ${spread}`;
   }
 }

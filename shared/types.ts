@@ -3,19 +3,26 @@
  */
 import type { BackendName, TrainConfig } from './config';
 import type { RunWeights } from './pretrained';
+import type { RejectProblem, RejectReason } from './rejections';
 
 export type Split = 'train' | 'val' | 'test';
 
-/** Why a file was left out of a dataset. */
-export type RejectReason = 'corrupt' | 'truncated' | 'empty' | 'not-an-image' | 'unreadable';
+export type { RejectReason } from './rejections';
 
-export interface RejectedFile {
+/**
+ * A file the import left out: its broad `reason`, the precise `code` with its `params`
+ * (`shared/rejections.ts`; views translate by code), the plain English `message`, and the
+ * decoder's own words in `detail`.
+ */
+export type RejectedFile = {
   /** Path relative to the dataset root. */
   readonly path: string;
   readonly reason: RejectReason;
-  /** Detail from the decoder, for the curious. */
+  /** The plain sentence: "not an image: it is a text file", "the JPEG is cut short: …". */
+  readonly message: string;
+  /** Technical detail from the file system or the decoder, for the curious. */
   readonly detail: string;
-}
+} & RejectProblem;
 
 export interface DuplicateGroup {
   /** Paths (relative to the root) with identical content. */

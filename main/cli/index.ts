@@ -69,8 +69,8 @@ function printImportReport(r: ImportReport): void {
   if (r.rejected.length) {
     out('');
     out(`${r.rejected.length} file(s) could not be used:`);
-    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.reason}${f.detail ? ` (${f.detail})` : ''}`);
-    if (r.rejected.length > 50) out(`  … and ${r.rejected.length - 50} more (--json lists all)`);
+    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.message}`);
+    out(`  ${r.rejected.length > 50 ? `… and ${r.rejected.length - 50} more; ` : ''}--json lists every file with the decoder's detail`);
   }
   const conflicts = r.duplicates.filter((d) => d.labelConflict);
   const plain = r.duplicates.filter((d) => !d.labelConflict);

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contract/errors';
-import type { DuplicateGroup, ImportReport, RejectReason, RejectedFile, Split } from '../../shared/types';
+import { REASON_OF_CODE, rejectionMessage, type RejectProblem } from '../../shared/rejections';
+import type { DuplicateGroup, ImportReport, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 import { probeImage } from './decode';
 import { defaultConcurrency, mapLimit } from './pool';
@@ -48,7 +49,7 @@ interface Examined {
   readonly bytes: number;
   readonly mtimeMs: number;
   readonly sha256: string | null;
-  readonly result: { readonly ok: true; readonly width: number; readonly height: number; readonly grayscale: boolean } | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
+  readonly result: { readonly ok: true; readonly width: number; readonly height: number; readonly grayscale: boolean } | { readonly ok: false; readonly problem: RejectProblem; readonly detail: string };
 }
 
 /**
@@ -107,10 +108,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
 
   const rejected: RejectedFile[] = examined
     .filter((e) => !e.result.ok)
-    .map((e) => {
-      const r = e.result as { reason: RejectReason; detail: string };
-      return { path: e.file.rel, reason: r.reason, detail: r.detail };
-    })
+    .map((e) => rejectedFile(e.file.rel, (e.result as { problem: RejectProblem }).problem, (e.result as { detail: string }).detail))
     .sort((a, b) => compareNames(a.path, b.path));
 
   const rows = [...examined].sort((a, b) => compareNames(a.file.rel, b.file.rel));
@@ -151,7 +149,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
         e.bytes,
         e.mtimeMs,
         ok ? 'ok' : 'rejected',
-        e.result.ok ? null : e.result.reason,
+        e.result.ok ? null : REASON_OF_CODE[e.result.problem.code],
       );
     }
     const report: ImportReport = {
@@ -174,35 +172,46 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   })();
 }
 
+/** A rejected file as the report lists it: the problem, its sentence, its broad reason and the detail. */
+export function rejectedFile(rel: string, problem: RejectProblem, detail: string): RejectedFile {
+  return { path: rel, reason: REASON_OF_CODE[problem.code], ...problem, message: rejectionMessage(problem), detail };
+}
+
+/** The problem of a file the system would not read. */
+function readProblem(e: unknown): RejectProblem {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? { code: 'no-permission', params: {} } : { code: 'unreadable', params: {} };
+}
+
 async function examineFile(file: FoundFile): Promise<Examined> {
-  const fail = (reason: RejectReason, detail: string, bytes = 0, mtimeMs = 0, sha256: string | null = null): Examined => ({
+  const fail = (problem: RejectProblem, detail: string, bytes = 0, mtimeMs = 0, sha256: string | null = null): Examined => ({
     file,
     bytes,
     mtimeMs,
     sha256,
-    result: { ok: false, reason, detail },
+    result: { ok: false, problem, detail },
   });
   if (file.problem !== null) {
     const l = await fs.promises.lstat(file.abs).catch(() => null);
-    return fail('unreadable', file.problem, 0, l ? Math.floor(l.mtimeMs) : 0);
+    return fail(file.problem.problem, file.problem.detail, 0, l ? Math.floor(l.mtimeMs) : 0);
   }
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file.abs);
   } catch (e) {
-    return fail('unreadable', (e as Error).message);
+    return fail(readProblem(e), (e as Error).message);
   }
   const mtimeMs = Math.floor(stat.mtimeMs);
-  if (stat.size === 0) return fail('empty', 'the file is empty (0 bytes)', 0, mtimeMs);
+  if (stat.size === 0) return fail({ code: 'empty', params: {} }, 'the file is empty (0 bytes)', 0, mtimeMs);
   let buf: Buffer;
   try {
     buf = await fs.promises.readFile(file.abs);
   } catch (e) {
-    return fail('unreadable', (e as Error).message, stat.size, mtimeMs);
+    return fail(readProblem(e), (e as Error).message, stat.size, mtimeMs);
   }
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const probe = await probeImage(buf, file.abs);
-  if (!probe.ok) return fail(probe.reason, probe.detail, stat.size, mtimeMs, sha256);
+  if (!probe.ok) return fail(probe.problem, probe.detail, stat.size, mtimeMs, sha256);
   return { file, bytes: stat.size, mtimeMs, sha256, result: { ok: true, width: probe.width, height: probe.height, grayscale: probe.grayscale } };
 }
 

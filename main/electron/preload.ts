@@ -9,7 +9,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { AppEvent, Bridge } from '../../shared/contract/api';
 import { forwardVerbs } from '../../shared/contract/verbs';
-import type { InvokeChannel, InvokeChannels, SendChannels } from './channels';
+import { languagesFromArgv, type InvokeChannel, type InvokeChannels, type SendChannels } from './channels';
 
 function invoke<C extends InvokeChannel>(channel: C, ...args: InvokeChannels[C]['args']): Promise<InvokeChannels[C]['result']> {
   return ipcRenderer.invoke(channel, ...args) as Promise<InvokeChannels[C]['result']>;
@@ -45,6 +45,7 @@ const bridge: Bridge = {
     pickFolder: () => invoke('desktop:pick-folder'),
     pickWeightsFile: () => invoke('desktop:pick-weights'),
     pathForFile: (file) => webUtils.getPathForFile(file),
+    languages: languagesFromArgv(process.argv),
   },
 };
 

@@ -84,6 +84,8 @@ export interface DesktopShell {
   pickWeightsFile(): Promise<string | null>;
   /** The file-system path of a dropped file or folder (Electron's webUtils.getPathForFile). */
   pathForFile(file: File): string;
+  /** The OS's preferred languages, most preferred first (Electron's `app.getPreferredSystemLanguages()`). */
+  readonly languages: readonly string[];
 }
 
 /** What the preload puts on `window.bloombench`: the verbs and the desktop helpers, nothing else. */

@@ -9,8 +9,41 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport, ModelInfo, RunDetail } from '../../shared/types';
 import { makeImageFolder } from '../fixtures/images';
+import { DEFAULT_CONFIG } from '../../shared/config';
+import { BUNDLE_FILES, BUNDLE_FORMAT, type BundleJob } from '../../shared/contract/slurm';
 
 const run = promisify(execFile);
+
+/** A run bundle (what a study on Slurm hands each task) that trains lenet5 for one epoch on the cpu backend. */
+function cpuBundle(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const size = 16;
+  const recordBytes = size * size * 3;
+  const cache = path.join(dir, 'cache.u8');
+  // Four records: two dark, two bright.
+  fs.writeFileSync(cache, Buffer.concat([0, 0, 255, 255].map((v) => Buffer.alloc(recordBytes, v))));
+  const bundle: BundleJob = {
+    format: BUNDLE_FORMAT,
+    studyId: 1,
+    runId: 1,
+    attempt: 1,
+    submittedMs: Date.now(),
+    job: {
+      runId: 1,
+      config: { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: size, width: 0.25, epochs: 1, batchSize: 2, augment: [], backend: 'cpu' },
+      classes: ['dark', 'bright'],
+      cache: { file: cache, size, channels: 3, recordBytes },
+      train: { records: [0, 2], labels: [0, 1] },
+      val: { records: [1, 3], labels: [0, 1] },
+      test: { records: [], labels: [], imageIds: [] },
+      runDir: dir,
+      resume: null,
+      weights: null,
+    },
+  };
+  fs.writeFileSync(path.join(dir, BUNDLE_FILES.job), JSON.stringify(bundle));
+  return dir;
+}
 let home: string;
 let folder: string;
 
@@ -83,4 +116,27 @@ describe('bloombench CLI', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/No run 999/);
   });
+  // tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js. To speed
+  // things up dramatically, install our node backend …" on its first tensor unless production
+  // mode is on: every process that loads tfjs (the compute service, the training worker) must
+  // turn it on before any tensor exists.
+  it("never prints tfjs's 'install our node backend' banner", async () => {
+    const banner = /install our node backend|speed things up dramatically|looks like you are running TensorFlow\.js/i;
+    const outputs: string[] = [];
+    const check = (r: { stdout: string; stderr: string; code: number }, what: string): void => {
+      expect(r.code, `${what}: ${r.stderr}`).toBe(0);
+      outputs.push(`${what}\n${r.stdout}\n${r.stderr}`);
+    };
+    check(await cli('models', 'lenet5', '--summary'), 'models lenet5 --summary');
+    check(await cli('models', '--summary'), 'models --summary');
+    const train = await cli('train', '--dataset', folder, '--name', 'on-cpu', '--arch', 'lenet5', '--input-size', '16', '--width', '0.25', '--epochs', '1', '--batch-size', '16', '--backend', 'cpu', '--json');
+    check(train, 'train --backend cpu');
+    const id = String((JSON.parse(train.stdout.trim().split('\n').pop()!) as RunDetail).id);
+    const image = path.join(folder, 'class_0', fs.readdirSync(path.join(folder, 'class_0'))[0]);
+    check(await cli('predict', id, image), 'predict');
+    check(await cli('export', id, path.join(home, 'exported')), 'export');
+    // A Slurm task trains in a child whose output is the task's own (the job's log file).
+    check(await cli('slurm-task', cpuBundle(path.join(home, 'bundle'))), 'slurm-task on cpu');
+    for (const o of outputs) expect(o).not.toMatch(banner);
+  }, 120_000);
 });

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli } from './process';
-import { runRow, trainFlags, useSmallFolder } from '../queue/helpers';
+import { startCli } from './process';
+import { runRow, runningStudy, trainFlags, useSmallFolder } from '../queue/helpers';
 
 const fixture = useSmallFolder('bb-signals-');
 
@@ -44,10 +44,7 @@ describe('bloombench train, stopped from outside', () => {
 
   it('SIGTERM pauses a study run; it continues afterwards', async () => {
     const home = path.join(fixture.root, 'study');
-    const created = await runCli(home, 'study', 'create', '--dataset', fixture.folder, '--name', 's', ...trainFlags(fixture.folder, 400).slice(3), '--vary', 'activation=relu,tanh');
-    expect(created.code, created.stderr).toBe(0);
-    const cli = startCli(home, 'study', 'run', 's');
-    await cli.waitFor('stderr', /epoch 1\/400/);
+    const cli = await runningStudy(home, fixture.folder);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code, cli.stderr()).toBe(143);
     expect(cli.stderr()).toMatch(/Got SIGTERM: Pausing the study/);

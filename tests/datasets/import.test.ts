@@ -43,6 +43,60 @@ describe('importImageFolder on the messy folder', () => {
     expect(truncatedJpeg?.detail).toMatch(/premature end/i);
   });
 
+  it('says each reason plainly, as a code with parameters, and keeps the decoder detail apart', () => {
+    const byPath = new Map(report.rejected.map((r) => [r.path, r]));
+    const said = (p: string) => {
+      const r = byPath.get(p)!;
+      return { code: r.code, params: r.params, message: r.message };
+    };
+    expect(said('dogs/notes.txt')).toEqual({ code: 'not-an-image', params: { kind: 'text' }, message: 'not an image: it is a text file' });
+    expect(said('dogs/truncated.jpg')).toEqual({ code: 'truncated', params: { format: 'JPEG' }, message: 'the JPEG is cut short: the file ends before the picture does' });
+    expect(said('dogs/truncated.png')).toMatchObject({ code: 'truncated', params: { format: 'PNG' }, message: 'the PNG is cut short: the file ends before the picture does' });
+    expect(said('dogs/truncated.bmp')).toMatchObject({ code: 'truncated', params: { format: 'BMP' } });
+    expect(said('dogs/garbage.jpg')).toEqual({ code: 'misnamed', params: { ext: '.jpg', kind: 'unknown' }, message: 'named .jpg, but its content is not a picture (damaged, or another kind of file)' });
+    expect(said('fish/junk.jpg').code).toBe('misnamed');
+    expect(said('dogs/broken-link.jpg')).toEqual({ code: 'broken-link', params: {}, message: 'a link to a file that no longer exists' });
+    expect(said('dogs/empty.jpg')).toEqual({ code: 'empty', params: {}, message: 'the file is empty (0 bytes)' });
+    for (const r of report.rejected) {
+      // No decoder jargon in the sentence: no byte dumps, no library names.
+      expect(r.message, r.path).not.toMatch(/starts [0-9a-f]{2} |vips|premature|ENOENT/i);
+      if (r.code !== 'empty') expect(r.detail, r.path).not.toBe(r.message);
+    }
+    // The stored report reads back the same.
+    expect(getImportReport(store, report.datasetId).rejected).toEqual(report.rejected);
+  });
+
+  it('gives a report stored before reasons had codes its codes and sentences', () => {
+    const old = {
+      ...report,
+      rejected: [
+        { path: 'dogs/notes.txt', reason: 'not-an-image', detail: 'not an image file (starts 54 68 65 73 65 20 61 72)' },
+        { path: 'dogs/scan.pdf', reason: 'not-an-image', detail: 'not an image file (starts 25 50 44 46 2d 31 2e 34)' },
+        { path: 'dogs/truncated.jpg', reason: 'truncated', detail: 'VipsJpeg: Premature end of JPEG file' },
+        { path: 'dogs/garbage.jpg', reason: 'corrupt', detail: 'named .jpg but its bytes are not a known image format (starts 13 5f 0a 99 ff 00 12 34)' },
+        { path: 'dogs/broken-link.jpg', reason: 'unreadable', detail: 'broken symbolic link (ENOENT)' },
+        { path: 'dogs/x.heic', reason: 'not-an-image', detail: 'HEIC/HEIF photos are not supported; convert them to JPEG' },
+      ],
+    };
+    store.db.prepare('UPDATE datasets SET report_json = ? WHERE id = ?').run(JSON.stringify(old), report.datasetId);
+    try {
+      const back = getImportReport(store, report.datasetId).rejected;
+      expect(back.map((r) => [r.code, r.params, r.reason])).toEqual([
+        ['not-an-image', { kind: 'text' }, 'not-an-image'],
+        ['not-an-image', { kind: 'pdf' }, 'not-an-image'],
+        ['truncated', { format: 'JPEG' }, 'truncated'],
+        ['misnamed', { ext: '.jpg', kind: 'unknown' }, 'corrupt'],
+        ['broken-link', {}, 'unreadable'],
+        ['unsupported-format', { format: 'HEIC' }, 'not-an-image'],
+      ]);
+      expect(back[0].message).toBe('not an image: it is a text file');
+      expect(back[2].message).toBe('the JPEG is cut short: the file ends before the picture does');
+      expect(back[2].detail).toBe('VipsJpeg: Premature end of JPEG file');
+    } finally {
+      store.db.prepare('UPDATE datasets SET report_json = ? WHERE id = ?').run(JSON.stringify(report), report.datasetId);
+    }
+  });
+
   it('finds exact duplicates and flags the one filed under two labels', () => {
     expect(report.duplicates).toEqual(messy.duplicates);
   });

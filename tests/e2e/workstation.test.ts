@@ -103,6 +103,17 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     // Duplicates and label conflicts show their pictures, not only their paths.
     if (messy.duplicates.length > 0) expect(await imagesLoaded('[data-testid=duplicates]')).toBeGreaterThanOrEqual(2);
     await shot(page, '02b-messy-report');
+    // Reasons in plain words; the decoder's bytes only behind the disclosure.
+    const notes = page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/notes.txt' });
+    expect(await notes.getAttribute('data-code')).toBe('not-an-image');
+    expect(await notes.getByText('not an image: it is a text file').isVisible()).toBe(true);
+    const truncated = page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/truncated.jpg' });
+    expect(await truncated.getByText('the JPEG is cut short').isVisible()).toBe(true);
+    const detail = notes.locator('details .mono');
+    expect(await detail.isVisible()).toBe(false);
+    await notes.locator('summary').click();
+    expect(await detail.isVisible()).toBe(true);
+    expect(await detail.textContent()).toMatch(/starts 54 68 65 73/);
     await page.locator('[data-testid=rejected-table]').scrollIntoViewIfNeeded();
     await shot(page, '02c-messy-rejected');
     // Back to the clean dataset for the runs below.
@@ -159,7 +170,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('open-evaluation').click();
     await page.getByTestId('confusion-matrix').waitFor();
     expect(await page.getByTestId('test-accuracy').textContent()).toMatch(/%/);
-    const cell = page.locator('[data-testid^=cm-cell-]:not([disabled])').first();
+    const cell = page.locator('[data-testid^=cm-cell-]:not([aria-disabled=true])').first();
     const count = Number(await cell.textContent());
     expect(count).toBeGreaterThan(0);
     await cell.click();

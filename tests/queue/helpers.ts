@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { makeImageFolder } from '../fixtures/images';
-import { startCli, type LiveCli } from '../cli/process';
+import { runCli, startCli, type LiveCli } from '../cli/process';
 import { callVerb, type RawResponse } from '../server/request';
 
 /** A 3-class, 60-image folder of 32 px pictures. */
@@ -29,6 +29,18 @@ export function useSmallFolder(prefix: string): { readonly root: string; readonl
   });
   afterAll(() => fs.rmSync(fixture.root, { recursive: true, force: true }));
   return fixture;
+}
+
+/**
+ * A 2-run study "s" (relu, tanh) of 400-epoch LeNets on `folder`, created in `home` and run by
+ * a `bloombench study run` process that is past the start of its first epoch.
+ */
+export async function runningStudy(home: string, folder: string): Promise<LiveCli> {
+  const created = await runCli(home, 'study', 'create', '--dataset', folder, '--name', 's', ...trainFlags(folder, 400).slice(3), '--vary', 'activation=relu,tanh');
+  if (created.code !== 0) throw new Error(`study create failed: ${created.stderr}`);
+  const cli = startCli(home, 'study', 'run', 's');
+  await cli.waitFor('stderr', /epoch 1\/400/);
+  return cli;
 }
 
 /** `bloombench train` flags of a small LeNet on the wasm backend, `epochs` long. */

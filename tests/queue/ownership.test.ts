@@ -14,7 +14,7 @@ import { openStore } from '../../main/store/db';
 import { ownerAlive, newQueueOwner, releaseQueueOwner } from '../../main/store/owner';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { runCli, startCli } from '../cli/process';
-import { recordedEpochs, runRow, serve, trainFlags, until, useSmallFolder } from './helpers';
+import { recordedEpochs, runRow, runningStudy, serve, trainFlags, until, useSmallFolder } from './helpers';
 
 const fixture = useSmallFolder('bb-owner-');
 
@@ -124,10 +124,7 @@ describe('a run another live process trains', () => {
 describe('a study run by another process', () => {
   it('can be paused from here; its training run is left to the process that trains it', async () => {
     const home = path.join(fixture.root, 'study');
-    const created = await runCli(home, 'study', 'create', '--dataset', fixture.folder, '--name', 's', ...trainFlags(fixture.folder, 400).slice(3), '--vary', 'activation=relu,tanh');
-    expect(created.code, created.stderr).toBe(0);
-    const runner = startCli(home, 'study', 'run', 's');
-    await runner.waitFor('stderr', /epoch 1\/400/);
+    const runner = await runningStudy(home, fixture.folder);
     const paused = await runCli(home, 'study', 'pause', 's', '--now');
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.stdout).toMatch(/Study 1 "s" paused/);
