@@ -7,9 +7,11 @@
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
 import { SHELL } from './messages/shell';
+import { SLURM } from './messages/slurm';
+import { WEIGHTS } from './messages/weights';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, weights: WEIGHTS, slurm: SLURM } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
