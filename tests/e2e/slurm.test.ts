@@ -8,9 +8,10 @@
  *   would not see), refuses a bad setting at its field with the core's validator, and submits
  *   a 2-cell study as one job array;
  * - each grid cell shows its task (queued with its job id, held, running on the node,
- *   cancelled, done), refreshed while the page is open; Pause holds the waiting task, Release
- *   lets it go, Cancel cancels both; run again, the dialog has the study's settings and the
- *   cells end done with their numbers.
+ *   cancelled, failed with the reason, done), refreshed while the page is open; Pause holds the
+ *   waiting task, Release lets it go, Cancel cancels both, and the dialog opens again with the
+ *   study's settings; Retry failed resubmits failed cells, and the dialog can too (with a
+ *   setting fixed), until the cells end done with their numbers.
  *
  * The cluster part is skipped, saying why, where Slurm or root is missing.
  */
@@ -156,15 +157,29 @@ describe.skipIf(!hasChromium)('a study on Slurm in the browser', () => {
       await dialog.waitFor({ state: 'hidden' });
     }, 180_000);
 
-    it('runs a study to the end on Slurm: the cells end done with their numbers', async () => {
+    it('shows why tasks failed, retries them, and runs the study to the end: the cells end done with their numbers', async () => {
       await openStudy(quickId);
       await page.getByTestId('slurm-run').click();
-      await submit({ partition: cluster!.partition, cpus: '1' });
+      // A node-side command that exits at once: every task fails, with the scheduler's reason.
+      await submit({ partition: cluster!.partition, cpus: '1', bloombenchCmd: '/bin/false' });
+      await waitForCells('both tasks failed with a reason', (t) => t.length === 2 && t.every((x) => /^failed \(.+\)$/.test(x)), 120_000);
+      await shot(page, 'slurm-05-failed');
+      // Retry failed resubmits them with the same settings: they fail again, in a second submission.
+      await page.getByTestId('slurm-retry').click();
+      await page.getByTestId('study-slurm').filter({ hasText: /array job \d+ · 2 submissions/ }).waitFor({ timeout: 60_000 });
+      await waitForCells('both retried tasks failed', (t) => t.length === 2 && t.every((x) => /^failed/.test(x)), 120_000);
+      // From the dialog, with the command fixed.
+      await page.getByTestId('slurm-run').click();
+      const dialog = page.getByTestId('slurm-dialog');
+      expect(await dialog.getByTestId('slurm-bloombenchCmd').inputValue()).toBe('/bin/false');
+      await dialog.getByTestId('slurm-retry-failed').check();
+      expect(await dialog.textContent()).toMatch(/2 cells will be submitted/);
+      await submit({ bloombenchCmd: '' });
       await waitForCells('both cells done', (t) => t.length === 2 && t.every((x) => x === 'done'), 240_000);
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=grid-cell]')].filter((c) => c.getAttribute('data-mean')).length === 2, undefined, { timeout: 30_000 });
       for (const text of await page.getByTestId('grid-cell').allTextContents()) expect(text).toMatch(/\d+\.\d%/);
       expect(await page.getByTestId('slurm-count-done').textContent()).toBe('2 done');
-      await shot(page, 'slurm-05-done');
+      await shot(page, 'slurm-06-done');
       expect(pageErrors).toEqual([]);
     }, 300_000);
   });

@@ -65,7 +65,7 @@ export const SLURM = defineMessages({
   'slurm.cancel': { en: 'Cancel', ko: '취소' },
   'slurm.cancel.confirm': { en: { one: 'Cancel the task on Slurm (scancel)?', other: 'Cancel the {n} tasks on Slurm (scancel)?' }, ko: 'Slurm의 태스크 {n}개를 취소할까요(`scancel`)?' },
   'slurm.cancel.keep': { en: 'Keep them', ko: '그대로 두기' },
-  'slurm.retry': { en: { one: 'Retry {n} failed', other: 'Retry {n} failed' }, ko: '실패 {n}개 다시 시도' },
+  'slurm.retry': { en: { one: 'Retry {n} failed on Slurm', other: 'Retry {n} failed on Slurm' }, ko: '실패 {n}개를 Slurm에서 다시 시도' },
   'slurm.action.failed': { en: 'That did not work', ko: '실패했습니다' },
   'slurm.poll.failed': { en: 'Could not ask the scheduler', ko: '스케줄러에 물을 수 없습니다' },
 

@@ -57,7 +57,8 @@ export class StudySlurmState {
   async submit(settings: SlurmSettings | undefined, retryFailed = false): Promise<boolean> {
     const id = this.#studyId;
     if (id === null) return false;
-    const done = await this.action.run(() => this.api.submitStudySlurm(id, settings, retryFailed ? { retryFailed } : undefined));
+    // `{}`, not undefined, for the remembered settings: over HTTP an argument left out mid-list arrives as null.
+    const done = await this.action.run(() => this.api.submitStudySlurm(id, settings ?? {}, retryFailed ? { retryFailed } : undefined));
     if (done) this.#submitted = done;
     await this.load();
     return done !== undefined;
