@@ -13,7 +13,7 @@ import { damagedDatabaseMessage, defaultHome } from '../store/db';
 import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
 import { count, pct, runReport, runsTable, table } from './format';
 import { ProgressLines } from './progress';
-import { predictFiles } from './inference';
+import { explainFile, predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 
 const HELP = `bloombench — train, compare and diagnose CNNs on folders of images
@@ -21,7 +21,9 @@ const HELP = `bloombench — train, compare and diagnose CNNs on folders of imag
 Usage: bloombench <command> [options]
 
 Commands:
-  import <folder> [--name N] [--seed S] [--json]   import an image folder (one sub-folder per class)
+  import <folder> [--name N] [--seed S] [--rescan] [--json]
+                                                   import an image folder (one sub-folder per class);
+                                                   --rescan imports a folder imported before again
   datasets [--json]                                list imported datasets
   sample-data <dir>                                write a small generated 5-class image folder
   models [<id>] [--summary] [--json]               list the model zoo, or one model's layers
@@ -30,6 +32,9 @@ Commands:
   runs [--json]                                    list runs
   show <run> [--json]                              a run's config, epochs, diagnostics and test metrics
   predict <run> <image>... [--json]                classify images with a finished run
+  explain <run> <image> [--class C] <out.png> [--json]
+                                                   Grad-CAM: where in the image the evidence for C
+                                                   (default: the predicted class) lies, as an overlay
   export <run> <dir>                               write the run's model (TensorFlow.js layers format)
   resume <run> [--json]                            continue an interrupted run from its last checkpoint
   delete <run>                                     delete a run
@@ -58,6 +63,10 @@ function trainHelp(): string {
 
 function printImportReport(r: ImportReport): void {
   out(`Dataset ${r.datasetId} "${r.name}" from ${r.root}`);
+  if (r.rescanOf) {
+    const was = `dataset ${r.rescanOf.datasetId} "${r.rescanOf.name}"`;
+    out(r.rescanOf.kept ? `Re-scanned: a new dataset; ${was} stays for its ${r.rescanOf.runs} run(s).` : `Re-scanned: replaces ${was}, which no run used.`);
+  }
   out(`${r.total} images in ${r.classes.length} classes (split ${r.split.train} train / ${r.split.val} val / ${r.split.test} test${r.presplit ? ', test split from the folder' : ''}), ${r.seconds.toFixed(1)} s`);
   out('');
   const max = Math.max(...r.classes.map((c) => c.count));
@@ -198,13 +207,22 @@ export async function main(argv: string[]): Promise<number> {
     case 'import': {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, json: { type: 'boolean' } },
+        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, rescan: { type: 'boolean' }, json: { type: 'boolean' } },
         allowPositionals: true,
       });
       if (positionals.length !== 1) throw new UsageError('import needs one folder: bloombench import <folder> [--name N]');
       return withWorkstation(home, async (ws) => {
         const tty = process.stderr.isTTY && !values.json;
+        const known = values.rescan ? null : await ws.findImportedFolder(positionals[0]);
+        if (known) {
+          const folder = path.resolve(positionals[0]);
+          throw new UserError(
+            'conflict',
+            `${folder} is already imported as "${known.name}" (dataset ${known.id}, ${known.total} images). Train on it with --dataset ${known.id}, or re-scan the folder to import what it holds now: bloombench import ${JSON.stringify(folder)} --rescan`,
+          );
+        }
         const report = await ws.importFolder(positionals[0], {
+          rescan: Boolean(values.rescan),
           name: values.name,
           seed: values.seed === undefined ? undefined : Number(values.seed),
           valFraction: values.val === undefined ? undefined : Number(values.val),
@@ -305,6 +323,19 @@ export async function main(argv: string[]): Promise<number> {
             else out(`${r.file}: ${r.predictedClass} (${pct(r.probability)})  ${r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ')}`);
           }
         return results.some((r) => 'error' in r) ? 1 : 0;
+      });
+    }
+    case 'explain': {
+      const { values, positionals } = parseArgs({ args: rest, options: { class: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+      const id = runIdArg(positionals[0]);
+      if (positionals.length !== 3) throw new UsageError('explain needs a run, an image and the PNG to write: bloombench explain <run> <image> [--class C] <out.png>');
+      const [, image, target] = positionals;
+      return withWorkstation(home, async (ws) => {
+        const r = await explainFile(ws, id, image, values.class ?? null, target);
+        const p = r.probabilities[r.classes.indexOf(r.className)];
+        if (values.json) out(JSON.stringify({ file: image, overlay: path.resolve(target), className: r.className, probability: p, layer: r.layer, mapSize: r.mapSize, classes: r.classes, probabilities: r.probabilities }));
+        else out(`Wrote ${path.resolve(target)}: Grad-CAM of "${r.className}" (${pct(p)}) from layer ${r.layer} (${r.mapSize[0]}×${r.mapSize[1]} map)${values.class ? '' : ', the predicted class'}`);
+        return 0;
       });
     }
     case 'export': {

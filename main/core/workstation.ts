@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, ExplainImageResult, ImageRef } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
@@ -24,6 +24,7 @@ import type {
   StudySummary,
 } from '../../shared/contract/studies';
 import { importImageFolder, type ImportOptions } from '../datasets/import';
+import { camOverlayPng } from './explain';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
@@ -34,6 +35,9 @@ import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
+import { compareRuns } from '../studies/compare';
+import { labelSuspects } from '../studies/suspects';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
@@ -116,11 +120,15 @@ export class Workstation implements Api {
     return datasets.listDatasets(this.store);
   }
 
-  async importDataset(folder: string, name?: string): Promise<ImportReport> {
-    return this.importFolder(folder, { name });
+  async importDataset(folder: string, name?: string, opts: { readonly rescan?: boolean } = {}): Promise<ImportReport> {
+    return this.importFolder(folder, { name, rescan: opts.rescan });
   }
 
-  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`). */
+  async findImportedFolder(folder: string): Promise<DatasetSummary | null> {
+    return datasets.findDatasetByFolder(this.store, folder);
+  }
+
+  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`, `--rescan`). */
   async importFolder(folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
     const report = await importImageFolder(this.store, folder, {
       ...opts,
@@ -145,7 +153,7 @@ export class Workstation implements Api {
   async resolveDataset(ref: string): Promise<{ readonly dataset: DatasetSummary; readonly imported: ImportReport | null }> {
     const asPath = path.resolve(ref);
     if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
-      const known = datasets.listDatasets(this.store).find((d) => path.resolve(d.root) === asPath);
+      const known = datasets.findDatasetByFolder(this.store, asPath);
       if (known) return { dataset: known, imported: null };
       const report = await this.importFolder(asPath);
       return { dataset: datasets.getDataset(this.store, report.datasetId), imported: report };
@@ -353,6 +361,35 @@ export class Workstation implements Api {
   }
 
   /**
+   * Grad-CAM of an image (a file's bytes) for `className`, or the class the run predicts, with
+   * the run's kept weights: where in the picture the evidence for that class lies.
+   */
+  async explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult> {
+    const run = this.queue.runs.getRun(runId);
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const { inputSize, channels } = run.config;
+    const ck = this.keptWeights(runId);
+    const classIndex = className === null ? null : ds.classes.indexOf(className);
+    if (classIndex === -1) throw new UserError('invalid', `"${className}" is not a class of run ${runId}; its classes are ${ds.classes.join(', ')}.`);
+    let pixels: Buffer;
+    try {
+      pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
+    } catch (e) {
+      throw new UserError('invalid', `Cannot explain this file: ${(e as Error).message}.`);
+    }
+    const cam = await this.service.call('explain', { checkpointDir: ck.dir, size: inputSize, channels, image: new Uint8Array(pixels), classIndex });
+    const png = await camOverlayPng(Buffer.from(image), cam);
+    return {
+      classes: ds.classes,
+      probabilities: cam.probabilities,
+      className: ds.classes[cam.classIndex],
+      layer: cam.layer,
+      mapSize: cam.mapSize,
+      overlay: `data:image/png;base64,${png.toString('base64')}`,
+    };
+  }
+
+  /**
    * Writes a run's kept model in TensorFlow.js layers format with a softmax on top, plus
    * `metadata.json` (classes, input size, preprocessing) beside it; returns the file names.
    */
@@ -455,6 +492,20 @@ export class Workstation implements Api {
   }
   controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
     return this.slurm.controlStudySlurm(studyId, action);
+  }
+
+  // Comparing runs and label suspects: the `AnalysisApi` verbs (shared/contract/analysis.ts).
+
+  async compareRuns(runIds: readonly number[]): Promise<RunComparison> {
+    return compareRuns(
+      this.studies.runs,
+      runIds.map((id) => this.queue.runs.getRun(id)),
+    );
+  }
+
+  async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
+    const ds = datasets.getDataset(this.store, datasetId);
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, opts);
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */
