@@ -8,9 +8,11 @@
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
 import { SHELL } from './messages/shell';
 import { ANALYSIS } from './messages/analysis';
+import { SLURM } from './messages/slurm';
+import { WEIGHTS } from './messages/weights';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
