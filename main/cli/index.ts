@@ -30,7 +30,9 @@ Commands:
   train --dataset <id|name|folder> --arch <id> [options] [--json]
                                                    train a run (see 'bloombench train --help')
   runs [--json]                                    list runs
-  show <run> [--json]                              a run's config, epochs, diagnostics and test metrics
+  show <run> [--json]                              a run's config, epochs, diagnostics, test metrics and calibration
+  compare <run> <run>... [--json]                  McNemar's test on the same test images, 95% intervals over seeds
+  suspects <dataset> [--runs A,B] [--json]         test images whose label the runs contradict (confident learning)
   predict <run> <image>... [--json]                classify images with a finished run
   explain <run> <image> [--class C] <out.png> [--json]
                                                    Grad-CAM: where in the image the evidence for C
@@ -387,6 +389,10 @@ export async function main(argv: string[]): Promise<number> {
       const { studyCommand } = await import('./study');
       return studyCommand(rest, home);
     }
+    case 'compare':
+      return (await import('./analysis')).compareCommand(rest, home);
+    case 'suspects':
+      return (await import('./analysis')).suspectsCommand(rest, home);
     case 'report': {
       const { reportCommand } = await import('./report');
       return reportCommand(rest, home);

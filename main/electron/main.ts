@@ -123,6 +123,16 @@ async function start(): Promise<void> {
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
   });
+  handle('desktop:pick-weights', async (event) => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options = {
+      title: 'Start from a weights file',
+      properties: ['openFile' as const],
+      filters: [{ name: 'torchvision state dicts', extensions: ['pth', 'pt', 'safetensors'] }],
+    };
+    const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
   ws.onEvent((event) => {
     for (const win of BrowserWindow.getAllWindows()) send(win.webContents, 'app:event', event);
   });

@@ -34,6 +34,9 @@ import { decodeSquare } from '../datasets/decode';
 import { curveGroup } from './aggregate';
 import { cellText, emptyCellText, tableCaption, verdictText } from './export';
 import { formatInterval, formatMeanStd, formatP, formatValue, percent as pct } from '../../shared/format';
+import { CALIBRATION_BINS, type Calibration } from '../../shared/calibration';
+import type { PairedTest } from '../../shared/contract/analysis';
+import { reliabilitySvg } from './reliability-svg';
 import { seriesColor } from '../../shared/palette';
 import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
@@ -64,9 +67,14 @@ function lang(locale: Locale, axes: readonly StudyAxisView[]): Lang {
   return { locale, w: translator(REPORT_WORDS, () => locale), s: sharedText(locale), axes };
 }
 
+/** Escapes text between tags (quotes stay as they are there). */
+function escText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Escapes a catalogue sentence for HTML and turns its **bold** and `code` marks into tags. */
 function rich(text: string): string {
-  return esc(text)
+  return escText(text)
     .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
     .replace(/`([^`]+)`/g, '<code>$1</code>');
 }
@@ -319,10 +327,25 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
   return parts.join('');
 }
 
-function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[], l: Lang): string {
+/** McNemar's exact test between the two best runs, in a sentence and a 2×2 table. */
+function pairedHtml(p: PairedTest, a: ReportRun, b: ReportRun, l: Lang): string {
+  const { w } = l;
+  const ids = { a: String(a.run.id), b: String(b.run.id) };
+  const verdict = p.p < 0.05 ? w('report.paired.beyond') : w('report.paired.within');
+  return (
+    `<h3>${escText(w('report.paired.title', ids))} <small>${escText(w('report.paired.note', { images: String(p.images) }))}</small></h3>` +
+    `<table class="cm"><thead><tr><th class="side"></th><th>${esc(w('report.paired.right', { id: ids.b }))}</th><th>${esc(w('report.paired.wrong', { id: ids.b }))}</th></tr></thead><tbody>` +
+    `<tr><th class="side">${esc(w('report.paired.right', { id: ids.a }))}</th><td>${p.bothRight}</td><td><b>${p.onlyA}</b></td></tr>` +
+    `<tr><th class="side">${esc(w('report.paired.wrong', { id: ids.a }))}</th><td><b>${p.onlyB}</b></td><td>${p.bothWrong}</td></tr></tbody></table>` +
+    `<p>${rich(w('report.paired.sentence', { ...ids, labelA: a.label, labelB: b.label, onlyA: String(p.onlyA), onlyB: String(p.onlyB), p: formatP(p.p), verdict }))}</p>`
+  );
+}
+
+function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[], calibrationOf: (runId: number) => Calibration | null, l: Lang): string {
   const w = l.w;
-  const head = [w('report.col.run'), ...varied.map((k) => title(k, l.locale)), w('report.col.start'), w('report.col.status'), w('report.col.kept'), w('report.col.test'), w('report.col.val'), w('report.col.loss'), w('report.col.time'), w('report.col.rate'), w('report.col.backend')];
+  const head = [w('report.col.run'), ...varied.map((k) => title(k, l.locale)), w('report.col.start'), w('report.col.status'), w('report.col.kept'), w('report.col.test'), w('report.col.val'), 'ECE', 'top-k', w('report.col.loss'), w('report.col.time'), w('report.col.rate'), w('report.col.backend')];
   const rows = runs.map(({ run, metrics: m }) => {
+    const cal = calibrationOf(run.id);
     const cfg = Object.fromEntries(configRows(run.config, l.locale));
     const cells = [
       `#${run.id}`,
@@ -332,6 +355,8 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
+      cal ? pct(cal.ece) : '—',
+      cal && cal.topK !== null ? `top-${cal.topK} ${pct(cal.topKAccuracy)}` : '—',
       formatValue(m?.trainLoss, 'loss'),
       formatValue(m?.seconds, 'seconds', l.locale),
       formatValue(m?.imagesPerSecond, 'rate'),
@@ -539,7 +564,9 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest }), l));
   }
   html.push(`<h3>${esc(w('report.every'))}</h3>`);
-  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied, l));
+  const calibrationOf = (runId: number) => detailOf.get(runId)?.calibration ?? null;
+  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied, calibrationOf, l));
+  html.push(`<p class="note">${esc(w('report.eceNote', { bins: String(CALIBRATION_BINS) }))}</p>`);
 
   // Curves
   html.push(`<h2>${esc(w('report.curves'))}</h2>`);
@@ -579,6 +606,30 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     }
     html.push(`<div class="row">${parts.join('')}</div>`);
     html.push(`<p class="note">${esc(w('report.confusionNote'))}</p>`);
+    // Is the best run's lead over the next one real? McNemar's exact test on the same test images.
+    const second = byAcc[1];
+    if (second && sameDataset) {
+      const pair = (await ws.compareRuns([best.run.id, second.run.id])).pairs[0];
+      if (pair) html.push(pairedHtml(pair, best, second, l));
+    }
+
+    html.push(`<h2>${esc(w('report.calibration'))}</h2>`);
+    const diagrams = [best, ...(worst !== best ? [worst] : [])]
+      .map((r) => {
+        const cal = calibrationOf(r.run.id);
+        if (!cal) return '';
+        const caption = w(cal.overconfidence >= 0 ? 'report.calibration.over' : 'report.calibration.under', {
+          ece: pct(cal.ece),
+          mce: pct(cal.mce),
+          points: (100 * Math.abs(cal.overconfidence)).toFixed(1),
+          topK: cal.topK !== null ? `; top-${cal.topK} ${pct(cal.topKAccuracy)}` : '',
+          images: String(cal.images),
+        });
+        return `<figure class="chart">${reliabilitySvg(cal, `#${r.run.id} ${r.label}`, 240, l.locale === 'en' ? undefined : { confidence: w('report.calibration.confidence'), accuracy: w('report.calibration.accuracy'), bin: (b) => w('report.calibration.bin', { ...b, count: String(b.count) }) })}<figcaption>${esc(caption)}</figcaption></figure>`;
+      })
+      .join('');
+    html.push(`<div class="row">${diagrams}</div>`);
+    html.push(`<p class="note">${esc(w('report.calibration.note', { bins: String(CALIBRATION_BINS) }))}</p>`);
   }
 
   // Failures

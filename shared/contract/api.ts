@@ -7,9 +7,10 @@
 import type { TrainConfig } from '../config';
 import type { AppEvent } from './events';
 
-export type { AppEvent, ImportProgress } from './events';
+export type { AppEvent, ImportProgress, WeightsProgress } from './events';
 import type { StudyApi } from './studies';
 import type { SlurmApi } from './slurm';
+import type { PretrainedStatus } from '../pretrained';
 import type { AnalysisApi } from './analysis';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
@@ -68,6 +69,16 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
   listModels(): Promise<readonly ModelInfo[]>;
   backendReport(): Promise<BackendReport>;
 
+  // Pretrained weights (torchvision's ImageNet files in the weights folder)
+  /** Every published weights file and whether it is in the weights folder. */
+  listWeights(): Promise<readonly PretrainedStatus[]>;
+  /**
+   * Downloads `arch`'s ImageNet weights into the weights folder (once: a file already there is
+   * only checked; a cut download resumes), pushing `weights-progress` events while it runs.
+   * Without network the error says which URL to fetch and where to put the file.
+   */
+  downloadWeights(arch: string): Promise<{ readonly file: string; readonly sha256: string }>;
+
   // Runs
   startRun(datasetId: number, config: TrainConfig, opts?: { name?: string; queue?: boolean }): Promise<RunSummary>;
   cancelRun(runId: number): Promise<void>;
@@ -91,6 +102,8 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
 export interface DesktopShell {
   /** Opens the native folder dialog; null when cancelled. */
   pickFolder(): Promise<string | null>;
+  /** Opens the native file dialog for a weights file (.pth, .pt, .safetensors); null when cancelled. */
+  pickWeightsFile(): Promise<string | null>;
   /** The file-system path of a dropped file or folder (Electron's webUtils.getPathForFile). */
   pathForFile(file: File): string;
   /** The OS's preferred languages, most preferred first (Electron's `app.getPreferredSystemLanguages()`). */

@@ -28,6 +28,8 @@ export const API_VERBS = [
   'deleteDataset',
   'listModels',
   'backendReport',
+  'listWeights',
+  'downloadWeights',
   'startRun',
   'cancelRun',
   'resumeRun',

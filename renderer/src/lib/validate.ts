@@ -6,7 +6,8 @@
  * the user sees the reason next to the field.
  */
 // Relative rather than `@shared/`: the tests load this file without the renderer's alias.
-import { parseSchedule, type Schedule } from '../../../shared/config';
+import { parseSchedule, type FreezeChoice, type Schedule, type TrainConfig } from '../../../shared/config';
+import { pretrainedProblems } from '../../../shared/pretrained';
 import { CONFIG_LIMITS, type NumberLimit, type NumberSetting } from '../../../shared/limits';
 import type { ModelInfo } from '../../../shared/types';
 import { scheduleProblemText, t, type PlainKey } from '../i18n/i18n.svelte';
@@ -94,4 +95,78 @@ export function validateDraft(d: RunDraft, ctx: { model: ModelInfo | null; train
     e.schedule = scheduleProblemText(err);
   }
   return { errors: e, schedule };
+}
+
+/** Where a run starts: from scratch, torchvision's ImageNet weights, or a state dict on the core's machine. */
+export type StartFrom = 'none' | 'imagenet' | 'file';
+
+/** The fine-tuning part of a form, as typed. */
+export interface FineTuneDraft {
+  startFrom: StartFrom;
+  /** The weights file's path (with `file`). */
+  weightsFile: string;
+  freeze: FreezeChoice;
+  unfreezeAfter: number | null;
+  backboneLrScale: number | null;
+}
+
+/** The settings pretrained weights fix, and the fine-tuning fields, that can carry a message. */
+export type FineTuneField = 'pretrained' | 'weightsFile' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale' | 'width' | 'channels' | 'activation' | 'batchNorm' | 'order';
+export type FineTuneErrors = Partial<Record<FineTuneField, string>>;
+
+/** `TrainConfig.pretrained` for a draft: `none`, `imagenet`, or the file's path. */
+export function pretrainedSetting(d: Pick<FineTuneDraft, 'startFrom' | 'weightsFile'>): string {
+  return d.startFrom === 'file' ? d.weightsFile.trim() : d.startFrom;
+}
+
+const FINE_TUNE_TITLES: Readonly<Record<FineTuneField, PlainKey>> = {
+  pretrained: 'check.startFrom',
+  weightsFile: 'check.weightsFile',
+  freeze: 'check.freeze',
+  unfreezeAfter: 'check.unfreezeAfter',
+  backboneLrScale: 'check.backboneLrScale',
+  width: 'field.width',
+  channels: 'field.channels',
+  activation: 'field.activation',
+  batchNorm: 'field.batchNorm',
+  order: 'field.order',
+};
+
+/**
+ * What the fine-tuning settings say against the draft: the ranges of `shared/limits.ts`, a
+ * weights file named, then `pretrainedProblems` — the core's own check — by field.
+ */
+export function validateFineTune(
+  d: FineTuneDraft,
+  model: Pick<TrainConfig, 'arch' | 'channels' | 'activation' | 'batchNorm' | 'order'> & { readonly epochs: number | null; readonly width: number | null },
+): FineTuneErrors {
+  const e: FineTuneErrors = {};
+  for (const k of ['unfreezeAfter', 'backboneLrScale'] as const) {
+    const v = d[k];
+    const field = t(FINE_TUNE_TITLES[k]);
+    const problem = num(v) ? limitMessage(field, v, CONFIG_LIMITS[k]) : t('check.required', { field });
+    if (problem) e[k] = problem;
+  }
+  if (d.startFrom === 'file' && !d.weightsFile.trim()) e.weightsFile = t('check.nameWeights');
+  if (e.unfreezeAfter || e.backboneLrScale || !num(model.width) || !num(model.epochs)) return e;
+  const problems = pretrainedProblems({
+    arch: model.arch,
+    pretrained: pretrainedSetting(d) || 'file',
+    width: model.width,
+    channels: model.channels,
+    activation: model.activation,
+    batchNorm: model.batchNorm,
+    order: model.order,
+    freeze: d.freeze,
+    unfreezeAfter: d.unfreezeAfter!,
+    backboneLrScale: d.backboneLrScale!,
+    epochs: model.epochs,
+  });
+  for (const p of problems) {
+    const field = p.field as FineTuneField;
+    if (e[field]) continue;
+    // "resnet18 has no ImageNet weights: …" reads as it is; the others name their field first.
+    e[field] = field === 'pretrained' ? p.message : `${t(FINE_TUNE_TITLES[field])} ${p.message}`;
+  }
+  return e;
 }
