@@ -11,6 +11,9 @@ import { Workstation } from '../core/workstation';
 import { ImageService } from '../server/images';
 import { defaultHome, openStore, type Store } from '../store/db';
 import { LANGUAGES_SWITCH } from './channels';
+import { matchLocale } from '../../shared/i18n/locale';
+import { translator, type Translate } from '../../shared/i18n/catalogue';
+import { MENU_WORDS } from '../../shared/i18n/menu-words';
 import { handle, handleApi, send } from './ipc-main';
 import { buildMenu } from './menu';
 import { sqliteBindingNote } from './native';
@@ -74,6 +77,9 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** The desktop shell's own words (menu, dialogs) in the OS's language. */
+const shellText = (): Translate<typeof MENU_WORDS> => translator(MENU_WORDS, () => matchLocale(systemLanguages()));
+
 function openStoreOrExplain(home: string): Store | null {
   try {
     return openStore(home);
@@ -81,7 +87,7 @@ function openStoreOrExplain(home: string): Store | null {
     const message = (e as Error).message;
     const abi = /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|not a valid Win32 application/.test(message);
     dialog.showErrorBox(
-      'Bloombench could not open its database',
+      shellText()('dialog.noDatabase'),
       abi
         ? `The SQLite module is built for Node.js, not for this Electron.\n\n${sqliteBindingNote}\n\nRun "npm run rebuild:electron" (or reinstall with network access) and start again.\n\n${message}`
         : message,
@@ -92,14 +98,14 @@ function openStoreOrExplain(home: string): Store | null {
 
 async function importFolderFromMenu(ws: Workstation): Promise<void> {
   const win = mainWindow;
-  const options = { title: 'Import an image folder', properties: ['openDirectory' as const] };
+  const options = { title: shellText()('dialog.pickFolder'), properties: ['openDirectory' as const] };
   const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
   const folder = picked.filePaths[0];
   if (picked.canceled || !folder) return;
   try {
     await ws.importDataset(folder);
   } catch (e) {
-    dialog.showErrorBox('The import failed', (e as Error).message);
+    dialog.showErrorBox(shellText()('dialog.importFailed'), (e as Error).message);
   }
 }
 
@@ -119,16 +125,16 @@ async function start(): Promise<void> {
   handleApi(ws, API_VERBS);
   handle('desktop:pick-folder', async (event) => {
     const win = BrowserWindow.fromWebContents(event.sender);
-    const options = { title: 'Import an image folder', properties: ['openDirectory' as const] };
+    const options = { title: shellText()('dialog.pickFolder'), properties: ['openDirectory' as const] };
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
   });
   handle('desktop:pick-weights', async (event) => {
     const win = BrowserWindow.fromWebContents(event.sender);
     const options = {
-      title: 'Start from a weights file',
+      title: shellText()('dialog.pickWeights'),
       properties: ['openFile' as const],
-      filters: [{ name: 'torchvision state dicts', extensions: ['pth', 'pt', 'safetensors'] }],
+      filters: [{ name: shellText()('dialog.stateDicts'), extensions: ['pth', 'pt', 'safetensors'] }],
     };
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
@@ -139,7 +145,7 @@ async function start(): Promise<void> {
 
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  Menu.setApplicationMenu(buildMenu(() => mainWindow, { home, importFolder: () => void importFolderFromMenu(ws) }));
+  Menu.setApplicationMenu(buildMenu(() => mainWindow, { home, importFolder: () => void importFolderFromMenu(ws) }, matchLocale(systemLanguages())));
   mainWindow = createWindow();
 }
 

@@ -9,6 +9,7 @@ import { defineMessages, koreanParticles, placeholders, translator, type Catalog
 import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, LAYER_ORDERS, OPTIMIZERS } from '../../shared/config';
 import { GLOSSARY } from '../../shared/i18n/glossary';
 import { REPORT_WORDS } from '../../shared/i18n/report-words';
+import { MENU_WORDS } from '../../shared/i18n/menu-words';
 import { localeFromEnv, matchLocale } from '../../shared/i18n/locale';
 import { CATALOGUE, CATALOGUE_PARTS } from '../../renderer/src/i18n/catalogue';
 import { errorText, i18n, I18n, LOCALE_KEY, t } from '../../renderer/src/i18n/i18n.svelte';
@@ -16,7 +17,7 @@ import { ApiError } from '../../renderer/src/transport/types';
 import { LANGUAGES_SWITCH, languagesFromArgv } from '../../main/electron/channels';
 
 /** Every catalogue: the renderer's (the shared ones included) and the HTML report's. */
-const PARTS: Readonly<Record<string, Catalogue>> = { ...CATALOGUE_PARTS, report: REPORT_WORDS };
+const PARTS: Readonly<Record<string, Catalogue>> = { ...CATALOGUE_PARTS, report: REPORT_WORDS, menu: MENU_WORDS };
 
 /** Every form of a text. */
 const forms = (text: Text): string[] => (typeof text === 'string' ? [text] : [text.other, ...(text.one === undefined ? [] : [text.one])]);
@@ -36,7 +37,7 @@ const GLOSSARY_EXEMPT: Readonly<Record<string, readonly string[]>> = {
 const IDENTIFIERS = new Set<string>([...ACTIVATIONS, ...OPTIMIZERS, ...AUGMENTATIONS, ...LAYER_ORDERS, ...BACKENDS, 'constant', 'cosine', 'step', 'minLr', 'study-N', 'val_accuracy', 'val_loss']);
 
 describe('the catalogues', () => {
-  const entries = Object.entries({ ...CATALOGUE, ...REPORT_WORDS });
+  const entries = Object.entries({ ...CATALOGUE, ...REPORT_WORDS, ...MENU_WORDS });
 
   it('have every message in English and Korean, none empty', () => {
     expect(entries.length).toBeGreaterThan(50);
