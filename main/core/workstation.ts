@@ -223,7 +223,7 @@ export class Workstation implements Api {
       ({ info: selected, maxThreads }) => {
         // The probe runs one tfjs instance; runs on wasm and cpu split their batches over cores.
         if (maxThreads < 2) return { selected };
-        return { selected: { ...selected, description: `${selected.description.replace(/, 1 thread\)$/, ')')}; runs train on up to ${maxThreads} threads (data-parallel)` } };
+        return { selected: { ...selected, description: `${selected.description.replace(/, 1 thread\)$/, ')')}; runs train on up to ${maxThreads} threads (data-parallel)` }, trainThreads: maxThreads };
       },
       (e: unknown) => {
         this.backendReady = null;

@@ -25,6 +25,8 @@ export interface ImageRef {
 export interface BackendReport {
   /** The backend `auto` would pick, and why better ones are missing. */
   readonly selected: BackendInfo;
+  /** The threads runs on wasm or cpu split their batches over (data-parallel), when more than one; its sentence ends `selected.description`. */
+  readonly trainThreads?: number;
 }
 
 export interface ClassifyResult {

@@ -12,7 +12,7 @@ import { REPORT_WORDS } from '../../shared/i18n/report-words';
 import { MENU_WORDS } from '../../shared/i18n/menu-words';
 import { localeFromEnv, matchLocale } from '../../shared/i18n/locale';
 import { CATALOGUE, CATALOGUE_PARTS } from '../../renderer/src/i18n/catalogue';
-import { errorText, i18n, I18n, LOCALE_KEY, t } from '../../renderer/src/i18n/i18n.svelte';
+import { errorText, fmt, i18n, I18n, LOCALE_KEY, t } from '../../renderer/src/i18n/i18n.svelte';
 import { ApiError } from '../../renderer/src/transport/types';
 import { LANGUAGES_SWITCH, languagesFromArgv } from '../../main/electron/channels';
 
@@ -203,6 +203,12 @@ describe("the core's messages in the page", () => {
       expect(errorText(new ApiError('No run 7 in this store (bloombench runs lists them).', 404, ref))).toBe('이 저장소에 실행 7이 없습니다 (`bloombench runs`로 목록을 볼 수 있습니다).');
       expect(errorText(new ApiError('something else', 500))).toBe('something else');
       expect(errorText(new ApiError('unknown key', 400, { key: 'error.nope' }))).toBe('unknown key');
+      // The backend's description keeps its names and says the rest in Korean.
+      expect(fmt.backend('wasm (SIMD); runs train on up to 2 threads (data-parallel)', 2)).toBe('wasm (SIMD). 실행은 최대 2개 스레드로 학습합니다 (데이터 병렬)');
+      expect(fmt.backend('tensorflow (native CPU, tfjs-node)')).toBe('tensorflow (네이티브 CPU, tfjs-node)');
+      expect(fmt.backend('wasm (SIMD, 4 threads)')).toBe('wasm (SIMD, 스레드 4개)');
+      expect(fmt.duration(185)).toBe('3분 5초');
+      expect(fmt.count(12345)).toBe('12,345');
     } finally {
       i18n.init([], null);
     }

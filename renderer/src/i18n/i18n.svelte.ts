@@ -116,6 +116,16 @@ export function scheduleProblemText(e: unknown): string {
   }
 }
 
+/** Words of the backends' descriptions and how Korean writes them (the names of backends and libraries stay). */
+const BACKEND_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/(\d+) threads?/g, '스레드 $1개'],
+  [/native CPU via /g, '네이티브 CPU, '],
+  [/native CPU/g, '네이티브 CPU'],
+  [/pure JavaScript/g, '순수 JavaScript'],
+  [/GPUs hidden/g, 'GPU 숨김'],
+  [/software adapter/g, '소프트웨어 어댑터'],
+];
+
 type UnitOf = MetricUnit | Pick<StudyMetricInfo, 'unit'>;
 
 /** Numbers, durations and dates in the app's language (through shared/format.ts and `Intl`). */
@@ -138,6 +148,18 @@ export const fmt = {
   },
   /** Why an imported file was left out, in words. */
   rejection: (p: RejectProblem): string => rejectionText(p, i18n.locale),
+  /**
+   * A backend's description (`wasm (SIMD, 4 threads)`, with the core's `; runs train on up to N
+   * threads (data-parallel)` when `trainThreads` says so) in the app's language: the backend's
+   * name and the libraries' names stay, the words around them change.
+   */
+  backend(description: string, trainThreads?: number): string {
+    if (i18n.locale === 'en') return description;
+    const base = description.replace(/; runs train on up to \d+ threads \(data-parallel\)$/, '');
+    let text = base;
+    for (const [en, ko] of BACKEND_WORDS) text = text.replace(en, ko);
+    return trainThreads && trainThreads > 1 ? `${text}. ${t('backend.trainThreads', { n: trainThreads })}` : text;
+  },
   /** A list in the language's own way: "a, b and c" / "a, b 및 c". */
   list: (items: readonly string[]): string => new Intl.ListFormat(i18n.locale === 'ko' ? 'ko-KR' : 'en-US', { style: 'long', type: 'conjunction' }).format(items),
 };

@@ -53,6 +53,7 @@ export const SHELL = defineMessages({
   'backend.forced': { en: 'forced', ko: '강제 지정' },
   'backend.youForced': { en: 'You forced {name}; the run fails with the reason if it cannot load.', ko: '{name}을(를) 강제로 지정했습니다. 불러올 수 없으면 실행이 그 이유와 함께 실패합니다.' },
   'backend.whyNot': { en: 'Why not {names}?', ko: '쓰지 않는 백엔드: {names}' },
+  'backend.trainThreads': { en: { one: 'runs train on up to {n} thread (data-parallel)', other: 'runs train on up to {n} threads (data-parallel)' }, ko: '실행은 최대 {n}개 스레드로 학습합니다 (데이터 병렬)' },
   'backend.checking': { en: 'Checking compute backends…', ko: '연산 백엔드를 확인하는 중…' },
 
   'transport.noToken': {
