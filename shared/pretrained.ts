@@ -79,16 +79,18 @@ export const PRETRAINED: readonly PretrainedEntry[] = [
 /**
  * Why the other zoo variants have no pretrained weights (and which variant to use instead).
  */
-export const NO_PRETRAINED_REASON: Readonly<Record<string, string>> = {
-  lenet5: 'torchvision publishes no LeNet: LeNet-5 is a 28×28 digit network, never trained on ImageNet',
-  plain18: 'torchvision publishes no plain (shortcut-free) ResNets',
-  plain34: 'torchvision publishes no plain (shortcut-free) ResNets',
-  googlenet: `its "5×5" branches are true 5×5 convolutions, where torchvision's GoogLeNet has 3×3 ones; use googlenet_tv, torchvision's layout`,
-  squeezenet1_0:
-    "its classifier is global pooling and a dense layer and its pools round down; torchvision's is a 1×1 convolution, ReLU and pooling after ceil-mode pools: use squeezenet1_0_tv, torchvision's layout",
-  squeezenet1_1:
-    "its classifier is global pooling and a dense layer and its pools round down; torchvision's is a 1×1 convolution, ReLU and pooling after ceil-mode pools: use squeezenet1_1_tv, torchvision's layout",
+/** Why a zoo variant has no torchvision weights, by its message in the shared catalogue. */
+const NO_PRETRAINED_KEY: Readonly<Record<string, 'noPretrained.lenet5' | 'noPretrained.plain' | 'noPretrained.googlenet' | 'noPretrained.squeezenet1_0' | 'noPretrained.squeezenet1_1'>> = {
+  lenet5: 'noPretrained.lenet5',
+  plain18: 'noPretrained.plain',
+  plain34: 'noPretrained.plain',
+  googlenet: 'noPretrained.googlenet',
+  squeezenet1_0: 'noPretrained.squeezenet1_0',
+  squeezenet1_1: 'noPretrained.squeezenet1_1',
 };
+
+/** Why a zoo variant has no torchvision weights (English). */
+export const NO_PRETRAINED_REASON: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(NO_PRETRAINED_KEY).map(([arch, key]) => [arch, sharedText('en')(key)]));
 
 /** The published weights for a zoo variant, or undefined. */
 export function pretrainedFor(arch: string): PretrainedEntry | undefined {
@@ -111,9 +113,9 @@ export function sha256PrefixOf(fileName: string): string | undefined {
 }
 
 /** Why `arch` cannot start from ImageNet weights, or null when it can. */
-export function noPretrainedReason(arch: string): string | null {
+export function noPretrainedReason(arch: string, locale: Locale = 'en'): string | null {
   if (pretrainedFor(arch)) return null;
-  return NO_PRETRAINED_REASON[arch] ?? 'torchvision publishes no ImageNet weights for it';
+  return sharedText(locale)(NO_PRETRAINED_KEY[arch] ?? 'noPretrained.other');
 }
 
 /** Where a run's weights came from, as the run store keeps it. */
@@ -183,27 +185,31 @@ export interface PretrainedProblem {
  * torchvision weights, and every option the weights fix (width 1, RGB, ReLU, post-activation,
  * the network's own batch-norm); fine-tuning options on a run from scratch.
  */
-export function pretrainedProblems(c: Pick<TrainConfig, 'arch' | 'pretrained' | 'width' | 'channels' | 'activation' | 'batchNorm' | 'order' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale' | 'epochs'>): PretrainedProblem[] {
+export function pretrainedProblems(
+  c: Pick<TrainConfig, 'arch' | 'pretrained' | 'width' | 'channels' | 'activation' | 'batchNorm' | 'order' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale' | 'epochs'>,
+  locale: Locale = 'en',
+): PretrainedProblem[] {
+  const t = sharedText(locale);
   const out: PretrainedProblem[] = [];
-  const got = (v: unknown): string => `(got ${JSON.stringify(v)})`;
+  const got = (v: unknown): string => t('pretrained.got', { value: JSON.stringify(v) });
   if (c.pretrained === 'none') {
-    if (c.freeze !== 'none') out.push({ field: 'freeze', message: `freezing needs pretrained weights; this run starts from scratch ${got(c.freeze)}` });
-    if (c.unfreezeAfter !== 0) out.push({ field: 'unfreezeAfter', message: `unfreezing needs pretrained weights; this run starts from scratch ${got(c.unfreezeAfter)}` });
-    if (c.backboneLrScale !== DEFAULT_BACKBONE_LR_SCALE) out.push({ field: 'backboneLrScale', message: `a backbone learning rate needs pretrained weights; this run starts from scratch ${got(c.backboneLrScale)}` });
+    if (c.freeze !== 'none') out.push({ field: 'freeze', message: t('pretrained.freezeNeeds', { got: got(c.freeze) }) });
+    if (c.unfreezeAfter !== 0) out.push({ field: 'unfreezeAfter', message: t('pretrained.unfreezeNeeds', { got: got(c.unfreezeAfter) }) });
+    if (c.backboneLrScale !== DEFAULT_BACKBONE_LR_SCALE) out.push({ field: 'backboneLrScale', message: t('pretrained.backboneNeeds', { got: got(c.backboneLrScale) }) });
     return out;
   }
   const entry = pretrainedFor(c.arch);
   if (!entry) {
-    out.push({ field: 'pretrained', message: `${c.arch} has no ImageNet weights: ${noPretrainedReason(c.arch)}` });
+    out.push({ field: 'pretrained', message: t('pretrained.noWeights', { arch: c.arch, reason: noPretrainedReason(c.arch, locale) ?? '' }) });
     return out;
   }
-  const fixed = `the pretrained ${entry.title} weights fix it`;
-  if (c.width !== 1) out.push({ field: 'width', message: `must be 1 with pretrained weights ${got(c.width)}: ${fixed}` });
-  if (c.channels !== 3) out.push({ field: 'channels', message: `must be 3 (RGB) with pretrained weights ${got(c.channels)}: ${fixed}` });
-  if (c.activation !== 'relu') out.push({ field: 'activation', message: `must be relu with pretrained weights ${got(c.activation)}: ${fixed}` });
-  if (c.batchNorm !== entry.batchNorm) out.push({ field: 'batchNorm', message: `must be ${entry.batchNorm ? 'on' : 'off'} for ${c.arch} with pretrained weights ${got(c.batchNorm)}: ${fixed}` });
-  if (c.order !== 'post') out.push({ field: 'order', message: `must be post with pretrained weights ${got(c.order)}: ${fixed}` });
-  if (c.freeze === 'none' && c.unfreezeAfter !== 0) out.push({ field: 'unfreezeAfter', message: `needs freeze backbone: nothing is frozen to unfreeze ${got(c.unfreezeAfter)}` });
-  if (c.unfreezeAfter !== 0 && c.unfreezeAfter >= c.epochs) out.push({ field: 'unfreezeAfter', message: `must be less than the ${c.epochs} epochs, or the backbone never trains ${got(c.unfreezeAfter)}` });
+  const fixed = t('pretrained.fixed', { title: entry.title });
+  if (c.width !== 1) out.push({ field: 'width', message: t('pretrained.width', { got: got(c.width), fixed }) });
+  if (c.channels !== 3) out.push({ field: 'channels', message: t('pretrained.channels', { got: got(c.channels), fixed }) });
+  if (c.activation !== 'relu') out.push({ field: 'activation', message: t('pretrained.activation', { got: got(c.activation), fixed }) });
+  if (c.batchNorm !== entry.batchNorm) out.push({ field: 'batchNorm', message: t(entry.batchNorm ? 'pretrained.batchNormOn' : 'pretrained.batchNormOff', { arch: c.arch, got: got(c.batchNorm), fixed }) });
+  if (c.order !== 'post') out.push({ field: 'order', message: t('pretrained.order', { got: got(c.order), fixed }) });
+  if (c.freeze === 'none' && c.unfreezeAfter !== 0) out.push({ field: 'unfreezeAfter', message: t('pretrained.unfreezeNoFreeze', { got: got(c.unfreezeAfter) }) });
+  if (c.unfreezeAfter !== 0 && c.unfreezeAfter >= c.epochs) out.push({ field: 'unfreezeAfter', message: t('pretrained.unfreezeLate', { epochs: String(c.epochs), got: got(c.unfreezeAfter) }) });
   return out;
 }

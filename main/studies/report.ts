@@ -14,6 +14,7 @@ import { translator, type Translate } from '../../shared/i18n/catalogue';
 import type { Locale } from '../../shared/i18n/locale';
 import { sharedText, type SharedMessages } from '../../shared/i18n/messages';
 import { REPORT_WORDS } from '../../shared/i18n/report-words';
+import { backendDescription } from '../../shared/i18n/backend-words';
 import {
   type ConfusionDiff,
   type CurveGroup,
@@ -549,7 +550,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     more.push(`<dt><b>${esc(w('report.varied'))}</b></dt><dd>${esc(w('report.seeTable', { settings: varied.map((k) => title(k, locale)).join(', ') }))}</dd>`);
   }
   const backends = [...new Set(runs.map((r) => detailOf.get(r.run.id)?.backendInfo?.description).filter((d): d is string => !!d))];
-  if (backends.length) more.push(`<dt>${esc(w('report.compute'))}</dt><dd>${backends.map(esc).join('; ')} — ${esc(w('report.cores', { cpu: os.cpus()[0]?.model ?? '', n: String(os.cpus().length) }))}</dd>`);
+  if (backends.length) more.push(`<dt>${esc(w('report.compute'))}</dt><dd>${backends.map((b) => esc(backendDescription(b, locale))).join('; ')} — ${esc(w('report.cores', { cpu: os.cpus()[0]?.model ?? '', n: String(os.cpus().length) }))}</dd>`);
   if (more.length) html.push(`<dl class="setup varied">${more.join('')}</dl>`);
   if (study?.notes) html.push(`<p>${esc(study.notes)}</p>`);
 

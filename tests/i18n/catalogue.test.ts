@@ -92,7 +92,7 @@ describe('the catalogues', () => {
   it('keep Korean text free of English words but identifiers, units and placeholders', () => {
     // Latin words a Korean message may hold: model and setting ids, units, product names; the
     // statistics' symbols and names as Korean texts print them (p, t, ECE, McNemar) and cited authors.
-    const allowed = /^(ECE|MCE|McNemar|Guo|Northcutt|Jiang|Chuang|p|t-?|Bloombench|SGD|Adam|AdamW|RMSprop|ReLU|LeakyReLU|ELU|F1|ImageNet|HTTP|URL|JPEG|PNG|HEIC|HEIF|BMP|GIF|WebP|TIFF|SQLite|CSV|HTML|JSON|Markdown|PDF|MAC|MACs|GPU|CPU|CUDA|WebGPU|wasm|px|ln|NaN|id|sha256|SHA-256|Slurm|tfjs|TensorFlow|Keras|torchvision|PyTorch|Grad-CAM|Ctrl|Cmd|token|bloombench|serve|report|train|show|lang|ko|en|OK|RGB|EMA|ETA|k|M|G|s|ms|x|vs|min|max|std|top|pth|safetensors|SIMD|Dawn|Vulkan|Metal|Direct3D|SwiftShader|Electron|Chromium|Node|Nesterov|cosine|step|macOS|Linux|Windows|gzip|[A-Za-z]|top-k|ceil|fire|LeNet|AlexNet|GoogLeNet|SqueezeNet|DenseNet|ResNet(-\d+)?|Inception|VGG|[A-Z][A-Z0-9-]{1,7}s?|[a-z]+\d+[a-z\d_]*|[a-z]+(_[a-z]+)+)$/;
+    const allowed = /^(ECE|MCE|McNemar|Guo|Northcutt|Jiang|Chuang|p|t-?|Bloombench|SGD|Adam|AdamW|RMSprop|ReLU|LeakyReLU|ELU|F1|ImageNet|HTTP|URL|JPEG|PNG|HEIC|HEIF|BMP|GIF|WebP|TIFF|SQLite|CSV|HTML|JSON|Markdown|PDF|MAC|MACs|GPU|CPU|CUDA|WebGPU|wasm|px|ln|NaN|id|sha256|SHA-256|Slurm|tfjs|TensorFlow|Keras|torchvision|PyTorch|Grad-CAM|Ctrl|Cmd|token|bloombench|serve|report|train|show|lang|ko|en|OK|RGB|EMA|ETA|k|M|G|s|ms|x|vs|min|max|std|top|pth|safetensors|SIMD|Dawn|Vulkan|Metal|Direct3D|SwiftShader|Electron|Chromium|Node|Nesterov|cosine|step|macOS|Linux|Windows|gzip|[A-Za-z]|top-k|tfjs-node(-gpu)?|cuDNN|ceil|fire|LeNet(-\d+)?|AlexNet|GoogLeNet|SqueezeNet|DenseNet|ResNet(-\d+)?|Inception|VGG|[A-Z][A-Z0-9-]{1,7}s?|[a-z]+\d+[a-z\d_]*|[a-z]+(_[a-z]+)+)$/;
     const wrong: string[] = [];
     for (const [key, e] of entries) {
       const ko = forms(e.ko)
@@ -208,6 +208,9 @@ describe("the core's messages in the page", () => {
       expect(fmt.backend('tensorflow (native CPU, tfjs-node)')).toBe('tensorflow (네이티브 CPU, tfjs-node)');
       expect(fmt.backend('wasm (SIMD, 4 threads)')).toBe('wasm (SIMD, 스레드 4개)');
       expect(fmt.duration(185)).toBe('3분 5초');
+      expect(fmt.backendReason('tfjs-node not installed (optional dependency failed to install)')).toBe('tfjs-node: 설치되지 않음 (선택 의존성 설치에 실패함)');
+      expect(fmt.backendReason("not tried: backend 'cpu' was forced")).toBe("시도하지 않음: 'cpu' 백엔드를 강제로 지정함");
+      expect(fmt.backendReason('a reason no template knows')).toBe('a reason no template knows');
       expect(fmt.count(12345)).toBe('12,345');
     } finally {
       i18n.init([], null);

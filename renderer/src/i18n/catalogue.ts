@@ -10,14 +10,14 @@ import { COMPARE } from './messages/compare';
 import { DATASETS } from './messages/datasets';
 import { FORM } from './messages/form';
 import { NEW_RUN } from './messages/new-run';
-import { SHELL } from './messages/shell';
+import { BACKEND_REASONS, SHELL } from './messages/shell';
 import { STUDIES } from './messages/studies';
 import { ANALYSIS } from './messages/analysis';
 import { SLURM } from './messages/slurm';
 import { WEIGHTS } from './messages/weights';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, datasets: DATASETS, form: FORM, studies: STUDIES, compare: COMPARE, newRun: NEW_RUN, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, backendReasons: BACKEND_REASONS, datasets: DATASETS, form: FORM, studies: STUDIES, compare: COMPARE, newRun: NEW_RUN, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

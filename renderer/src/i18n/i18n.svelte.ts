@@ -9,9 +9,11 @@ import { translator, renderRef, type ArgsOf, type MessageRef } from '../../../sh
 import { count, duration, formatMeanStd, formatSpread, formatValue, type MetricUnit } from '../../../shared/format';
 import type { StudyMetricInfo } from '../../../shared/contract/studies';
 import { rejectionText } from '../../../shared/i18n/import-words';
+import { backendDescription } from '../../../shared/i18n/backend-words';
 import type { RejectProblem } from '../../../shared/rejections';
 import { ScheduleError } from '../../../shared/config';
 import { CATALOGUE, type Messages } from './catalogue';
+import { BACKEND_REASONS } from './messages/shell';
 
 /** What the switch offers: a language, or whatever the system prefers. */
 export type LocaleChoice = Locale | 'system';
@@ -116,16 +118,6 @@ export function scheduleProblemText(e: unknown): string {
   }
 }
 
-/** Words of the backends' descriptions and how Korean writes them (the names of backends and libraries stay). */
-const BACKEND_WORDS: readonly (readonly [RegExp, string])[] = [
-  [/(\d+) threads?/g, '스레드 $1개'],
-  [/native CPU via /g, '네이티브 CPU, '],
-  [/native CPU/g, '네이티브 CPU'],
-  [/pure JavaScript/g, '순수 JavaScript'],
-  [/GPUs hidden/g, 'GPU 숨김'],
-  [/software adapter/g, '소프트웨어 어댑터'],
-];
-
 type UnitOf = MetricUnit | Pick<StudyMetricInfo, 'unit'>;
 
 /** Numbers, durations and dates in the app's language (through shared/format.ts and `Intl`). */
@@ -155,10 +147,19 @@ export const fmt = {
    */
   backend(description: string, trainThreads?: number): string {
     if (i18n.locale === 'en') return description;
-    const base = description.replace(/; runs train on up to \d+ threads \(data-parallel\)$/, '');
-    let text = base;
-    for (const [en, ko] of BACKEND_WORDS) text = text.replace(en, ko);
+    const text = backendDescription(description.replace(/; runs train on up to \d+ threads \(data-parallel\)$/, ''), i18n.locale);
     return trainThreads && trainThreads > 1 ? `${text}. ${t('backend.trainThreads', { n: trainThreads })}` : text;
+  },
+  /** Why a backend was not used, in the app's language when the worker's English is one the catalogue knows. */
+  backendReason(reason: string): string {
+    if (i18n.locale === 'en') return reason;
+    for (const [key, entry] of Object.entries(BACKEND_REASONS)) {
+      const names = [...entry.en.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const pattern = entry.en.replace(/[.*+?^$()[\]\\|]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '(.+?)');
+      const m = new RegExp(`^${pattern}$`).exec(reason);
+      if (m) return tRef({ key, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]])) }) ?? reason;
+    }
+    return reason;
   },
   /** A list in the language's own way: "a, b and c" / "a, b 및 c". */
   list: (items: readonly string[]): string => new Intl.ListFormat(i18n.locale === 'ko' ? 'ko-KR' : 'en-US', { style: 'long', type: 'conjunction' }).format(items),

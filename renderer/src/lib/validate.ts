@@ -10,7 +10,7 @@ import { parseSchedule, type FreezeChoice, type Schedule, type TrainConfig } fro
 import { pretrainedProblems } from '../../../shared/pretrained';
 import { CONFIG_LIMITS, type NumberLimit, type NumberSetting } from '../../../shared/limits';
 import type { ModelInfo } from '../../../shared/types';
-import { scheduleProblemText, t, type PlainKey } from '../i18n/i18n.svelte';
+import { i18n, scheduleProblemText, t, type PlainKey } from '../i18n/i18n.svelte';
 
 /** The form as typed: numbers may be empty (null) while editing. */
 export interface RunDraft {
@@ -161,12 +161,13 @@ export function validateFineTune(
     unfreezeAfter: d.unfreezeAfter!,
     backboneLrScale: d.backboneLrScale!,
     epochs: model.epochs,
-  });
+  }, i18n.locale);
   for (const p of problems) {
     const field = p.field as FineTuneField;
     if (e[field]) continue;
     // "resnet18 has no ImageNet weights: …" reads as it is; the others name their field first.
-    e[field] = field === 'pretrained' ? p.message : `${t(FINE_TUNE_TITLES[field])} ${p.message}`;
+    // English reads on from the field's name ("Width multiplier must be 1 …"); Korean names it first.
+    e[field] = field === 'pretrained' ? p.message : i18n.locale === 'en' ? `${t(FINE_TUNE_TITLES[field])} ${p.message}` : `${t(FINE_TUNE_TITLES[field])}: ${p.message}`;
   }
   return e;
 }

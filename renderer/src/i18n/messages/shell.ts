@@ -4,6 +4,24 @@
  */
 import { defineMessages } from '../../../../shared/i18n/catalogue';
 
+/**
+ * Why a better backend was not used, as the worker says it in English (main/compute/backend.ts):
+ * `fmt.backendReason` reads a reason back through these English templates and writes it in the
+ * app's language; a reason none of them matches stays as it is.
+ */
+export const BACKEND_REASONS = defineMessages({
+  'reason.notInstalled': { en: '{pkg} not installed (optional dependency failed to install)', ko: '{pkg}: 설치되지 않음 (선택 의존성 설치에 실패함)' },
+  'reason.failedToLoad': { en: '{pkg} is installed but failed to load: {detail}', ko: '{pkg}: 설치되었지만 불러오지 못함: {detail}' },
+  'reason.noCuda': {
+    en: 'CUDA not found: tfjs-node-gpu would run on the CPU (it needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1)',
+    ko: 'CUDA 없음: tfjs-node-gpu는 CPU에서 돌게 됩니다 (CUDA 11.2와 cuDNN 8.1이 있는 NVIDIA GPU가 필요함)',
+  },
+  'reason.gpusHidden': { en: 'tfjs-node-gpu was loaded with its GPUs hidden to serve as a CPU backend', ko: 'tfjs-node-gpu를 GPU를 숨긴 채 CPU 백엔드로 불러왔습니다' },
+  'reason.gpuLoaded': { en: 'tfjs-node-gpu is loaded and computes on the GPU; tfjs-node cannot be loaded beside it', ko: 'tfjs-node-gpu가 GPU에서 계산하고 있어 tfjs-node를 함께 불러올 수 없습니다' },
+  'reason.forced': { en: "not tried: backend '{name}' was forced", ko: "시도하지 않음: '{name}' 백엔드를 강제로 지정함" },
+  'reason.unavailable': { en: 'unavailable', ko: '사용할 수 없음' },
+});
+
 export const SHELL = defineMessages({
   'nav.main': { en: 'Main', ko: '주 메뉴' },
   'nav.datasets': { en: 'Datasets', ko: '데이터셋' },
