@@ -43,6 +43,7 @@ const bridge: Bridge = {
   },
   desktop: {
     pickFolder: () => invoke('desktop:pick-folder'),
+    notify: (title, body) => invoke('desktop:notify', title, body),
     pathForFile: (file) => webUtils.getPathForFile(file),
     languages: languagesFromArgv(process.argv),
   },

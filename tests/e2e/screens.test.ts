@@ -143,6 +143,56 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await page.waitForSelector('[data-testid=live-run][data-status=cancelled]', { timeout: 60_000 });
   }, 180_000);
 
+  it('a run name typed for one architecture follows the architecture when another is picked', async () => {
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('arch-lenet5').click();
+    await page.getByTestId('f-name').fill('lenet5 32px quick');
+    await page.getByTestId('arch-alexnet').click();
+    expect(await page.getByTestId('f-name').inputValue()).toBe('alexnet 32px quick');
+    await page.getByTestId('arch-lenet5').click();
+    expect(await page.getByTestId('f-name').inputValue()).toBe('lenet5 32px quick');
+  });
+
+  it('queues a run behind another: the banner goes when that run ends, and the live view says the first one ended when it moves on', async () => {
+    const form = async (name: string, epochs: number): Promise<void> => {
+      await page.getByTestId('nav-new-run').click();
+      await page.getByTestId('arch-lenet5').click();
+      await page.locator('#f-dataset').selectOption({ label: 'flowers' });
+      await page.getByTestId('f-input').fill('32');
+      await page.getByTestId('f-epochs').fill(String(epochs));
+      await page.getByTestId('f-name').fill(name);
+    };
+    await form('first long', 300);
+    await page.getByTestId('start-run').click();
+    await page.waitForSelector('[data-testid=live-run][data-status=running]', { timeout: 60_000 });
+    const first = (await app.ws.listRuns()).find((r) => r.name === 'first long')!;
+
+    await form('second short', 1);
+    await page.getByTestId('queue-run').click();
+    const banner = page.getByTestId('queued');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/Queued “second short” \(#\d+\)/);
+    // The name belonged to that run: the form starts the next one without it.
+    expect(await page.getByTestId('f-name').inputValue()).toBe('');
+    await shot(page, 'screens-05-queued-1440');
+
+    await page.getByTestId('nav-live').click();
+    await page.getByTestId('cancel-run').click();
+    await page.getByTestId('confirm-cancel').click();
+    // The live view follows the next run and says what became of the first.
+    const previous = page.getByTestId('previous-run');
+    await previous.waitFor({ timeout: 60_000 });
+    expect(await previous.textContent()).toContain(`“first long” (#${first.id}) was cancelled`);
+    expect(await page.locator('[data-testid=live-run] h2').textContent()).toBe('second short');
+    await page.waitForSelector('[data-testid=live-run][data-status=completed]', { timeout: 180_000 });
+    await shot(page, 'screens-06-moved-on-1440');
+
+    // That run has ended: the new-run form no longer says it is queued.
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('start-run').waitFor();
+    await expect.poll(() => page.getByTestId('queued').count(), { timeout: 5_000 }).toBe(0);
+  }, 300_000);
+
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

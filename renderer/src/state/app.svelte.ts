@@ -3,7 +3,7 @@
  * that every other state object is fed from.
  */
 import type { Api, AppEvent } from '@shared/contract/api';
-import type { RunSummary } from '@shared/types';
+import type { RunStatus, RunSummary } from '@shared/types';
 import type { Transport } from '../transport/types';
 import type { Nav, View } from './nav';
 import { DatasetsState } from '../features/datasets/datasets.svelte';
@@ -14,6 +14,7 @@ import { NewRunState } from '../features/new-run/new-run.svelte';
 import { RunsState } from '../features/runs/runs.svelte';
 import { CompareState } from '../features/compare/compare.svelte';
 import { StudiesState } from '../features/studies/state/studies.svelte';
+import { runEndNotice } from './notices';
 
 export type { View } from './nav';
 export type Theme = 'system' | 'light' | 'dark';
@@ -39,6 +40,8 @@ export class AppState implements Nav {
   readonly evaluation: EvaluationState;
   readonly studies: StudiesState;
   #unsubscribe: (() => void) | null = null;
+  /** Test accuracies from the evaluation events (each arrives just before its run's final status). */
+  #tested = new Map<number, number>();
 
   constructor(transport: Transport) {
     this.transport = transport;
@@ -114,12 +117,25 @@ export class AppState implements Nav {
         this.studies.onEvent(e);
         return;
       default:
-        if (e.kind === 'started' && this.live.runId !== e.runId && !this.live.isActive) this.live.watch(e.runId);
+        // The watched run ended and the next one in the queue started: follow it, saying so.
+        if (e.kind === 'started' && this.live.runId !== e.runId && !this.live.isActive) this.live.follow(e.runId);
         this.live.onEvent(e);
         this.studies.onRunEvent(e);
+        if (e.kind === 'evaluation' && e.evaluation.split === 'test') this.#tested.set(e.runId, e.evaluation.accuracy);
+        if (e.kind === 'status') this.#notifyEnd(e.runId, e.status, e.error);
         if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'evaluation') this.runs.scheduleReload();
         if (e.kind === 'evaluation' && this.evaluation.runId === e.runId) void this.evaluation.open(e.runId);
     }
+  }
+
+  /** In the desktop app, a run that ended while the user looked elsewhere raises a system notification. */
+  #notifyEnd(runId: number, status: RunStatus, error: string | null): void {
+    const desktop = this.transport.desktop;
+    if (!desktop) return;
+    const run = this.runs.list.value.find((r) => r.id === runId);
+    const notice = runEndNotice({ id: runId, name: run?.name ?? '' }, status, this.#tested.get(runId) ?? null, error, document.hasFocus());
+    this.#tested.delete(runId);
+    if (notice) desktop.notify(notice.title, notice.body).catch(() => undefined);
   }
 
   go(view: View): void {
