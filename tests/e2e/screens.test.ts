@@ -193,6 +193,47 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await expect.poll(() => page.getByTestId('queued').count(), { timeout: 5_000 }).toBe(0);
   }, 300_000);
 
+  it('at 1024 px the runs table keeps Name and Test acc. in view, with the run drawer open too, while the rest scrolls', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
+    const card = page.locator('.table-card');
+    /** True when the header cell (and the first row's cell below it) lies inside the card's visible box. */
+    const inView = async (label: string): Promise<boolean> =>
+      card.evaluate((el, text) => {
+        const box = el.getBoundingClientRect();
+        const th = [...el.querySelectorAll('thead th')].find((h) => h.textContent?.trim().startsWith(text));
+        if (!th) return false;
+        const col = [...th.parentElement!.children].indexOf(th);
+        const td = el.querySelector('tbody tr')?.children[col];
+        return [th, td].every((c) => {
+          if (!c) return false;
+          const r = c.getBoundingClientRect();
+          // Not covered by another column either: the cell's middle is this cell.
+          const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          return r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1 && !!hit && c.contains(hit);
+        });
+      }, label);
+    const check = async (): Promise<void> => {
+      expect(await inView('Name'), 'Name in view').toBe(true);
+      expect(await inView('Test acc.'), 'Test acc. in view').toBe(true);
+      // Scrolled to its far end, the pinned columns stay.
+      await card.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+      expect(await inView('Name'), 'Name in view, scrolled').toBe(true);
+      expect(await inView('Test acc.'), 'Test acc. in view, scrolled').toBe(true);
+      await card.evaluate((el) => (el.scrollLeft = 0));
+    };
+    await check();
+    await shot(page, 'screens-07-runs-1024');
+    await page.locator(`[data-testid=run-row][data-run-id="${ids.b}"]`).click();
+    await page.getByTestId('run-panel').waitFor();
+    await check();
+    await shot(page, 'screens-08-runs-drawer-1024');
+    await page.getByTestId('run-panel').getByRole('button', { name: 'Close' }).click();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, 'screens-09-runs-1440');
+  });
+
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
