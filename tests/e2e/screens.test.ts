@@ -234,6 +234,79 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await shot(page, 'screens-09-runs-1440');
   });
 
+  it('every view, run, comparison and study has its own address, and Back and Forward walk through them', async () => {
+    const hash = (): string => new URL(page.url()).hash;
+    const title = (): Promise<string | null> => page.locator('.topbar h1').textContent();
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
+    expect(hash()).toMatch(/^#\/runs(\/\d+)?$/);
+    await page.locator(`[data-testid=run-row][data-run-id="${ids.b}"]`).click();
+    expect(hash()).toBe(`#/runs/${ids.b}`);
+    expect(await page.evaluate(() => document.title)).toBe('Runs · Bloombench');
+    await page.getByTestId('run-panel').getByRole('button', { name: 'Curves' }).click();
+    await page.getByTestId('live-run').waitFor();
+    expect(hash()).toBe(`#/live/${ids.b}`);
+    await page.getByTestId('nav-evaluation').click();
+    await page.getByTestId('eval-run-picker').selectOption(String(ids.c));
+    await page.getByTestId('confusion-matrix').waitFor();
+    expect(hash()).toBe(`#/evaluation/${ids.c}`);
+    await page.getByTestId('nav-studies').click();
+    expect(hash()).toBe('#/studies');
+    await page.getByTestId('new-study').click();
+    await page.getByTestId('study-form').waitFor();
+    expect(hash()).toBe('#/studies/new');
+
+    // Back, step by step, to where the user was; Forward again.
+    await page.goBack();
+    await page.getByTestId('new-study').waitFor();
+    expect(hash()).toBe('#/studies');
+    await page.goBack();
+    await page.getByTestId('confusion-matrix').waitFor();
+    expect(hash()).toBe(`#/evaluation/${ids.c}`);
+    expect(await page.getByTestId('eval-run-picker').inputValue()).toBe(String(ids.c));
+    await page.goBack();
+    await page.getByTestId('live-run').waitFor();
+    expect(hash()).toBe(`#/live/${ids.b}`);
+    expect(await page.locator('[data-testid=live-run] h2').textContent()).toBe('lenet wide');
+    await page.goBack();
+    await page.getByTestId('run-panel').waitFor();
+    expect(hash()).toBe(`#/runs/${ids.b}`);
+    expect(await title()).toBe('Runs');
+    await page.goForward();
+    await page.getByTestId('live-run').waitFor();
+    expect(hash()).toBe(`#/live/${ids.b}`);
+  });
+
+  it('a reload keeps the comparison and its ticked runs; an address opens what it names in a new tab', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
+    await page.getByTestId('run-select').first().waitFor();
+    await page.locator(`[data-testid=run-row][data-run-id="${ids.a}"] [data-testid=run-select]`).check();
+    await page.locator(`[data-testid=run-row][data-run-id="${ids.b}"] [data-testid=run-select]`).check();
+    await page.getByTestId('compare-selected').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=compare-summary] tbody tr').length === 2);
+    expect(new URL(page.url()).hash).toBe(`#/compare/${ids.a},${ids.b}`);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=compare-summary] tbody tr').length === 2, null, { timeout: 30_000 });
+    expect(await page.locator('.topbar h1').textContent()).toBe('Compare runs');
+    expect(await page.getByTestId('compare-summary').textContent()).toContain('lenet wide');
+    await shot(page, 'screens-10-compare-reloaded-1440');
+    await page.getByTestId('nav-runs').click();
+    expect(await page.locator(`[data-testid=run-row][data-run-id="${ids.a}"] [data-testid=run-select]`).isChecked()).toBe(true);
+    expect(await page.locator(`[data-testid=run-row][data-run-id="${ids.b}"] [data-testid=run-select]`).isChecked()).toBe(true);
+
+    const tab = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    tab.on('pageerror', (e) => pageErrors.push(e.message));
+    await tab.goto(`${app.server.url}#/evaluation/${ids.c}`);
+    await tab.getByTestId('confusion-matrix').waitFor();
+    expect(await tab.getByTestId('eval-run-picker').inputValue()).toBe(String(ids.c));
+    // The token left the address; the route stayed.
+    expect(tab.url()).not.toContain('token=');
+    expect(new URL(tab.url()).hash).toBe(`#/evaluation/${ids.c}`);
+    await shot(tab, 'screens-11-evaluation-by-address-1024');
+    await tab.close();
+  });
+
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
