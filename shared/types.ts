@@ -3,6 +3,7 @@
  */
 import type { BackendName, TrainConfig } from './config';
 import type { RunWeights } from './pretrained';
+import type { Calibration } from './calibration';
 import type { RejectProblem, RejectReason } from './rejections';
 
 export type Split = 'train' | 'val' | 'test';
@@ -63,6 +64,11 @@ export interface ImportReport {
   /** Images whose content is grayscale (checked on the decoded pixels). */
   readonly grayscale: number;
   readonly seconds: number;
+  /**
+   * Set when this import re-scanned a folder imported before: that dataset, how many runs and
+   * studies used it, and whether it was kept for them (else this one replaced it and took its name).
+   */
+  readonly rescanOf?: { readonly datasetId: number; readonly name: string; readonly runs: number; readonly studies: number; readonly kept: boolean };
 }
 
 export interface DatasetSummary {
@@ -169,6 +175,8 @@ export interface RunDetail extends RunSummary {
   readonly diagnostics: readonly Diagnostic[];
   readonly test: Evaluation | null;
   readonly predictions: readonly Prediction[];
+  /** Reliability diagram, ECE and top-k accuracy of the test predictions (shared/calibration.ts); null without any. */
+  readonly calibration: Calibration | null;
 }
 
 /** A model zoo entry as the CLI and the architecture cards show it. */

@@ -21,7 +21,9 @@ const HELP = `bloombench — train, compare and diagnose CNNs on folders of imag
 Usage: bloombench <command> [options]
 
 Commands:
-  import <folder> [--name N] [--seed S] [--json]   import an image folder (one sub-folder per class)
+  import <folder> [--name N] [--seed S] [--rescan] [--json]
+                                                   import an image folder (one sub-folder per class);
+                                                   --rescan imports a folder imported before again
   datasets [--json]                                list imported datasets
   sample-data <dir>                                write a small generated 5-class image folder
   models [<id>] [--summary] [--json]               list the model zoo, or one model's layers
@@ -58,6 +60,10 @@ function trainHelp(): string {
 
 function printImportReport(r: ImportReport): void {
   out(`Dataset ${r.datasetId} "${r.name}" from ${r.root}`);
+  if (r.rescanOf) {
+    const was = `dataset ${r.rescanOf.datasetId} "${r.rescanOf.name}"`;
+    out(r.rescanOf.kept ? `Re-scanned: a new dataset; ${was} stays for its ${r.rescanOf.runs} run(s).` : `Re-scanned: replaces ${was}, which no run used.`);
+  }
   out(`${r.total} images in ${r.classes.length} classes (split ${r.split.train} train / ${r.split.val} val / ${r.split.test} test${r.presplit ? ', test split from the folder' : ''}), ${r.seconds.toFixed(1)} s`);
   out('');
   const max = Math.max(...r.classes.map((c) => c.count));
@@ -198,13 +204,22 @@ export async function main(argv: string[]): Promise<number> {
     case 'import': {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, json: { type: 'boolean' } },
+        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, rescan: { type: 'boolean' }, json: { type: 'boolean' } },
         allowPositionals: true,
       });
       if (positionals.length !== 1) throw new UsageError('import needs one folder: bloombench import <folder> [--name N]');
       return withWorkstation(home, async (ws) => {
         const tty = process.stderr.isTTY && !values.json;
+        const known = values.rescan ? null : await ws.findImportedFolder(positionals[0]);
+        if (known) {
+          const folder = path.resolve(positionals[0]);
+          throw new UserError(
+            'conflict',
+            `${folder} is already imported as "${known.name}" (dataset ${known.id}, ${known.total} images). Train on it with --dataset ${known.id}, or re-scan the folder to import what it holds now: bloombench import ${JSON.stringify(folder)} --rescan`,
+          );
+        }
         const report = await ws.importFolder(positionals[0], {
+          rescan: Boolean(values.rescan),
           name: values.name,
           seed: values.seed === undefined ? undefined : Number(values.seed),
           valFraction: values.val === undefined ? undefined : Number(values.val),

@@ -22,7 +22,7 @@ import {
   type StudySummary,
 } from '../../shared/contract/studies';
 import type { Workstation } from '../core/workstation';
-import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';
+import { cellText, formatMeanStd, formatValue, mainEffectsLines, tableCaption, verdictText } from '../studies/export';
 import { count, duration, pct, table } from './format';
 import { ProgressLines } from './progress';
 import { datasetFor, err as errOut, exitCodeFor, onStopFollowing, openWorkstation, out, runIdArg, stopCause, UsageError, type StopReason } from './common';
@@ -178,7 +178,7 @@ export function studyHeader(d: StudyDetail): string {
   return lines.join('\n');
 }
 
-/** The grid as terminal tables; the best cell marked with `*`. */
+/** The grid as terminal tables, the winner marked ★, then the verdict and the main effects. */
 export function gridText(g: StudyGrid, withRuns = true): string {
   const outLines: string[] = [];
   g.tables.forEach((t, ti) => {
@@ -186,11 +186,17 @@ export function gridText(g: StudyGrid, withRuns = true): string {
     const rowTitles = g.rowAxes.length ? g.rowAxes.map((k) => STUDY_AXIS_TITLES[k]) : [''];
     if (g.colAxes.length) rowTitles[rowTitles.length - 1] += ` ↓ / ${g.colAxes.map((k) => STUDY_AXIS_TITLES[k]).join(' · ')} →`;
     const colTitles = g.colAxes.length ? g.cols.map((c) => c.labels.join(' · ')) : [g.info.label];
-    const rows = g.rows.map((r, ri) => [...(g.rowAxes.length ? r.labels : ['all']), ...t.cells[ri].map((c) => `${cellText(c, g.info, withRuns)}${c.best ? ' *' : ''}`)]);
+    const rows = g.rows.map((r, ri) => [...(g.rowAxes.length ? r.labels : ['all']), ...t.cells[ri].map((c) => `${cellText(c, g.info, withRuns)}${c.winner ? ' ★' : ''}`)]);
     outLines.push(table([...rowTitles, ...colTitles], rows));
     outLines.push('');
   });
-  outLines.push(`mean ± sample std over seeds at each run's kept (best) epoch; * best ${g.info.higherIsBetter ? '(highest)' : '(lowest)'}`);
+  outLines.push(`mean ± sample std over seeds (95% CI: Student's t) at each run's kept (best) epoch; ${g.info.higherIsBetter ? 'higher' : 'lower'} is better; ★ a winner beyond chance`);
+  const verdict = verdictText(g);
+  if (verdict) outLines.push(verdict);
+  if (g.mainEffects.length > 1) {
+    outLines.push('', `Main effects (${g.info.label}, mean over the other axes):`);
+    for (const line of mainEffectsLines(g)) outLines.push(`  ${line}`);
+  }
   return outLines.join('\n');
 }
 

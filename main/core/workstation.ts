@@ -34,6 +34,9 @@ import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
+import { compareRuns } from '../studies/compare';
+import { labelSuspects } from '../studies/suspects';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
@@ -111,11 +114,15 @@ export class Workstation implements Api {
     return datasets.listDatasets(this.store);
   }
 
-  async importDataset(folder: string, name?: string): Promise<ImportReport> {
-    return this.importFolder(folder, { name });
+  async importDataset(folder: string, name?: string, opts: { readonly rescan?: boolean } = {}): Promise<ImportReport> {
+    return this.importFolder(folder, { name, rescan: opts.rescan });
   }
 
-  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`). */
+  async findImportedFolder(folder: string): Promise<DatasetSummary | null> {
+    return datasets.findDatasetByFolder(this.store, folder);
+  }
+
+  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`, `--rescan`). */
   async importFolder(folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
     const report = await importImageFolder(this.store, folder, {
       ...opts,
@@ -140,7 +147,7 @@ export class Workstation implements Api {
   async resolveDataset(ref: string): Promise<{ readonly dataset: DatasetSummary; readonly imported: ImportReport | null }> {
     const asPath = path.resolve(ref);
     if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
-      const known = datasets.listDatasets(this.store).find((d) => path.resolve(d.root) === asPath);
+      const known = datasets.findDatasetByFolder(this.store, asPath);
       if (known) return { dataset: known, imported: null };
       const report = await this.importFolder(asPath);
       return { dataset: datasets.getDataset(this.store, report.datasetId), imported: report };
@@ -449,6 +456,20 @@ export class Workstation implements Api {
   }
   controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
     return this.slurm.controlStudySlurm(studyId, action);
+  }
+
+  // Comparing runs and label suspects: the `AnalysisApi` verbs (shared/contract/analysis.ts).
+
+  async compareRuns(runIds: readonly number[]): Promise<RunComparison> {
+    return compareRuns(
+      this.studies.runs,
+      runIds.map((id) => this.queue.runs.getRun(id)),
+    );
+  }
+
+  async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
+    const ds = datasets.getDataset(this.store, datasetId);
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, opts);
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */

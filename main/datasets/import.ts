@@ -10,9 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contract/errors';
 import { REASON_OF_CODE, rejectionMessage, type RejectProblem } from '../../shared/rejections';
-import type { DuplicateGroup, ImportReport, RejectedFile, Split } from '../../shared/types';
+import type { DatasetSummary, DuplicateGroup, ImportReport, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 import { probeImage } from './decode';
+import { deleteDataset, findDatasetByFolder, splitSettings, usesOfDataset } from './queries';
 import { defaultConcurrency, mapLimit } from './pool';
 import { type FoundFile, compareNames, scanFolder } from './scan';
 import { assignSplits } from './split';
@@ -35,6 +36,12 @@ export interface ImportOptions {
   readonly testFraction?: number;
   /** Called as files are examined: `done` of `total` candidate files. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Import a folder imported before again, as it is now. Without it such a folder is refused
+   * (naming the dataset it became). The earlier dataset is replaced (its name, seed and
+   * fractions carry over) unless runs or studies use it; then it stays for them and this one is new.
+   */
+  readonly rescan?: boolean;
 }
 
 /** Default share of each class held out for validation. */
@@ -61,11 +68,16 @@ interface Examined {
  */
 export async function importImageFolder(store: Store, folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
-  const seed = opts.seed ?? DEFAULT_SPLIT_SEED;
-  const valFraction = opts.valFraction ?? DEFAULT_VAL_FRACTION;
-  const testFraction = opts.testFraction ?? DEFAULT_TEST_FRACTION;
+  // A folder imported before (and still there) is refused, or re-scanned when asked.
+  const previous = isFolderSync(folder) ? findDatasetByFolder(store, folder) : null;
+  if (previous && !opts.rescan) throw alreadyImported(previous, path.resolve(folder));
+  // A re-scan draws its split as the earlier import did, unless told otherwise.
+  const before = previous ? splitSettings(store, previous.id) : null;
+  const seed = opts.seed ?? before?.seed ?? DEFAULT_SPLIT_SEED;
+  const valFraction = opts.valFraction ?? (before && !before.presplit ? before.valFraction : DEFAULT_VAL_FRACTION);
+  const testFraction = opts.testFraction ?? (before && !before.presplit ? before.testFraction : DEFAULT_TEST_FRACTION);
   validateOptions(seed, valFraction, testFraction);
-  if (opts.name !== undefined) checkNameFree(store, cleanName(opts.name));
+  if (opts.name !== undefined && cleanName(opts.name) !== previous?.name) checkNameFree(store, cleanName(opts.name));
 
   const scan = await scanFolder(folder);
   const root = scan.root;
@@ -126,11 +138,22 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const setReport = store.db.prepare('UPDATE datasets SET report_json = ? WHERE id = ?');
 
   return store.db.transaction((): ImportReport => {
+    // A re-scan replaces the earlier dataset unless runs use it (then it stays for them).
+    let rescanOf: ImportReport['rescanOf'];
+    if (previous) {
+      const uses = usesOfDataset(store, previous.id);
+      const kept = uses.runs > 0 || uses.studies > 0;
+      rescanOf = { datasetId: previous.id, name: previous.name, ...uses, kept };
+      if (!kept) deleteDataset(store, previous.id);
+    }
     // Picked inside the transaction, so two imports running at once cannot take the same name.
     let name: string;
     if (opts.name !== undefined) {
       name = cleanName(opts.name);
       checkNameFree(store, name);
+    } else if (rescanOf) {
+      // "again (2)" re-scanned beside its runs becomes "again (3)", not "again (2) (2)".
+      name = freeName(store, rescanOf.kept ? rescanOf.name.replace(/ \(\d+\)$/, '') : rescanOf.name);
     } else {
       name = freeName(store, path.basename(root) || 'dataset');
     }
@@ -166,6 +189,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
       imageSizes: sizeStats(accepted),
       grayscale: accepted.filter((e) => e.result.ok && e.result.grayscale).length,
       seconds: Math.round(performance.now() - started) / 1000,
+      ...(rescanOf ? { rescanOf } : {}),
     };
     setReport.run(JSON.stringify(report), datasetId);
     return report;
@@ -267,6 +291,23 @@ function cleanName(name: string): string {
   if (clean.length === 0) throw new UserError('invalid', 'A dataset name cannot be empty.');
   if (clean.length > 200) throw new UserError('invalid', `A dataset name can have at most 200 characters (got ${clean.length}).`);
   return clean;
+}
+
+function isFolderSync(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The refusal of a folder imported before: which dataset it became, and the two ways on. */
+export function alreadyImported(d: DatasetSummary, folder: string): UserError {
+  const when = new Date(d.createdMs).toISOString().slice(0, 16).replace('T', ' ');
+  return new UserError(
+    'conflict',
+    `${folder} is already imported as "${d.name}" (dataset ${d.id}, ${d.total} images, imported ${when} UTC). Open that dataset, or re-scan the folder to import what it holds now.`,
+  );
 }
 
 function checkNameFree(store: Store, name: string): void {

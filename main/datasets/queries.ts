@@ -75,6 +75,40 @@ export function getDataset(store: Store, id: number): DatasetSummary {
   return toSummary(row, split);
 }
 
+function realOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * The dataset (not deleted) imported from `folder`, or null: the same folder after resolving
+ * it and its symbolic links (`flowers/`, `./flowers` and a link to it are one folder). When
+ * several were, the newest.
+ */
+export function findDatasetByFolder(store: Store, folder: string): DatasetSummary | null {
+  const wanted = path.resolve(folder);
+  const wantedReal = realOr(wanted);
+  const rows = store.db.prepare('SELECT id, root FROM datasets WHERE deleted = 0 ORDER BY id DESC').all() as { id: number; root: string }[];
+  const hit = rows.find((r) => r.root === wanted || realOr(r.root) === wantedReal);
+  return hit ? getDataset(store, hit.id) : null;
+}
+
+/** How many runs (not deleted) and studies use a dataset. */
+export function usesOfDataset(store: Store, id: number): { readonly runs: number; readonly studies: number } {
+  const runs = (store.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dataset_id = ? AND deleted = 0').get(id) as { n: number }).n;
+  const studies = (store.db.prepare('SELECT COUNT(*) AS n FROM studies WHERE dataset_id = ? AND deleted = 0').get(id) as { n: number }).n;
+  return { runs, studies };
+}
+
+/** The split settings a dataset was imported with. */
+export function splitSettings(store: Store, id: number): { readonly seed: number; readonly valFraction: number; readonly testFraction: number; readonly presplit: boolean } {
+  const r = store.db.prepare('SELECT split_seed, val_fraction, test_fraction, presplit FROM datasets WHERE id = ?').get(id) as { split_seed: number; val_fraction: number; test_fraction: number; presplit: number };
+  return { seed: r.split_seed, valFraction: r.val_fraction, testFraction: r.test_fraction, presplit: r.presplit === 1 };
+}
+
 /**
  * A dataset by reference as a user types it: an id (`3`) or a name (exact, else the one name
  * that matches ignoring case). Throws, listing the known datasets, when nothing matches.

@@ -26,8 +26,8 @@ import type { EpochMetrics, Evaluation, RunDetail, RunSummary } from '../../shar
 import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
 import { curveGroup } from './aggregate';
-import { cellText, tableCaption } from './export';
-import { formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { cellText, tableCaption, verdictText } from './export';
+import { formatInterval, formatMeanStd, formatValue, percent as pct } from '../../shared/format';
 import { seriesColor } from '../../shared/palette';
 import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
@@ -100,13 +100,34 @@ function gridHtml(grid: StudyGrid): string {
         const main = cell.n ? formatMeanStd(cell, grid.info) : esc(cellText(cell, grid.info, false));
         const ids = cell.runs.map((x) => `#${x.runId}${x.status === 'completed' ? '' : ` ${x.status}`}`).join(', ');
         const note = `${cell.n > 0 ? `n=${cell.n}` : ''}${ids ? `${cell.n > 0 ? ': ' : ''}${ids}` : ''}${cell.pending ? `${ids || cell.n ? '; ' : ''}${cell.pending} pending` : ''}`;
-        out.push(`<td class="${cell.best ? 'best' : ''}${cell.n ? '' : ' empty'}"><span class="v">${main}</span>${cell.best ? ' <span class="star" title="best cell">★</span>' : ''}<br><span class="ids">${esc(note)}</span></td>`);
+        const ci = formatInterval(cell.ci95, grid.info);
+        const cls = [cell.winner ? 'best' : cell.best ? 'lead' : '', cell.n ? '' : 'empty'].filter(Boolean).join(' ');
+        out.push(
+          `<td${cls ? ` class="${cls}"` : ''}><span class="v">${main}</span>${cell.winner ? ' <span class="star" title="best cell, beyond chance">★</span>' : ''}${ci ? `<br><span class="ci">95% CI ${esc(ci)}</span>` : ''}<br><span class="ids">${esc(note)}</span></td>`,
+        );
       }
       out.push('</tr>');
     });
     out.push('</tbody></table>');
   });
+  const verdict = verdictText(grid);
+  if (verdict) out.push(`<p class="verdict ${grid.verdict.kind}">${esc(verdict)}</p>`);
   return out.join('');
+}
+
+/** Each axis's value averaged over the other axes, as a small table per axis. */
+function mainEffectsHtml(grid: StudyGrid): string {
+  if (grid.mainEffects.length < 2) return '';
+  const tables = grid.mainEffects.map((e) => {
+    const means = e.levels.map((l) => l.mean).filter((m): m is number => m !== null);
+    const top = means.length ? (grid.info.higherIsBetter ? Math.max(...means) : Math.min(...means)) : null;
+    const rows = e.levels.map(
+      (l) =>
+        `<tr${l.mean !== null && l.mean === top ? ' class="top"' : ''}><th>${esc(l.label)}</th><td class="num">${esc(formatValue(l.mean, grid.info))}</td><td class="num">${l.points ? `${esc(formatValue(l.min, grid.info))} – ${esc(formatValue(l.max, grid.info))}` : '—'}</td><td class="num">${l.points}</td><td class="num">${l.runs}</td></tr>`,
+    );
+    return `<table class="effects"><caption>${esc(e.title)}</caption><thead><tr><th></th><th>mean</th><th>range over cells</th><th>cells</th><th>runs</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  });
+  return `<h3>Main effects <small>(${esc(grid.info.label)}: each value averaged over the other axes, every cell counted once)</small></h3><div class="row">${tables.join('')}</div>`;
 }
 
 function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: boolean, band: boolean): string {
@@ -257,6 +278,13 @@ table.grid td { min-width: 120px; text-align: right; }
 table.grid td .v { font-size: 15px; font-variant-numeric: tabular-nums; }
 table.grid td .ids { font-size: 11px; color: #6b7280; }
 table.grid td.best { background: #ecfdf5; outline: 2px solid #059669; outline-offset: -2px; }
+table.grid td.lead { outline: 2px dashed #9ca3af; outline-offset: -2px; }
+table.grid td .ci { font-size: 11px; color: #374151; }
+p.verdict { margin: -6px 0 14px; font-weight: 600; }
+p.verdict.no-clear-winner { color: #92400e; }
+table.effects { margin-right: 8px; }
+table.effects td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.effects tr.top th, table.effects tr.top td { background: #ecfdf5; }
 table.grid td.empty .v { color: #9ca3af; }
 .star { color: #059669; }
 table.runs td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -371,6 +399,8 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
         ),
       );
       line += ` Best ${esc(g.info.label)}: <b>${esc(formatMeanStd(bestCell, g.info))}</b> with ${places.join(places.length > 1 ? ', tied with ' : '')}.`;
+      const verdict = verdictText(g);
+      if (verdict) line += ` ${esc(verdict)}`;
     }
     html.push(`<p class="summary">${line}</p>`);
   } else if (byAcc.length) {
@@ -399,7 +429,10 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   html.push('<h2>Results</h2>');
   if (grid) {
     html.push(gridHtml(grid));
-    html.push(`<p class="note">Mean ± sample standard deviation over the seeds of each cell; every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ best cell. #N are run ids.</p>`);
+    html.push(
+      `<p class="note">Mean ± sample standard deviation over the seeds of each cell, with its 95% confidence interval (Student's t); every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ the best cell, only when it beats the runner-up beyond chance (Welch's t-test, p &lt; 0.05); an outlined cell has the best mean without that. #N are run ids.</p>`,
+    );
+    html.push(mainEffectsHtml(grid));
     const extra: StudyMetric[] = (['best_val_accuracy', 'time'] as StudyMetric[]).filter((m) => m !== metric);
     for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
   }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
 import { studyArgSchemas } from './study-schemas';
 import { slurmArgSchemas } from './slurm';
+import { analysisArgSchemas } from './analysis';
 import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
@@ -46,7 +47,13 @@ const folderPath = z
 /** Zod tuples for each verb's arguments, with optional trailing arguments allowed to be absent. */
 export const apiArgSchemas = {
   listDatasets: z.tuple([]),
-  importDataset: z.tuple([folderPath, shortText.min(1).optional()]),
+  importDataset: z.tuple([
+    folderPath,
+    // JSON carries a skipped name as null when options follow it.
+    z.union([shortText.min(1), z.null().transform(() => undefined)]).optional(),
+    z.object({ rescan: z.boolean().optional() }).strict().optional(),
+  ]),
+  findImportedFolder: z.tuple([folderPath]),
   getImportReport: z.tuple([id]),
   importSampleDataset: z.tuple([]),
   listImages: z.tuple([
@@ -90,6 +97,8 @@ export const apiArgSchemas = {
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.
   ...slurmArgSchemas,
+  // Comparing runs and label suspects: shared/contract/analysis.ts.
+  ...analysisArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */

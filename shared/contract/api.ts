@@ -10,6 +10,7 @@ import type { AppEvent } from './events';
 export type { AppEvent, ImportProgress } from './events';
 import type { StudyApi } from './studies';
 import type { SlurmApi } from './slurm';
+import type { AnalysisApi } from './analysis';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
 export interface ImageRef {
@@ -33,12 +34,20 @@ export interface ClassifyResult {
 /**
  * The verbs of every view. The study verbs come from `StudyApi` (`shared/studies.ts`); their
  * events arrive through `onEvent` like every other event, so `onStudyEvent` is not part of it.
- * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`).
+ * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`), comparing runs and label
+ * suspects from `AnalysisApi` (`shared/contract/analysis.ts`).
  */
-export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi {
+export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisApi {
   // Datasets
   listDatasets(): Promise<readonly DatasetSummary[]>;
-  importDataset(folder: string, name?: string): Promise<ImportReport>;
+  /**
+   * Imports an image folder as a dataset. A folder imported before is refused (the message
+   * names its dataset) unless `rescan`: then it is imported again as it is now, replacing the
+   * earlier dataset or, where runs use that one, beside it (`ImportReport.rescanOf` says which).
+   */
+  importDataset(folder: string, name?: string, opts?: { readonly rescan?: boolean }): Promise<ImportReport>;
+  /** The dataset imported from this folder (the same folder through any symbolic link), or null. */
+  findImportedFolder(folder: string): Promise<DatasetSummary | null>;
   getImportReport(datasetId: number): Promise<ImportReport>;
   importSampleDataset(): Promise<ImportReport>;
   listImages(datasetId: number, opts?: { split?: 'train' | 'val' | 'test'; classIndex?: number; limit?: number }): Promise<readonly ImageRef[]>;

@@ -21,6 +21,7 @@ export type ApiResult<V extends ApiVerb> = Awaited<ReturnType<Api[V]>>;
 export const API_VERBS = [
   'listDatasets',
   'importDataset',
+  'findImportedFolder',
   'getImportReport',
   'importSampleDataset',
   'listImages',
@@ -55,6 +56,8 @@ export const API_VERBS = [
   'collectStudySlurm',
   'studySlurm',
   'controlStudySlurm',
+  'compareRuns',
+  'labelSuspects',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;

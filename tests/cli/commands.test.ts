@@ -97,6 +97,19 @@ describe('bloombench CLI', () => {
     expect(show.stdout).toMatch(/Confusion matrix/);
   });
 
+  it('says a folder is already imported instead of importing it twice, and re-scans it with --rescan', async () => {
+    const again = await cli('import', folder);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${path.resolve(folder)} is already imported as "colours" (dataset 1, 60 images). Train on it with --dataset 1, or re-scan the folder`);
+    expect(again.stderr).toContain(`bloombench import "${path.resolve(folder)}" --rescan`);
+    expect(JSON.parse((await cli('datasets', '--json')).stdout)).toHaveLength(1);
+    // Run 1 trained on it above: it stays, and the re-scan is a dataset beside it.
+    const rescan = await cli('import', folder, '--rescan');
+    expect(rescan.code, rescan.stderr).toBe(0);
+    expect(rescan.stdout).toContain('Dataset 2 "colours (2)"');
+    expect(rescan.stdout).toContain('Re-scanned: a new dataset; dataset 1 "colours" stays for its 1 run(s).');
+  });
+
   it('lists the model zoo as JSON with the published counts', async () => {
     const r = await cli('models', '--json');
     const models = JSON.parse(r.stdout) as ModelInfo[];

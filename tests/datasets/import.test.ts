@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../shared/types';
 import { importImageFolder } from '../../main/datasets/import';
-import { getImportReport, imageFile, listImages } from '../../main/datasets/queries';
+import { findDatasetByFolder, getImportReport, imageFile, listDatasets, listImages } from '../../main/datasets/queries';
+import { RunStore } from '../../main/store/runs';
+import { DEFAULT_CONFIG } from '../../shared/config';
 import { openStore, type Store } from '../../main/store/db';
 import { makeImageFolder, makeMessyFolder, type MessyFolder } from '../fixtures/images';
 
@@ -196,13 +198,52 @@ describe('importImageFolder refusals', () => {
 
   it('refuses a name already taken, and suffixes the folder name when no name was given', async () => {
     const dir = path.join(tmp, 'named');
+    const other = path.join(tmp, 'elsewhere', 'named');
     await makeImageFolder(dir, { classes: 2, perClass: 3, size: 16 });
+    await makeImageFolder(other, { classes: 2, perClass: 3, size: 16 });
     const first = await importImageFolder(store, dir, { name: 'Pets' });
-    await expect(importImageFolder(store, dir, { name: 'Pets' })).rejects.toThrow(`A dataset named "Pets" already exists (id ${first.datasetId}, imported from ${dir})`);
-    const a = await importImageFolder(store, dir);
-    const b = await importImageFolder(store, dir);
+    await expect(importImageFolder(store, other, { name: 'Pets' })).rejects.toThrow(`A dataset named "Pets" already exists (id ${first.datasetId}, imported from ${dir})`);
+    const a = await importImageFolder(store, other);
     expect(a.name).toBe('named');
-    expect(b.name).toBe('named (2)');
+    const third = path.join(tmp, 'third', 'named');
+    await makeImageFolder(third, { classes: 2, perClass: 3, size: 16 });
+    expect((await importImageFolder(store, third)).name).toBe('named (2)');
+  });
+
+  it('refuses a folder imported before, naming its dataset; a re-scan replaces it, or keeps it for its runs', async () => {
+    const dir = path.join(tmp, 'again');
+    await makeImageFolder(dir, { classes: 2, perClass: 4, size: 16 });
+    const first = await importImageFolder(store, dir, { seed: 7, valFraction: 0.25, testFraction: 0.25 });
+    // The same folder however it is spelled: trailing slash, relative path, a link to it.
+    const link = path.join(tmp, 'again-link');
+    fs.symlinkSync(dir, link);
+    for (const spelled of [dir, `${dir}/`, path.relative(process.cwd(), dir), link]) {
+      await expect(importImageFolder(store, spelled), spelled).rejects.toThrow(`is already imported as "again" (dataset ${first.datasetId}, 8 images, imported `);
+    }
+    await expect(importImageFolder(store, dir)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/Open that dataset, or re-scan the folder/) });
+    expect(listDatasets(store).filter((d) => d.root === path.resolve(dir))).toHaveLength(1);
+
+    // A re-scan of a dataset no run used replaces it: same name, same seed and fractions, the new files.
+    fs.copyFileSync(path.join(dir, 'class_0', fs.readdirSync(path.join(dir, 'class_0'))[0]), path.join(dir, 'class_0', 'added.png'));
+    const second = await importImageFolder(store, link, { rescan: true });
+    expect(second).toMatchObject({ name: 'again', total: 9, rescanOf: { datasetId: first.datasetId, name: 'again', runs: 0, studies: 0, kept: false } });
+    expect(listDatasets(store).filter((d) => d.root === path.resolve(dir) || d.root === link).map((d) => [d.id, d.total])).toEqual([[second.datasetId, 9]]);
+    expect(store.db.prepare('SELECT split_seed, val_fraction, test_fraction FROM datasets WHERE id = ?').get(second.datasetId)).toEqual({ split_seed: 7, val_fraction: 0.25, test_fraction: 0.25 });
+    expect(findDatasetByFolder(store, dir)?.id).toBe(second.datasetId);
+
+    // One that a run used stays for it; the re-scan is a dataset beside it.
+    new RunStore(store).createRun(second.datasetId, { ...DEFAULT_CONFIG, arch: 'lenet5' });
+    const third = await importImageFolder(store, dir, { rescan: true });
+    expect(third).toMatchObject({ name: 'again (2)', rescanOf: { datasetId: second.datasetId, name: 'again', runs: 1, studies: 0, kept: true } });
+    expect(getImportReport(store, second.datasetId).name).toBe('again');
+    // The newest import is the one the folder now names.
+    expect(findDatasetByFolder(store, dir)?.id).toBe(third.datasetId);
+
+    // A study (even one with no run yet) keeps its dataset too.
+    store.db.prepare(`INSERT INTO studies (name, dataset_id, base_json, axes_json, created_ms, updated_ms) VALUES ('s', ?, '{}', '[]', 0, 0)`).run(third.datasetId);
+    const fourth = await importImageFolder(store, dir, { rescan: true });
+    expect(fourth).toMatchObject({ name: 'again (3)', rescanOf: { datasetId: third.datasetId, runs: 0, studies: 1, kept: true } });
+    expect(getImportReport(store, third.datasetId).name).toBe('again (2)');
   });
 });
 

@@ -38,17 +38,19 @@ describe('split', () => {
   });
 
   it('is the same for the same seed and different for another', async () => {
-    const a = await importImageFolder(store, folder, { seed: 7 });
-    const b = await importImageFolder(store, folder, { seed: 7 });
-    const c = await importImageFolder(store, folder, { seed: 8 });
-    expect(splitsOf(b.datasetId)).toEqual(splitsOf(a.datasetId));
-    expect(splitsOf(c.datasetId)).not.toEqual(splitsOf(a.datasetId));
+    // Each re-scan replaces the one before (no run uses them): read each split as it comes.
+    const a = await importImageFolder(store, folder, { seed: 7, rescan: true });
+    const first = splitsOf(a.datasetId);
     const stored = store.db.prepare('SELECT split_seed, val_fraction, test_fraction FROM datasets WHERE id = ?').get(a.datasetId);
     expect(stored).toEqual({ split_seed: 7, val_fraction: 0.15, test_fraction: 0.15 });
+    const b = await importImageFolder(store, folder, { seed: 7, rescan: true });
+    expect(splitsOf(b.datasetId)).toEqual(first);
+    const c = await importImageFolder(store, folder, { seed: 8, rescan: true });
+    expect(splitsOf(c.datasetId)).not.toEqual(first);
   });
 
   it('honours custom fractions', async () => {
-    const r = await importImageFolder(store, folder, { valFraction: 0.1, testFraction: 0.25 });
+    const r = await importImageFolder(store, folder, { valFraction: 0.1, testFraction: 0.25, rescan: true });
     expect(r.split).toEqual({ train: 78, val: 12, test: 30 });
   });
 

@@ -121,6 +121,36 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.locator('[data-testid=import-report] h2', { hasText: 'flowers' }).waitFor();
   });
 
+  it('says a folder is already imported and offers to open it or re-scan it', async () => {
+    const datasets = (await app.ws.listDatasets()).length;
+    const messyRoot = path.join(app.home, 'messy-src', 'messy');
+    // Open: the messy dataset's report, nothing imported.
+    await fill('import-path', messyRoot);
+    await page.getByTestId('import-submit').click();
+    const already = page.getByTestId('import-already');
+    await already.waitFor();
+    expect(await already.textContent()).toMatch(/already imported/);
+    expect(await already.textContent()).toContain('messy');
+    await shot(page, '02d-already-imported');
+    await page.getByTestId('import-open-existing').click();
+    await page.locator('[data-testid=import-report] h2', { hasText: 'messy' }).waitFor();
+    expect(await already.count()).toBe(0);
+    expect((await app.ws.listDatasets()).length).toBe(datasets);
+    // Re-scan: the folder as it is now replaces that dataset (no run used it), under its name.
+    fs.writeFileSync(path.join(messyRoot, 'dogs', 'more-notes.txt'), 'added after the import\n');
+    await fill('import-path', messyRoot);
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-rescan').click();
+    await page.getByTestId('import-rescanned').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('import-rescanned').textContent()).toMatch(/replaces the earlier import/);
+    expect(await page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/more-notes.txt' }).count()).toBe(1);
+    const list = await app.ws.listDatasets();
+    expect(list.length).toBe(datasets);
+    expect(list.filter((d) => d.name.startsWith('messy')).map((d) => d.name)).toEqual(['messy']);
+    await page.getByRole('button', { name: /^flowers/ }).click();
+    await page.locator('[data-testid=import-report] h2', { hasText: 'flowers' }).waitFor();
+  });
+
   it('shows inline validation, then starts a small run and draws it live', async () => {
     // A view scrolled to its end: the next view (here the same, reopened) opens at its top.
     await page.getByTestId('nav-new-run').click();
