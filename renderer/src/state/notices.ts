@@ -3,6 +3,7 @@
  */
 import type { RunStatus } from '../../../shared/types';
 import { percent } from '../../../shared/format';
+import { t } from '../i18n/i18n.svelte';
 
 /** A system notification: a title and a line. */
 export interface Notice {
@@ -19,11 +20,11 @@ export function runEndNotice(run: { readonly id: number; readonly name: string }
   const who = run.name || `#${run.id}`;
   switch (status) {
     case 'completed':
-      return { title: `Run #${run.id} finished`, body: testAccuracy !== null ? `${who} · test accuracy ${percent(testAccuracy)}` : who };
+      return { title: t('notice.finished', { id: String(run.id) }), body: testAccuracy !== null ? t('notice.tested', { name: who, accuracy: percent(testAccuracy) }) : who };
     case 'failed':
-      return { title: `Run #${run.id} failed`, body: error ? `${who}: ${error.slice(0, 300)}` : who };
+      return { title: t('notice.failed', { id: String(run.id) }), body: error ? `${who}: ${error.slice(0, 300)}` : who };
     case 'interrupted':
-      return { title: `Run #${run.id} was interrupted`, body: `${who}: resume it from Runs.` };
+      return { title: t('notice.interrupted', { id: String(run.id) }), body: t('notice.resume', { name: who }) };
     default:
       return null;
   }
