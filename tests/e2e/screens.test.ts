@@ -307,6 +307,35 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await tab.close();
   });
 
+  it('the changed screens at 1024 px, and the confusion matrix in the dark theme', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const go = async (hash: string, ready: string): Promise<void> => {
+      await page.evaluate((h) => (location.hash = h), hash);
+      await page.getByTestId(ready).waitFor();
+    };
+    await go(`#/live/${ids.a}`, 'headline-accuracy');
+    await shot(page, 'screens-12-live-1024');
+    await go(`#/evaluation/${ids.c}`, 'confusion-matrix');
+    await shot(page, 'screens-13-confusion-1024');
+    await page.getByTestId('tab-classify').click();
+    await page.getByTestId('classify-dropzone').scrollIntoViewIfNeeded();
+    await shot(page, 'screens-14-classify-tab-1024');
+    await go('#/new-run', 'start-run');
+    await shot(page, 'screens-15-new-run-1024');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await go(`#/evaluation/${ids.c}`, 'confusion-matrix');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    const rgb = async (testid: string): Promise<number[]> =>
+      page.getByTestId(testid).evaluate((el) => (getComputedStyle(el).backgroundColor.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number));
+    const [mr, mg] = await rgb('cm-cell-1-0');
+    const [hr, hg] = await rgb('cm-cell-1-1');
+    expect(mr).toBeGreaterThan(mg);
+    expect(hg).toBeGreaterThan(hr);
+    await shot(page, 'screens-16-confusion-dark-1024');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
