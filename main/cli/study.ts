@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { configText } from '../../shared/config-text';
+import { formatP } from '../../shared/format';
 import {
   CURVE_METRICS,
   STUDY_AXIS_KEYS,
@@ -583,7 +584,12 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
           out(JSON.stringify(d));
           return 0;
         }
+        const paired = (await ws.compareRuns([a, b])).pairs[0];
         out(`Test accuracy: run ${a} ${pct(d.accuracyA)}, run ${b} ${pct(d.accuracyB)}`);
+        if (paired)
+          out(
+            `McNemar's exact test on ${paired.images} test images: only run ${a} right on ${paired.onlyA}, only run ${b} right on ${paired.onlyB}; p = ${formatP(paired.p)} (${paired.p < 0.05 ? 'beyond chance' : 'within chance'})`,
+          );
         out('');
         out(`Confusion (rows: true class; each cell: run ${a} → run ${b})`);
         out(table(['', ...d.classes], d.a.map((row, t) => [d.classes[t], ...row.map((v, p) => (v === d.b[t][p] ? String(v) : `${v}→${d.b[t][p]}`))])));

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, ExplainImageResult, ImageRef } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
@@ -24,6 +24,7 @@ import type {
   StudySummary,
 } from '../../shared/contract/studies';
 import { importImageFolder, type ImportOptions } from '../datasets/import';
+import { camOverlayPng } from './explain';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
@@ -351,6 +352,35 @@ export class Workstation implements Api {
     }
     const [probabilities] = await this.service.call('classify', { checkpointDir: ck.dir, size: inputSize, channels, images: [new Uint8Array(pixels)] });
     return { classes: ds.classes, probabilities };
+  }
+
+  /**
+   * Grad-CAM of an image (a file's bytes) for `className`, or the class the run predicts, with
+   * the run's kept weights: where in the picture the evidence for that class lies.
+   */
+  async explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult> {
+    const run = this.queue.runs.getRun(runId);
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const { inputSize, channels } = run.config;
+    const ck = this.keptWeights(runId);
+    const classIndex = className === null ? null : ds.classes.indexOf(className);
+    if (classIndex === -1) throw new UserError('invalid', `"${className}" is not a class of run ${runId}; its classes are ${ds.classes.join(', ')}.`);
+    let pixels: Buffer;
+    try {
+      pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
+    } catch (e) {
+      throw new UserError('invalid', `Cannot explain this file: ${(e as Error).message}.`);
+    }
+    const cam = await this.service.call('explain', { checkpointDir: ck.dir, size: inputSize, channels, image: new Uint8Array(pixels), classIndex });
+    const png = await camOverlayPng(Buffer.from(image), cam);
+    return {
+      classes: ds.classes,
+      probabilities: cam.probabilities,
+      className: ds.classes[cam.classIndex],
+      layer: cam.layer,
+      mapSize: cam.mapSize,
+      overlay: `data:image/png;base64,${png.toString('base64')}`,
+    };
   }
 
   /**

@@ -27,7 +27,10 @@ import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
 import { curveGroup } from './aggregate';
 import { cellText, tableCaption, verdictText } from './export';
-import { formatInterval, formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { formatInterval, formatMeanStd, formatP, formatValue, percent as pct } from '../../shared/format';
+import { CALIBRATION_BINS, type Calibration } from '../../shared/calibration';
+import type { PairedTest } from '../../shared/contract/analysis';
+import { reliabilitySvg } from './reliability-svg';
 import { seriesColor } from '../../shared/palette';
 import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
@@ -234,9 +237,22 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
   return parts.join('');
 }
 
-function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[]): string {
-  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
+/** McNemar's exact test between the two best runs, in a sentence and a 2×2 table. */
+function pairedHtml(p: PairedTest, a: ReportRun, b: ReportRun): string {
+  const verdict = p.p < 0.05 ? 'beyond chance' : 'within chance';
+  return (
+    `<h3>Is #${a.run.id}'s lead over #${b.run.id} real? <small>McNemar's exact test on the same ${p.images} test images</small></h3>` +
+    `<table class="cm"><thead><tr><th class="side"></th><th>#${b.run.id} right</th><th>#${b.run.id} wrong</th></tr></thead><tbody>` +
+    `<tr><th class="side">#${a.run.id} right</th><td>${p.bothRight}</td><td><b>${p.onlyA}</b></td></tr>` +
+    `<tr><th class="side">#${a.run.id} wrong</th><td><b>${p.onlyB}</b></td><td>${p.bothWrong}</td></tr></tbody></table>` +
+    `<p>Only #${a.run.id} (${esc(a.label)}) is right on <b>${p.onlyA}</b> images, only #${b.run.id} (${esc(b.label)}) on <b>${p.onlyB}</b>: p = ${esc(formatP(p.p))}, ${verdict}.</p>`
+  );
+}
+
+function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[], calibrationOf: (runId: number) => Calibration | null): string {
+  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'ECE', 'top-k', 'train loss', 'time', 'img/s', 'backend'];
   const rows = runs.map(({ run, metrics: m }) => {
+    const cal = calibrationOf(run.id);
     const cfg = Object.fromEntries(configRows(run.config));
     const cells = [
       `#${run.id}`,
@@ -246,6 +262,8 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
+      cal ? pct(cal.ece) : '—',
+      cal && cal.topK !== null ? `top-${cal.topK} ${pct(cal.topKAccuracy)}` : '—',
       formatValue(m?.trainLoss, 'loss'),
       formatValue(m?.seconds, 'seconds'),
       formatValue(m?.imagesPerSecond, 'rate'),
@@ -437,7 +455,9 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
   }
   html.push(`<h3>Every run</h3>`);
-  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied));
+  const calibrationOf = (runId: number) => detailOf.get(runId)?.calibration ?? null;
+  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied, calibrationOf));
+  html.push(`<p class="note">ECE: expected calibration error over ${CALIBRATION_BINS} confidence bins (0 is perfectly calibrated); top-k: the true class among the k most probable (k = 2 up to 10 classes, 5 beyond).</p>`);
 
   // Curves
   html.push('<h2>Training curves</h2>');
@@ -475,6 +495,22 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     }
     html.push(`<div class="row">${parts.join('')}</div>`);
     html.push('<p class="note">Rows: true class; columns: predicted class, on the test images. Green: right; red: mistakes; darker is more.</p>');
+    // Is the best run's lead over the next one real? McNemar's exact test on the same test images.
+    const second = byAcc[1];
+    if (second && sameDataset) {
+      const pair = (await ws.compareRuns([best.run.id, second.run.id])).pairs[0];
+      if (pair) html.push(pairedHtml(pair, best, second));
+    }
+
+    html.push('<h2>Calibration</h2>');
+    const diagrams = [best, ...(worst !== best ? [worst] : [])]
+      .map((r) => {
+        const cal = calibrationOf(r.run.id);
+        return cal ? `<figure class="chart">${reliabilitySvg(cal, `#${r.run.id} ${r.label}`)}<figcaption>ECE ${pct(cal.ece)}, MCE ${pct(cal.mce)}; ${cal.overconfidence >= 0 ? 'over' : 'under'}-confident by ${(100 * Math.abs(cal.overconfidence)).toFixed(1)} points${cal.topK !== null ? `; top-${cal.topK} ${pct(cal.topKAccuracy)}` : ''} (${cal.images} test images)</figcaption></figure>` : '';
+      })
+      .join('');
+    html.push(`<div class="row">${diagrams}</div>`);
+    html.push(`<p class="note">Reliability diagrams (Guo et al., 2017): the test images in ${CALIBRATION_BINS} bins of confidence (the top probability); a bar is the bin's accuracy, red the gap to its mean confidence, the dashed diagonal perfect calibration. Red above a bar: over-confident.</p>`);
   }
 
   // Failures

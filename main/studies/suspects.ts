@@ -34,7 +34,11 @@ export function labelSuspects(queries: RunQueries, datasetId: number, classes: r
     if (untested.length) throw new UserError('conflict', `Run${untested.length > 1 ? 's' : ''} ${untested.join(', ')} ha${untested.length > 1 ? 've' : 's'} no test predictions yet (not completed, or the dataset has no test split).`);
   } else {
     runIds = queries.testedRuns(datasetId);
-    if (!runIds.length) throw new UserError('conflict', `No completed run on dataset ${datasetId} has test predictions yet: label suspects come from the runs' predictions on the held-out images; train a run first (two or more make them steadier).`);
+    // No run yet: nothing to rank (the caller says so; `runIds` is empty).
+    if (!runIds.length) {
+      const none = Array.from({ length: classes.length }, () => new Array<number>(classes.length).fill(0));
+      return { datasetId, classes: [...classes], runIds: [], images: 0, thresholds: classes.map(() => null), joint: none, unconfident: 0, estimatedErrors: 0, total: 0, suspects: [] };
+    }
   }
 
   // Per image: its label now, its path, and every run's probabilities.

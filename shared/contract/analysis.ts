@@ -84,7 +84,7 @@ export interface LabelSuspect {
 export interface LabelSuspects {
   readonly datasetId: number;
   readonly classes: readonly string[];
-  /** The runs whose test predictions were averaged (an ensemble). */
+  /** The runs whose test predictions were averaged (an ensemble); empty when no run of the dataset has any yet. */
   readonly runIds: readonly number[];
   /** Held-out images with at least one run's prediction: the test split (every run keeps it out of training). */
   readonly images: number;

@@ -93,6 +93,7 @@ export const apiArgSchemas = {
   runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
   predictions: z.tuple([id]),
   classifyImage: z.tuple([id, bytesSchema]),
+  explainImage: z.tuple([id, bytesSchema, z.string().min(1).nullable()]),
   // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.

@@ -31,6 +31,17 @@ export interface ClassifyResult {
   readonly probabilities: readonly number[];
 }
 
+/** Grad-CAM of an image for a class with a run's kept weights (`explainImage`). */
+export interface ExplainImageResult extends ClassifyResult {
+  /** The class explained: the one asked for, else the predicted one. */
+  readonly className: string;
+  /** The layer whose feature map is explained, and that map's resolution. */
+  readonly layer: string;
+  readonly mapSize: readonly [number, number];
+  /** The image with the map laid over it: a `data:image/png;base64,…` URL. */
+  readonly overlay: string;
+}
+
 /**
  * The verbs of every view. The study verbs come from `StudyApi` (`shared/studies.ts`); their
  * events arrive through `onEvent` like every other event, so `onStudyEvent` is not part of it.
@@ -69,6 +80,8 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
   runSeries(runId: number, keys: readonly string[]): Promise<Readonly<Record<string, readonly (readonly [number, number])[]>>>;
   predictions(runId: number): Promise<readonly Prediction[]>;
   classifyImage(runId: number, image: Uint8Array): Promise<ClassifyResult>;
+  /** Grad-CAM of an image for `className` (the predicted class when null). */
+  explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult>;
 
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;

@@ -38,6 +38,7 @@ export const API_VERBS = [
   'runSeries',
   'predictions',
   'classifyImage',
+  'explainImage',
   'createStudy',
   'listStudies',
   'getStudy',

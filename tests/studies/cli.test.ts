@@ -138,6 +138,13 @@ describe('bloombench study and report', () => {
     expect(html).toContain('<h1>act-sched</h1>');
     expect(html).toMatch(/<td class="lead"><span class="v">88\.9%<\/span><br>/);
     expect(html).toContain('No clear winner with 1 seed');
+    // Calibration per run and for the best and weakest run a reliability diagram; McNemar between the two best.
+    expect(html).toContain('<th>ECE</th><th>top-k</th>');
+    expect(html).toContain('<h2>Calibration</h2>');
+    expect(html).toMatch(/<svg [^>]*aria-label="#1 relu · constant"/);
+    expect(html).toMatch(/Is #1's lead over #2 real\? <small>McNemar's exact test on the same \d+ test images/);
+    expect(html).toMatch(/Only #1 \(relu · constant\) is right on <b>1<\/b> images, only #2 \(relu · cosine\) on <b>0<\/b>: p = 1, within chance/);
+    expect(html).toContain('<h3>Main effects');
     expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(4);
     expect(html).toMatch(/<img src="data:image\/jpeg;base64,[A-Za-z0-9+/]{100,}/);
     expect(html).toContain('Wrong in every run');

@@ -10,9 +10,10 @@ import { EVALUATION } from './messages/evaluation';
 import { LIVE } from './messages/live';
 import { NEW_RUN } from './messages/new-run';
 import { SHELL } from './messages/shell';
+import { ANALYSIS } from './messages/analysis';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, live: LIVE, evaluation: EVALUATION, newRun: NEW_RUN } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, live: LIVE, evaluation: EVALUATION, newRun: NEW_RUN } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
