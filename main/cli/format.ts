@@ -82,6 +82,8 @@ export function runReport(r: RunDetail): string {
   out.push(`  training  ${configText(c, { settings: TRAINING_SETTINGS, separator: ', ' })}`);
   if (r.backendInfo) {
     out.push(`  backend   ${r.backendInfo.description}${r.backendInfo.forced ? ' (forced)' : ''}`);
+    const a = r.backendInfo.adapter;
+    if (a) out.push(`            adapter: ${a.description || '—'} (vendor ${a.vendor || '—'}, architecture ${a.architecture || '—'}, device ${a.device || '—'}${a.software ? ', software' : ''})`);
     for (const u of r.backendInfo.unavailable) out.push(`            not ${u.name}: ${u.reason}`);
   }
   if (r.epochs.length) {

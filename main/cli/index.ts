@@ -137,7 +137,12 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
       case 'started':
         steps = e.stepsPerEpoch;
         epochs = e.epochs;
-        if (!json) err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+        if (!json) {
+          err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+          // The GPU is what a user hopes for: say why it was passed over.
+          const gpu = e.backend.unavailable.find((u) => u.name === 'webgpu' && !e.backend.forced);
+          if (gpu) err(`  not webgpu: ${gpu.reason}\n`);
+        }
         break;
       case 'batch':
         if (tty && Date.now() - lastDraw > 100) {
