@@ -10,13 +10,10 @@
  * norm to 1e-5 — which is what shows that the bottleneck kernels themselves are right.
  */
 import * as tf from '@tensorflow/tfjs';
-import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { buildModel, getVariant } from '../../main/models/registry';
-
-/** Debian chromium's SwiftShader Vulkan driver (the test GPU). */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+import { requireSwiftShader, SWIFTSHADER_ICD } from '../fixtures/webgpu';
 
 const CLASSES = 3;
 
@@ -76,9 +73,7 @@ async function on(backend: 'cpu' | 'webgpu', id: string, size: number, batch: nu
 
 describe('the model zoo on webgpu (SwiftShader)', () => {
   beforeAll(async () => {
-    if (!fs.existsSync(SWIFTSHADER_ICD)) {
-      throw new Error(`${SWIFTSHADER_ICD} is missing: install Debian's chromium (SwiftShader) and libvulkan1 (.ci/run does) to test the webgpu backend`);
-    }
+    requireSwiftShader();
     process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
     await initBackend('cpu');
     const info = await initBackend('webgpu');
