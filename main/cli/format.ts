@@ -1,7 +1,7 @@
 /**
  * Terminal formatting: tables, numbers, durations and the training progress bar.
  */
-import type { RunDetail, RunSummary } from '../../shared/types';
+import type { BackendInfo, RunDetail, RunSummary } from '../../shared/types';
 import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
 import { percent } from '../../shared/format';
 import { describeRunStart } from '../../shared/pretrained';
@@ -82,9 +82,7 @@ export function runReport(r: RunDetail): string {
   out.push(`  training  ${configText(c, { settings: TRAINING_SETTINGS, separator: ', ' })}`);
   if (r.backendInfo) {
     out.push(`  backend   ${r.backendInfo.description}${r.backendInfo.forced ? ' (forced)' : ''}`);
-    const a = r.backendInfo.adapter;
-    if (a) out.push(`            adapter: ${a.description || '—'} (vendor ${a.vendor || '—'}, architecture ${a.architecture || '—'}, device ${a.device || '—'}${a.software ? ', software' : ''})`);
-    for (const u of r.backendInfo.unavailable) out.push(`            not ${u.name}: ${u.reason}`);
+    out.push(...backendLines(r.backendInfo).map((l) => `            ${l}`));
   }
   if (r.epochs.length) {
     out.push('');
@@ -120,4 +118,18 @@ export function runReport(r: RunDetail): string {
     out.push(table(['', ...t.classes], t.confusion.map((row, i) => [t.classes[i], ...row])));
   }
   return out.join('\n');
+}
+
+/** The adapter and the reasons the better backends were not used, one line each. */
+function backendLines(b: BackendInfo): string[] {
+  const lines: string[] = [];
+  const a = b.adapter;
+  if (a) lines.push(`adapter: ${a.description || '—'} (vendor ${a.vendor || '—'}, architecture ${a.architecture || '—'}, device ${a.device || '—'}${a.software ? ', software' : ''})`);
+  for (const u of b.unavailable) lines.push(`not ${u.name}: ${u.reason}`);
+  return lines;
+}
+
+/** The human form of `bloombench backend`. */
+export function backendReport(b: BackendInfo): string {
+  return [`auto picks ${b.description}`, ...backendLines(b).map((l) => `  ${l}`)].join('\n');
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../shared/types';
+import type { BackendInfo, RunDetail } from '../../shared/types';
 import { makeImageFolder } from '../fixtures/images';
 import { cliArgv } from './process';
 import { requireSwiftShader, SWIFTSHADER_ICD } from '../fixtures/webgpu';
@@ -64,6 +64,18 @@ describe('bloombench train on webgpu', () => {
     expect(r.stderr).toMatch(/not webgpu: only a software adapter \(SwiftShader driver [\d.]+ — google swiftshader, software\): a test device, used only with --backend webgpu/);
     expect(r.stdout).toMatch(/backend {3}wasm/);
     expect(r.stdout).toMatch(/not webgpu: only a software adapter/);
+  });
+
+  it('bloombench backend says what auto picks and why not webgpu, with SwiftShader and with no driver at all', async () => {
+    const soft = await cli(SWIFTSHADER_ICD, 'backend');
+    expect(soft.code, soft.stderr).toBe(0);
+    expect(soft.stdout).toMatch(/^auto picks wasm/);
+    expect(soft.stdout).toMatch(/\n {2}not webgpu: only a software adapter \(SwiftShader/);
+    const none = await cli(path.join(home, 'no-such-icd.json'), 'backend', '--json');
+    expect(none.code, none.stderr).toBe(0);
+    const info = JSON.parse(none.stdout) as BackendInfo;
+    expect(info.name).toBe('wasm');
+    expect(info.unavailable.find((u) => u.name === 'webgpu')?.reason).toMatch(/^no adapter: Vulkan found no driver/);
   });
 
   it('--backend webgpu with no adapter fails the run with a message that says so', async () => {
