@@ -83,6 +83,14 @@ module.exports = tseslint.config(
     ),
   },
   {
+    // shared/i18n/: the languages, the message catalogues and the glossary, for every process.
+    files: ['shared/i18n/**/*.ts'],
+    rules: restrict(
+      [electron, sqlite, ...noNode('shared/i18n/'), { name: 'zod', message: 'Validators live in shared/contract/, beside the types they check.' }],
+      [tf, ui, { group: ['../../*'], message: 'shared/ imports only other shared/ files.' }],
+    ),
+  },
+  {
     // shared/contract/: the types and validators of every message that crosses a process boundary.
     files: ['shared/contract/**/*.ts'],
     rules: restrict([electron, sqlite, ...noNode('shared/contract/')], [tf, ui, { group: ['../../*'], message: 'shared/ imports only other shared/ files.' }]),

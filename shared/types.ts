@@ -3,19 +3,27 @@
  */
 import type { BackendName, TrainConfig } from './config';
 import type { RunWeights } from './pretrained';
+import type { Calibration } from './calibration';
+import type { RejectProblem, RejectReason } from './rejections';
 
 export type Split = 'train' | 'val' | 'test';
 
-/** Why a file was left out of a dataset. */
-export type RejectReason = 'corrupt' | 'truncated' | 'empty' | 'not-an-image' | 'unreadable';
+export type { RejectReason } from './rejections';
 
-export interface RejectedFile {
+/**
+ * A file the import left out: its broad `reason`, the precise `code` with its `params`
+ * (`shared/rejections.ts`; views translate by code), the plain English `message`, and the
+ * decoder's own words in `detail`.
+ */
+export type RejectedFile = {
   /** Path relative to the dataset root. */
   readonly path: string;
   readonly reason: RejectReason;
-  /** Detail from the decoder, for the curious. */
+  /** The plain sentence: "not an image: it is a text file", "the JPEG is cut short: …". */
+  readonly message: string;
+  /** Technical detail from the file system or the decoder, for the curious. */
   readonly detail: string;
-}
+} & RejectProblem;
 
 export interface DuplicateGroup {
   /** Paths (relative to the root) with identical content. */
@@ -56,6 +64,11 @@ export interface ImportReport {
   /** Images whose content is grayscale (checked on the decoded pixels). */
   readonly grayscale: number;
   readonly seconds: number;
+  /**
+   * Set when this import re-scanned a folder imported before: that dataset, how many runs and
+   * studies used it, and whether it was kept for them (else this one replaced it and took its name).
+   */
+  readonly rescanOf?: { readonly datasetId: number; readonly name: string; readonly runs: number; readonly studies: number; readonly kept: boolean };
 }
 
 export interface DatasetSummary {
@@ -174,6 +187,8 @@ export interface RunDetail extends RunSummary {
   readonly diagnostics: readonly Diagnostic[];
   readonly test: Evaluation | null;
   readonly predictions: readonly Prediction[];
+  /** Reliability diagram, ECE and top-k accuracy of the test predictions (shared/calibration.ts); null without any. */
+  readonly calibration: Calibration | null;
 }
 
 /** A model zoo entry as the CLI and the architecture cards show it. */

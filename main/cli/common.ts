@@ -57,6 +57,30 @@ export function onStopRequest(onStop: (why: StopReason) => void): () => void {
   };
 }
 
+/**
+ * Like `onStopRequest` for a command that follows training: the first request calls `onFirst`
+ * (cancel or pause, keeping the checkpoints), a second one leaves at once — the next start
+ * sees that this process is gone and calls its run interrupted.
+ */
+export function onStopFollowing(onFirst: (why: StopReason) => void): () => void {
+  let asked = false;
+  return onStopRequest((why) => {
+    if (asked) {
+      err('\nStopping now.\n');
+      void exitWhenFlushed(exitCodeFor(why));
+      return;
+    }
+    asked = true;
+    onFirst(why);
+  });
+}
+
+/** How a stop message starts: nothing for Ctrl-C, else what asked ("Got SIGTERM: "). */
+export function stopCause(why: StopReason): string {
+  if (why === 'SIGINT') return '';
+  return why === 'EPIPE' ? 'The output pipe closed: ' : `Got ${why}: `;
+}
+
 /** Writes to stderr unless its reader is gone. */
 export function err(s: string): void {
   if (!closedStreams.has(process.stderr)) process.stderr.write(s);

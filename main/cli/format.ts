@@ -1,10 +1,11 @@
 /**
  * Terminal formatting: tables, numbers, durations and the training progress bar.
  */
+import type { Calibration } from '../../shared/calibration';
 import type { BackendInfo, RunDetail, RunSummary } from '../../shared/types';
 import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
 import { percent } from '../../shared/format';
-import { describeRunStart } from '../../shared/pretrained';
+import { describeFineTuning, describeRunStart } from '../../shared/pretrained';
 
 /** A plain text table with left-aligned text and right-aligned numbers. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -61,21 +62,13 @@ export function runsTable(runs: readonly RunSummary[]): string {
   );
 }
 
-/** How a fine-tuning run trains its pretrained layers, in words ("" from scratch). */
-export function fineTuning(c: RunSummary['config']): string {
-  if (c.pretrained === 'none') return '';
-  const freeze = c.freeze === 'backbone' ? (c.unfreezeAfter ? `backbone frozen for ${c.unfreezeAfter} epoch${c.unfreezeAfter === 1 ? '' : 's'}, then` : 'backbone frozen (only the new head trains)') : '';
-  const rate = `backbone lr × ${c.backboneLrScale}`;
-  return c.freeze === 'backbone' && !c.unfreezeAfter ? freeze : [freeze, rate].filter(Boolean).join(' ');
-}
-
 /** The human form of `bloombench show`. */
 export function runReport(r: RunDetail): string {
   const c = r.config;
   const out: string[] = [];
   out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
   out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
-  const tuning = fineTuning(c);
+  const tuning = describeFineTuning(c);
   out.push(`  start     ${describeRunStart(r)}${tuning ? `; ${tuning}` : ''}`);
   if (r.weights) out.push(`            weights ${r.weights.file} (sha256 ${r.weights.sha256})`);
   out.push(`  model     ${configText(c, { settings: MODEL_SETTINGS, separator: ', ' })}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`);
@@ -117,6 +110,10 @@ export function runReport(r: RunDetail): string {
     out.push('Confusion matrix (rows: true class, columns: predicted)');
     out.push(table(['', ...t.classes], t.confusion.map((row, i) => [t.classes[i], ...row])));
   }
+  if (r.calibration) {
+    out.push('');
+    out.push(calibrationText(r.calibration));
+  }
   return out.join('\n');
 }
 
@@ -132,4 +129,21 @@ function backendLines(b: BackendInfo): string[] {
 /** The human form of `bloombench backend`. */
 export function backendReport(b: BackendInfo): string {
   return [`auto picks ${b.description}`, ...backendLines(b).map((l) => `  ${l}`)].join('\n');
+}
+
+/** A run's calibration: ECE, MCE, top-k and the non-empty bins of the reliability diagram. */
+export function calibrationText(c: Calibration): string {
+  const over = c.overconfidence;
+  const lean = Math.abs(over) < 0.005 ? 'confidence matches accuracy' : `${over > 0 ? 'over' : 'under'}-confident by ${(100 * Math.abs(over)).toFixed(1)} points`;
+  const lines = [
+    `Calibration: ECE ${pct(c.ece)} over ${c.bins.length} bins, MCE ${pct(c.mce)}; ${lean}${c.topK !== null ? `; top-${c.topK} accuracy ${pct(c.topKAccuracy)}` : ''}`,
+    '',
+    table(
+      ['confidence', 'images', 'accuracy', 'mean confidence', 'gap'],
+      c.bins
+        .filter((b) => b.count > 0)
+        .map((b) => [`${(100 * b.lo).toFixed(0)}–${(100 * b.hi).toFixed(0)}%`, b.count, pct(b.accuracy), pct(b.confidence), `${((b.accuracy! - b.confidence!) * 100).toFixed(1)}`]),
+    ),
+  ];
+  return lines.join('\n');
 }

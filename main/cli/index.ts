@@ -10,9 +10,10 @@ import { isDiskFullError, UserError } from '../../shared/contract/errors';
 import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
 import { damagedDatabaseMessage, defaultHome } from '../store/db';
-import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopRequest, out, runIdArg, UsageError, withWorkstation, type StopReason } from './common';
-import { backendReport, count, pct, progressLine, runReport, runsTable, table } from './format';
-import { predictFiles } from './inference';
+import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
+import { backendReport, count, pct, runReport, runsTable, table } from './format';
+import { ProgressLines } from './progress';
+import { explainFile, predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 
 const HELP = `bloombench — train, compare and diagnose CNNs on folders of images
@@ -20,7 +21,9 @@ const HELP = `bloombench — train, compare and diagnose CNNs on folders of imag
 Usage: bloombench <command> [options]
 
 Commands:
-  import <folder> [--name N] [--seed S] [--json]   import an image folder (one sub-folder per class)
+  import <folder> [--name N] [--seed S] [--rescan] [--json]
+                                                   import an image folder (one sub-folder per class);
+                                                   --rescan imports a folder imported before again
   datasets [--json]                                list imported datasets
   sample-data <dir>                                write a small generated 5-class image folder
   models [<id>] [--summary] [--json]               list the model zoo, or one model's layers
@@ -28,8 +31,13 @@ Commands:
   train --dataset <id|name|folder> --arch <id> [options] [--json]
                                                    train a run (see 'bloombench train --help')
   runs [--json]                                    list runs
-  show <run> [--json]                              a run's config, epochs, diagnostics and test metrics
+  show <run> [--json]                              a run's config, epochs, diagnostics, test metrics and calibration
+  compare <run> <run>... [--json]                  McNemar's test on the same test images, 95% intervals over seeds
+  suspects <dataset> [--runs A,B] [--json]         test images whose label the runs contradict (confident learning)
   predict <run> <image>... [--json]                classify images with a finished run
+  explain <run> <image> [--class C] <out.png> [--json]
+                                                   Grad-CAM: where in the image the evidence for C
+                                                   (default: the predicted class) lies, as an overlay
   export <run> <dir>                               write the run's model (TensorFlow.js layers format)
   resume <run> [--json]                            continue an interrupted run from its last checkpoint
   delete <run>                                     delete a run
@@ -58,6 +66,10 @@ function trainHelp(): string {
 
 function printImportReport(r: ImportReport): void {
   out(`Dataset ${r.datasetId} "${r.name}" from ${r.root}`);
+  if (r.rescanOf) {
+    const was = `dataset ${r.rescanOf.datasetId} "${r.rescanOf.name}"`;
+    out(r.rescanOf.kept ? `Re-scanned: a new dataset; ${was} stays for its ${r.rescanOf.runs} run(s).` : `Re-scanned: replaces ${was}, which no run used.`);
+  }
   out(`${r.total} images in ${r.classes.length} classes (split ${r.split.train} train / ${r.split.val} val / ${r.split.test} test${r.presplit ? ', test split from the folder' : ''}), ${r.seconds.toFixed(1)} s`);
   out('');
   const max = Math.max(...r.classes.map((c) => c.count));
@@ -69,8 +81,8 @@ function printImportReport(r: ImportReport): void {
   if (r.rejected.length) {
     out('');
     out(`${r.rejected.length} file(s) could not be used:`);
-    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.reason}${f.detail ? ` (${f.detail})` : ''}`);
-    if (r.rejected.length > 50) out(`  … and ${r.rejected.length - 50} more (--json lists all)`);
+    for (const f of r.rejected.slice(0, 50)) out(`  ${f.path}: ${f.message}`);
+    out(`  ${r.rejected.length > 50 ? `… and ${r.rejected.length - 50} more; ` : ''}--json lists every file with the decoder's detail`);
   }
   const conflicts = r.duplicates.filter((d) => d.labelConflict);
   const plain = r.duplicates.filter((d) => !d.labelConflict);
@@ -129,57 +141,21 @@ async function cmdTrain(args: string[], home: string | undefined): Promise<numbe
  */
 async function followRun(ws: Workstation, id: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
-  let steps = 1;
-  let epochs = 1;
-  let lastDraw = 0;
+  const lines = new ProgressLines({ tty, json, indent: '', learningRate: true });
   const off = ws.onEvent((e) => {
     if (!('runId' in e) || e.runId !== id) return;
-    switch (e.kind) {
-      case 'started':
-        steps = e.stepsPerEpoch;
-        epochs = e.epochs;
-        if (!json) {
-          err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
-          // The GPU is what a user hopes for: say why it was passed over.
-          const gpu = e.backend.unavailable.find((u) => u.name === 'webgpu' && !e.backend.forced);
-          if (gpu) err(`  not webgpu: ${gpu.reason}\n`);
-        }
-        break;
-      case 'batch':
-        if (tty && Date.now() - lastDraw > 100) {
-          lastDraw = Date.now();
-          err(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
-        }
-        break;
-      case 'epoch-end': {
-        const m = e.metrics;
-        if (json) out(JSON.stringify({ event: 'epoch', runId: id, ...m, best: e.best }));
-        else
-          err(
-            `${tty ? '\r\x1b[K' : ''}epoch ${m.epoch}/${epochs}  loss ${m.trainLoss.toFixed(4)}  acc ${pct(m.trainAccuracy)}  val loss ${m.valLoss?.toFixed(4) ?? '—'}  val acc ${pct(m.valAccuracy)}  lr ${m.learningRate.toPrecision(3)}  ${m.imagesPerSecond.toFixed(0)} img/s  ${m.seconds.toFixed(1)}s${e.best ? '  *best' : ''}\n`,
-          );
-        break;
-      }
-      case 'diagnostic':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}! ${e.diagnostic.message}\n`);
-        break;
-      case 'log':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
-        break;
-      default:
-        break;
+    if (e.kind === 'started' && !json) {
+      err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+      // The GPU is what a user hopes for: say why it was passed over.
+      const gpu = e.backend.unavailable.find((u) => u.name === 'webgpu' && !e.backend.forced);
+      if (gpu) err(`  not webgpu: ${gpu.reason}\n`);
     }
+    lines.print(e);
   });
   let stoppedBy: StopReason | null = null;
-  const offStop = onStopRequest((why) => {
-    if (stoppedBy !== null) {
-      // Asked twice: leave now; the next start sees that this process is gone (interrupted).
-      err('\nStopping now.\n');
-      void exitWhenFlushed(exitCodeFor(why));
-      return;
-    }
+  const offStop = onStopFollowing((why) => {
     stoppedBy = why;
-    err(`\n${why === 'SIGINT' ? '' : `${why === 'EPIPE' ? 'The output pipe closed' : `Got ${why}`}: `}Cancelling run ${id}… (it keeps its checkpoints; bloombench resume ${id} continues it)\n`);
+    err(`\n${stopCause(why)}Cancelling run ${id}… (it keeps its checkpoints; bloombench resume ${id} continues it)\n`);
     ws.cancelRun(id).catch(() => undefined);
   });
   try {
@@ -239,13 +215,22 @@ export async function main(argv: string[]): Promise<number> {
     case 'import': {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, json: { type: 'boolean' } },
+        options: { name: { type: 'string' }, seed: { type: 'string' }, val: { type: 'string' }, test: { type: 'string' }, rescan: { type: 'boolean' }, json: { type: 'boolean' } },
         allowPositionals: true,
       });
       if (positionals.length !== 1) throw new UsageError('import needs one folder: bloombench import <folder> [--name N]');
       return withWorkstation(home, async (ws) => {
         const tty = process.stderr.isTTY && !values.json;
+        const known = values.rescan ? null : await ws.findImportedFolder(positionals[0]);
+        if (known) {
+          const folder = path.resolve(positionals[0]);
+          throw new UserError(
+            'conflict',
+            `${folder} is already imported as "${known.name}" (dataset ${known.id}, ${known.total} images). Train on it with --dataset ${known.id}, or re-scan the folder to import what it holds now: bloombench import ${JSON.stringify(folder)} --rescan`,
+          );
+        }
         const report = await ws.importFolder(positionals[0], {
+          rescan: Boolean(values.rescan),
           name: values.name,
           seed: values.seed === undefined ? undefined : Number(values.seed),
           valFraction: values.val === undefined ? undefined : Number(values.val),
@@ -357,6 +342,19 @@ export async function main(argv: string[]): Promise<number> {
         return results.some((r) => 'error' in r) ? 1 : 0;
       });
     }
+    case 'explain': {
+      const { values, positionals } = parseArgs({ args: rest, options: { class: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+      const id = runIdArg(positionals[0]);
+      if (positionals.length !== 3) throw new UsageError('explain needs a run, an image and the PNG to write: bloombench explain <run> <image> [--class C] <out.png>');
+      const [, image, target] = positionals;
+      return withWorkstation(home, async (ws) => {
+        const r = await explainFile(ws, id, image, values.class ?? null, target);
+        const p = r.probabilities[r.classes.indexOf(r.className)];
+        if (values.json) out(JSON.stringify({ file: image, overlay: path.resolve(target), className: r.className, probability: p, layer: r.layer, mapSize: r.mapSize, classes: r.classes, probabilities: r.probabilities }));
+        else out(`Wrote ${path.resolve(target)}: Grad-CAM of "${r.className}" (${pct(p)}) from layer ${r.layer} (${r.mapSize[0]}×${r.mapSize[1]} map)${values.class ? '' : ', the predicted class'}`);
+        return 0;
+      });
+    }
     case 'export': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
       const id = runIdArg(positionals[0]);
@@ -406,6 +404,10 @@ export async function main(argv: string[]): Promise<number> {
       const { studyCommand } = await import('./study');
       return studyCommand(rest, home);
     }
+    case 'compare':
+      return (await import('./analysis')).compareCommand(rest, home);
+    case 'suspects':
+      return (await import('./analysis')).suspectsCommand(rest, home);
     case 'report': {
       const { reportCommand } = await import('./report');
       return reportCommand(rest, home);

@@ -31,6 +31,13 @@ export function exposureWarning(host: string, importRoots: readonly string[]): s
 
 /** Starts the server and keeps running until interrupted; returns the exit code. */
 export async function serveCommand(opts: ServeOptions): Promise<number> {
+  // Listening before anything is printed: whoever reads the URL may stop the server at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
+  });
   const store = openStore(opts.home);
   const ws = new Workstation(store);
   ws.prewarm();
@@ -45,12 +52,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   process.stdout.write(
     `Bloombench is serving ${opts.home}\n\n    ${server.url}\n\nOpen that URL in a browser (the token in it is required). The browser may import folders under ${server.importRoots.join(', ')}. Ctrl-C stops.\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    process.once('SIGHUP', stop);
-  });
+  await stopped;
   process.stdout.write('Stopping…\n');
   await server.close();
   await ws.close();

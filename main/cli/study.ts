@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { configText } from '../../shared/config-text';
+import { formatP } from '../../shared/format';
 import {
   CURVE_METRICS,
   STUDY_AXIS_KEYS,
@@ -22,9 +23,10 @@ import {
   type StudySummary,
 } from '../../shared/contract/studies';
 import type { Workstation } from '../core/workstation';
-import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';
-import { count, duration, pct, progressLine, table } from './format';
-import { datasetFor, err as errOut, exitCodeFor, exitWhenFlushed, onStopRequest, openWorkstation, out, runIdArg, UsageError, type StopReason } from './common';
+import { cellText, formatMeanStd, formatValue, mainEffectsLines, tableCaption, verdictText } from '../studies/export';
+import { count, duration, pct, table } from './format';
+import { ProgressLines } from './progress';
+import { datasetFor, err as errOut, exitCodeFor, onStopFollowing, openWorkstation, out, runIdArg, stopCause, UsageError, type StopReason } from './common';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 import { cellStatusText, SLURM_HELP, SLURM_RUN_OPTIONS, slurmCollect, slurmHeaderLine, slurmRun } from './slurm';
 
@@ -177,7 +179,7 @@ export function studyHeader(d: StudyDetail): string {
   return lines.join('\n');
 }
 
-/** The grid as terminal tables; the best cell marked with `*`. */
+/** The grid as terminal tables, the winner marked ★, then the verdict and the main effects. */
 export function gridText(g: StudyGrid, withRuns = true): string {
   const outLines: string[] = [];
   g.tables.forEach((t, ti) => {
@@ -185,11 +187,17 @@ export function gridText(g: StudyGrid, withRuns = true): string {
     const rowTitles = g.rowAxes.length ? g.rowAxes.map((k) => STUDY_AXIS_TITLES[k]) : [''];
     if (g.colAxes.length) rowTitles[rowTitles.length - 1] += ` ↓ / ${g.colAxes.map((k) => STUDY_AXIS_TITLES[k]).join(' · ')} →`;
     const colTitles = g.colAxes.length ? g.cols.map((c) => c.labels.join(' · ')) : [g.info.label];
-    const rows = g.rows.map((r, ri) => [...(g.rowAxes.length ? r.labels : ['all']), ...t.cells[ri].map((c) => `${cellText(c, g.info, withRuns)}${c.best ? ' *' : ''}`)]);
+    const rows = g.rows.map((r, ri) => [...(g.rowAxes.length ? r.labels : ['all']), ...t.cells[ri].map((c) => `${cellText(c, g.info, withRuns)}${c.winner ? ' ★' : ''}`)]);
     outLines.push(table([...rowTitles, ...colTitles], rows));
     outLines.push('');
   });
-  outLines.push(`mean ± sample std over seeds at each run's kept (best) epoch; * best ${g.info.higherIsBetter ? '(highest)' : '(lowest)'}`);
+  outLines.push(`mean ± sample std over seeds (95% CI: Student's t) at each run's kept (best) epoch; ${g.info.higherIsBetter ? 'higher' : 'lower'} is better; ★ a winner beyond chance`);
+  const verdict = verdictText(g);
+  if (verdict) outLines.push(verdict);
+  if (g.mainEffects.length > 1) {
+    outLines.push('', `Main effects (${g.info.label}, mean over the other axes):`);
+    for (const line of mainEffectsLines(g)) outLines.push(`  ${line}`);
+  }
   return outLines.join('\n');
 }
 
@@ -225,9 +233,7 @@ function onSlurm(c: StudyDetail['cells'][number]): boolean {
 async function followStudy(ws: Workstation, studyId: number, json: boolean): Promise<number> {
   const tty = process.stderr.isTTY && !json;
   const err = errOut;
-  let steps = 1;
-  let epochs = 1;
-  let lastDraw = 0;
+  const lines = new ProgressLines({ tty, json, indent: '  ', learningRate: false, jsonFields: { studyId } });
   let interrupted: StopReason | null = null;
   const ours = (runId: number) => ws.studyOfRun(runId) === studyId;
   // Everything below resolves in microtasks (no I/O), so the lines keep the events' order.
@@ -241,53 +247,26 @@ async function followStudy(ws: Workstation, studyId: number, json: boolean): Pro
   const off = ws.onEvent((e) => void onEvent(e));
   const onEvent = async (e: Parameters<Parameters<Workstation['onEvent']>[0]>[0]): Promise<void> => {
     if (!('runId' in e) || !ours(e.runId)) return;
+    if (lines.print(e)) return;
     switch (e.kind) {
       case 'started':
-        steps = e.stepsPerEpoch;
-        epochs = e.epochs;
         if (!json) err(`${await where(e.runId)}: ${e.backend.description}, ${count(e.trainableParams)} params${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}\n`);
-        break;
-      case 'batch':
-        if (tty && Date.now() - lastDraw > 100) {
-          lastDraw = Date.now();
-          err(`\r${progressLine({ epoch: e.epoch, epochs, batch: e.batch, steps, loss: e.loss, accuracy: e.accuracy, ips: e.imagesPerSecond, eta: e.etaSeconds })}\x1b[K`);
-        }
-        break;
-      case 'epoch-end': {
-        const m = e.metrics;
-        if (json) out(JSON.stringify({ event: 'epoch', studyId, runId: e.runId, ...m, best: e.best }));
-        else
-          err(
-            `${tty ? '\r\x1b[K' : ''}  epoch ${m.epoch}/${epochs}  loss ${m.trainLoss.toFixed(4)}  acc ${pct(m.trainAccuracy)}  val loss ${m.valLoss?.toFixed(4) ?? '—'}  val acc ${pct(m.valAccuracy)}  ${m.imagesPerSecond.toFixed(0)} img/s  ${m.seconds.toFixed(1)}s${e.best ? '  *best' : ''}\n`,
-          );
-        break;
-      }
-      case 'diagnostic':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}  ! ${e.diagnostic.message}\n`);
-        break;
-      case 'log':
-        if (!json) err(`${tty ? '\r\x1b[K' : ''}  ${e.message}\n`);
         break;
       case 'status':
         if (e.status === 'queued' || e.status === 'running') break;
         {
           const r = await ws.getRun(e.runId);
           if (json) out(JSON.stringify({ event: 'run', studyId, runId: e.runId, status: e.status, testAccuracy: r.testAccuracy, bestEpoch: r.bestEpoch, error: e.error }));
-          else err(`${tty ? '\r\x1b[K' : ''}  → ${e.status}${r.testAccuracy !== null ? `: test accuracy ${pct(r.testAccuracy)} (epoch ${r.bestEpoch ?? r.epochsDone} kept)` : ''}${e.error ? `: ${e.error}` : ''}\n`);
+          else err(`${lines.clear}  → ${e.status}${r.testAccuracy !== null ? `: test accuracy ${pct(r.testAccuracy)} (epoch ${r.bestEpoch ?? r.epochsDone} kept)` : ''}${e.error ? `: ${e.error}` : ''}\n`);
         }
         break;
       default:
         break;
     }
   };
-  const offStop = onStopRequest((why) => {
-    if (interrupted !== null) {
-      err('\nStopping now.\n');
-      void exitWhenFlushed(exitCodeFor(why));
-      return;
-    }
+  const offStop = onStopFollowing((why) => {
     interrupted = why;
-    err(`\n${tty ? '\x1b[K' : ''}${why === 'SIGINT' ? '' : `${why === 'EPIPE' ? 'The output pipe closed' : `Got ${why}`}: `}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
+    err(`\n${tty ? '\x1b[K' : ''}${stopCause(why)}Pausing the study: the training run stops and keeps its checkpoints; 'bloombench study run ${studyId}' continues it. (Ctrl-C again to quit at once.)\n`);
     ws.pauseStudy(studyId, { cancelActive: true }).catch(() => undefined);
   });
   try {
@@ -605,7 +584,12 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
           out(JSON.stringify(d));
           return 0;
         }
+        const paired = (await ws.compareRuns([a, b])).pairs[0];
         out(`Test accuracy: run ${a} ${pct(d.accuracyA)}, run ${b} ${pct(d.accuracyB)}`);
+        if (paired)
+          out(
+            `McNemar's exact test on ${paired.images} test images: only run ${a} right on ${paired.onlyA}, only run ${b} right on ${paired.onlyB}; p = ${formatP(paired.p)} (${paired.p < 0.05 ? 'beyond chance' : 'within chance'})`,
+          );
         out('');
         out(`Confusion (rows: true class; each cell: run ${a} → run ${b})`);
         out(table(['', ...d.classes], d.a.map((row, t) => [d.classes[t], ...row.map((v, p) => (v === d.b[t][p] ? String(v) : `${v}→${d.b[t][p]}`))])));

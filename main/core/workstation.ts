@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, ExplainImageResult, ImageRef } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
@@ -24,6 +24,7 @@ import type {
   StudySummary,
 } from '../../shared/contract/studies';
 import { importImageFolder, type ImportOptions } from '../datasets/import';
+import { camOverlayPng } from './explain';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
@@ -34,10 +35,14 @@ import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
+import { compareRuns } from '../studies/compare';
+import { labelSuspects } from '../studies/suspects';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
-import { ensureImagenetWeights, listWeightsSync, pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
+import { pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
+import { WeightsFolder } from '../weights/folder';
 import type { DownloadProgress } from '../weights/download';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
@@ -49,6 +54,8 @@ export class Workstation implements Api {
   readonly studies: Studies;
   /** A study's cells as Slurm jobs (main/slurm/). */
   readonly slurm: SlurmStudies;
+  /** torchvision's weights in `<home>/weights/`, one download per file at a time (main/weights/). */
+  readonly weights: WeightsFolder;
   /** The worker process that answers tfjs questions (backend, zoo, classify, export). */
   private readonly service = new ComputeService();
   private readonly catalog = new ModelCatalog(this.service);
@@ -59,7 +66,9 @@ export class Workstation implements Api {
     readonly store: Store,
     opts: { recover?: boolean } = {},
   ) {
-    this.queue = new RunQueue(store);
+    this.weights = new WeightsFolder(store.home);
+    this.weights.onProgress((e) => this.emit(e));
+    this.queue = new RunQueue(store, { weights: this.weights });
     this.queue.onEvent((e) => {
       this.emit(e);
       if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
@@ -111,11 +120,15 @@ export class Workstation implements Api {
     return datasets.listDatasets(this.store);
   }
 
-  async importDataset(folder: string, name?: string): Promise<ImportReport> {
-    return this.importFolder(folder, { name });
+  async importDataset(folder: string, name?: string, opts: { readonly rescan?: boolean } = {}): Promise<ImportReport> {
+    return this.importFolder(folder, { name, rescan: opts.rescan });
   }
 
-  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`). */
+  async findImportedFolder(folder: string): Promise<DatasetSummary | null> {
+    return datasets.findDatasetByFolder(this.store, folder);
+  }
+
+  /** `importDataset` with every import option (the CLI's `--seed`, `--val`, `--test`, `--rescan`). */
   async importFolder(folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
     const report = await importImageFolder(this.store, folder, {
       ...opts,
@@ -140,7 +153,7 @@ export class Workstation implements Api {
   async resolveDataset(ref: string): Promise<{ readonly dataset: DatasetSummary; readonly imported: ImportReport | null }> {
     const asPath = path.resolve(ref);
     if (fs.existsSync(asPath) && fs.statSync(asPath).isDirectory()) {
-      const known = datasets.listDatasets(this.store).find((d) => path.resolve(d.root) === asPath);
+      const known = datasets.findDatasetByFolder(this.store, asPath);
       if (known) return { dataset: known, imported: null };
       const report = await this.importFolder(asPath);
       return { dataset: datasets.getDataset(this.store, report.datasetId), imported: report };
@@ -223,16 +236,17 @@ export class Workstation implements Api {
 
   /** torchvision's ImageNet weights for every variant that takes them, and whether each file is in `<home>/weights/`. */
   async listWeights(): Promise<readonly PretrainedStatus[]> {
-    return listWeightsSync(this.store.home).map((w) => ({ arch: w.entry.arch, title: w.entry.title, url: w.entry.url, file: w.file, top1: w.entry.top1, bytes: w.bytes, partialBytes: w.partial }));
+    return this.weights.list();
   }
 
   /**
    * Downloads `arch`'s ImageNet weights into `<home>/weights/` (resuming a cut download; once:
-   * a file already there is only checked) and returns the file and its SHA-256. Without network
-   * the error says where to put the file by hand.
+   * a file already there is only checked; a download under way for a run is joined) and returns
+   * the file and its SHA-256, pushing `weights-progress` events. Without network the error says
+   * where to put the file by hand.
    */
   async downloadWeights(arch: string, onProgress?: (p: DownloadProgress) => void): Promise<{ readonly file: string; readonly sha256: string }> {
-    const { file, sha256 } = await ensureImagenetWeights(this.store.home, arch, onProgress);
+    const { file, sha256 } = await this.weights.ensure(arch, onProgress);
     return { file, sha256 };
   }
 
@@ -253,7 +267,7 @@ export class Workstation implements Api {
     if (!Number.isInteger(inputSize) || inputSize < model.minInputSize) throw new Error(`${arch} needs an input of at least ${model.minInputSize}×${model.minInputSize} pixels (got ${inputSize}).`);
     let weights: RunWeights;
     if (source === 'imagenet') {
-      const got = await ensureImagenetWeights(this.store.home, arch, opts.onProgress);
+      const got = await this.weights.ensure(arch, opts.onProgress);
       weights = { source: 'imagenet', title: entry.title, file: got.file, sha256: got.sha256 };
     } else {
       const resolved = await resolveRunWeights({ arch, pretrained: source }, this.store.home);
@@ -344,6 +358,35 @@ export class Workstation implements Api {
     }
     const [probabilities] = await this.service.call('classify', { checkpointDir: ck.dir, size: inputSize, channels, images: [new Uint8Array(pixels)] });
     return { classes: ds.classes, probabilities };
+  }
+
+  /**
+   * Grad-CAM of an image (a file's bytes) for `className`, or the class the run predicts, with
+   * the run's kept weights: where in the picture the evidence for that class lies.
+   */
+  async explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult> {
+    const run = this.queue.runs.getRun(runId);
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const { inputSize, channels } = run.config;
+    const ck = this.keptWeights(runId);
+    const classIndex = className === null ? null : ds.classes.indexOf(className);
+    if (classIndex === -1) throw new UserError('invalid', `"${className}" is not a class of run ${runId}; its classes are ${ds.classes.join(', ')}.`);
+    let pixels: Buffer;
+    try {
+      pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
+    } catch (e) {
+      throw new UserError('invalid', `Cannot explain this file: ${(e as Error).message}.`);
+    }
+    const cam = await this.service.call('explain', { checkpointDir: ck.dir, size: inputSize, channels, image: new Uint8Array(pixels), classIndex });
+    const png = await camOverlayPng(Buffer.from(image), cam);
+    return {
+      classes: ds.classes,
+      probabilities: cam.probabilities,
+      className: ds.classes[cam.classIndex],
+      layer: cam.layer,
+      mapSize: cam.mapSize,
+      overlay: `data:image/png;base64,${png.toString('base64')}`,
+    };
   }
 
   /**
@@ -449,6 +492,20 @@ export class Workstation implements Api {
   }
   controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
     return this.slurm.controlStudySlurm(studyId, action);
+  }
+
+  // Comparing runs and label suspects: the `AnalysisApi` verbs (shared/contract/analysis.ts).
+
+  async compareRuns(runIds: readonly number[]): Promise<RunComparison> {
+    return compareRuns(
+      this.studies.runs,
+      runIds.map((id) => this.queue.runs.getRun(id)),
+    );
+  }
+
+  async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
+    const ds = datasets.getDataset(this.store, datasetId);
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, opts);
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */

@@ -19,6 +19,7 @@ import type { Store } from '../store/db';
 import { decodeSquare } from './decode';
 import { defaultConcurrency, orderedPipeline } from './pool';
 import { getDataset } from './queries';
+import { pidAlive } from '../store/owner';
 
 /** A built cache: where it is, how records are laid out, and what each record is. */
 export interface CacheInfo {
@@ -175,17 +176,8 @@ function removeAbandonedPartials(file: string): void {
   for (const name of fs.readdirSync(path.dirname(file))) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
+    if (Number.isInteger(pid) && pid !== process.pid && pidAlive(pid)) continue;
     fs.rmSync(path.join(path.dirname(file), name), { force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

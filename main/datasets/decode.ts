@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
-import type { RejectReason } from '../../shared/types';
+import { contentKind, type FormatName, type RejectProblem } from '../../shared/rejections';
 import { BmpError, decodeBmp, looksLikeBmp } from './bmp';
 
 /** Raster formats the importer accepts. */
@@ -58,24 +58,31 @@ export interface ProbedImage {
   readonly grayscale: boolean;
 }
 
-/** Why one file is not an image the dataset can use. */
+/** Why one file is not an image the dataset can use: the problem, and the decoder's own words. */
 export interface ProbeFailure {
   readonly ok: false;
-  readonly reason: RejectReason;
+  readonly problem: RejectProblem;
   readonly detail: string;
+}
+
+/** Each format as messages name it. */
+export const FORMAT_NAMES: Readonly<Record<ImageFormat | 'heic', FormatName>> = { jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', bmp: 'BMP', tiff: 'TIFF', avif: 'AVIF', heic: 'HEIC' };
+
+function failure(problem: RejectProblem, detail: string): ProbeFailure {
+  return { ok: false, problem, detail };
 }
 
 /**
  * Decodes `buf` completely (so that truncation shows) and measures it.
  *
- * `fileName` only picks the reason for bytes no decoder recognises: "corrupt" when the name
- * promises an image, "not-an-image" otherwise.
+ * `fileName` only picks the problem of bytes no decoder recognises: `misnamed` when the name
+ * promises an image, `not-an-image` otherwise (each saying what the bytes are).
  */
 export async function probeImage(buf: Buffer, fileName: string): Promise<ProbedImage | ProbeFailure> {
-  if (buf.length === 0) return { ok: false, reason: 'empty', detail: 'the file is empty (0 bytes)' };
+  if (buf.length === 0) return failure({ code: 'empty', params: {} }, 'the file is empty (0 bytes)');
   const format = sniffFormat(buf);
   if (format === null) return unrecognised(buf, fileName);
-  if (format === 'heic') return { ok: false, reason: 'not-an-image', detail: 'HEIC/HEIF photos are not supported; convert them to JPEG' };
+  if (format === 'heic') return failure({ code: 'unsupported-format', params: { format: 'HEIC' } }, 'HEIC/HEIF photos are not supported; convert them to JPEG');
   try {
     if (format === 'bmp') {
       const bmp = decodeBmp(buf);
@@ -101,7 +108,7 @@ async function probeWithSharp(buf: Buffer, format: ImageFormat): Promise<ProbedI
   const meta = await image.metadata();
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
-  if (!width || !height) return { ok: false, reason: 'corrupt', detail: `${format} header has no dimensions` };
+  if (!width || !height) return failure({ code: 'corrupt', params: { format: FORMAT_NAMES[format] } }, `${format} header has no dimensions`);
   // Big images go through shrink-on-load so memory stays small; every byte is still decoded.
   if (width * height > GRAY_PROBE_PIXELS) image.resize({ width: GRAY_PROBE_SIDE, height: GRAY_PROBE_SIDE, fit: 'inside' });
   const rgb = await image.removeAlpha().toColourspace('srgb').raw().toBuffer();
@@ -190,21 +197,23 @@ const GRAY_COLOURED_FRACTION = 0.002;
 function unrecognised(buf: Buffer, fileName: string): ProbeFailure {
   const head = Array.from(buf.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   const ext = path.extname(fileName).toLowerCase();
-  if (IMAGE_EXTENSIONS.has(ext)) return { ok: false, reason: 'corrupt', detail: `named ${ext} but its bytes are not a known image format (starts ${head})` };
-  return { ok: false, reason: 'not-an-image', detail: `not an image file (starts ${head})` };
+  const kind = contentKind(buf);
+  if (IMAGE_EXTENSIONS.has(ext)) return failure({ code: 'misnamed', params: { ext, kind } }, `named ${ext} but its bytes are not a known image format (starts ${head})`);
+  return failure({ code: 'not-an-image', params: { kind } }, `not an image file (starts ${head})`);
 }
 
 function decodeFailure(e: unknown, buf: Buffer, format: ImageFormat): ProbeFailure {
   const detail = decoderMessage(e, format);
-  if (e instanceof BmpError) return { ok: false, reason: e.reason, detail };
-  if (/premature end|unexpected end|truncat|end of file|\bEOF\b|not enough data|short read/i.test(detail)) return { ok: false, reason: 'truncated', detail };
+  const params = { format: FORMAT_NAMES[format] };
+  if (e instanceof BmpError) return failure({ code: e.reason, params }, detail);
+  if (/premature end|unexpected end|truncat|end of file|\bEOF\b|not enough data|short read/i.test(detail)) return failure({ code: 'truncated', params }, detail);
   if (endsEarly(buf, format)) {
     // libvips shares one error buffer across threads, so a parallel decode can leave only
     // "Unknown error" here; say what the bytes show instead.
     const what = `premature end of ${format.toUpperCase()} data: the file ends before the image is complete`;
-    return { ok: false, reason: 'truncated', detail: /^unknown error$|without a message/i.test(detail) ? what : `${detail} (${what})` };
+    return failure({ code: 'truncated', params }, /^unknown error$|without a message/i.test(detail) ? what : `${detail} (${what})`);
   }
-  return { ok: false, reason: 'corrupt', detail };
+  return failure({ code: 'corrupt', params }, detail);
 }
 
 /** Loader names in libvips messages, to drop lines another thread's failure left in the buffer. */

@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contract/errors';
-import type { DuplicateGroup, ImportReport, RejectReason, RejectedFile, Split } from '../../shared/types';
+import { REASON_OF_CODE, rejectionMessage, type RejectProblem } from '../../shared/rejections';
+import type { DatasetSummary, DuplicateGroup, ImportReport, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 import { probeImage } from './decode';
+import { deleteDataset, findDatasetByFolder, splitSettings, usesOfDataset } from './queries';
 import { defaultConcurrency, mapLimit } from './pool';
 import { type FoundFile, compareNames, scanFolder } from './scan';
 import { assignSplits } from './split';
@@ -34,6 +36,12 @@ export interface ImportOptions {
   readonly testFraction?: number;
   /** Called as files are examined: `done` of `total` candidate files. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Import a folder imported before again, as it is now. Without it such a folder is refused
+   * (naming the dataset it became). The earlier dataset is replaced (its name, seed and
+   * fractions carry over) unless runs or studies use it; then it stays for them and this one is new.
+   */
+  readonly rescan?: boolean;
 }
 
 /** Default share of each class held out for validation. */
@@ -48,7 +56,7 @@ interface Examined {
   readonly bytes: number;
   readonly mtimeMs: number;
   readonly sha256: string | null;
-  readonly result: { readonly ok: true; readonly width: number; readonly height: number; readonly grayscale: boolean } | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
+  readonly result: { readonly ok: true; readonly width: number; readonly height: number; readonly grayscale: boolean } | { readonly ok: false; readonly problem: RejectProblem; readonly detail: string };
 }
 
 /**
@@ -60,11 +68,16 @@ interface Examined {
  */
 export async function importImageFolder(store: Store, folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
-  const seed = opts.seed ?? DEFAULT_SPLIT_SEED;
-  const valFraction = opts.valFraction ?? DEFAULT_VAL_FRACTION;
-  const testFraction = opts.testFraction ?? DEFAULT_TEST_FRACTION;
+  // A folder imported before (and still there) is refused, or re-scanned when asked.
+  const previous = isFolderSync(folder) ? findDatasetByFolder(store, folder) : null;
+  if (previous && !opts.rescan) throw alreadyImported(previous, path.resolve(folder));
+  // A re-scan draws its split as the earlier import did, unless told otherwise.
+  const before = previous ? splitSettings(store, previous.id) : null;
+  const seed = opts.seed ?? before?.seed ?? DEFAULT_SPLIT_SEED;
+  const valFraction = opts.valFraction ?? (before && !before.presplit ? before.valFraction : DEFAULT_VAL_FRACTION);
+  const testFraction = opts.testFraction ?? (before && !before.presplit ? before.testFraction : DEFAULT_TEST_FRACTION);
   validateOptions(seed, valFraction, testFraction);
-  if (opts.name !== undefined) checkNameFree(store, cleanName(opts.name));
+  if (opts.name !== undefined && cleanName(opts.name) !== previous?.name) checkNameFree(store, cleanName(opts.name));
 
   const scan = await scanFolder(folder);
   const root = scan.root;
@@ -107,10 +120,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
 
   const rejected: RejectedFile[] = examined
     .filter((e) => !e.result.ok)
-    .map((e) => {
-      const r = e.result as { reason: RejectReason; detail: string };
-      return { path: e.file.rel, reason: r.reason, detail: r.detail };
-    })
+    .map((e) => rejectedFile(e.file.rel, (e.result as { problem: RejectProblem }).problem, (e.result as { detail: string }).detail))
     .sort((a, b) => compareNames(a.path, b.path));
 
   const rows = [...examined].sort((a, b) => compareNames(a.file.rel, b.file.rel));
@@ -128,11 +138,22 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
   const setReport = store.db.prepare('UPDATE datasets SET report_json = ? WHERE id = ?');
 
   return store.db.transaction((): ImportReport => {
+    // A re-scan replaces the earlier dataset unless runs use it (then it stays for them).
+    let rescanOf: ImportReport['rescanOf'];
+    if (previous) {
+      const uses = usesOfDataset(store, previous.id);
+      const kept = uses.runs > 0 || uses.studies > 0;
+      rescanOf = { datasetId: previous.id, name: previous.name, ...uses, kept };
+      if (!kept) deleteDataset(store, previous.id);
+    }
     // Picked inside the transaction, so two imports running at once cannot take the same name.
     let name: string;
     if (opts.name !== undefined) {
       name = cleanName(opts.name);
       checkNameFree(store, name);
+    } else if (rescanOf) {
+      // "again (2)" re-scanned beside its runs becomes "again (3)", not "again (2) (2)".
+      name = freeName(store, rescanOf.kept ? rescanOf.name.replace(/ \(\d+\)$/, '') : rescanOf.name);
     } else {
       name = freeName(store, path.basename(root) || 'dataset');
     }
@@ -151,7 +172,7 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
         e.bytes,
         e.mtimeMs,
         ok ? 'ok' : 'rejected',
-        e.result.ok ? null : e.result.reason,
+        e.result.ok ? null : REASON_OF_CODE[e.result.problem.code],
       );
     }
     const report: ImportReport = {
@@ -168,41 +189,53 @@ export async function importImageFolder(store: Store, folder: string, opts: Impo
       imageSizes: sizeStats(accepted),
       grayscale: accepted.filter((e) => e.result.ok && e.result.grayscale).length,
       seconds: Math.round(performance.now() - started) / 1000,
+      ...(rescanOf ? { rescanOf } : {}),
     };
     setReport.run(JSON.stringify(report), datasetId);
     return report;
   })();
 }
 
+/** A rejected file as the report lists it: the problem, its sentence, its broad reason and the detail. */
+export function rejectedFile(rel: string, problem: RejectProblem, detail: string): RejectedFile {
+  return { path: rel, reason: REASON_OF_CODE[problem.code], ...problem, message: rejectionMessage(problem), detail };
+}
+
+/** The problem of a file the system would not read. */
+function readProblem(e: unknown): RejectProblem {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? { code: 'no-permission', params: {} } : { code: 'unreadable', params: {} };
+}
+
 async function examineFile(file: FoundFile): Promise<Examined> {
-  const fail = (reason: RejectReason, detail: string, bytes = 0, mtimeMs = 0, sha256: string | null = null): Examined => ({
+  const fail = (problem: RejectProblem, detail: string, bytes = 0, mtimeMs = 0, sha256: string | null = null): Examined => ({
     file,
     bytes,
     mtimeMs,
     sha256,
-    result: { ok: false, reason, detail },
+    result: { ok: false, problem, detail },
   });
   if (file.problem !== null) {
     const l = await fs.promises.lstat(file.abs).catch(() => null);
-    return fail('unreadable', file.problem, 0, l ? Math.floor(l.mtimeMs) : 0);
+    return fail(file.problem.problem, file.problem.detail, 0, l ? Math.floor(l.mtimeMs) : 0);
   }
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file.abs);
   } catch (e) {
-    return fail('unreadable', (e as Error).message);
+    return fail(readProblem(e), (e as Error).message);
   }
   const mtimeMs = Math.floor(stat.mtimeMs);
-  if (stat.size === 0) return fail('empty', 'the file is empty (0 bytes)', 0, mtimeMs);
+  if (stat.size === 0) return fail({ code: 'empty', params: {} }, 'the file is empty (0 bytes)', 0, mtimeMs);
   let buf: Buffer;
   try {
     buf = await fs.promises.readFile(file.abs);
   } catch (e) {
-    return fail('unreadable', (e as Error).message, stat.size, mtimeMs);
+    return fail(readProblem(e), (e as Error).message, stat.size, mtimeMs);
   }
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const probe = await probeImage(buf, file.abs);
-  if (!probe.ok) return fail(probe.reason, probe.detail, stat.size, mtimeMs, sha256);
+  if (!probe.ok) return fail(probe.problem, probe.detail, stat.size, mtimeMs, sha256);
   return { file, bytes: stat.size, mtimeMs, sha256, result: { ok: true, width: probe.width, height: probe.height, grayscale: probe.grayscale } };
 }
 
@@ -258,6 +291,23 @@ function cleanName(name: string): string {
   if (clean.length === 0) throw new UserError('invalid', 'A dataset name cannot be empty.');
   if (clean.length > 200) throw new UserError('invalid', `A dataset name can have at most 200 characters (got ${clean.length}).`);
   return clean;
+}
+
+function isFolderSync(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The refusal of a folder imported before: which dataset it became, and the two ways on. */
+export function alreadyImported(d: DatasetSummary, folder: string): UserError {
+  const when = new Date(d.createdMs).toISOString().slice(0, 16).replace('T', ' ');
+  return new UserError(
+    'conflict',
+    `${folder} is already imported as "${d.name}" (dataset ${d.id}, ${d.total} images, imported ${when} UTC). Open that dataset, or re-scan the folder to import what it holds now.`,
+  );
 }
 
 function checkNameFree(store: Store, name: string): void {

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageRef } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
-import type { DatasetSummary, ImportReport, Split } from '../../shared/types';
+import { contentKind, rejectionMessage, type FormatName, type RejectProblem, type RejectReason } from '../../shared/rejections';
+import type { DatasetSummary, ImportReport, RejectedFile, Split } from '../../shared/types';
 import type { Store } from '../store/db';
 
 interface DatasetRow {
@@ -74,6 +75,40 @@ export function getDataset(store: Store, id: number): DatasetSummary {
   return toSummary(row, split);
 }
 
+function realOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * The dataset (not deleted) imported from `folder`, or null: the same folder after resolving
+ * it and its symbolic links (`flowers/`, `./flowers` and a link to it are one folder). When
+ * several were, the newest.
+ */
+export function findDatasetByFolder(store: Store, folder: string): DatasetSummary | null {
+  const wanted = path.resolve(folder);
+  const wantedReal = realOr(wanted);
+  const rows = store.db.prepare('SELECT id, root FROM datasets WHERE deleted = 0 ORDER BY id DESC').all() as { id: number; root: string }[];
+  const hit = rows.find((r) => r.root === wanted || realOr(r.root) === wantedReal);
+  return hit ? getDataset(store, hit.id) : null;
+}
+
+/** How many runs (not deleted) and studies use a dataset. */
+export function usesOfDataset(store: Store, id: number): { readonly runs: number; readonly studies: number } {
+  const runs = (store.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dataset_id = ? AND deleted = 0').get(id) as { n: number }).n;
+  const studies = (store.db.prepare('SELECT COUNT(*) AS n FROM studies WHERE dataset_id = ? AND deleted = 0').get(id) as { n: number }).n;
+  return { runs, studies };
+}
+
+/** The split settings a dataset was imported with. */
+export function splitSettings(store: Store, id: number): { readonly seed: number; readonly valFraction: number; readonly testFraction: number; readonly presplit: boolean } {
+  const r = store.db.prepare('SELECT split_seed, val_fraction, test_fraction, presplit FROM datasets WHERE id = ?').get(id) as { split_seed: number; val_fraction: number; test_fraction: number; presplit: number };
+  return { seed: r.split_seed, valFraction: r.val_fraction, testFraction: r.test_fraction, presplit: r.presplit === 1 };
+}
+
 /**
  * A dataset by reference as a user types it: an id (`3`) or a name (exact, else the one name
  * that matches ignoring case). Throws, listing the known datasets, when nothing matches.
@@ -95,7 +130,62 @@ export function resolveDataset(store: Store, ref: string): DatasetSummary {
 export function getImportReport(store: Store, id: number): ImportReport {
   const row = store.db.prepare('SELECT report_json FROM datasets WHERE id = ? AND deleted = 0').get(id) as { report_json: string } | undefined;
   if (!row) throw new UserError('not-found', `No dataset with id ${id}. ${knownNames(store)}`);
-  return JSON.parse(row.report_json) as ImportReport;
+  const report = JSON.parse(row.report_json) as ImportReport;
+  return { ...report, rejected: report.rejected.map((r) => ('code' in r && 'message' in r ? r : storedRejection(r))) };
+}
+
+/** The picture format a file name promises, for a report stored before rejections had codes. */
+const FORMAT_OF_EXT: Readonly<Record<string, FormatName>> = {
+  '.jpg': 'JPEG',
+  '.jpeg': 'JPEG',
+  '.jpe': 'JPEG',
+  '.jfif': 'JPEG',
+  '.png': 'PNG',
+  '.gif': 'GIF',
+  '.webp': 'WebP',
+  '.bmp': 'BMP',
+  '.dib': 'BMP',
+  '.tif': 'TIFF',
+  '.tiff': 'TIFF',
+  '.avif': 'AVIF',
+  '.heic': 'HEIC',
+  '.heif': 'HEIC',
+};
+
+/**
+ * A rejected file of a report stored before rejections had codes (`path`, `reason`, `detail`
+ * only), given the code its detail shows: the first bytes the old detail quoted tell what a
+ * non-image is, the detail or the name which format a damaged picture was.
+ */
+export function storedRejection(r: { readonly path: string; readonly reason: RejectReason; readonly detail: string }): RejectedFile {
+  const d = r.detail;
+  const ext = path.extname(r.path).toLowerCase();
+  const quoted = /starts ((?:[0-9a-f]{2} ?)+)/i.exec(d);
+  const kind = quoted ? contentKind(Uint8Array.from(quoted[1].trim().split(/\s+/), (h) => parseInt(h, 16))) : 'unknown';
+  const format: FormatName = /\bjpe?g\b/i.test(d) ? 'JPEG' : /\bpng\b/i.test(d) ? 'PNG' : /\bbmp\b/i.test(d) ? 'BMP' : /\bgif\b/i.test(d) ? 'GIF' : /\bwebp\b/i.test(d) ? 'WebP' : (FORMAT_OF_EXT[ext] ?? 'JPEG');
+  let problem: RejectProblem;
+  switch (r.reason) {
+    case 'empty':
+      problem = { code: 'empty', params: {} };
+      break;
+    case 'unreadable':
+      if (/broken symbolic link/i.test(d)) problem = { code: 'broken-link', params: {} };
+      else if (/not a regular file/i.test(d)) problem = { code: 'not-a-file', params: {} };
+      else if (/folder cannot be read/i.test(d)) problem = { code: 'folder-unreadable', params: {} };
+      else if (/EACCES|EPERM|permission denied/i.test(d)) problem = { code: 'no-permission', params: {} };
+      else problem = { code: 'unreadable', params: {} };
+      break;
+    case 'not-an-image':
+      problem = /HEIC|HEIF/.test(d) ? { code: 'unsupported-format', params: { format: 'HEIC' } } : { code: 'not-an-image', params: { kind } };
+      break;
+    case 'truncated':
+      problem = { code: 'truncated', params: { format } };
+      break;
+    case 'corrupt':
+      problem = /^named \S+ but its bytes/.test(d) ? { code: 'misnamed', params: { ext, kind } } : { code: 'corrupt', params: { format } };
+      break;
+  }
+  return { path: r.path, reason: r.reason, ...problem, message: rejectionMessage(problem), detail: d };
 }
 
 /** Filters for `listImages`. */

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contract/errors';
+import type { RejectProblem } from '../../shared/rejections';
 import type { Split } from '../../shared/types';
 
 /** One file found under a class folder. */
@@ -21,8 +22,8 @@ export interface FoundFile {
   readonly className: string;
   /** The split its folder fixes (`train/`, `val/`, `test/`), or null when the split is ours to draw. */
   readonly split: Split | null;
-  /** Why it cannot even be opened (broken link, not a regular file), or null. */
-  readonly problem: string | null;
+  /** Why it cannot even be opened (broken link, not a regular file), with the detail, or null. */
+  readonly problem: { readonly problem: RejectProblem; readonly detail: string } | null;
 }
 
 /** What the walk found. */
@@ -130,7 +131,7 @@ async function walk(dir: string, rel: string, className: string, split: Split | 
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true });
   } catch (e) {
-    files.push({ rel: rel.replace(/\/$/, ''), abs: dir, className, split, problem: `folder cannot be read: ${(e as Error).message}` });
+    files.push({ rel: rel.replace(/\/$/, ''), abs: dir, className, split, problem: { problem: { code: 'folder-unreadable', params: {} }, detail: `folder cannot be read: ${(e as Error).message}` } });
     return;
   }
   entries.sort((a, b) => compareNames(a.name, b.name));
@@ -139,14 +140,16 @@ async function walk(dir: string, rel: string, className: string, split: Split | 
     const abs = path.join(dir, entry.name);
     const entryRel = rel + entry.name;
     let isDir = entry.isDirectory();
-    let problem: string | null = null;
+    let problem: FoundFile['problem'] = null;
     if (entry.isSymbolicLink()) {
       try {
         const target = await fs.promises.stat(abs);
         isDir = target.isDirectory();
-        if (!isDir && !target.isFile()) problem = 'the link points to something that is not a regular file';
+        if (!isDir && !target.isFile()) problem = { problem: { code: 'not-a-file', params: {} }, detail: 'the link points to something that is not a regular file' };
       } catch (e) {
-        problem = `broken symbolic link (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+        const code = (e as NodeJS.ErrnoException).code;
+        const detail = `broken symbolic link (${code ?? (e as Error).message})`;
+        problem = { problem: code === 'EACCES' || code === 'EPERM' ? { code: 'no-permission', params: {} } : { code: 'broken-link', params: {} }, detail };
       }
       if (isDir) {
         const real = await fs.promises.realpath(abs);
@@ -154,7 +157,7 @@ async function walk(dir: string, rel: string, className: string, split: Split | 
         if (visited.has(real) || isSameOrInside(realRoot, real)) continue;
       }
     } else if (!isDir && !entry.isFile()) {
-      problem = 'not a regular file (a device, socket or pipe)';
+      problem = { problem: { code: 'not-a-file', params: {} }, detail: 'not a regular file (a device, socket or pipe)' };
     }
     if (isDir) {
       const real = await fs.promises.realpath(abs);

@@ -10,6 +10,7 @@ import { API_VERBS } from '../../shared/contract/verbs';
 import { Workstation } from '../core/workstation';
 import { ImageService } from '../server/images';
 import { defaultHome, openStore, type Store } from '../store/db';
+import { LANGUAGES_SWITCH } from './channels';
 import { handle, handleApi, send } from './ipc-main';
 import { buildMenu } from './menu';
 import { sqliteBindingNote } from './native';
@@ -35,6 +36,12 @@ function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
+/** The OS's preferred languages, most preferred first (app locale when the OS says none). */
+function systemLanguages(): string[] {
+  const list = app.getPreferredSystemLanguages();
+  return (list.length ? list : [app.getLocale()]).map((l) => l.replace(/[^A-Za-z0-9-]/g, ''));
+}
+
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1360,
@@ -54,6 +61,9 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // The page speaks the OS's language (renderer/src/i18n): Electron's own locale is one
+      // language, the OS's list says which to fall back to.
+      additionalArguments: [`${LANGUAGES_SWITCH}${systemLanguages().join(',')}`],
     },
   });
   win.once('ready-to-show', () => win.show());
@@ -110,6 +120,16 @@ async function start(): Promise<void> {
   handle('desktop:pick-folder', async (event) => {
     const win = BrowserWindow.fromWebContents(event.sender);
     const options = { title: 'Import an image folder', properties: ['openDirectory' as const] };
+    const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
+  handle('desktop:pick-weights', async (event) => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options = {
+      title: 'Start from a weights file',
+      properties: ['openFile' as const],
+      filters: [{ name: 'torchvision state dicts', extensions: ['pth', 'pt', 'safetensors'] }],
+    };
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
   });

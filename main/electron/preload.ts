@@ -1,5 +1,5 @@
 /**
- * The preload: exposes the `Api` verbs, the event subscription and two desktop helpers to the
+ * The preload: exposes the `Api` verbs, the event subscription and the desktop helpers to the
  * page — never `ipcRenderer` itself.
  *
  * It runs sandboxed, so it may only `require('electron')`: the build bundles it with the verb
@@ -9,7 +9,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { AppEvent, Bridge } from '../../shared/contract/api';
 import { forwardVerbs } from '../../shared/contract/verbs';
-import type { InvokeChannel, InvokeChannels, SendChannels } from './channels';
+import { languagesFromArgv, type InvokeChannel, type InvokeChannels, type SendChannels } from './channels';
 
 function invoke<C extends InvokeChannel>(channel: C, ...args: InvokeChannels[C]['args']): Promise<InvokeChannels[C]['result']> {
   return ipcRenderer.invoke(channel, ...args) as Promise<InvokeChannels[C]['result']>;
@@ -43,7 +43,9 @@ const bridge: Bridge = {
   },
   desktop: {
     pickFolder: () => invoke('desktop:pick-folder'),
+    pickWeightsFile: () => invoke('desktop:pick-weights'),
     pathForFile: (file) => webUtils.getPathForFile(file),
+    languages: languagesFromArgv(process.argv),
   },
 };
 

@@ -27,6 +27,7 @@ export function isTrustedSender(frameUrl: string | null | undefined): boolean {
 
 const desktopSchemas = {
   'desktop:pick-folder': z.tuple([]),
+  'desktop:pick-weights': z.tuple([]),
 } as const;
 
 /**

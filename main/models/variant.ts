@@ -53,16 +53,7 @@ export interface CanonicalConfig {
 }
 
 /** One architecture of the zoo. */
-export interface ModelVariant {
-  readonly id: string;
-  readonly family: string;
-  readonly title: string;
-  readonly description: string;
-  readonly reference: string;
-  readonly canonical: CanonicalConfig;
-  readonly minInputSize: number;
-  readonly defaultBatchNorm: boolean;
-  readonly supportsAuxHeads: boolean;
+export interface ModelVariant extends Pick<VariantSpec, 'id' | 'family' | 'title' | 'description' | 'reference' | 'canonical' | 'minInputSize' | 'defaultBatchNorm' | 'supportsAuxHeads'> {
   /** Builds the model with fresh weights; outputs logits. */
   build(opts?: BuildOptions): tf.LayersModel;
 }

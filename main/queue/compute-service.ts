@@ -23,6 +23,20 @@ export function workerEntry(name: 'worker' | 'service'): { file: string; execArg
   return { file: path.join(__dirname, '..', 'worker', `${name}.${ts ? 'ts' : 'js'}`), execArgv: ts ? ['--import', 'tsx'] : [] };
 }
 
+/**
+ * Starts a worker-side process (a training worker or the compute service) as Node, also inside
+ * Electron, talking over IPC with structured clone; its stderr is piped for the caller's messages.
+ */
+export function forkWorkerProcess(name: 'worker' | 'service'): ChildProcess {
+  const entry = workerEntry(name);
+  return fork(entry.file, [], {
+    execArgv: entry.execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+}
+
 interface Waiting {
   readonly method: ServiceMethod;
   readonly resolve: (value: unknown) => void;
@@ -71,13 +85,7 @@ export class ComputeService {
 
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
-    const entry = workerEntry('service');
-    const child = fork(entry.file, [], {
-      execArgv: entry.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = forkWorkerProcess('service');
     this.child = child;
     this.stderrTail = '';
     child.stderr?.on('data', (d: Buffer) => {

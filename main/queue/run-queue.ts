@@ -7,7 +7,7 @@
  * another process leaves its runs alone. Nothing a worker reports, and no failure of the
  * database while it is recorded, may stop the process the queue lives in.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDiskFullError, UserError } from '../../shared/contract/errors';
@@ -18,9 +18,9 @@ import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { describeOwner, newQueueOwner, processStartToken, releaseQueueOwner, sameOwner, type RunOwner } from '../store/owner';
 import { RunStore, type ClaimRefusal } from '../store/runs';
-import { resolveRunWeights } from '../weights/cache';
+import { WeightsFolder } from '../weights/folder';
 import { findCheckpointOnDiskSync, readCheckpointSync, removePartialCheckpointsSync, repairBestCheckpointSync, type CheckpointOnDisk } from './checkpoints';
-import { workerEntry } from './compute-service';
+import { forkWorkerProcess } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
 
 interface Active {
@@ -44,6 +44,8 @@ interface Pending {
 }
 
 const FINAL_FROM_WORKER: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+/** How often the cache's progress is sent while a run is prepared (ms). */
+const PROGRESS_EVERY_MS = 200;
 
 /** The message of a run the queue could not take, for a `UserError`. */
 function refusalMessage(runId: number, c: ClaimRefusal, doing: string): string {
@@ -73,7 +75,14 @@ export class RunQueue {
   private readonly lastKnown = new Map<number, RunSummary>();
   private closed = false;
 
-  constructor(private readonly store: Store) {
+  /** The weights folder runs from ImageNet download into (shared with the workstation's weights verbs). */
+  readonly weights: WeightsFolder;
+
+  constructor(
+    private readonly store: Store,
+    opts: { readonly weights?: WeightsFolder } = {},
+  ) {
+    this.weights = opts.weights ?? new WeightsFolder(store.home);
     this.owner = newQueueOwner();
     this.runs = new RunStore(store, this.owner);
   }
@@ -344,9 +353,16 @@ export class RunQueue {
       );
     }
     this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
-    const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels);
+    // Decoding a folder into the cache can take minutes: the views show a count, a few times a second.
+    let shownMs = 0;
+    const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels, (done, total) => {
+      const now = Date.now();
+      if (done !== 0 && done !== total && now - shownMs < PROGRESS_EVERY_MS) return;
+      shownMs = now;
+      this.emit({ kind: 'preparing', runId, inputSize: config.inputSize, done, total });
+    });
     // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
-    const weights = await resolveRunWeights(config, this.store.home, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
+    const weights = await this.weights.resolveRun(config, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
     // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).
     if (!resume || !run.weights) this.runs.setWeights(runId, weights);
     const job: WorkerJob = {
@@ -379,13 +395,7 @@ export class RunQueue {
     // Cancelled or deleted (or the app closed) while the cache was being prepared.
     if (this.closed || this.runs.statusOf(runId) !== 'running') return;
     fs.mkdirSync(job.runDir, { recursive: true });
-    const entry = workerEntry('worker');
-    const child = fork(entry.file, [], {
-      execArgv: entry.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = forkWorkerProcess('worker');
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Recorded so that a later start can stop this worker if this process dies before it does.
     if (child.pid !== undefined) this.runs.setWorker(runId, child.pid, processStartToken(child.pid));

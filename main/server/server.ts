@@ -212,7 +212,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const body = bodySchema.safeParse(json);
     if (!body.success) throw new HttpError(400, `${rest}: the body must be {"args": [...]} (${body.error.issues[0]?.message ?? 'invalid'})`);
     const args = parseApiArgs(rest, body.data.args);
-    if (rest === 'importDataset') importPolicy.check(args[0] as string);
+    if (rest === 'importDataset' || rest === 'findImportedFolder') importPolicy.check(args[0] as string);
     const fn = api[rest] as (...a: unknown[]) => Promise<unknown>;
     const result = await fn.apply(api, args);
     sendJson(res, 200, { result: result ?? null });

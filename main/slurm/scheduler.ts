@@ -101,13 +101,18 @@ export function parseSqueue(stdout: string, arrayJobId: string): Sightings {
  * Where the scheduler's queue has the array job's tasks (pending, running, and those that
  * ended within `MinJobAge`). Null when squeue does not know the job at all.
  */
-export async function squeue(arrayJobId: string): Promise<Sightings | null> {
-  const r = await runCommand('squeue', ['-h', '-r', '-t', 'all', '-j', arrayJobId, '-o', '%i|%T|%N|%r']);
+export function squeue(arrayJobId: string): Promise<Sightings | null> {
+  return sightings('squeue', ['squeue', '-h', '-r', '-t', 'all', '-j', arrayJobId, '-o', '%i|%T|%N|%r'], (out) => parseSqueue(out, arrayJobId));
+}
+
+/** Runs a scheduler query and parses its output; null when the scheduler does not know the job. */
+async function sightings(what: string, [command, ...args]: readonly string[], parse: (stdout: string) => Sightings): Promise<Sightings | null> {
+  const r = await runCommand(command, args);
   if (r.code !== 0) {
     if (/Invalid job id/i.test(r.stderr)) return null;
-    throw new Error(complaint('squeue', r));
+    throw new Error(complaint(what, r));
   }
-  return parseSqueue(r.stdout, arrayJobId);
+  return parse(r.stdout);
 }
 
 /** Parses `scontrol show job -o` (one record per line, `Key=Value` tokens). */
@@ -129,13 +134,8 @@ export function parseScontrol(stdout: string, arrayJobId: string): Sightings {
 }
 
 /** The controller's record of the array job's tasks; null once it forgot the job. */
-export async function scontrolShowJob(arrayJobId: string): Promise<Sightings | null> {
-  const r = await runCommand('scontrol', ['show', 'job', '-o', arrayJobId]);
-  if (r.code !== 0) {
-    if (/Invalid job id/i.test(r.stderr)) return null;
-    throw new Error(complaint('scontrol show job', r));
-  }
-  return parseScontrol(r.stdout, arrayJobId);
+export function scontrolShowJob(arrayJobId: string): Promise<Sightings | null> {
+  return sightings('scontrol show job', ['scontrol', 'show', 'job', '-o', arrayJobId], (out) => parseScontrol(out, arrayJobId));
 }
 
 /** Parses `sacct -n -P -X -o JobID,State,ExitCode,NodeList,Reason`. */

@@ -88,7 +88,8 @@ export function releaseQueueOwner(owner: RunOwner): void {
   openQueues.delete(owner.queue);
 }
 
-function pidAlive(pid: number): boolean {
+/** True while a process with this id exists (it may be another program that got the id). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

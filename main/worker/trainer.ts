@@ -338,7 +338,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       };
       emit({ kind: 'epoch-end', runId, metrics, best });
       history.push({ metrics, predictedCounts });
-      const found = diagnose(history, job.classes);
+      const found = diagnose(history, job.classes, config);
       for (const d of found) emit({ kind: 'diagnostic', runId, diagnostic: d });
       if (found.some((d) => d.kind === 'nan-loss')) {
         emit({ kind: 'status', runId, status: 'failed', error: found.find((d) => d.kind === 'nan-loss')!.message });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
 import { studyArgSchemas } from './study-schemas';
 import { slurmArgSchemas } from './slurm';
+import { analysisArgSchemas } from './analysis';
 import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
@@ -18,6 +19,8 @@ export { API_VERBS, isApiVerb, type ApiArgs, type ApiResult, type ApiVerb } from
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const split = z.enum(['train', 'val', 'test']);
 const shortText = z.string().max(200);
+/** A zoo variant id (`resnet18`, `googlenet_tv`). */
+const archId = z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be an architecture id such as resnet18');
 
 /** Decodes base64 with the platform's `atob` (Node ≥ 16 and every browser). */
 function fromBase64(text: string): Uint8Array {
@@ -46,7 +49,13 @@ const folderPath = z
 /** Zod tuples for each verb's arguments, with optional trailing arguments allowed to be absent. */
 export const apiArgSchemas = {
   listDatasets: z.tuple([]),
-  importDataset: z.tuple([folderPath, shortText.min(1).optional()]),
+  importDataset: z.tuple([
+    folderPath,
+    // JSON carries a skipped name as null when options follow it.
+    z.union([shortText.min(1), z.null().transform(() => undefined)]).optional(),
+    z.object({ rescan: z.boolean().optional() }).strict().optional(),
+  ]),
+  findImportedFolder: z.tuple([folderPath]),
   getImportReport: z.tuple([id]),
   importSampleDataset: z.tuple([]),
   listImages: z.tuple([
@@ -63,6 +72,8 @@ export const apiArgSchemas = {
   deleteDataset: z.tuple([id]),
   listModels: z.tuple([]),
   backendReport: z.tuple([]),
+  listWeights: z.tuple([]),
+  downloadWeights: z.tuple([archId]),
   startRun: z.tuple([
     id,
     trainConfigSchema.strict(),
@@ -86,10 +97,13 @@ export const apiArgSchemas = {
   runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
   predictions: z.tuple([id]),
   classifyImage: z.tuple([id, bytesSchema]),
+  explainImage: z.tuple([id, bytesSchema, z.string().min(1).nullable()]),
   // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.
   ...slurmArgSchemas,
+  // Comparing runs and label suspects: shared/contract/analysis.ts.
+  ...analysisArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */

@@ -21,12 +21,15 @@ export type ApiResult<V extends ApiVerb> = Awaited<ReturnType<Api[V]>>;
 export const API_VERBS = [
   'listDatasets',
   'importDataset',
+  'findImportedFolder',
   'getImportReport',
   'importSampleDataset',
   'listImages',
   'deleteDataset',
   'listModels',
   'backendReport',
+  'listWeights',
+  'downloadWeights',
   'startRun',
   'cancelRun',
   'resumeRun',
@@ -37,6 +40,7 @@ export const API_VERBS = [
   'runSeries',
   'predictions',
   'classifyImage',
+  'explainImage',
   'createStudy',
   'listStudies',
   'getStudy',
@@ -55,6 +59,8 @@ export const API_VERBS = [
   'collectStudySlurm',
   'studySlurm',
   'controlStudySlurm',
+  'compareRuns',
+  'labelSuspects',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;

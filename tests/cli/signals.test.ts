@@ -3,22 +3,12 @@
  * Ctrl-C (resumable, with its checkpoints), and so does a closed output pipe; no run is left
  * "running" behind a process that is gone. Real `bloombench train` and `study run` processes.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from './process';
-import { runRow, smallFolder, trainFlags } from '../queue/helpers';
+import { describe, expect, it } from 'vitest';
+import { startCli } from './process';
+import { runRow, runningStudy, trainFlags, useSmallFolder } from '../queue/helpers';
 
-let root: string;
-let folder: string;
-
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-signals-'));
-  folder = await smallFolder(path.join(root, 'colours'));
-});
-
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const fixture = useSmallFolder('bb-signals-');
 
 describe('bloombench train, stopped from outside', () => {
   it.each([
@@ -26,8 +16,8 @@ describe('bloombench train, stopped from outside', () => {
     ['SIGHUP', 129],
     ['SIGINT', 130],
   ] as const)('%s cancels the run (resumable) and exits with %i', async (signal, code) => {
-    const home = path.join(root, signal);
-    const cli = startCli(home, ...trainFlags(folder, 400));
+    const home = path.join(fixture.root, signal);
+    const cli = startCli(home, ...trainFlags(fixture.folder, 400));
     await cli.waitFor('stderr', /epoch 1\/400/);
     cli.child.kill(signal);
     const exit = await cli.exited;
@@ -41,8 +31,8 @@ describe('bloombench train, stopped from outside', () => {
   });
 
   it('a closed output pipe (EPIPE) cancels the run instead of crashing and leaving it running', async () => {
-    const home = path.join(root, 'epipe');
-    const cli = startCli(home, ...trainFlags(folder, 400), '--json');
+    const home = path.join(fixture.root, 'epipe');
+    const cli = startCli(home, ...trainFlags(fixture.folder, 400), '--json');
     await cli.waitFor('stdout', /"event":"epoch"/);
     // The reader goes away, as `bloombench train … --json | head -1` does.
     cli.child.stdout.destroy();
@@ -53,11 +43,8 @@ describe('bloombench train, stopped from outside', () => {
   });
 
   it('SIGTERM pauses a study run; it continues afterwards', async () => {
-    const home = path.join(root, 'study');
-    const created = await runCli(home, 'study', 'create', '--dataset', folder, '--name', 's', ...trainFlags(folder, 400).slice(3), '--vary', 'activation=relu,tanh');
-    expect(created.code, created.stderr).toBe(0);
-    const cli = startCli(home, 'study', 'run', 's');
-    await cli.waitFor('stderr', /epoch 1\/400/);
+    const home = path.join(fixture.root, 'study');
+    const cli = await runningStudy(home, fixture.folder);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code, cli.stderr()).toBe(143);
     expect(cli.stderr()).toMatch(/Got SIGTERM: Pausing the study/);

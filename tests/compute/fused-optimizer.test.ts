@@ -45,6 +45,20 @@ function maxAbs(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
+/**
+ * Takes the same steps with the stock and the fused optimizer, expects weights no further apart
+ * than `tolerance` (0: the same to the bit) and no leaked tensor, and disposes both.
+ */
+function expectSameSteps(stock: tf.Optimizer, fused: tf.Optimizer, tolerance: number): void {
+  const ref = steps(stock);
+  const got = steps(fused);
+  if (tolerance === 0) expect(maxAbs(ref.weights, got.weights)).toBe(0);
+  else expect(maxAbs(ref.weights, got.weights)).toBeLessThan(tolerance);
+  expect(got.leaked).toBe(0);
+  stock.dispose();
+  fused.dispose();
+}
+
 describe('fused Adam', () => {
   beforeAll(async () => {
     await initBackend('wasm');
@@ -55,24 +69,14 @@ describe('fused Adam', () => {
     const stock = tf.train.adam(0.01);
     const fused = fusedAdam(0.01);
     expect(hasSimdUpdates(tf.backend())).toBe(true);
-    const ref = steps(stock);
-    const got = steps(fused);
-    expect(maxAbs(ref.weights, got.weights)).toBe(0);
-    expect(got.leaked).toBe(0);
-    stock.dispose();
-    fused.dispose();
+    expectSameSteps(stock, fused, 0);
   });
 
   it('on cpu (JavaScript loop) matches the stock results to float rounding', async () => {
     await tf.setBackend('cpu');
     const stock = tf.train.adam(0.01);
     const fused = fusedAdam(0.01);
-    const ref = steps(stock);
-    const got = steps(fused);
-    expect(maxAbs(ref.weights, got.weights)).toBeLessThan(1e-6);
-    expect(got.leaked).toBe(0);
-    stock.dispose();
-    fused.dispose();
+    expectSameSteps(stock, fused, 1e-6);
     await tf.setBackend('wasm');
   });
 
@@ -83,12 +87,7 @@ describe('fused Adam', () => {
       expect(hasSimdUpdates(tf.backend())).toBe(false);
       const stock = tf.train.adam(0.01);
       const fused = fusedAdam(0.01);
-      const ref = steps(stock);
-      const got = steps(fused);
-      expect(maxAbs(ref.weights, got.weights)).toBeLessThan(1e-6);
-      expect(got.leaked).toBe(0);
-      stock.dispose();
-      fused.dispose();
+      expectSameSteps(stock, fused, 1e-6);
     } finally {
       setSimdPassesEnabled(true);
     }
@@ -154,24 +153,14 @@ describe('fused momentum', () => {
     await tf.setBackend('wasm');
     const stock = tf.train.momentum(0.05, 0.9, nesterov);
     const fused = fusedMomentum(0.05, 0.9, nesterov);
-    const ref = steps(stock);
-    const got = steps(fused);
-    expect(maxAbs(ref.weights, got.weights)).toBe(0);
-    expect(got.leaked).toBe(0);
-    stock.dispose();
-    fused.dispose();
+    expectSameSteps(stock, fused, 0);
   });
 
   it.each([false, true])('on cpu (JavaScript loop, Nesterov %s) matches the stock results to float rounding', async (nesterov) => {
     await tf.setBackend('cpu');
     const stock = tf.train.momentum(0.05, 0.9, nesterov);
     const fused = fusedMomentum(0.05, 0.9, nesterov);
-    const ref = steps(stock);
-    const got = steps(fused);
-    expect(maxAbs(ref.weights, got.weights)).toBeLessThan(1e-6);
-    expect(got.leaked).toBe(0);
-    stock.dispose();
-    fused.dispose();
+    expectSameSteps(stock, fused, 1e-6);
     await tf.setBackend('wasm');
   });
 

@@ -71,10 +71,10 @@ describe('format sniffing', () => {
     expect(sniffFormat(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'))).toBeNull();
     const probe = await probeImage(bmp, 'looks-like.png');
     expect(probe).toMatchObject({ ok: true, format: 'bmp', width: W, height: H });
-    expect(await probeImage(Buffer.from('<svg/>'), 'drawing.svg')).toMatchObject({ ok: false, reason: 'not-an-image' });
-    expect(await probeImage(Buffer.from('<svg/>'), 'drawing.png')).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(await probeImage(Buffer.from('<svg/>'), 'drawing.svg')).toMatchObject({ ok: false, problem: { code: 'not-an-image', params: { kind: 'svg' } } });
+    expect(await probeImage(Buffer.from('<svg/>'), 'drawing.png')).toMatchObject({ ok: false, problem: { code: 'misnamed', params: { ext: '.png', kind: 'svg' } } });
     const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(16)]);
-    expect(await probeImage(heic, 'IMG_0001.HEIC')).toMatchObject({ ok: false, reason: 'not-an-image', detail: expect.stringMatching(/HEIC/) });
+    expect(await probeImage(heic, 'IMG_0001.HEIC')).toMatchObject({ ok: false, problem: { code: 'unsupported-format', params: { format: 'HEIC' } }, detail: expect.stringMatching(/HEIC/) });
   });
 
   it('tells a cut-short container from a complete one', () => {

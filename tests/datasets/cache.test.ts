@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +7,9 @@ import { CacheReader } from '../../main/worker/cache-reader';
 import { decodeSquare } from '../../main/datasets/decode';
 import { importImageFolder } from '../../main/datasets/import';
 import { imageFile, listImages } from '../../main/datasets/queries';
-import { openStore, type Store } from '../../main/store/db';
+import { type Store } from '../../main/store/db';
 import { makeImageFolder, makeMessyFolder, type MessyFolder } from '../fixtures/images';
+import { openTempStore, removeTempStore } from '../fixtures/homes';
 
 let tmp: string;
 let store: Store;
@@ -17,16 +17,12 @@ let messy: MessyFolder;
 let messyId: number;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-cache-'));
-  store = openStore(path.join(tmp, 'home'));
+  ({ tmp, store } = openTempStore('bb-cache-'));
   messy = await makeMessyFolder(path.join(tmp, 'data'));
   messyId = (await importImageFolder(store, messy.root)).datasetId;
 }, 60_000);
 
-afterAll(() => {
-  store?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTempStore(tmp, store));
 
 /** Pixel (x, y) of record `index` of a cache. */
 function pixel(reader: CacheReader, index: number, size: number, channels: number, x: number, y: number): number[] {

@@ -1,25 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCache } from '../../main/datasets/cache';
 import { importImageFolder } from '../../main/datasets/import';
 import { checkDatasetFiles, deleteDataset, getDataset, getImportReport, imageFile, listDatasets, listImages, resolveDataset } from '../../main/datasets/queries';
-import { openStore, type Store } from '../../main/store/db';
+import { type Store } from '../../main/store/db';
 import { makeImageFolder } from '../fixtures/images';
+import { openTempStore, removeTempStore } from '../fixtures/homes';
 
 let tmp: string;
 let store: Store;
 
 beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-queries-'));
-  store = openStore(path.join(tmp, 'home'));
+  ({ tmp, store } = openTempStore('bb-queries-'));
 });
 
-afterAll(() => {
-  store?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTempStore(tmp, store));
 
 async function dataset(name: string, perClass = 4): Promise<number> {
   const dir = path.join(tmp, name);

@@ -1,25 +1,21 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { openTempStore, removeTempStore } from '../fixtures/homes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importImageFolder } from '../../main/datasets/import';
 import { SAMPLE_CLASSES, writeSampleDataset } from '../../main/datasets/sample';
-import { openStore, type Store } from '../../main/store/db';
+import { type Store } from '../../main/store/db';
 
 let tmp: string;
 let store: Store;
 
 beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-sample-'));
-  store = openStore(path.join(tmp, 'home'));
+  ({ tmp, store } = openTempStore('bb-sample-'));
 });
 
-afterAll(() => {
-  store?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTempStore(tmp, store));
 
 function digest(dir: string): string {
   const hash = crypto.createHash('sha256');

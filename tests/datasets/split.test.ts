@@ -1,21 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Split } from '../../shared/types';
 import { importImageFolder } from '../../main/datasets/import';
 import { listImages } from '../../main/datasets/queries';
 import { assignSplits } from '../../main/datasets/split';
-import { openStore, type Store } from '../../main/store/db';
+import { type Store } from '../../main/store/db';
 import { makeImageFolder } from '../fixtures/images';
+import { openTempStore, removeTempStore } from '../fixtures/homes';
 
 let tmp: string;
 let store: Store;
 let folder: string;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-split-'));
-  store = openStore(path.join(tmp, 'home'));
+  ({ tmp, store } = openTempStore('bb-split-'));
   folder = path.join(tmp, 'three');
   // Unequal classes, so stratification is visible.
   await makeImageFolder(folder, { classes: ['a'], perClass: 40, size: 12 });
@@ -23,10 +21,7 @@ beforeAll(async () => {
   await makeImageFolder(folder, { classes: ['c'], perClass: 60, size: 12, seed: 3 });
 }, 60_000);
 
-afterAll(() => {
-  store?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTempStore(tmp, store));
 
 function splitsOf(datasetId: number): Map<string, Split | null> {
   return new Map(listImages(store, datasetId).map((i) => [i.path, i.split]));
@@ -43,17 +38,19 @@ describe('split', () => {
   });
 
   it('is the same for the same seed and different for another', async () => {
-    const a = await importImageFolder(store, folder, { seed: 7 });
-    const b = await importImageFolder(store, folder, { seed: 7 });
-    const c = await importImageFolder(store, folder, { seed: 8 });
-    expect(splitsOf(b.datasetId)).toEqual(splitsOf(a.datasetId));
-    expect(splitsOf(c.datasetId)).not.toEqual(splitsOf(a.datasetId));
+    // Each re-scan replaces the one before (no run uses them): read each split as it comes.
+    const a = await importImageFolder(store, folder, { seed: 7, rescan: true });
+    const first = splitsOf(a.datasetId);
     const stored = store.db.prepare('SELECT split_seed, val_fraction, test_fraction FROM datasets WHERE id = ?').get(a.datasetId);
     expect(stored).toEqual({ split_seed: 7, val_fraction: 0.15, test_fraction: 0.15 });
+    const b = await importImageFolder(store, folder, { seed: 7, rescan: true });
+    expect(splitsOf(b.datasetId)).toEqual(first);
+    const c = await importImageFolder(store, folder, { seed: 8, rescan: true });
+    expect(splitsOf(c.datasetId)).not.toEqual(first);
   });
 
   it('honours custom fractions', async () => {
-    const r = await importImageFolder(store, folder, { valFraction: 0.1, testFraction: 0.25 });
+    const r = await importImageFolder(store, folder, { valFraction: 0.1, testFraction: 0.25, rescan: true });
     expect(r.split).toEqual({ train: 78, val: 12, test: 30 });
   });
 

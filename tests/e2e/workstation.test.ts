@@ -103,9 +103,50 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     // Duplicates and label conflicts show their pictures, not only their paths.
     if (messy.duplicates.length > 0) expect(await imagesLoaded('[data-testid=duplicates]')).toBeGreaterThanOrEqual(2);
     await shot(page, '02b-messy-report');
+    // Reasons in plain words; the decoder's bytes only behind the disclosure.
+    const notes = page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/notes.txt' });
+    expect(await notes.getAttribute('data-code')).toBe('not-an-image');
+    expect(await notes.getByText('not an image: it is a text file').isVisible()).toBe(true);
+    const truncated = page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/truncated.jpg' });
+    expect(await truncated.getByText('the JPEG is cut short').isVisible()).toBe(true);
+    const detail = notes.locator('details .mono');
+    expect(await detail.isVisible()).toBe(false);
+    await notes.locator('summary').click();
+    expect(await detail.isVisible()).toBe(true);
+    expect(await detail.textContent()).toMatch(/starts 54 68 65 73/);
     await page.locator('[data-testid=rejected-table]').scrollIntoViewIfNeeded();
     await shot(page, '02c-messy-rejected');
     // Back to the clean dataset for the runs below.
+    await page.getByRole('button', { name: /^flowers/ }).click();
+    await page.locator('[data-testid=import-report] h2', { hasText: 'flowers' }).waitFor();
+  });
+
+  it('says a folder is already imported and offers to open it or re-scan it', async () => {
+    const datasets = (await app.ws.listDatasets()).length;
+    const messyRoot = path.join(app.home, 'messy-src', 'messy');
+    // Open: the messy dataset's report, nothing imported.
+    await fill('import-path', messyRoot);
+    await page.getByTestId('import-submit').click();
+    const already = page.getByTestId('import-already');
+    await already.waitFor();
+    expect(await already.textContent()).toMatch(/already imported/);
+    expect(await already.textContent()).toContain('messy');
+    await shot(page, '02d-already-imported');
+    await page.getByTestId('import-open-existing').click();
+    await page.locator('[data-testid=import-report] h2', { hasText: 'messy' }).waitFor();
+    expect(await already.count()).toBe(0);
+    expect((await app.ws.listDatasets()).length).toBe(datasets);
+    // Re-scan: the folder as it is now replaces that dataset (no run used it), under its name.
+    fs.writeFileSync(path.join(messyRoot, 'dogs', 'more-notes.txt'), 'added after the import\n');
+    await fill('import-path', messyRoot);
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-rescan').click();
+    await page.getByTestId('import-rescanned').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('import-rescanned').textContent()).toMatch(/replaces the earlier import/);
+    expect(await page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/more-notes.txt' }).count()).toBe(1);
+    const list = await app.ws.listDatasets();
+    expect(list.length).toBe(datasets);
+    expect(list.filter((d) => d.name.startsWith('messy')).map((d) => d.name)).toEqual(['messy']);
     await page.getByRole('button', { name: /^flowers/ }).click();
     await page.locator('[data-testid=import-report] h2', { hasText: 'flowers' }).waitFor();
   });
@@ -159,7 +200,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('open-evaluation').click();
     await page.getByTestId('confusion-matrix').waitFor();
     expect(await page.getByTestId('test-accuracy').textContent()).toMatch(/%/);
-    const cell = page.locator('[data-testid^=cm-cell-]:not([disabled])').first();
+    const cell = page.locator('[data-testid^=cm-cell-]:not([aria-disabled=true])').first();
     const count = Number(await cell.textContent());
     expect(count).toBeGreaterThan(0);
     await cell.click();
@@ -188,6 +229,8 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     const png = await encodePixels(classPixels(1, 3, 99, 32, 5), 32, 32, 'png');
     const file = path.join(app.home, 'new-rose.png');
     fs.writeFileSync(file, png);
+    // The drop zone has a tab of its own beside the galleries.
+    await page.getByTestId('tab-classify').click();
     await page.getByTestId('classify-file').setInputFiles(file);
     const result = page.getByTestId('classify-result');
     await result.waitFor({ timeout: 60_000 });

@@ -26,6 +26,8 @@ describe('validateInvoke', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     expect(validateInvoke('api:classifyImage', [2, bytes])[1]).toBe(bytes);
     expect(validateInvoke('desktop:pick-folder', [])).toEqual([]);
+    expect(validateInvoke('desktop:pick-weights', [])).toEqual([]);
+    expect(validateInvoke('api:downloadWeights', ['resnet18'])).toEqual(['resnet18']);
   });
 
   it('drops trailing undefined optional arguments', () => {
@@ -61,6 +63,9 @@ describe('validateInvoke', () => {
     ['api:runSeries', [1, 'batch_loss'], 'args[1]'],
     ['api:classifyImage', [1, 'not bytes'], 'args[1]'],
     ['desktop:pick-folder', ['/tmp'], 'args'],
+    ['desktop:pick-weights', ['/etc/passwd'], 'args'],
+    ['api:downloadWeights', ['../etc/passwd'], 'args[0]'],
+    ['api:downloadWeights', [], 'args[0]'],
   ] as const)('refuses %s %j naming %s', (channel, args, field) => {
     const e = refusal(() => validateInvoke(channel as never, args));
     expect(e.message).toContain(field);

@@ -36,6 +36,18 @@ afterAll(async () => {
 
 const small: TrainConfig = { ...SMALL_LENET, augment: ['flip'], seed: 7 };
 
+/** Resolves at the first batch of `epoch` that run `runId` reports. */
+function batchOfEpoch(runId: number, epoch: number): Promise<void> {
+  return new Promise((resolve) => {
+    const off = ws.onEvent((e) => {
+      if (e.kind === 'batch' && e.runId === runId && e.epoch === epoch) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
 describe('training a run end to end', () => {
   it('trains two epochs on wasm, stores metrics and a test evaluation above chance', async () => {
     const events: RunEvent[] = [];
@@ -107,14 +119,7 @@ describe('training a run end to end', () => {
 
   it('cancels mid-epoch, then resumes from the last checkpoint', async () => {
     const run = await ws.startRun(datasetId, { ...small, epochs: 3 });
-    await new Promise<void>((resolve) => {
-      const off = ws.onEvent((e) => {
-        if (e.kind === 'batch' && e.runId === run.id && e.epoch === 2) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await batchOfEpoch(run.id, 2);
     await ws.cancelRun(run.id);
     const cancelled = await ws.queue.waitFor(run.id);
     expect(cancelled.status).toBe('cancelled');
@@ -141,14 +146,7 @@ describe('training a run end to end', () => {
       if (e.kind === 'started' && e.runId === run.id) descriptions.push(e.backend.description);
     });
     const run = await ws.startRun(datasetId, config);
-    await new Promise<void>((resolve) => {
-      const stop = ws.onEvent((e) => {
-        if (e.kind === 'batch' && e.runId === run.id && e.epoch === 2) {
-          stop();
-          resolve();
-        }
-      });
-    });
+    await batchOfEpoch(run.id, 2);
     await ws.cancelRun(run.id);
     expect((await ws.queue.waitFor(run.id)).status).toBe('cancelled');
     await ws.resumeRun(run.id);

@@ -5,30 +5,21 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { runCli } from '../cli/process';
-import { fillDisk, freeBytes, mountTmpfs } from '../fixtures/tmpfs';
-import { runRow, serve, smallFolder, trainFlags, until } from './helpers';
+import { describeOnTmpfs, fillDisk, freeBytes } from '../fixtures/tmpfs';
+import { runRow, serve, trainFlags, until, useSmallFolder } from './helpers';
 
-let root: string;
-let folder: string;
-
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-delete-'));
-  folder = await smallFolder(path.join(root, 'colours'));
-});
-
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const fixture = useSmallFolder('bb-delete-');
 
 const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, width: 0.5, epochs: 400, batchSize: 8, backend: 'wasm' };
 
 describe('deleting the run that bloombench serve trains', () => {
-  it('cancels it first, frees its folder, and the server keeps serving — also when its row vanishes underneath', async () => {
-    const home = path.join(root, 'serve');
-    const server = await serve(home, '--allow-import', root);
+  it('cancels it first, frees its fixture.folder, and the server keeps serving — also when its row vanishes underneath', async () => {
+    const home = path.join(fixture.root, 'serve');
+    const server = await serve(home, '--allow-import', fixture.root);
     const result = <T>(r: { status: number; body: string }): T => {
       expect(r.status, r.body).toBe(200);
       return (JSON.parse(r.body) as { result: T }).result;
@@ -36,7 +27,7 @@ describe('deleting the run that bloombench serve trains', () => {
     // An epoch ended and its checkpoint is written.
     const epochEnded = (id: number) => until(() => server.events().includes(`"kind":"checkpoint","runId":${id}`), 90_000, `an epoch of run ${id}`);
     try {
-      const { datasetId } = result<{ datasetId: number }>(await server.call('importDataset', folder, 'colours'));
+      const { datasetId } = result<{ datasetId: number }>(await server.call('importDataset', fixture.folder, 'colours'));
       const run = result<{ id: number }>(await server.call('startRun', datasetId, config));
       await epochEnded(run.id);
       const runDir = path.join(home, 'runs', runRow(home, run.id).run_dir!);
@@ -77,22 +68,16 @@ describe('deleting the run that bloombench serve trains', () => {
   });
 });
 
-const disk = mountTmpfs(24);
-
-describe.skipIf(!disk.ok)(`deleting on a full disk${disk.ok ? '' : ` (skipped: ${disk.reason})`}`, () => {
-  afterAll(() => {
-    if (disk.ok) disk.unmount();
-  });
+describeOnTmpfs(24, 'deleting on a full disk', (diskDir) => {
 
   it('removes the checkpoints first, so the delete succeeds and the space comes back', async () => {
-    if (!disk.ok) return;
-    const home = path.join(disk.dir, 'home');
-    const trained = await runCli(home, ...trainFlags(folder, 2));
+    const home = path.join(diskDir(), 'home');
+    const trained = await runCli(home, ...trainFlags(fixture.folder, 2));
     expect(trained.code, trained.stderr).toBe(0);
     const runDir = path.join(home, 'runs', runRow(home, 1).run_dir!);
     expect(fs.existsSync(path.join(runDir, 'checkpoints', 'best'))).toBe(true);
-    fillDisk(disk.dir);
-    expect(freeBytes(disk.dir)).toBeLessThan(8192);
+    fillDisk(diskDir());
+    expect(freeBytes(diskDir())).toBeLessThan(8192);
     // The store still opens to list the runs.
     const listed = await runCli(home, 'runs');
     expect(listed.code, listed.stderr).toBe(0);
@@ -101,7 +86,7 @@ describe.skipIf(!disk.ok)(`deleting on a full disk${disk.ok ? '' : ` (skipped: $
     expect(del.stderr).toBe('');
     expect(del.code).toBe(0);
     // Two checkpoints of a LeNet-5 at width 0.5 (about 2 MB each) are free again.
-    expect(freeBytes(disk.dir)).toBeGreaterThan(3_500_000);
+    expect(freeBytes(diskDir())).toBeGreaterThan(3_500_000);
     expect(fs.existsSync(runDir)).toBe(false);
     expect(JSON.parse((await runCli(home, 'runs', '--json')).stdout)).toEqual([]);
   });

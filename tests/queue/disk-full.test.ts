@@ -1,27 +1,18 @@
 /**
  * A full disk while training (issue 14, item 4), on a real tmpfs home: a checkpoint that does
  * not fit ends the run interrupted with "the disk is full" (no SqliteError, no stack trace),
- * leaves no half-written folder, keeps the previous checkpoint, and `resume` continues from it
+ * leaves no half-written fixture.folder, keeps the previous checkpoint, and `resume` continues from it
  * once there is room — also when the database never recorded that checkpoint.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../cli/process';
-import { fillDisk, freeBytes, mountTmpfs } from '../fixtures/tmpfs';
-import { recordedEpochs, runRow, smallFolder, trainFlags, until } from './helpers';
+import { describeOnTmpfs, fillDisk, freeBytes } from '../fixtures/tmpfs';
+import { recordedEpochs, runRow, trainFlags, until, useSmallFolder } from './helpers';
 
-let root: string;
-let folder: string;
-
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-diskfull-'));
-  folder = await smallFolder(path.join(root, 'colours'));
-});
-
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const fixture = useSmallFolder('bb-diskfull-');
 
 function folderBytes(dir: string): number {
   let total = 0;
@@ -29,25 +20,19 @@ function folderBytes(dir: string): number {
   return total;
 }
 
-const disk = mountTmpfs(24);
-
-describe.skipIf(!disk.ok)(`a full disk while training${disk.ok ? '' : ` (skipped: ${disk.reason})`}`, () => {
-  afterAll(() => {
-    if (disk.ok) disk.unmount();
-  });
+describeOnTmpfs(24, 'a full disk while training', (diskDir) => {
 
   it('interrupts the run with a plain message when a checkpoint does not fit, and resumes from the last good one', async () => {
-    if (!disk.ok) return;
-    const home = path.join(disk.dir, 'home');
+    const home = path.join(diskDir(), 'home');
     // A first run builds the cache and tells how big one checkpoint is.
-    const warm = await runCli(home, ...trainFlags(folder, 1));
+    const warm = await runCli(home, ...trainFlags(fixture.folder, 1));
     expect(warm.code, warm.stderr).toBe(0);
     const checkpointBytes = folderBytes(path.join(home, 'runs', runRow(home, 1).run_dir!, 'checkpoints', 'last'));
     expect((await runCli(home, 'delete', '1')).code).toBe(0);
 
     // Room for epoch 1 (its last and best checkpoints) and half of epoch 2's.
-    const filler = fillDisk(disk.dir, Math.round(2.5 * checkpointBytes));
-    const full = await runCli(home, ...trainFlags(folder, 3));
+    const filler = fillDisk(diskDir(), Math.round(2.5 * checkpointBytes));
+    const full = await runCli(home, ...trainFlags(fixture.folder, 3));
     expect(full.code).toBe(1);
     expect(full.stderr).toMatch(/Run 2 interrupted: The disk is full: /);
     expect(full.stderr).toContain(home);
@@ -57,7 +42,7 @@ describe.skipIf(!disk.ok)(`a full disk while training${disk.ok ? '' : ` (skipped
     expect(JSON.parse(fs.readFileSync(path.join(checkpoints, 'last', 'state.json'), 'utf8')).epoch).toBe(1);
 
     fs.rmSync(filler);
-    expect(freeBytes(disk.dir)).toBeGreaterThan(10 * checkpointBytes);
+    expect(freeBytes(diskDir())).toBeGreaterThan(10 * checkpointBytes);
     expect(runRow(home, 2)).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/^The disk is full/) });
     const resumed = await runCli(home, 'resume', '2');
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -66,13 +51,12 @@ describe.skipIf(!disk.ok)(`a full disk while training${disk.ok ? '' : ` (skipped
   });
 
   it('interrupts the run when the disk fills up mid-run (the database or the checkpoint fails first), and resumes', async () => {
-    if (!disk.ok) return;
-    const home = path.join(disk.dir, 'home');
-    const cli = startCli(home, ...trainFlags(folder, 3));
+    const home = path.join(diskDir(), 'home');
+    const cli = startCli(home, ...trainFlags(fixture.folder, 3));
     const id = Number((await cli.waitFor('stderr', /Run (\d+): wasm/))[1]);
     const state = path.join(home, 'runs', String(id), 'checkpoints', 'last', 'state.json');
     await until(() => fs.existsSync(state), 60_000, 'the first checkpoint');
-    const filler = fillDisk(disk.dir);
+    const filler = fillDisk(diskDir());
     const exit = await cli.exited;
     expect(exit.code, cli.stderr()).toBe(1);
     expect(cli.stderr()).toMatch(new RegExp(`Run ${id} interrupted: The disk is full: `));
@@ -87,11 +71,10 @@ describe.skipIf(!disk.ok)(`a full disk while training${disk.ok ? '' : ` (skipped
   });
 
   it('says the disk is full, naming the home, when not even a run can be created', async () => {
-    if (!disk.ok) return;
-    const home = path.join(disk.dir, 'home');
-    const filler = fillDisk(disk.dir);
+    const home = path.join(diskDir(), 'home');
+    const filler = fillDisk(diskDir());
     try {
-      const r = await runCli(home, ...trainFlags(folder, 1));
+      const r = await runCli(home, ...trainFlags(fixture.folder, 1));
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`bloombench: The disk is full: could not write to ${home}. Free some space and try again (bloombench delete <run> removes a run's checkpoints).\n`);
     } finally {
@@ -103,8 +86,8 @@ describe.skipIf(!disk.ok)(`a full disk while training${disk.ok ? '' : ` (skipped
 
 describe('a checkpoint the database did not record', () => {
   it('is found on disk by resume (the files are complete; the row is missing)', async () => {
-    const home = path.join(root, 'norow');
-    const cli = await runCli(home, ...trainFlags(folder, 3));
+    const home = path.join(fixture.root, 'norow');
+    const cli = await runCli(home, ...trainFlags(fixture.folder, 3));
     expect(cli.code, cli.stderr).toBe(0);
     // As if the disk had been full when the checkpoint rows were written: a run cut short
     // after epoch 2 whose database knows its epochs but none of its checkpoints.

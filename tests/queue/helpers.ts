@@ -4,14 +4,43 @@
  */
 import Database from 'better-sqlite3';
 import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { makeImageFolder } from '../fixtures/images';
-import { startCli, type LiveCli } from '../cli/process';
+import { runCli, startCli, type LiveCli } from '../cli/process';
 import { callVerb, type RawResponse } from '../server/request';
 
 /** A 3-class, 60-image folder of 32 px pictures. */
 export async function smallFolder(dir: string): Promise<string> {
   return (await makeImageFolder(dir, { classes: 3, perClass: 20, size: 32 })).root;
+}
+
+/**
+ * A temporary folder for one test file, made before its tests and removed after, holding a
+ * `smallFolder` at `folder`.
+ */
+export function useSmallFolder(prefix: string): { readonly root: string; readonly folder: string } {
+  const fixture = { root: '', folder: '' };
+  beforeAll(async () => {
+    fixture.root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fixture.folder = await smallFolder(path.join(fixture.root, 'colours'));
+  });
+  afterAll(() => fs.rmSync(fixture.root, { recursive: true, force: true }));
+  return fixture;
+}
+
+/**
+ * A 2-run study "s" (relu, tanh) of 400-epoch LeNets on `folder`, created in `home` and run by
+ * a `bloombench study run` process that is past the start of its first epoch.
+ */
+export async function runningStudy(home: string, folder: string): Promise<LiveCli> {
+  const created = await runCli(home, 'study', 'create', '--dataset', folder, '--name', 's', ...trainFlags(folder, 400).slice(3), '--vary', 'activation=relu,tanh');
+  if (created.code !== 0) throw new Error(`study create failed: ${created.stderr}`);
+  const cli = startCli(home, 'study', 'run', 's');
+  await cli.waitFor('stderr', /epoch 1\/400/);
+  return cli;
 }
 
 /** `bloombench train` flags of a small LeNet on the wasm backend, `epochs` long. */

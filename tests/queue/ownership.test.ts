@@ -8,16 +8,15 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
 import { openStore } from '../../main/store/db';
 import { ownerAlive, newQueueOwner, releaseQueueOwner } from '../../main/store/owner';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { runCli, startCli } from '../cli/process';
-import { recordedEpochs, runRow, serve, smallFolder, trainFlags, until } from './helpers';
+import { recordedEpochs, runRow, runningStudy, serve, trainFlags, until, useSmallFolder } from './helpers';
 
-let root: string;
-let folder: string;
+const fixture = useSmallFolder('bb-owner-');
 
 /** The worker process recorded for a run. */
 function workerOf(home: string, id: number): number {
@@ -38,13 +37,6 @@ function alive(pid: number): boolean {
   }
 }
 
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-owner-'));
-  folder = await smallFolder(path.join(root, 'colours'));
-});
-
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
 describe('whether an owner is alive', () => {
   it('tells this queue, a closed queue, a dead process, a reused process id and another machine apart', () => {
     const me = newQueueOwner();
@@ -63,10 +55,10 @@ describe('whether an owner is alive', () => {
 
 describe('a run another live process trains', () => {
   it('stays running through a serve start; resume, cancel and delete from other processes are refused; epochs never mix', async () => {
-    const home = path.join(root, 'live');
-    const trainer = startCli(home, ...trainFlags(folder, 400));
+    const home = path.join(fixture.root, 'live');
+    const trainer = startCli(home, ...trainFlags(fixture.folder, 400));
     await trainer.waitFor('stderr', /epoch 1\/400/);
-    const server = await serve(home, '--allow-import', root);
+    const server = await serve(home, '--allow-import', fixture.root);
     try {
       const runs = JSON.parse((await server.call('listRuns')).body).result as { id: number; status: string }[];
       expect(runs.map((r) => [r.id, r.status])).toEqual([[1, 'running']]);
@@ -98,10 +90,10 @@ describe('a run another live process trains', () => {
   });
 
   it('leaves the queued runs of a live process to it', async () => {
-    const home = path.join(root, 'queued');
+    const home = path.join(fixture.root, 'queued');
     const ws = new Workstation(openStore(home), { recover: false });
     try {
-      const ds = await ws.importDataset(folder, 'colours');
+      const ds = await ws.importDataset(fixture.folder, 'colours');
       const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, width: 0.5, epochs: 400, batchSize: 8, backend: 'wasm' };
       const first = await ws.startRun(ds.datasetId, config);
       const second = await ws.startRun(ds.datasetId, { ...config, epochs: 1 });
@@ -131,11 +123,8 @@ describe('a run another live process trains', () => {
 
 describe('a study run by another process', () => {
   it('can be paused from here; its training run is left to the process that trains it', async () => {
-    const home = path.join(root, 'study');
-    const created = await runCli(home, 'study', 'create', '--dataset', folder, '--name', 's', ...trainFlags(folder, 400).slice(3), '--vary', 'activation=relu,tanh');
-    expect(created.code, created.stderr).toBe(0);
-    const runner = startCli(home, 'study', 'run', 's');
-    await runner.waitFor('stderr', /epoch 1\/400/);
+    const home = path.join(fixture.root, 'study');
+    const runner = await runningStudy(home, fixture.folder);
     const paused = await runCli(home, 'study', 'pause', 's', '--now');
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.stdout).toMatch(/Study 1 "s" paused/);
@@ -148,8 +137,8 @@ describe('a study run by another process', () => {
 
 describe('a run whose process is gone', () => {
   it('is interrupted at the next start (kill -9 of the CLI), shown so by `runs`, and resumes once', async () => {
-    const home = path.join(root, 'killed');
-    const trainer = startCli(home, ...trainFlags(folder, 4));
+    const home = path.join(fixture.root, 'killed');
+    const trainer = startCli(home, ...trainFlags(fixture.folder, 4));
     await trainer.waitFor('stderr', /epoch 2\/4/);
     // Its worker is frozen first, so it cannot notice that its parent died and stop by itself:
     // the next start has to stop it before anyone resumes the run.
@@ -171,8 +160,8 @@ describe('a run whose process is gone', () => {
   });
 
   it('claims a run in one transaction: of two processes resuming it at once, one trains it', async () => {
-    const home = path.join(root, 'race');
-    const trainer = startCli(home, ...trainFlags(folder, 3));
+    const home = path.join(fixture.root, 'race');
+    const trainer = startCli(home, ...trainFlags(fixture.folder, 3));
     await trainer.waitFor('stderr', /epoch 1\/3/);
     trainer.child.kill('SIGKILL');
     await trainer.exited;

@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
-import { startServer, type RunningServer } from '../../main/server/server';
-import { openStore } from '../../main/store/db';
+import { type RunningServer } from '../../main/server/server';
 import { makeImageFolder } from '../fixtures/images';
 import { startCli } from '../cli/process';
+import { removeServedHome, serveHome } from '../fixtures/homes';
 import { callVerb, rawRequest } from './request';
 
 let home: string;
@@ -22,15 +22,10 @@ beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-origin-'));
   folder = (await makeImageFolder(path.join(home, 'pics'), { classes: ['a', 'b'], perClass: 2, size: 16 })).root;
   fs.writeFileSync(path.join(home, 'index.html'), '<!doctype html><title>page</title>');
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir: home, allowImport: [home] });
+  ({ ws, server } = await serveHome(home, { staticDir: home, allowImport: [home] }));
 });
 
-afterAll(async () => {
-  await server?.close();
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeServedHome(home, { ws, server }));
 
 describe('Origin on state-changing requests', () => {
   it('refuses a POST from another origin with 403 and changes nothing', async () => {
@@ -69,7 +64,8 @@ describe('serve --host 0.0.0.0', () => {
     } finally {
       cli.child.kill('SIGTERM');
     }
-    expect((await cli.exited).code).toBe(0);
+    const end = await cli.exited;
+    expect({ ...end, stderr: end.code === 0 ? '' : cli.stderr(), stdout: end.code === 0 ? '' : cli.stdout() }).toEqual({ code: 0, signal: null, stderr: '', stdout: '' });
     // The default bind says nothing of the kind.
     const local = startCli(path.join(home, 'served'), 'serve', '--port', '0');
     try {

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { removeServedHome, serveHome } from '../fixtures/homes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
 import { startServer, type RunningServer } from '../../main/server/server';
-import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
 
@@ -46,15 +46,10 @@ beforeAll(async () => {
   fs.mkdirSync(staticDir);
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>test page</title>');
   fs.writeFileSync(path.join(home, 'secret.txt'), 'do not serve me');
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir, cacheDir: path.join(home, 'thumbs'), allowImport: [home] });
+  ({ ws, server } = await serveHome(home, { staticDir, cacheDir: path.join(home, 'thumbs'), allowImport: [home] }));
 });
 
-afterAll(async () => {
-  await server?.close();
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeServedHome(home, { ws, server }));
 
 describe('token', () => {
   it('prints a URL like Jupyter, on loopback, with a long random token', () => {

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { removeServedHome, serveHome } from '../fixtures/homes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERBS, ValidationError } from '../../shared/contract/api-schemas';
 import { Workstation } from '../../main/core/workstation';
 import { validateInvoke } from '../../main/electron/validation';
-import { startServer, type RunningServer } from '../../main/server/server';
-import { openStore } from '../../main/store/db';
+import { type RunningServer } from '../../main/server/server';
 import type { AppEvent } from '../../shared/contract/api';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
@@ -41,18 +41,13 @@ const base = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batc
 
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-studies-api-'));
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir: home, cacheDir: path.join(home, 'thumbs'), allowImport: [home] });
+  ({ ws, server } = await serveHome(home, { staticDir: home, cacheDir: path.join(home, 'thumbs'), allowImport: [home] }));
   const folder = path.join(home, 'pics');
   await makeImageFolder(folder, { classes: ['a', 'b'], perClass: 8, size: 16 });
   datasetId = (await ws.importDataset(folder, 'pics')).datasetId;
 });
 
-afterAll(async () => {
-  await server?.close();
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeServedHome(home, { ws, server }));
 
 describe('study verbs over HTTP', () => {
   it('lists every study verb among the API verbs', () => {

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation';
 import { startServer, type RunningServer } from '../../main/server/server';
-import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
+import { removeServedHome, serveHome } from '../fixtures/homes';
 import { callVerb } from './request';
 
 let home: string;
@@ -30,15 +30,10 @@ beforeAll(async () => {
   await makeImageFolder(path.join(allowed, 'pics'), { classes: ['cats', 'dogs'], perClass: 3, size: 16 });
   await makeImageFolder(outside, { classes: ['secret_a', 'secret_b'], perClass: 3, size: 16 });
   fs.symlinkSync(outside, path.join(allowed, 'escape'));
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
-  server = await startServer({ workstation: ws, staticDir: home, allowImport: [allowed] });
+  ({ ws, server } = await serveHome(home, { staticDir: home, allowImport: [allowed] }));
 });
 
-afterAll(async () => {
-  await server?.close();
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeServedHome(home, { ws, server }));
 
 describe('user errors are 4xx with their message', () => {
   it('answers 404 for a folder that does not exist, naming it', async () => {
@@ -71,11 +66,33 @@ describe('user errors are 4xx with their message', () => {
     const big = await call('startRun', [datasetId, { ...DEFAULT_CONFIG, arch: 'lenet5', batchSize: 2048 }]);
     expect(big.status).toBe(400);
     expect(errorOf(big.body)).toMatch(/batch size 2048 is larger than/);
-    const again = await call('importDataset', [path.join(allowed, 'pics'), 'pics']);
-    expect(again.status).toBe(409);
-    expect(errorOf(again.body)).toMatch(/A dataset named "pics" already exists/);
+    await makeImageFolder(path.join(allowed, 'pics-too'), { classes: ['cats', 'dogs'], perClass: 3, size: 16 });
+    const taken = await call('importDataset', [path.join(allowed, 'pics-too'), 'pics']);
+    expect(taken.status).toBe(409);
+    expect(errorOf(taken.body)).toMatch(/A dataset named "pics" already exists/);
     const resume = await call('resumeRun', [99999]);
     expect(resume.status).toBe(404);
+  });
+
+  it('says a folder is already imported (409), finds its dataset, and re-scans it when asked', async () => {
+    const folder = path.join(allowed, 'pics');
+    const known = await call('findImportedFolder', [`${folder}/`]);
+    expect(known.status).toBe(200);
+    const dataset = (JSON.parse(known.body) as { result: { id: number; name: string } }).result;
+    expect(dataset).toMatchObject({ name: 'pics', root: folder });
+    const before = (await ws.listDatasets()).length;
+    const again = await call('importDataset', [folder]);
+    expect(again.status).toBe(409);
+    expect(errorOf(again.body)).toMatch(new RegExp(`${folder} is already imported as "pics" \\(dataset ${dataset.id}, 6 images, imported .*\\)\\. Open that dataset, or re-scan the folder`));
+    expect((await ws.listDatasets()).length).toBe(before);
+    expect(JSON.parse((await call('findImportedFolder', [path.join(allowed, 'nothing-here')])).body)).toEqual({ result: null });
+    // The folder is fenced as imports are.
+    expect((await call('findImportedFolder', ['/etc'])).status).toBe(403);
+    // JSON carries the skipped name as null.
+    const rescan = await call('importDataset', [folder, null, { rescan: true }]);
+    expect(rescan.status).toBe(200);
+    expect((JSON.parse(rescan.body) as { result: { name: string; rescanOf: unknown } }).result).toMatchObject({ name: 'pics', rescanOf: { datasetId: dataset.id, name: 'pics', runs: 0, kept: false } });
+    expect((await ws.listDatasets()).length).toBe(before);
   });
 });
 

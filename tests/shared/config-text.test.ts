@@ -38,3 +38,17 @@ describe('config text', () => {
     expect(runReport(run)).toContain(`model     ${configText(config, { settings: MODEL_SETTINGS, separator: ', ' })}; `);
   });
 });
+
+describe('config text in Korean', () => {
+  it('writes the summary line as Korean courses do, keeping model and setting ids', () => {
+    const line = configText(config, { locale: 'ko' });
+    expect(line).toBe('lenet5 · 32 px · 너비 ×1 · 4 에폭 · 배치 32 · adam · 학습률 1e-3 · relu · 배치 정규화 없음 · 사후 활성화 · 계단식 0.01,0.001 (3:1) · flip+crop');
+    expect(settingPhrase({ ...config, augment: [] }, 'augment', 'ko')).toBe('증강 없음');
+    expect(settingPhrase({ ...config, earlyStopping: 3 }, 'earlyStopping', 'ko')).toBe('조기 종료 (3 에폭)');
+    expect(settingPhrase({ ...config, pretrained: 'imagenet' }, 'pretrained', 'ko')).toBe('ImageNet 가중치에서 시작');
+    expect(settingValue('batchNorm', true, 'ko')).toBe('사용');
+    expect(settingValue('schedule', parseSchedule('cosine'), 'ko')).toBe('코사인');
+    // Every phrase has a Korean form that is not the English one, but for ids and numbers.
+    for (const k of SETTINGS) expect(settingPhrase(config, k, 'ko'), k).not.toBe('');
+  });
+});

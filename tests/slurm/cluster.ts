@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pidAlive } from '../../main/store/owner';
 
 /** Where running test clusters are listed. */
 const REGISTRY = path.join(os.tmpdir(), 'bloombench-test-slurm');
@@ -44,15 +45,6 @@ interface RegistryEntry {
   readonly pids: readonly number[];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function cmdline(pid: number): string {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -63,11 +55,11 @@ function cmdline(pid: number): string {
 
 /** Stops a pid if it is still the daemon we started (its command line names `dir`). */
 async function stopPid(pid: number, dir: string): Promise<void> {
-  if (!alive(pid) || !cmdline(pid).includes(dir)) return;
+  if (!pidAlive(pid) || !cmdline(pid).includes(dir)) return;
   process.kill(pid, 'SIGTERM');
   const until = Date.now() + 10_000;
-  while (alive(pid) && cmdline(pid).includes(dir) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid) && cmdline(pid).includes(dir)) process.kill(pid, 'SIGKILL');
+  while (pidAlive(pid) && cmdline(pid).includes(dir) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  if (pidAlive(pid) && cmdline(pid).includes(dir)) process.kill(pid, 'SIGKILL');
 }
 
 /** Cancels every job of the cluster (its tasks are slurmstepd's children, not the daemons') and waits for the queue to empty. */
@@ -102,7 +94,7 @@ export async function cleanStaleClusters(): Promise<string[]> {
       fs.rmSync(file, { force: true });
       continue;
     }
-    if (alive(entry.owner) && entry.owner !== process.pid) continue;
+    if (pidAlive(entry.owner) && entry.owner !== process.pid) continue;
     if (fs.existsSync(path.join(entry.dir, 'slurm.conf'))) await cancelAllJobs(path.join(entry.dir, 'slurm.conf'));
     for (const pid of entry.pids) await stopPid(pid, entry.dir);
     fs.rmSync(entry.dir, { recursive: true, force: true });
@@ -157,11 +149,18 @@ async function waitFor(what: string, check: () => boolean, logs: readonly string
   throw new Error(`The test cluster did not come up: ${what}\n${tails}`);
 }
 
+/** Why a test cluster cannot start on this machine (a tool missing, not root), or null when it can. */
+export function clusterUnavailable(): string | null {
+  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'].filter((c) => !which(c));
+  if (missing.length) return `The Slurm tests need Debian's slurm-wlm and munge (apt-get install slurm-wlm munge); missing: ${missing.join(', ')}.`;
+  if (process.getuid?.() !== 0) return 'The Slurm tests start slurmctld and slurmd with SlurmUser=root: run them as root (the CI machine does).';
+  return null;
+}
+
 /** Starts munged, slurmctld and slurmd for one node with `cpus` CPUs. Needs root and Debian's slurm-wlm + munge. */
 export async function startCluster(opts: { cpus?: number; killWait?: number } = {}): Promise<TestCluster> {
-  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'].filter((c) => !which(c));
-  if (missing.length) throw new Error(`The Slurm tests need Debian's slurm-wlm and munge (apt-get install slurm-wlm munge); missing: ${missing.join(', ')}.`);
-  if (process.getuid?.() !== 0) throw new Error('The Slurm tests start slurmctld and slurmd with SlurmUser=root: run them as root (the CI machine does).');
+  const unavailable = clusterUnavailable();
+  if (unavailable) throw new Error(unavailable);
   await cleanStaleClusters();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-slurm-'));

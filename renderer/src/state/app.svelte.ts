@@ -14,6 +14,7 @@ import { NewRunState } from '../features/new-run/new-run.svelte';
 import { RunsState } from '../features/runs/runs.svelte';
 import { CompareState } from '../features/compare/compare.svelte';
 import { StudiesState } from '../features/studies/state/studies.svelte';
+import { WeightsState } from './weights.svelte';
 
 export type { View } from './nav';
 export type Theme = 'system' | 'light' | 'dark';
@@ -38,6 +39,7 @@ export class AppState implements Nav {
   readonly compare: CompareState;
   readonly evaluation: EvaluationState;
   readonly studies: StudiesState;
+  readonly weights: WeightsState;
   #unsubscribe: (() => void) | null = null;
 
   constructor(transport: Transport) {
@@ -51,6 +53,7 @@ export class AppState implements Nav {
     this.compare = new CompareState(this.api);
     this.evaluation = new EvaluationState(this.api);
     this.studies = new StudiesState(this.api, this.datasets, this.models);
+    this.weights = new WeightsState(this.api);
     const saved = localStorage.getItem(THEME_KEY);
     if (saved === 'light' || saved === 'dark' || saved === 'system') this.#theme = saved;
     const media = window.matchMedia('(prefers-color-scheme: dark)');
@@ -75,7 +78,7 @@ export class AppState implements Nav {
     // The zoo's cards come from the compute service, which may still be starting: the first
     // view does not wait for them (the cards show their own loading state).
     const models = this.models.load();
-    await Promise.all([this.datasets.load(), this.runs.load(), this.studies.load()]);
+    await Promise.all([this.datasets.load(), this.runs.load(), this.studies.load(), this.weights.load()]);
     this.#chooseFirstView();
     await models;
   }
@@ -113,9 +116,13 @@ export class AppState implements Nav {
       case 'studies-changed':
         this.studies.onEvent(e);
         return;
+      case 'weights-progress':
+        this.weights.onEvent(e);
+        return;
       default:
         if (e.kind === 'started' && this.live.runId !== e.runId && !this.live.isActive) this.live.watch(e.runId);
         this.live.onEvent(e);
+        this.studies.onRunEvent(e);
         if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'evaluation') this.runs.scheduleReload();
         if (e.kind === 'evaluation' && this.evaluation.runId === e.runId) void this.evaluation.open(e.runId);
     }

@@ -4,6 +4,7 @@
  */
 import type { Api, AppEvent } from '@shared/contract/api';
 import { forwardVerbs } from '@shared/contract/verbs';
+import { t } from '../i18n/i18n.svelte';
 import { parseAppEvent } from './events';
 import { ApiError, type Transport } from './types';
 
@@ -47,7 +48,7 @@ export function httpTransport(token: string, origin = ''): Transport {
         body: JSON.stringify({ args: args.map(encodeArg) }),
       });
     } catch (e) {
-      throw new ApiError(`The Bloombench server did not answer (${(e as Error).message}). Is \`bloombench serve\` still running?`);
+      throw new ApiError(t('transport.noAnswer', { reason: (e as Error).message }));
     }
     let body: { result?: T; error?: string } = {};
     try {
@@ -56,8 +57,8 @@ export function httpTransport(token: string, origin = ''): Transport {
       // Not JSON: reported below by status.
     }
     if (!res.ok) {
-      if (res.status === 401) throw new ApiError('The server refused the token. Open the URL that `bloombench serve` printed.', 401);
-      throw new ApiError(body.error ?? `${verb} failed (HTTP ${res.status})`, res.status);
+      if (res.status === 401) throw new ApiError(t('transport.badToken'), 401);
+      throw new ApiError(body.error ?? t('transport.failed', { verb, status: String(res.status) }), res.status);
     }
     return body.result as T;
   }

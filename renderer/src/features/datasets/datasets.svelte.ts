@@ -5,9 +5,17 @@ import type { Api, ImageRef, ImportProgress } from '@shared/contract/api';
 import type { DatasetSummary, ImportReport } from '@shared/types';
 import { errorText } from '../../lib/format';
 import { Resource } from '../../lib/resource.svelte';
+import { SuspectsState } from './suspects.svelte';
 
 /** Duplicate groups whose pictures the report shows (label conflicts first). */
 export const DUPLICATE_THUMBS = 24;
+
+/** A folder asked for again: where it was asked from, the name given, and the dataset it became. */
+export interface AlreadyImported {
+  readonly folder: string;
+  readonly name: string | undefined;
+  readonly dataset: DatasetSummary;
+}
 
 /** The datasets, the open one's import report, and an import under way. */
 export class DatasetsState {
@@ -20,8 +28,14 @@ export class DatasetsState {
   #progress = $state.raw<ImportProgress | null>(null);
   #importing = $state<string | null>(null);
   #error = $state<string | null>(null);
+  #already = $state.raw<AlreadyImported | null>(null);
 
-  constructor(private readonly api: Api) {}
+  /** The open dataset's label suspects ("Review suspects"). */
+  readonly suspects: SuspectsState;
+
+  constructor(private readonly api: Api) {
+    this.suspects = new SuspectsState(api);
+  }
 
   get selectedId(): number | null {
     return this.#selectedId;
@@ -47,6 +61,10 @@ export class DatasetsState {
   /** Why the last import failed. */
   get error(): string | null {
     return this.#error;
+  }
+  /** A folder the user asked to import that was imported before: open that dataset, or re-scan? */
+  get already(): AlreadyImported | null {
+    return this.#already;
   }
 
   async load(): Promise<void> {
@@ -107,9 +125,38 @@ export class DatasetsState {
     this.#error = null;
   }
 
-  /** Imports a folder; shows its report when done. */
+  /** Imports a folder and shows its report when done; a folder imported before is asked about first (`already`). */
   async importFolder(folder: string, name?: string): Promise<void> {
-    await this.runImport(folder, () => this.api.importDataset(folder, name || undefined));
+    if (this.#importing) return;
+    this.#error = null;
+    this.#already = null;
+    let known: DatasetSummary | null;
+    try {
+      known = await this.api.findImportedFolder(folder);
+    } catch (e) {
+      this.#error = errorText(e);
+      return;
+    }
+    if (known) this.#already = { folder, name: name || undefined, dataset: known };
+    else await this.runImport(folder, () => this.api.importDataset(folder, name || undefined));
+  }
+
+  /** Opens the dataset the folder became, instead of importing it again. */
+  async openAlready(): Promise<void> {
+    const a = this.#already;
+    this.#already = null;
+    if (a) await this.select(a.dataset.id);
+  }
+
+  /** Imports the folder again as it is now (the core replaces the earlier dataset, or keeps it for its runs). */
+  async rescanAlready(): Promise<void> {
+    const a = this.#already;
+    this.#already = null;
+    if (a) await this.runImport(a.folder, () => this.api.importDataset(a.folder, a.name, { rescan: true }));
+  }
+
+  dismissAlready(): void {
+    this.#already = null;
   }
 
   async importSample(): Promise<void> {

@@ -22,6 +22,7 @@ import type { ModelsState } from '../../../state/models.svelte';
 import type { DatasetsState } from '../../datasets/datasets.svelte';
 import { shortLabel } from '../study';
 import { StudyDraftState } from './draft.svelte';
+import { StudySlurmState } from './slurm.svelte';
 
 export type StudyPage = 'list' | 'new' | 'study';
 export type StudyTab = 'grid' | 'curves' | 'failures' | 'diff' | 'runs';
@@ -37,6 +38,8 @@ export interface PickedCell {
 /** The studies list and the open study's page. */
 export class StudiesState {
   readonly draft: StudyDraftState;
+  /** The open study's Slurm side. */
+  readonly slurm: StudySlurmState;
   readonly list = new Resource<readonly StudySummary[]>([]);
   /** The open study. */
   readonly detail = new Resource<StudyDetail | null>(null);
@@ -76,6 +79,8 @@ export class StudiesState {
   #diffChosen = false;
 
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** The latest ETA a training run sent (its batch events), for the study's time left. */
+  #runEta = $state.raw<{ readonly runId: number; readonly etaSeconds: number; readonly atMs: number } | null>(null);
 
   constructor(
     private readonly api: Api,
@@ -83,6 +88,7 @@ export class StudiesState {
     models: ModelsState,
   ) {
     this.draft = new StudyDraftState(api, datasets, models);
+    this.slurm = new StudySlurmState(api);
   }
 
   get page(): StudyPage {
@@ -97,6 +103,20 @@ export class StudiesState {
   /** Studies running or pausing (for the nav badge). */
   get active(): number {
     return this.list.value.filter((s) => s.state === 'running' || s.state === 'pausing').length;
+  }
+
+  /** The latest ETA of a training run, as its batch events said it, and when. */
+  get runEta(): { readonly runId: number; readonly etaSeconds: number; readonly atMs: number } | null {
+    return this.#runEta;
+  }
+
+  /** A run's batch event: keeps its ETA (at most once a second, which is as often as the page shows it). */
+  onRunEvent(e: { readonly kind: string; readonly runId: number; readonly etaSeconds?: number }): void {
+    if (e.kind !== 'batch' || e.etaSeconds === undefined) return;
+    const now = Date.now();
+    const last = this.#runEta;
+    if (last && last.runId === e.runId && now - last.atMs < 1000) return;
+    this.#runEta = { runId: e.runId, etaSeconds: e.etaSeconds, atMs: now };
   }
 
   /** Each of the open study's runs, named by its cell (and seed when there are several). */
@@ -150,6 +170,7 @@ export class StudiesState {
     this.#page = 'study';
     this.control.dismiss();
     this.tab = tab;
+    void this.slurm.open(studyId);
     await this.reloadOpen();
   }
 

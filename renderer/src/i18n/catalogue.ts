@@ -1,0 +1,23 @@
+/**
+ * The renderer's message catalogue: the shared words (settings, metrics, statuses, the core's
+ * messages) and one module per view, merged. tests/shared/i18n.test.ts checks that no key is in
+ * two modules, that every message has both languages with the same placeholders, and that the
+ * Korean follows the glossary.
+ */
+// Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
+import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
+import { SHELL } from './messages/shell';
+import { ANALYSIS } from './messages/analysis';
+import { SLURM } from './messages/slurm';
+import { WEIGHTS } from './messages/weights';
+
+/** Each part of the catalogue by name (the test reads them one by one). */
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM } as const;
+
+/** Every message the renderer shows. */
+export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The merged catalogue. */
+export const CATALOGUE = Object.assign({}, ...Object.values(CATALOGUE_PARTS)) as Messages;

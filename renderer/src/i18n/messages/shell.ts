@@ -1,0 +1,66 @@
+/**
+ * The app's frame: the sidebar, the top bar, the language and theme switches, the generic
+ * components, the transports' own messages and dates.
+ */
+import { defineMessages } from '../../../../shared/i18n/catalogue';
+
+export const SHELL = defineMessages({
+  'nav.main': { en: 'Main', ko: '주 메뉴' },
+  'nav.datasets': { en: 'Datasets', ko: '데이터셋' },
+  'nav.new-run': { en: 'New run', ko: '새 실행' },
+  'nav.live': { en: 'Live run', ko: '실시간 학습' },
+  'nav.runs': { en: 'Runs', ko: '실행 목록' },
+  'nav.compare': { en: 'Compare', ko: '비교' },
+  'nav.studies': { en: 'Studies', ko: '실험' },
+  'nav.evaluation': { en: 'Evaluation', ko: '평가' },
+  'title.datasets': { en: 'Datasets', ko: '데이터셋' },
+  'title.new-run': { en: 'New run', ko: '새 실행' },
+  'title.live': { en: 'Live run', ko: '실시간 학습' },
+  'title.runs': { en: 'Runs', ko: '실행 목록' },
+  'title.compare': { en: 'Compare runs', ko: '실행 비교' },
+  'title.evaluation': { en: 'Evaluation', ko: '평가' },
+  'title.studies': { en: 'Studies', ko: '실험' },
+  'shell.queued': { en: { one: '{n} queued', other: '{n} queued' }, ko: '대기 중 {n}개' },
+  'shell.startError': { en: 'Could not reach the Bloombench core.', ko: 'Bloombench 코어에 연결할 수 없습니다.' },
+
+  'theme.system': { en: 'system', ko: '시스템' },
+  'theme.light': { en: 'light', ko: '밝게' },
+  'theme.dark': { en: 'dark', ko: '어둡게' },
+  'theme.button': { en: 'Theme: {theme}', ko: '테마: {theme}' },
+  'theme.aria': { en: 'Theme: {theme}. Switch to {next}', ko: '테마: {theme}. {next}(으)로 바꾸기' },
+
+  'language.label': { en: 'Language', ko: '언어' },
+  'language.system': { en: 'System ({name})', ko: '시스템 ({name})' },
+
+  'time.today': { en: 'today {time}', ko: '오늘 {time}' },
+  'time.dateTime': { en: '{date} {time}', ko: '{date} {time}' },
+
+  'common.dismiss': { en: 'Dismiss', ko: '닫기' },
+  'common.cancel': { en: 'Cancel', ko: '취소' },
+  'common.close': { en: 'Close', ko: '닫기' },
+  'common.save': { en: 'Save', ko: '저장' },
+  'common.saved': { en: 'Saved', ko: '저장됨' },
+  'common.delete': { en: 'Delete', ko: '삭제' },
+  'common.loading': { en: 'Loading…', ko: '불러오는 중…' },
+  'common.retry': { en: 'Try again', ko: '다시 시도' },
+  'common.noData': { en: 'No data yet.', ko: '아직 데이터가 없습니다.' },
+  'common.goToDatasets': { en: 'Go to Datasets', ko: '데이터셋으로 가기' },
+  'common.imageMissing': { en: 'Image {id} could not be loaded (moved or deleted since import?)', ko: '이미지 {id}을(를) 불러올 수 없습니다 (가져온 뒤 옮기거나 지웠나요?)' },
+
+  'backend.unknown': { en: 'Backend unknown: {error}', ko: '백엔드를 알 수 없음: {error}' },
+  'backend.forced': { en: 'forced', ko: '강제 지정' },
+  'backend.youForced': { en: 'You forced {name}; the run fails with the reason if it cannot load.', ko: '{name}을(를) 강제로 지정했습니다. 불러올 수 없으면 실행이 그 이유와 함께 실패합니다.' },
+  'backend.whyNot': { en: 'Why not {names}?', ko: '{names}은(는) 왜 안 쓰나요?' },
+  'backend.checking': { en: 'Checking compute backends…', ko: '연산 백엔드를 확인하는 중…' },
+  'backend.gpuAdapter': { en: 'GPU adapter: {name} ({vendor})', ko: 'GPU 어댑터: {name} ({vendor})' },
+  'backend.softwareAdapter': { en: 'A software adapter: a test device, far slower than a GPU.', ko: '소프트웨어 어댑터입니다. 테스트용 장치로, GPU보다 훨씬 느립니다.' },
+  'backend.threadsOnGpu': { en: 'The threads setting does not apply on a GPU: every step runs on the GPU.', ko: '스레드 설정은 GPU에는 적용되지 않습니다. 모든 단계가 GPU에서 실행됩니다.' },
+
+  'transport.noToken': {
+    en: 'This page needs the token that `bloombench serve` printed: open the full URL it showed (…/?token=…).',
+    ko: '이 페이지에는 `bloombench serve`가 출력한 토큰이 필요합니다. 표시된 전체 URL(…/?token=…)을 여세요.',
+  },
+  'transport.noAnswer': { en: 'The Bloombench server did not answer ({reason}). Is `bloombench serve` still running?', ko: 'Bloombench 서버가 응답하지 않습니다 ({reason}). `bloombench serve`가 아직 실행 중인가요?' },
+  'transport.badToken': { en: 'The server refused the token. Open the URL that `bloombench serve` printed.', ko: '서버가 토큰을 거부했습니다. `bloombench serve`가 출력한 URL을 여세요.' },
+  'transport.failed': { en: '{verb} failed (HTTP {status})', ko: '{verb} 실패 (HTTP {status})' },
+});
