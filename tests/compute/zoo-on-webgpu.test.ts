@@ -116,4 +116,30 @@ describe('the model zoo on webgpu (SwiftShader)', () => {
     // …and webgpu stays within what rounding alone explains.
     expect(err).toBeLessThan(3 * sensitivity);
   });
+
+  it('trains steps without growing GPU memory or tensors (optimizer slots allocated in the first step)', async () => {
+    await tf.setBackend('webgpu');
+    const model = buildModel('lenet5', { inputSize: 16, channels: 3, width: 0.5, numClasses: CLASSES, seed: 3 });
+    const optimizer = tf.train.adam(1e-3);
+    const xs = tf.randomUniform([4, 16, 16, 3], -1, 1, 'float32', 1);
+    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), CLASSES).toFloat());
+    const memory = (): { tensors: number; gpuBytes: number } => {
+      const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+      return { tensors: m.numTensors, gpuBytes: m.numBytesInGPU ?? -1 };
+    };
+    const seen: { tensors: number; gpuBytes: number }[] = [];
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
+      losses.push((await loss.data())[0]);
+      loss.dispose();
+      seen.push(memory());
+    }
+    expect(seen[0].gpuBytes).toBeGreaterThan(0);
+    for (const m of seen.slice(1)) expect(m).toEqual(seen[0]);
+    expect(losses[4]).toBeLessThan(losses[0]);
+    tf.dispose([xs, ys]);
+    optimizer.dispose();
+    model.dispose();
+  });
 });
