@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendInfo, RunDetail } from '../../shared/types';
 import { makeImageFolder } from '../fixtures/images';
-import { cliArgv } from './process';
+import { cliArgv, startCli } from './process';
 import { requireSwiftShader, SWIFTSHADER_ICD } from '../fixtures/webgpu';
 
 let home: string;
@@ -64,6 +64,29 @@ describe('bloombench train on webgpu', () => {
     expect(r.stderr).toMatch(/not webgpu: only a software adapter \(SwiftShader driver [\d.]+ — google swiftshader, software\): a test device, used only with --backend webgpu/);
     expect(r.stdout).toMatch(/backend {3}wasm/);
     expect(r.stdout).toMatch(/not webgpu: only a software adapter/);
+  });
+
+  it('a run on webgpu cancelled after its first epoch resumes on webgpu from the checkpoint and completes', async () => {
+    const saved = process.env.VK_ICD_FILENAMES;
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD; // startCli's children inherit it
+    try {
+      const first = startCli(path.join(home, 'store'), ...TRAIN, '--epochs', '3', '--backend', 'webgpu', '--name', 'resumable');
+      await first.waitFor('stderr', /epoch 1\/3/, 240_000);
+      first.child.kill('SIGINT');
+      expect((await first.exited).code, first.stderr()).toBe(130);
+      const list = await cli(SWIFTSHADER_ICD, 'runs', '--json');
+      const run = (JSON.parse(list.stdout) as { id: number; name: string; status: string }[]).find((r) => r.name === 'resumable');
+      expect(run?.status).toBe('cancelled');
+      const resumed = await cli(SWIFTSHADER_ICD, 'resume', String(run?.id), '--json');
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const lines = resumed.stdout.trim().split('\n');
+      const detail = JSON.parse(lines[lines.length - 1]) as RunDetail;
+      expect(detail).toMatchObject({ status: 'completed', backend: 'webgpu' });
+      expect(detail.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    } finally {
+      if (saved === undefined) delete process.env.VK_ICD_FILENAMES;
+      else process.env.VK_ICD_FILENAMES = saved;
+    }
   });
 
   it('bloombench backend says what auto picks and why not webgpu, with SwiftShader and with no driver at all', async () => {
