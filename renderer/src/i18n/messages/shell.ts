@@ -52,6 +52,9 @@ export const SHELL = defineMessages({
   'backend.youForced': { en: 'You forced {name}; the run fails with the reason if it cannot load.', ko: '{name}을(를) 강제로 지정했습니다. 불러올 수 없으면 실행이 그 이유와 함께 실패합니다.' },
   'backend.whyNot': { en: 'Why not {names}?', ko: '{names}은(는) 왜 안 쓰나요?' },
   'backend.checking': { en: 'Checking compute backends…', ko: '연산 백엔드를 확인하는 중…' },
+  'backend.gpuAdapter': { en: 'GPU adapter: {name} ({vendor})', ko: 'GPU 어댑터: {name} ({vendor})' },
+  'backend.softwareAdapter': { en: 'A software adapter: a test device, far slower than a GPU.', ko: '소프트웨어 어댑터입니다. 테스트용 장치로, GPU보다 훨씬 느립니다.' },
+  'backend.threadsOnGpu': { en: 'The threads setting does not apply on a GPU: every step runs on the GPU.', ko: '스레드 설정은 GPU에는 적용되지 않습니다. 모든 단계가 GPU에서 실행됩니다.' },
 
   'transport.noToken': {
     en: 'This page needs the token that `bloombench serve` printed: open the full URL it showed (…/?token=…).',
