@@ -53,6 +53,11 @@ export function small(x: number | null | undefined): string {
   return String(Number(x.toPrecision(3)));
 }
 
+/** A number of bytes as "44.7 MB" (weights files, downloads). */
+export function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
 /** The units a duration is written in, per language (Korean writes them without a space: 3분 5초). */
 const DURATION_UNITS: Readonly<Record<Locale, { readonly h: string; readonly min: string; readonly s: string }>> = {
   en: { h: ' h', min: ' min', s: ' s' },

@@ -157,6 +157,14 @@ export function describeRunStart(run: { readonly weights: RunWeights | null; rea
   return p === 'imagenet' ? 'from ImageNet' : `from ${p.split(/[\\/]/).pop() ?? p}`;
 }
 
+/** How a fine-tuning run trains its pretrained layers, in words ("" from scratch): "backbone frozen for 1 epoch, then backbone lr × 0.1". */
+export function describeFineTuning(c: Pick<TrainConfig, 'pretrained' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale'>): string {
+  if (c.pretrained === 'none') return '';
+  const freeze = c.freeze === 'backbone' ? (c.unfreezeAfter ? `backbone frozen for ${c.unfreezeAfter} epoch${c.unfreezeAfter === 1 ? '' : 's'}, then` : 'backbone frozen (only the new head trains)') : '';
+  const rate = `backbone lr × ${c.backboneLrScale}`;
+  return c.freeze === 'backbone' && !c.unfreezeAfter ? freeze : [freeze, rate].filter(Boolean).join(' ');
+}
+
 /** Values of `TrainConfig.pretrained` other than a file path. */
 export const PRETRAINED_CHOICES = ['none', 'imagenet'] as const;
 

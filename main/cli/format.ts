@@ -5,7 +5,7 @@ import type { Calibration } from '../../shared/calibration';
 import type { RunDetail, RunSummary } from '../../shared/types';
 import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
 import { percent } from '../../shared/format';
-import { describeRunStart } from '../../shared/pretrained';
+import { describeFineTuning, describeRunStart } from '../../shared/pretrained';
 
 /** A plain text table with left-aligned text and right-aligned numbers. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -62,21 +62,13 @@ export function runsTable(runs: readonly RunSummary[]): string {
   );
 }
 
-/** How a fine-tuning run trains its pretrained layers, in words ("" from scratch). */
-export function fineTuning(c: RunSummary['config']): string {
-  if (c.pretrained === 'none') return '';
-  const freeze = c.freeze === 'backbone' ? (c.unfreezeAfter ? `backbone frozen for ${c.unfreezeAfter} epoch${c.unfreezeAfter === 1 ? '' : 's'}, then` : 'backbone frozen (only the new head trains)') : '';
-  const rate = `backbone lr × ${c.backboneLrScale}`;
-  return c.freeze === 'backbone' && !c.unfreezeAfter ? freeze : [freeze, rate].filter(Boolean).join(' ');
-}
-
 /** The human form of `bloombench show`. */
 export function runReport(r: RunDetail): string {
   const c = r.config;
   const out: string[] = [];
   out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
   out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
-  const tuning = fineTuning(c);
+  const tuning = describeFineTuning(c);
   out.push(`  start     ${describeRunStart(r)}${tuning ? `; ${tuning}` : ''}`);
   if (r.weights) out.push(`            weights ${r.weights.file} (sha256 ${r.weights.sha256})`);
   out.push(`  model     ${configText(c, { settings: MODEL_SETTINGS, separator: ', ' })}; ${count(r.trainableParams)} params, ${count(r.macs)} MACs`);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, ImageRef } from '../../shared/contract/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, ExplainImageResult, ImageRef } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
@@ -24,6 +24,7 @@ import type {
   StudySummary,
 } from '../../shared/contract/studies';
 import { importImageFolder, type ImportOptions } from '../datasets/import';
+import { camOverlayPng } from './explain';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
@@ -40,7 +41,8 @@ import { labelSuspects } from '../studies/suspects';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
-import { ensureImagenetWeights, listWeightsSync, pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
+import { pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
+import { WeightsFolder } from '../weights/folder';
 import type { DownloadProgress } from '../weights/download';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
@@ -52,6 +54,8 @@ export class Workstation implements Api {
   readonly studies: Studies;
   /** A study's cells as Slurm jobs (main/slurm/). */
   readonly slurm: SlurmStudies;
+  /** torchvision's weights in `<home>/weights/`, one download per file at a time (main/weights/). */
+  readonly weights: WeightsFolder;
   /** The worker process that answers tfjs questions (backend, zoo, classify, export). */
   private readonly service = new ComputeService();
   private readonly catalog = new ModelCatalog(this.service);
@@ -62,7 +66,9 @@ export class Workstation implements Api {
     readonly store: Store,
     opts: { recover?: boolean } = {},
   ) {
-    this.queue = new RunQueue(store);
+    this.weights = new WeightsFolder(store.home);
+    this.weights.onProgress((e) => this.emit(e));
+    this.queue = new RunQueue(store, { weights: this.weights });
     this.queue.onEvent((e) => {
       this.emit(e);
       if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
@@ -230,16 +236,17 @@ export class Workstation implements Api {
 
   /** torchvision's ImageNet weights for every variant that takes them, and whether each file is in `<home>/weights/`. */
   async listWeights(): Promise<readonly PretrainedStatus[]> {
-    return listWeightsSync(this.store.home).map((w) => ({ arch: w.entry.arch, title: w.entry.title, url: w.entry.url, file: w.file, top1: w.entry.top1, bytes: w.bytes, partialBytes: w.partial }));
+    return this.weights.list();
   }
 
   /**
    * Downloads `arch`'s ImageNet weights into `<home>/weights/` (resuming a cut download; once:
-   * a file already there is only checked) and returns the file and its SHA-256. Without network
-   * the error says where to put the file by hand.
+   * a file already there is only checked; a download under way for a run is joined) and returns
+   * the file and its SHA-256, pushing `weights-progress` events. Without network the error says
+   * where to put the file by hand.
    */
   async downloadWeights(arch: string, onProgress?: (p: DownloadProgress) => void): Promise<{ readonly file: string; readonly sha256: string }> {
-    const { file, sha256 } = await ensureImagenetWeights(this.store.home, arch, onProgress);
+    const { file, sha256 } = await this.weights.ensure(arch, onProgress);
     return { file, sha256 };
   }
 
@@ -260,7 +267,7 @@ export class Workstation implements Api {
     if (!Number.isInteger(inputSize) || inputSize < model.minInputSize) throw new Error(`${arch} needs an input of at least ${model.minInputSize}×${model.minInputSize} pixels (got ${inputSize}).`);
     let weights: RunWeights;
     if (source === 'imagenet') {
-      const got = await ensureImagenetWeights(this.store.home, arch, opts.onProgress);
+      const got = await this.weights.ensure(arch, opts.onProgress);
       weights = { source: 'imagenet', title: entry.title, file: got.file, sha256: got.sha256 };
     } else {
       const resolved = await resolveRunWeights({ arch, pretrained: source }, this.store.home);
@@ -351,6 +358,35 @@ export class Workstation implements Api {
     }
     const [probabilities] = await this.service.call('classify', { checkpointDir: ck.dir, size: inputSize, channels, images: [new Uint8Array(pixels)] });
     return { classes: ds.classes, probabilities };
+  }
+
+  /**
+   * Grad-CAM of an image (a file's bytes) for `className`, or the class the run predicts, with
+   * the run's kept weights: where in the picture the evidence for that class lies.
+   */
+  async explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult> {
+    const run = this.queue.runs.getRun(runId);
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const { inputSize, channels } = run.config;
+    const ck = this.keptWeights(runId);
+    const classIndex = className === null ? null : ds.classes.indexOf(className);
+    if (classIndex === -1) throw new UserError('invalid', `"${className}" is not a class of run ${runId}; its classes are ${ds.classes.join(', ')}.`);
+    let pixels: Buffer;
+    try {
+      pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
+    } catch (e) {
+      throw new UserError('invalid', `Cannot explain this file: ${(e as Error).message}.`);
+    }
+    const cam = await this.service.call('explain', { checkpointDir: ck.dir, size: inputSize, channels, image: new Uint8Array(pixels), classIndex });
+    const png = await camOverlayPng(Buffer.from(image), cam);
+    return {
+      classes: ds.classes,
+      probabilities: cam.probabilities,
+      className: ds.classes[cam.classIndex],
+      layer: cam.layer,
+      mapSize: cam.mapSize,
+      overlay: `data:image/png;base64,${png.toString('base64')}`,
+    };
   }
 
   /**

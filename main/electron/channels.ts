@@ -14,6 +14,8 @@ export type InvokeChannels = {
   readonly [V in ApiVerb as `api:${V}`]: { readonly args: ApiArgs<V>; readonly result: ApiResult<V> };
 } & {
   readonly 'desktop:pick-folder': { readonly args: []; readonly result: string | null };
+  readonly 'desktop:pick-weights': { readonly args: []; readonly result: string | null };
+  readonly 'desktop:notify': { readonly args: [title: string, body: string]; readonly result: void };
 };
 
 export type InvokeChannel = keyof InvokeChannels;

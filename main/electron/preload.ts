@@ -1,5 +1,5 @@
 /**
- * The preload: exposes the `Api` verbs, the event subscription and two desktop helpers to the
+ * The preload: exposes the `Api` verbs, the event subscription and the desktop helpers to the
  * page — never `ipcRenderer` itself.
  *
  * It runs sandboxed, so it may only `require('electron')`: the build bundles it with the verb
@@ -43,6 +43,8 @@ const bridge: Bridge = {
   },
   desktop: {
     pickFolder: () => invoke('desktop:pick-folder'),
+    pickWeightsFile: () => invoke('desktop:pick-weights'),
+    notify: (title, body) => invoke('desktop:notify', title, body),
     pathForFile: (file) => webUtils.getPathForFile(file),
     languages: languagesFromArgv(process.argv),
   },

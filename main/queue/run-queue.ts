@@ -18,7 +18,7 @@ import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { describeOwner, newQueueOwner, processStartToken, releaseQueueOwner, sameOwner, type RunOwner } from '../store/owner';
 import { RunStore, type ClaimRefusal } from '../store/runs';
-import { resolveRunWeights } from '../weights/cache';
+import { WeightsFolder } from '../weights/folder';
 import { findCheckpointOnDiskSync, readCheckpointSync, removePartialCheckpointsSync, repairBestCheckpointSync, type CheckpointOnDisk } from './checkpoints';
 import { forkWorkerProcess } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
@@ -75,7 +75,14 @@ export class RunQueue {
   private readonly lastKnown = new Map<number, RunSummary>();
   private closed = false;
 
-  constructor(private readonly store: Store) {
+  /** The weights folder runs from ImageNet download into (shared with the workstation's weights verbs). */
+  readonly weights: WeightsFolder;
+
+  constructor(
+    private readonly store: Store,
+    opts: { readonly weights?: WeightsFolder } = {},
+  ) {
+    this.weights = opts.weights ?? new WeightsFolder(store.home);
     this.owner = newQueueOwner();
     this.runs = new RunStore(store, this.owner);
   }
@@ -355,7 +362,7 @@ export class RunQueue {
       this.emit({ kind: 'preparing', runId, inputSize: config.inputSize, done, total });
     });
     // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
-    const weights = await resolveRunWeights(config, this.store.home, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
+    const weights = await this.weights.resolveRun(config, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
     // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).
     if (!resume || !run.weights) this.runs.setWeights(runId, weights);
     const job: WorkerJob = {

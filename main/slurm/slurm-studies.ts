@@ -18,6 +18,7 @@ import {
   type SlurmApi,
   type SlurmCellStatus,
   type SlurmCollection,
+  type SlurmPreflight,
   type SlurmSettings,
   type SlurmSubmission,
   type StudySlurmInfo,
@@ -25,6 +26,8 @@ import {
 import type { StudyDetail } from '../../shared/contract/studies';
 import { describeIssues } from '../../shared/contract/worker';
 import type { RunStatus } from '../../shared/types';
+import { cacheFile } from '../datasets/cache';
+import { checkDatasetFiles } from '../datasets/queries';
 import type { RunQueue } from '../queue/run-queue';
 import type { Store } from '../store/db';
 import type { ExternalScheduler, LiveCell, Studies } from '../studies/studies';
@@ -67,6 +70,13 @@ function nodeLocalReason(p: string): string | null {
   }
   if (/^\/(tmp|var\/tmp|dev\/shm|run)(\/|$)/.test(real)) return `is under /${real.split('/')[1]}, which each node has its own of`;
   return null;
+}
+
+/** `p`, or its nearest ancestor that exists (a folder a submission has not created yet). */
+function nearestExisting(p: string): string {
+  let at = path.resolve(p);
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  return at;
 }
 
 /** The Slurm side of the studies of one store. */
@@ -130,10 +140,12 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
   }
 
   async studySlurm(studyId: number): Promise<StudySlurmInfo> {
-    await this.studies.getStudy(studyId);
+    const study = await this.studies.getStudy(studyId);
     const avail = await sbatchAvailable();
     const remembered = this.db.settings(studyId);
+    const command = remembered?.settings.bloombenchCmd ?? defaultBloombenchCommand();
     return {
+      preflight: { problems: this.datasetProblems(study), warnings: this.preflight(study, cacheFile(this.store, study.datasetId, study.base.inputSize, study.base.channels), this.folderOf(studyId), command) },
       studyId,
       available: avail.ok,
       unavailableReason: avail.reason,
@@ -245,13 +257,13 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     let warnings: string[];
     let arrayJobId: string;
     try {
-      let cacheFile = '';
+      let cachePath = '';
       for (const t of tasks) {
         const job = await this.queue.prepareJob(t.runId, t.resume);
-        cacheFile = job.cache.file;
+        cachePath = job.cache.file;
         writeBundleJobSync(t.bundleDir, { studyId, runId: t.runId, attempt: t.attempt }, { ...job, runDir: t.bundleDir });
       }
-      warnings = this.preflight(study, cacheFile, folder, command);
+      warnings = this.preflight(study, cachePath, folder, command);
       writeJobScriptSync(script, {
         studyId,
         studyName: study.name,
@@ -276,15 +288,25 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     return this.db.submissions(studyId).find((s) => s.arrayJobId === arrayJobId)!;
   }
 
-  /** What the nodes may not see: paths on this machine's own filesystems, an install not found here. */
-  private preflight(study: StudyDetail, cacheFile: string, folder: string, command: string): string[] {
+  /** Why a submission would fail now: the dataset's files missing or changed since the import (what `RunQueue.prepareJob` refuses). */
+  private datasetProblems(study: StudyDetail): SlurmPreflight['problems'] {
+    const check = checkDatasetFiles(this.store, study.datasetId);
+    const some = (list: readonly string[]): string => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
+    const out: string[] = [];
+    if (check.missing.length) out.push(`The dataset "${study.datasetName}" has ${check.missing.length} missing file(s) since it was imported (${some(check.missing)}): was its folder moved? Import it again from its new place.`);
+    if (check.changed.length) out.push(`The dataset "${study.datasetName}" has ${check.changed.length} image(s) whose content changed since it was imported (${some(check.changed)}): put the original files back, or import the folder again.`);
+    return out;
+  }
+
+  /** What the nodes may not see: paths on this machine's own filesystems (the nearest part that exists), an install not found here. */
+  private preflight(study: StudyDetail, cachePath: string, folder: string, command: string): string[] {
     const warnings: string[] = [];
     const check = (what: string, p: string) => {
-      const why = nodeLocalReason(p);
+      const why = nodeLocalReason(nearestExisting(p));
       if (why) warnings.push(`${what} ${p} ${why}: fine when the only node is this machine; otherwise keep the home on a filesystem the nodes share (--home).`);
     };
     check('The bundles folder', folder);
-    check(`The ${study.base.inputSize}px cache of "${study.datasetName}"`, cacheFile);
+    check(`The ${study.base.inputSize}px cache of "${study.datasetName}"`, cachePath);
     const program = commandProgram(command);
     if (path.isAbsolute(program) && !fs.existsSync(program)) {
       warnings.push(`The node-side bloombench ${program} does not exist on this machine; the tasks fail unless the nodes have it (--bloombench-cmd names it).`);

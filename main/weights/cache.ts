@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainConfig } from '../../shared/config';
+import { megabytes } from '../../shared/format';
 import { noPretrainedReason, type PretrainedEntry, pretrainedFileName, pretrainedFor, PRETRAINED, type RunWeights, sha256PrefixOf } from '../../shared/pretrained';
 import { DownloadError, type DownloadProgress, downloadFile, sha256File } from './download';
 
@@ -100,22 +101,26 @@ export async function ensureImagenetWeights(home: string, arch: string, onProgre
   }
 }
 
-/** A number of bytes as "44.7 MB". */
-export function megabytes(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
-}
+/** A number of bytes as "44.7 MB" (shared/format.ts; the views use the same). */
+export { megabytes };
 
 /**
  * What a run's `pretrained` setting resolves to: nothing (from scratch), torchvision's file
- * (downloaded if needed, with progress in words through `log` every tenth), or a local file —
- * which counts as torchvision's published weights when its SHA-256 is theirs.
+ * (downloaded if needed — by `ensure`, the weights folder's shared downloads in the core — with
+ * progress in words through `log` every tenth), or a local file — which counts as torchvision's
+ * published weights when its SHA-256 is theirs.
  */
-export async function resolveRunWeights(config: Pick<TrainConfig, 'arch' | 'pretrained'>, home: string, log: (message: string) => void = () => undefined): Promise<RunWeights | null> {
+export async function resolveRunWeights(
+  config: Pick<TrainConfig, 'arch' | 'pretrained'>,
+  home: string,
+  log: (message: string) => void = () => undefined,
+  ensure: (arch: string, onProgress: (p: DownloadProgress) => void) => Promise<{ file: string; sha256: string }> = (arch, onProgress) => ensureImagenetWeights(home, arch, onProgress),
+): Promise<RunWeights | null> {
   if (config.pretrained === 'none') return null;
   if (config.pretrained === 'imagenet') {
     const entry = pretrainedEntryFor(config.arch);
     let shown = -1;
-    const { file, sha256 } = await ensureImagenetWeights(home, config.arch, (p) => {
+    const { file, sha256 } = await ensure(config.arch, (p) => {
       if (p.total === null) return;
       const tenth = Math.floor((10 * p.received) / p.total);
       if (tenth === shown) return;

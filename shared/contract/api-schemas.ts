@@ -19,6 +19,8 @@ export { API_VERBS, isApiVerb, type ApiArgs, type ApiResult, type ApiVerb } from
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const split = z.enum(['train', 'val', 'test']);
 const shortText = z.string().max(200);
+/** A zoo variant id (`resnet18`, `googlenet_tv`). */
+const archId = z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be an architecture id such as resnet18');
 
 /** Decodes base64 with the platform's `atob` (Node ≥ 16 and every browser). */
 function fromBase64(text: string): Uint8Array {
@@ -70,6 +72,8 @@ export const apiArgSchemas = {
   deleteDataset: z.tuple([id]),
   listModels: z.tuple([]),
   backendReport: z.tuple([]),
+  listWeights: z.tuple([]),
+  downloadWeights: z.tuple([archId]),
   startRun: z.tuple([
     id,
     trainConfigSchema.strict(),
@@ -93,6 +97,7 @@ export const apiArgSchemas = {
   runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
   predictions: z.tuple([id]),
   classifyImage: z.tuple([id, bytesSchema]),
+  explainImage: z.tuple([id, bytesSchema, z.string().min(1).nullable()]),
   // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.

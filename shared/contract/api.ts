@@ -7,9 +7,10 @@
 import type { TrainConfig } from '../config';
 import type { AppEvent } from './events';
 
-export type { AppEvent, ImportProgress } from './events';
+export type { AppEvent, ImportProgress, WeightsProgress } from './events';
 import type { StudyApi } from './studies';
 import type { SlurmApi } from './slurm';
+import type { PretrainedStatus } from '../pretrained';
 import type { AnalysisApi } from './analysis';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
@@ -29,6 +30,17 @@ export interface BackendReport {
 export interface ClassifyResult {
   readonly classes: readonly string[];
   readonly probabilities: readonly number[];
+}
+
+/** Grad-CAM of an image for a class with a run's kept weights (`explainImage`). */
+export interface ExplainImageResult extends ClassifyResult {
+  /** The class explained: the one asked for, else the predicted one. */
+  readonly className: string;
+  /** The layer whose feature map is explained, and that map's resolution. */
+  readonly layer: string;
+  readonly mapSize: readonly [number, number];
+  /** The image with the map laid over it: a `data:image/png;base64,…` URL. */
+  readonly overlay: string;
 }
 
 /**
@@ -57,6 +69,16 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
   listModels(): Promise<readonly ModelInfo[]>;
   backendReport(): Promise<BackendReport>;
 
+  // Pretrained weights (torchvision's ImageNet files in the weights folder)
+  /** Every published weights file and whether it is in the weights folder. */
+  listWeights(): Promise<readonly PretrainedStatus[]>;
+  /**
+   * Downloads `arch`'s ImageNet weights into the weights folder (once: a file already there is
+   * only checked; a cut download resumes), pushing `weights-progress` events while it runs.
+   * Without network the error says which URL to fetch and where to put the file.
+   */
+  downloadWeights(arch: string): Promise<{ readonly file: string; readonly sha256: string }>;
+
   // Runs
   startRun(datasetId: number, config: TrainConfig, opts?: { name?: string; queue?: boolean }): Promise<RunSummary>;
   cancelRun(runId: number): Promise<void>;
@@ -69,6 +91,8 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
   runSeries(runId: number, keys: readonly string[]): Promise<Readonly<Record<string, readonly (readonly [number, number])[]>>>;
   predictions(runId: number): Promise<readonly Prediction[]>;
   classifyImage(runId: number, image: Uint8Array): Promise<ClassifyResult>;
+  /** Grad-CAM of an image for `className` (the predicted class when null). */
+  explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult>;
 
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;
@@ -78,10 +102,14 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
 export interface DesktopShell {
   /** Opens the native folder dialog; null when cancelled. */
   pickFolder(): Promise<string | null>;
+  /** Opens the native file dialog for a weights file (.pth, .pt, .safetensors); null when cancelled. */
+  pickWeightsFile(): Promise<string | null>;
   /** The file-system path of a dropped file or folder (Electron's webUtils.getPathForFile). */
   pathForFile(file: File): string;
   /** The OS's preferred languages, most preferred first (Electron's `app.getPreferredSystemLanguages()`). */
   readonly languages: readonly string[];
+  /** Raises a system notification (Electron's `Notification`); clicking it brings the window forward. */
+  notify(title: string, body: string): Promise<void>;
 }
 
 /** What the preload puts on `window.bloombench`: the verbs and the desktop helpers, nothing else. */

@@ -67,8 +67,24 @@ export interface ImportProgress {
   readonly total: number;
 }
 
+/**
+ * Progress of a download of torchvision weights into the weights folder, pushed while it runs
+ * (whether the weights panel or a run that starts from ImageNet asked for it), and once when
+ * it ends: `done` (the file is in place, its SHA-256 checked) or `failed` with what to do.
+ */
+export interface WeightsProgress {
+  readonly kind: 'weights-progress';
+  readonly arch: string;
+  readonly received: number;
+  /** The file's size, when the server says it. */
+  readonly total: number | null;
+  readonly state: 'downloading' | 'done' | 'failed';
+  /** Why it failed (the URL, and where to put the file by hand), else null. */
+  readonly error: string | null;
+}
+
 /** Everything pushed from the core to views (study events included). */
-export type AppEvent = RunEvent | ImportProgress | { readonly kind: 'runs-changed' } | { readonly kind: 'datasets-changed' } | StudyEvent;
+export type AppEvent = RunEvent | ImportProgress | WeightsProgress | { readonly kind: 'runs-changed' } | { readonly kind: 'datasets-changed' } | StudyEvent;
 
 // Validators: the core checks what a worker sends, the renderer checks what the core pushes.
 
@@ -156,6 +172,14 @@ const studyStateSchema = z.enum(STUDY_STATES);
 export const appEventSchema = z.union([
   runEventSchema,
   z.object({ kind: z.literal('import-progress'), folder: z.string(), done: z.number().int().min(0), total: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('weights-progress'),
+    arch: z.string().min(1).max(64),
+    received: z.number().int().min(0),
+    total: z.number().int().min(0).nullable(),
+    state: z.enum(['downloading', 'done', 'failed']),
+    error: z.string().nullable(),
+  }),
   z.object({ kind: z.literal('runs-changed') }),
   z.object({ kind: z.literal('datasets-changed') }),
   z.object({ kind: z.literal('study-changed'), studyId: z.number().int(), state: studyStateSchema }),

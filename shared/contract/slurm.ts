@@ -74,6 +74,16 @@ export interface StudySlurmInfo {
   readonly openTasks: number;
   /** The pending tasks are held (the study was paused). */
   readonly held: boolean;
+  /** What a submission with the remembered settings would meet, checked before submitting. */
+  readonly preflight: SlurmPreflight;
+}
+
+/** The checks of a submission that can be made before it: can the nodes read what the tasks need? */
+export interface SlurmPreflight {
+  /** What makes a submission fail now (files of the dataset missing or changed since the import). */
+  readonly problems: readonly string[];
+  /** What may make the tasks fail on other nodes (paths only this machine sees, a node-side install not found). */
+  readonly warnings: readonly string[];
 }
 
 /** What `collectStudySlurm` did. */

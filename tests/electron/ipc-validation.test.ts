@@ -26,6 +26,17 @@ describe('validateInvoke', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     expect(validateInvoke('api:classifyImage', [2, bytes])[1]).toBe(bytes);
     expect(validateInvoke('desktop:pick-folder', [])).toEqual([]);
+    expect(validateInvoke('desktop:pick-weights', [])).toEqual([]);
+    expect(validateInvoke('api:downloadWeights', ['resnet18'])).toEqual(['resnet18']);
+  });
+
+  it('passes a notification of a title and a line, and refuses anything else', () => {
+    expect(validateInvoke('desktop:notify', ['Run 3 finished', 'lenet A · test accuracy 81.0%'])).toEqual(['Run 3 finished', 'lenet A · test accuracy 81.0%']);
+    expect(refusal(() => validateInvoke('desktop:notify', ['', 'x'])).message).toMatch(/args\[0\]/);
+    expect(refusal(() => validateInvoke('desktop:notify', ['t', 3])).message).toMatch(/args\[1\]/);
+    refusal(() => validateInvoke('desktop:notify', ['t']));
+    refusal(() => validateInvoke('desktop:notify', ['t'.repeat(201), 'x']));
+    refusal(() => validateInvoke('desktop:notify', ['t', 'x'.repeat(1001)]));
   });
 
   it('drops trailing undefined optional arguments', () => {
@@ -61,6 +72,9 @@ describe('validateInvoke', () => {
     ['api:runSeries', [1, 'batch_loss'], 'args[1]'],
     ['api:classifyImage', [1, 'not bytes'], 'args[1]'],
     ['desktop:pick-folder', ['/tmp'], 'args'],
+    ['desktop:pick-weights', ['/etc/passwd'], 'args'],
+    ['api:downloadWeights', ['../etc/passwd'], 'args[0]'],
+    ['api:downloadWeights', [], 'args[0]'],
   ] as const)('refuses %s %j naming %s', (channel, args, field) => {
     const e = refusal(() => validateInvoke(channel as never, args));
     expect(e.message).toContain(field);

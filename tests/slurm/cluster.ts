@@ -149,11 +149,18 @@ async function waitFor(what: string, check: () => boolean, logs: readonly string
   throw new Error(`The test cluster did not come up: ${what}\n${tails}`);
 }
 
+/** Why a test cluster cannot start on this machine (a tool missing, not root), or null when it can. */
+export function clusterUnavailable(): string | null {
+  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'].filter((c) => !which(c));
+  if (missing.length) return `The Slurm tests need Debian's slurm-wlm and munge (apt-get install slurm-wlm munge); missing: ${missing.join(', ')}.`;
+  if (process.getuid?.() !== 0) return 'The Slurm tests start slurmctld and slurmd with SlurmUser=root: run them as root (the CI machine does).';
+  return null;
+}
+
 /** Starts munged, slurmctld and slurmd for one node with `cpus` CPUs. Needs root and Debian's slurm-wlm + munge. */
 export async function startCluster(opts: { cpus?: number; killWait?: number } = {}): Promise<TestCluster> {
-  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'].filter((c) => !which(c));
-  if (missing.length) throw new Error(`The Slurm tests need Debian's slurm-wlm and munge (apt-get install slurm-wlm munge); missing: ${missing.join(', ')}.`);
-  if (process.getuid?.() !== 0) throw new Error('The Slurm tests start slurmctld and slurmd with SlurmUser=root: run them as root (the CI machine does).');
+  const unavailable = clusterUnavailable();
+  if (unavailable) throw new Error(unavailable);
   await cleanStaleClusters();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-slurm-'));

@@ -309,12 +309,18 @@ describe('studies on Slurm', () => {
       const study = await ws.createStudy({ name: 'moved', datasetId: ds.datasetId, base, axes: [{ key: 'activation', values: ['relu', 'tanh'] }] });
       const gone = fs.readdirSync(path.join(copy, 'class_1'))[0];
       fs.rmSync(path.join(copy, 'class_1', gone));
+      // Said before submitting (the app's dialog shows it), with the paths the nodes may not see.
+      const before = await ws.studySlurm(study.id);
+      expect(before.preflight.problems).toEqual([expect.stringMatching(new RegExp(`^The dataset "shapes-copy" has 1 missing file\\(s\\) since it was imported \\(class_1/${gone}\\)`))]);
+      expect(before.preflight.warnings).toContainEqual(expect.stringMatching(/^The bundles folder .*slurm[\/]study-\d+ is (under \/tmp|on a tmpfs filesystem)/));
       await expect(ws.submitStudySlurm(study.id, { partition: cluster.partition })).rejects.toThrow(new RegExp(`1 missing file\\(s\\) since it was imported \\(class_1/${gone}\\)`));
       const after = await ws.getStudy(study.id);
       expect(after.cells.map((c) => c.status)).toEqual(['pending', 'pending']);
       expect(after.state).toBe('idle');
       const info = await ws.studySlurm(study.id);
       expect(info).toMatchObject({ available: true, submissions: [], openTasks: 0, settings: null });
+      fs.cpSync(path.join(folder, 'class_1', gone), path.join(copy, 'class_1', gone));
+      expect((await ws.studySlurm(study.id)).preflight.problems).toEqual([]);
     } finally {
       await ws.close();
     }

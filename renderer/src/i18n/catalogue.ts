@@ -6,11 +6,16 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
+import { EVALUATION } from './messages/evaluation';
+import { LIVE } from './messages/live';
+import { NEW_RUN } from './messages/new-run';
 import { SHELL } from './messages/shell';
 import { ANALYSIS } from './messages/analysis';
+import { SLURM } from './messages/slurm';
+import { WEIGHTS } from './messages/weights';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM, live: LIVE, evaluation: EVALUATION, newRun: NEW_RUN } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

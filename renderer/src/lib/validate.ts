@@ -6,7 +6,8 @@
  * the user sees the reason next to the field.
  */
 // Relative rather than `@shared/`: the tests load this file without the renderer's alias.
-import { parseSchedule, type Schedule } from '../../../shared/config';
+import { parseSchedule, type FreezeChoice, type Schedule, type TrainConfig } from '../../../shared/config';
+import { pretrainedProblems } from '../../../shared/pretrained';
 import { CONFIG_LIMITS, limitProblem, type NumberSetting } from '../../../shared/limits';
 import type { ModelInfo } from '../../../shared/types';
 
@@ -81,4 +82,77 @@ export function validateDraft(d: RunDraft, ctx: { model: ModelInfo | null; train
     e.schedule = (err as Error).message.replace(/^schedule: /, '');
   }
   return { errors: e, schedule };
+}
+
+/** Where a run starts: from scratch, torchvision's ImageNet weights, or a state dict on the core's machine. */
+export type StartFrom = 'none' | 'imagenet' | 'file';
+
+/** The fine-tuning part of a form, as typed. */
+export interface FineTuneDraft {
+  startFrom: StartFrom;
+  /** The weights file's path (with `file`). */
+  weightsFile: string;
+  freeze: FreezeChoice;
+  unfreezeAfter: number | null;
+  backboneLrScale: number | null;
+}
+
+/** The settings pretrained weights fix, and the fine-tuning fields, that can carry a message. */
+export type FineTuneField = 'pretrained' | 'weightsFile' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale' | 'width' | 'channels' | 'activation' | 'batchNorm' | 'order';
+export type FineTuneErrors = Partial<Record<FineTuneField, string>>;
+
+/** `TrainConfig.pretrained` for a draft: `none`, `imagenet`, or the file's path. */
+export function pretrainedSetting(d: Pick<FineTuneDraft, 'startFrom' | 'weightsFile'>): string {
+  return d.startFrom === 'file' ? d.weightsFile.trim() : d.startFrom;
+}
+
+const FINE_TUNE_TITLES: Readonly<Record<FineTuneField, string>> = {
+  pretrained: 'Start from',
+  weightsFile: 'Weights file',
+  freeze: 'Freeze',
+  unfreezeAfter: 'Unfreeze after',
+  backboneLrScale: 'Backbone learning-rate factor',
+  width: 'Width multiplier',
+  channels: 'Channels',
+  activation: 'Activation',
+  batchNorm: 'Batch normalisation',
+  order: 'Layer order',
+};
+
+/**
+ * What the fine-tuning settings say against the draft: the ranges of `shared/limits.ts`, a
+ * weights file named, then `pretrainedProblems` — the core's own check — by field.
+ */
+export function validateFineTune(
+  d: FineTuneDraft,
+  model: Pick<TrainConfig, 'arch' | 'channels' | 'activation' | 'batchNorm' | 'order'> & { readonly epochs: number | null; readonly width: number | null },
+): FineTuneErrors {
+  const e: FineTuneErrors = {};
+  for (const k of ['unfreezeAfter', 'backboneLrScale'] as const) {
+    const v = d[k];
+    const problem = num(v) ? limitProblem(v, CONFIG_LIMITS[k]) : 'is required';
+    if (problem) e[k] = `${FINE_TUNE_TITLES[k]} ${problem}`;
+  }
+  if (d.startFrom === 'file' && !d.weightsFile.trim()) e.weightsFile = 'Name the weights file (a torchvision state dict, .pth or .safetensors)';
+  if (e.unfreezeAfter || e.backboneLrScale || !num(model.width) || !num(model.epochs)) return e;
+  const problems = pretrainedProblems({
+    arch: model.arch,
+    pretrained: pretrainedSetting(d) || 'file',
+    width: model.width,
+    channels: model.channels,
+    activation: model.activation,
+    batchNorm: model.batchNorm,
+    order: model.order,
+    freeze: d.freeze,
+    unfreezeAfter: d.unfreezeAfter!,
+    backboneLrScale: d.backboneLrScale!,
+    epochs: model.epochs,
+  });
+  for (const p of problems) {
+    const field = p.field as FineTuneField;
+    if (e[field]) continue;
+    // "resnet18 has no ImageNet weights: …" reads as it is; the others name their field first.
+    e[field] = field === 'pretrained' ? p.message : `${FINE_TUNE_TITLES[field]} ${p.message}`;
+  }
+  return e;
 }

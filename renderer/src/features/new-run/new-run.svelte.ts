@@ -6,9 +6,14 @@ import { DEFAULT_CONFIG, type Augmentation, type BackendChoice, type MonitorMetr
 import type { RunSummary } from '@shared/types';
 import { configFields, configFromFields, type ConfigFields } from '../../lib/config-form';
 import { Action } from '../../lib/action.svelte';
-import { validateDraft, type DraftErrors } from '../../lib/validate';
+import { pretrainedSetting, validateDraft, validateFineTune, type DraftErrors, type FineTuneErrors, type StartFrom } from '../../lib/validate';
+import { pretrainedFor } from '@shared/pretrained';
 import type { DatasetsState } from '../datasets/datasets.svelte';
 import type { ModelsState } from '../../state/models.svelte';
+import { nameForArch } from './run-name';
+
+/** A problem of the form, by field (the fine-tuning ones included). */
+export type FormErrors = DraftErrors & FineTuneErrors;
 
 /** Every field of the form; numbers are null while the input is empty. */
 export interface FormFields extends ConfigFields {
@@ -16,11 +21,12 @@ export interface FormFields extends ConfigFields {
   monitor: MonitorMetric;
   backend: BackendChoice;
   threads: number;
-  /** Fine-tuning settings: carried from the loaded config (no inputs for them yet). */
-  pretrained: TrainConfig['pretrained'];
+  /** Where the run starts, and the weights file's path when it is a file. */
+  startFrom: StartFrom;
+  weightsFile: string;
   freeze: TrainConfig['freeze'];
-  unfreezeAfter: number;
-  backboneLrScale: number;
+  unfreezeAfter: number | null;
+  backboneLrScale: number | null;
   name: string;
 }
 
@@ -31,7 +37,8 @@ function fromConfig(c: TrainConfig): FormFields {
     monitor: c.monitor,
     backend: c.backend,
     threads: c.threads ?? 0,
-    pretrained: c.pretrained ?? 'none',
+    startFrom: !c.pretrained || c.pretrained === 'none' ? 'none' : c.pretrained === 'imagenet' ? 'imagenet' : 'file',
+    weightsFile: c.pretrained && c.pretrained !== 'none' && c.pretrained !== 'imagenet' ? c.pretrained : '',
     freeze: c.freeze ?? 'none',
     unfreezeAfter: c.unfreezeAfter ?? 0,
     backboneLrScale: c.backboneLrScale ?? DEFAULT_CONFIG.backboneLrScale,
@@ -48,6 +55,8 @@ export class NewRunState {
   readonly starting = new Action();
   #touched = $state(false);
   #last = $state.raw<RunSummary | null>(null);
+  /** The name "Run again" copied from a past run (null once the form starts afresh). */
+  #copiedName: string | null = null;
 
   constructor(
     private readonly api: Api,
@@ -72,20 +81,21 @@ export class NewRunState {
     return this.#last;
   }
 
-  get validation(): { errors: DraftErrors; config: TrainConfig | null } {
+  get validation(): { errors: FormErrors; config: TrainConfig | null } {
     const f = this.fields;
-    const { errors, schedule } = validateDraft(f, {
+    const { errors: draft, schedule } = validateDraft(f, {
       model: this.model,
       trainImages: this.dataset ? this.dataset.split.train : null,
       hasDataset: this.dataset !== null,
     });
+    const errors: FormErrors = { ...validateFineTune(f, f), ...draft };
     if (Object.keys(errors).length > 0 || !schedule) return { errors, config: null };
-    const config = configFromFields(f, schedule, f);
+    const config = configFromFields(f, schedule, { ...f, pretrained: pretrainedSetting(f), unfreezeAfter: f.unfreezeAfter!, backboneLrScale: f.backboneLrScale! });
     return { errors: {}, config };
   }
 
   /** Errors to show: only once the user tried to submit, or for fields already edited. */
-  get shownErrors(): DraftErrors {
+  get shownErrors(): FormErrors {
     const { errors } = this.validation;
     if (this.#touched) return errors;
     const { dataset: _d, arch: _a, ...fieldErrors } = errors;
@@ -93,9 +103,41 @@ export class NewRunState {
   }
 
   pickArch(id: string): void {
+    const from = this.fields.arch;
+    // A name written for one architecture must not label a run of another.
+    this.fields.name = nameForArch(this.fields.name, { id: from, title: this.models.byId(from)?.title }, id, this.#copiedName !== null && this.fields.name === this.#copiedName);
     this.fields.arch = id;
     const m = this.models.byId(id);
     if (m && this.fields.inputSize !== null && this.fields.inputSize < m.minInputSize) this.fields.inputSize = m.minInputSize;
+    // Pretrained weights keep their network's batch-norm; an architecture without any starts from scratch.
+    if (this.fields.startFrom !== 'none') {
+      const entry = pretrainedFor(id);
+      if (entry) this.fields.batchNorm = entry.batchNorm;
+      else this.setStartFrom('none');
+    }
+  }
+
+  /**
+   * Where the run starts. Pretrained weights fix the network (width 1, RGB, ReLU after
+   * batch-norm, the network's own batch-norm): picking them sets those; from scratch, the
+   * fine-tuning settings go back to their defaults.
+   */
+  setStartFrom(start: StartFrom): void {
+    const f = this.fields;
+    f.startFrom = start;
+    if (start === 'none') {
+      f.freeze = DEFAULT_CONFIG.freeze;
+      f.unfreezeAfter = DEFAULT_CONFIG.unfreezeAfter;
+      f.backboneLrScale = DEFAULT_CONFIG.backboneLrScale;
+      return;
+    }
+    const entry = pretrainedFor(f.arch);
+    if (!entry) return;
+    f.width = 1;
+    f.channels = 3;
+    f.activation = 'relu';
+    f.order = 'post';
+    f.batchNorm = entry.batchNorm;
   }
 
   toggleAugment(a: Augmentation, on: boolean): void {
@@ -107,6 +149,7 @@ export class NewRunState {
 
   reset(): void {
     this.fields = fromConfig({ ...DEFAULT_CONFIG, arch: this.fields.arch });
+    this.#copiedName = null;
     this.#touched = false;
     this.starting.dismiss();
   }
@@ -114,6 +157,7 @@ export class NewRunState {
   /** Copies a past run's settings into the form ("re-run with changes"). */
   loadFrom(run: RunSummary): void {
     this.fields = { ...fromConfig(run.config), name: `${run.name} (again)` };
+    this.#copiedName = this.fields.name;
     this.#datasetId = run.datasetId;
   }
 
@@ -127,6 +171,9 @@ export class NewRunState {
     const run = await this.starting.run(() => this.api.startRun(datasetId, config, { name: this.fields.name.trim() || undefined, queue }));
     if (!run) return null;
     this.#last = run;
+    // The name was this run's: the next one gets its own (or the default, arch-id).
+    this.fields.name = '';
+    this.#copiedName = null;
     return run;
   }
 }

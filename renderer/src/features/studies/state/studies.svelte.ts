@@ -22,6 +22,7 @@ import type { ModelsState } from '../../../state/models.svelte';
 import type { DatasetsState } from '../../datasets/datasets.svelte';
 import { shortLabel } from '../study';
 import { StudyDraftState } from './draft.svelte';
+import { StudySlurmState } from './slurm.svelte';
 
 export type StudyPage = 'list' | 'new' | 'study';
 export type StudyTab = 'grid' | 'curves' | 'failures' | 'diff' | 'runs';
@@ -37,6 +38,8 @@ export interface PickedCell {
 /** The studies list and the open study's page. */
 export class StudiesState {
   readonly draft: StudyDraftState;
+  /** The open study's Slurm side. */
+  readonly slurm: StudySlurmState;
   readonly list = new Resource<readonly StudySummary[]>([]);
   /** The open study. */
   readonly detail = new Resource<StudyDetail | null>(null);
@@ -85,6 +88,7 @@ export class StudiesState {
     models: ModelsState,
   ) {
     this.draft = new StudyDraftState(api, datasets, models);
+    this.slurm = new StudySlurmState(api);
   }
 
   get page(): StudyPage {
@@ -166,6 +170,7 @@ export class StudiesState {
     this.#page = 'study';
     this.control.dismiss();
     this.tab = tab;
+    void this.slurm.open(studyId);
     await this.reloadOpen();
   }
 

@@ -1,0 +1,81 @@
+/**
+ * A study on Slurm: the "Run on Slurm" dialog (the sbatch settings, the checks before
+ * submitting), the study page's Slurm bar, and each cell's task in the results grid.
+ */
+import { defineMessages } from '../../../../shared/i18n/catalogue';
+
+export const SLURM = defineMessages({
+  'slurm.field.partition': { en: 'Partition', ko: '파티션' },
+  'slurm.field.gres': { en: 'Generic resources (--gres)', ko: '일반 자원 (`--gres`)' },
+  'slurm.field.time': { en: 'Time limit', ko: '시간 제한' },
+  'slurm.field.cpus': { en: 'CPUs per task', ko: '태스크당 CPU' },
+  'slurm.field.mem': { en: 'Memory', ko: '메모리' },
+  'slurm.field.sbatchArgs': { en: 'More sbatch options', ko: '추가 `sbatch` 옵션' },
+  'slurm.field.bloombenchCmd': { en: 'Node-side bloombench command', ko: '노드 쪽 bloombench 명령' },
+  'slurm.hint.partition': { en: "empty: the cluster's default", ko: '비우면 클러스터 기본값' },
+  'slurm.hint.gres': { en: 'e.g. gpu:1; empty: none', ko: '예: `gpu:1`; 비우면 없음' },
+  'slurm.hint.time': { en: "HH:MM:SS or D-HH:MM:SS; empty: the partition's limit", ko: '`HH:MM:SS` 또는 `D-HH:MM:SS`; 비우면 파티션의 제한' },
+  'slurm.hint.cpus': { en: '--cpus-per-task; empty: 1', ko: '`--cpus-per-task`; 비우면 1' },
+  'slurm.hint.mem': { en: "e.g. 16G; empty: the partition's default", ko: '예: `16G`; 비우면 파티션 기본값' },
+  'slurm.hint.sbatchArgs': { en: 'one option per line, e.g. --account=lab', ko: '한 줄에 옵션 하나, 예: `--account=lab`' },
+  'slurm.hint.bloombenchCmd': { en: 'the install the nodes run; empty: the one that submits', ko: '노드가 실행할 설치본; 비우면 제출하는 설치본' },
+  'slurm.line': { en: 'line {n}:', ko: '{n}번째 줄:' },
+
+  'slurm.dialog.title': { en: 'Run “{name}” on Slurm', ko: '“{name}”을(를) Slurm에서 실행' },
+  'slurm.dialog.intro': {
+    en: 'The cells left to run are submitted as one job array (sbatch --array). Each task trains one cell on a node and writes its run to {folder}; Bloombench imports it when it ends. These settings are remembered for this study.',
+    ko: '남은 셀을 하나의 배열 작업(`sbatch --array`)으로 제출합니다. 각 태스크는 노드에서 셀 하나를 학습해 그 실행을 {folder}에 쓰고, 끝나면 Bloombench가 가져옵니다. 이 설정은 이 실험에 기억됩니다.',
+  },
+  'slurm.unavailable.title': { en: 'Slurm is not available here', ko: '여기서는 Slurm을 쓸 수 없습니다' },
+  'slurm.preflight.problems': { en: 'Submitting now would fail', ko: '지금 제출하면 실패합니다' },
+  'slurm.preflight.warnings': { en: 'The nodes may not see everything the tasks need', ko: '노드가 태스크에 필요한 것을 모두 보지 못할 수 있습니다' },
+  'slurm.dialog.retryFailed': {
+    en: { one: 'Also resubmit the failed cell (from its checkpoint if the scheduler stopped it)', other: 'Also resubmit the {n} failed cells (from their checkpoints where the scheduler stopped them)' },
+    ko: '실패한 셀 {n}개도 다시 제출 (스케줄러가 멈춘 셀은 체크포인트부터)',
+  },
+  'slurm.dialog.cells': { en: { one: '{n} cell will be submitted', other: '{n} cells will be submitted' }, ko: '셀 {n}개를 제출합니다' },
+  'slurm.submit.button': { en: 'Submit to Slurm', ko: 'Slurm에 제출' },
+  'slurm.submit.running': { en: 'Submitting…', ko: '제출하는 중…' },
+  'slurm.submit.failed': { en: 'Not submitted', ko: '제출하지 못했습니다' },
+  'slurm.submitted': {
+    en: { one: 'Submitted array job {job}: {n} task. Its job script is {script}.', other: 'Submitted array job {job}: {n} tasks. Their job script is {script}.' },
+    ko: '배열 작업 {job}을(를) 제출했습니다: 태스크 {n}개. 작업 스크립트는 {script}입니다.',
+  },
+
+  'slurm.status.job': { en: { one: 'array job {job}', other: 'array job {job} · {n} submissions' }, ko: '배열 작업 {job} · 제출 {n}회' },
+  'slurm.status.held': { en: 'held', ko: '보류됨' },
+  'slurm.status.checked': { en: 'checked {when}', ko: '{when} 확인' },
+  'slurm.status.never': { en: 'Not submitted to Slurm yet.', ko: '아직 Slurm에 제출하지 않았습니다.' },
+  'slurm.count.queued': { en: { one: '{n} queued', other: '{n} queued' }, ko: '대기 {n}' },
+  'slurm.count.held': { en: { one: '{n} held', other: '{n} held' }, ko: '보류 {n}' },
+  'slurm.count.running': { en: { one: '{n} running', other: '{n} running' }, ko: '실행 중 {n}' },
+  'slurm.count.collecting': { en: { one: '{n} finishing', other: '{n} finishing' }, ko: '마무리 중 {n}' },
+  'slurm.count.done': { en: { one: '{n} done', other: '{n} done' }, ko: '완료 {n}' },
+  'slurm.count.failed': { en: { one: '{n} failed', other: '{n} failed' }, ko: '실패 {n}' },
+  'slurm.count.cancelled': { en: { one: '{n} cancelled', other: '{n} cancelled' }, ko: '취소 {n}' },
+
+  'slurm.run': { en: 'Run on Slurm', ko: 'Slurm에서 실행' },
+  'slurm.run.title': { en: 'Submit the cells left to run as one Slurm job array', ko: '남은 셀을 하나의 Slurm 배열 작업으로 제출합니다' },
+  'slurm.run.unavailable': { en: 'Slurm not available', ko: 'Slurm 없음' },
+  'slurm.collect': { en: 'Collect', ko: '가져오기' },
+  'slurm.collect.title': { en: 'Ask the scheduler now and import the tasks that ended', ko: '지금 스케줄러에 묻고 끝난 태스크를 가져옵니다' },
+  'slurm.hold': { en: 'Pause (hold)', ko: '일시 중지 (보류)' },
+  'slurm.hold.title': { en: 'Pending tasks wait (scontrol hold); running ones go on', ko: '대기 중인 태스크는 기다리고(`scontrol hold`), 실행 중인 태스크는 계속합니다' },
+  'slurm.release': { en: 'Release', ko: '보류 해제' },
+  'slurm.cancel': { en: 'Cancel', ko: '취소' },
+  'slurm.cancel.confirm': { en: { one: 'Cancel the task on Slurm (scancel)?', other: 'Cancel the {n} tasks on Slurm (scancel)?' }, ko: 'Slurm의 태스크 {n}개를 취소할까요(`scancel`)?' },
+  'slurm.cancel.keep': { en: 'Keep them', ko: '그대로 두기' },
+  'slurm.retry': { en: { one: 'Retry {n} failed on Slurm', other: 'Retry {n} failed on Slurm' }, ko: '실패 {n}개를 Slurm에서 다시 시도' },
+  'slurm.action.failed': { en: 'That did not work', ko: '실패했습니다' },
+  'slurm.poll.failed': { en: 'Could not ask the scheduler', ko: '스케줄러에 물을 수 없습니다' },
+
+  'slurm.cell.queued': { en: 'queued (job {job})', ko: '대기 (작업 {job})' },
+  'slurm.cell.held': { en: 'held (job {job})', ko: '보류 (작업 {job})' },
+  'slurm.cell.running': { en: 'running on {node}', ko: '{node}에서 실행 중' },
+  'slurm.cell.runningNoNode': { en: 'running (job {job})', ko: '실행 중 (작업 {job})' },
+  'slurm.cell.collecting': { en: 'finishing (importing)', ko: '마무리 중 (가져오는 중)' },
+  'slurm.cell.done': { en: 'done', ko: '완료' },
+  'slurm.cell.failed': { en: 'failed ({reason})', ko: '실패 ({reason})' },
+  'slurm.cell.failedNoReason': { en: 'failed', ko: '실패' },
+  'slurm.cell.cancelled': { en: 'cancelled', ko: '취소됨' },
+});
