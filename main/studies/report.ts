@@ -374,7 +374,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     const label = cell
       ? [...cell.labels, ...(study!.repeats > 1 || !cell.labels.length ? [`seed ${cell.seed}`] : [])].join(' · ')
       : varied.length
-        ? varied.map((k) => cfg[k]).join(' · ')
+        ? varied.map((k) => (k === 'seed' ? `seed ${cfg[k]}` : cfg[k])).join(' · ')
         : run.name;
     return { run, label, metrics: metrics.get(run.id) ?? null };
   });
@@ -510,7 +510,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
       })
       .join('');
     html.push(`<div class="row">${diagrams}</div>`);
-    html.push(`<p class="note">Reliability diagrams (Guo et al., 2017): the test images in ${CALIBRATION_BINS} bins of confidence (the top probability); a bar is the bin's accuracy, red the gap to its mean confidence, the dashed diagonal perfect calibration. Red above a bar: over-confident.</p>`);
+    html.push(`<p class="note">Reliability diagrams (Guo et al., 2017): the test images in ${CALIBRATION_BINS} bins of confidence (the top probability); a bar is the bin's accuracy, the shade the gap to its mean confidence (red: over-confident, green: under-confident), the dashed diagonal perfect calibration.</p>`);
   }
 
   // Failures
