@@ -5,6 +5,7 @@
  * probability, ← → and Esc, focus back on the card), and Grad-CAM from the run's kept weights.
  * Screenshots go to tests/artifacts/.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ describe.skipIf(!hasChromium)('the image detail view in the browser', () => {
     app = await startApp();
     const folder = path.join(app.home, 'shapes');
     await makeImageFolder(folder, { classes: ['circle', 'square', 'star'], perClass: 12, size: 32, seed: 7 });
+    // One picture filed under two classes: the import report lists the label conflict.
+    fs.copyFileSync(path.join(folder, 'circle', 'circle_001.png'), path.join(folder, 'star', 'copy_of_circle.png'));
     const ds = await app.ws.importDataset(folder, 'shapes');
     const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batchSize: 8, backend: 'wasm' };
     const run = await app.ws.startRun(ds.datasetId, config, { name: 'tiny lenet' });
@@ -46,6 +49,25 @@ describe.skipIf(!hasChromium)('the image detail view in the browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+  });
+
+  it("opens a label conflict's copies from the import report, each with its path and class", async () => {
+    await page.getByTestId('nav-datasets').click();
+    await page.getByRole('button', { name: /^shapes/ }).click();
+    // Both copies' pictures, once their ids are looked up.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=duplicate-open]').length === 2);
+    await page.getByTestId('duplicate-open').first().click();
+    await detail().waitFor();
+    expect(await page.getByTestId('detail-path').textContent()).toBe('circle/circle_001.png');
+    expect(await page.getByTestId('detail-true').textContent()).toBe('circle');
+    // No run: no probabilities and no Grad-CAM.
+    expect(await page.getByTestId('detail-probabilities').count()).toBe(0);
+    expect(await page.getByTestId('detail-gradcam').count()).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=detail-path]', { hasText: 'star/copy_of_circle.png' }).waitFor();
+    expect(await page.getByTestId('detail-true').textContent()).toBe('star');
+    await page.keyboard.press('Escape');
+    await detail().waitFor({ state: 'detached' });
   });
 
   it("opens a mistake card: the full picture, its path and every class's probability; ← → move, Esc closes", async () => {

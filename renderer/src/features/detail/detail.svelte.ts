@@ -2,7 +2,7 @@
  * The image detail view's data and its Grad-CAM: what a gallery hands the view for each of its
  * images, and the overlay computed for one image, class and run.
  */
-import type { Api, ExplainImageResult } from '@shared/contract/api';
+import type { Api, ExplainImageResult, ImageRef } from '@shared/contract/api';
 import type { ImageAcrossRuns } from '@shared/contract/studies';
 import type { Prediction } from '@shared/types';
 import { Action } from '../../lib/action.svelte';
@@ -41,6 +41,11 @@ export interface DetailRun {
 /** A single run's prediction as the detail view shows it. */
 export function predictionDetail(p: Prediction): DetailImage {
   return { imageId: p.imageId, path: p.path, trueClass: p.trueClass, predictedClass: p.predictedClass, probabilities: p.probabilities, answers: [] };
+}
+
+/** A dataset's image without any run's answer (the import report's duplicates). */
+export function imageRefDetail(ref: ImageRef, classes: readonly string[]): DetailImage {
+  return { imageId: ref.id, path: ref.path, trueClass: classes[ref.classIndex] ?? String(ref.classIndex), predictedClass: null, probabilities: null, answers: [] };
 }
 
 /** A test image with every selected run's answer, as the detail view shows it. */
