@@ -6,6 +6,9 @@
  */
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
+import { EVALUATION } from './messages/evaluation';
+import { LIVE } from './messages/live';
+import { NEW_RUN } from './messages/new-run';
 import { SHELL } from './messages/shell';
 import { ANALYSIS } from './messages/analysis';
 import { SLURM } from './messages/slurm';
@@ -13,7 +16,7 @@ import { WEIGHTS } from './messages/weights';
 import { DETAIL } from './messages/detail';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM, detail: DETAIL } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM, live: LIVE, evaluation: EVALUATION, newRun: NEW_RUN, detail: DETAIL } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
