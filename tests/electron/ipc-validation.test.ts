@@ -44,6 +44,13 @@ describe('validateInvoke', () => {
     expect(validateInvoke('api:startRun', [1, DEFAULT_CONFIG, undefined])).toEqual([1, DEFAULT_CONFIG]);
   });
 
+  it("keeps explainImage's null class (the predicted one) though a trailing null is dropped", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    expect(validateInvoke('api:explainImage', [2, bytes, null])).toEqual([2, bytes, null]);
+    expect(validateInvoke('api:explainImage', [2, bytes, 'tulips'])).toEqual([2, bytes, 'tulips']);
+    expect(refusal(() => validateInvoke('api:explainImage', [2, bytes, ''])).message).toContain('args[2]');
+  });
+
   it('refuses arguments that are not an array', () => {
     expect(refusal(() => validateInvoke('api:getRun', { 0: 1 })).message).toMatch(/array/);
     refusal(() => validateInvoke('api:getRun', null));

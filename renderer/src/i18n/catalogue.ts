@@ -13,9 +13,10 @@ import { SHELL } from './messages/shell';
 import { ANALYSIS } from './messages/analysis';
 import { SLURM } from './messages/slurm';
 import { WEIGHTS } from './messages/weights';
+import { DETAIL } from './messages/detail';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM, live: LIVE, evaluation: EVALUATION, newRun: NEW_RUN } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM, live: LIVE, evaluation: EVALUATION, newRun: NEW_RUN, detail: DETAIL } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
