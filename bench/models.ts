@@ -35,16 +35,18 @@ export type BackendReportLine =
   | { readonly backend: BackendName; readonly description: string; readonly results: readonly ModelResult[]; readonly skipped: readonly { model: string; reason: string }[] }
   | { readonly backend: BackendName; readonly unavailable: string };
 
-function measure(step: () => void, steps: number, batch: number): { imagesPerSecond: number; imagesPerCpuSecond: number; stepMs: number[] } {
+/** Measures `step` (async where it reads a webgpu tensor: Node has no synchronous GPU read). */
+async function measure(step: () => void | Promise<void>, steps: number, batch: number): Promise<{ imagesPerSecond: number; imagesPerCpuSecond: number; stepMs: number[] }> {
   // Warm-up: optimizer slots, XNNPACK operator setup, weight layouts, and the engine's tier-up of
-  // the kernels' WebAssembly (the first steps of a run are up to 1.4× slower than the later ones).
-  for (let i = 0; i < WARM_UP_STEPS; i++) step();
+  // the kernels' WebAssembly (the first steps of a run are up to 1.4× slower than the later ones);
+  // on webgpu, the shader pipelines.
+  for (let i = 0; i < WARM_UP_STEPS; i++) await step();
   const cpu = process.cpuUsage();
   const stepMs: number[] = [];
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) {
     const t = performance.now();
-    step();
+    await step();
     stepMs.push(performance.now() - t);
   }
   const wall = performance.now() - t0;
@@ -52,11 +54,17 @@ function measure(step: () => void, steps: number, batch: number): { imagesPerSec
   return { imagesPerSecond: (1000 * batch * steps) / wall, imagesPerCpuSecond: (1e6 * batch * steps) / Math.max(1, used.user + used.system), stepMs };
 }
 
+/** Waits for a tensor's values: synchronously where the backend can, as the app's worker did. */
+async function settle(t: tf.Tensor | null | undefined, backend: BackendName): Promise<void> {
+  if (!t) return;
+  if (backend === 'webgpu') await t.data();
+  else t.dataSync();
+  t.dispose();
+}
+
 /** One inference step on the calling thread. */
-function inferOnce(model: tf.LayersModel, xs: tf.Tensor): void {
-  const y = model.apply(xs, { training: false }) as tf.Tensor;
-  y.dataSync();
-  y.dispose();
+function inferOnce(model: tf.LayersModel, xs: tf.Tensor, backend: BackendName): Promise<void> {
+  return settle(model.apply(xs, { training: false }) as tf.Tensor, backend);
 }
 
 /** Train and infer throughput of one model (Adam, softmax cross-entropy, random inputs). */
@@ -76,31 +84,27 @@ export async function benchOne(id: BenchModelId, backend: BackendName, batch: nu
   let group: ReplicaGroup | null = null;
   try {
     if (trainSteps > 0) {
-      const one = measure(
-        () => {
-          const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
-          loss?.dataSync();
-          loss?.dispose();
-        },
+      const one = await measure(
+        () => settle(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true), backend),
         trainSteps,
         batch,
       );
       group = plan.replicas > 1 ? await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null }) : null;
       if (group) {
         const g = group;
-        const parallel = measure(() => void g.step(xs, labels, spec.numClasses, 1e-3), trainSteps, batch);
+        const parallel = await measure(() => void g.step(xs, labels, spec.numClasses, 1e-3), trainSteps, batch);
         out.push({ model: id, mode: 'train', steps: trainSteps, threads: g.world, oneThreadImagesPerSecond: one.imagesPerSecond, ...parallel });
       } else {
         out.push({ model: id, mode: 'train', steps: trainSteps, threads: 1, ...one });
       }
     }
     if (inferSteps > 0) {
-      const single = measure(() => inferOnce(model, xs), inferSteps, batch);
+      const single = await measure(() => inferOnce(model, xs, backend), inferSteps, batch);
       group ??= plan.replicas > 1 ? await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null }) : null;
       if (group) {
         const g = group;
         g.averageStatistics(); // as before every evaluation
-        const parallel = measure(() => g.infer(xs, spec.numClasses).dispose(), inferSteps, batch);
+        const parallel = await measure(() => g.infer(xs, spec.numClasses).dispose(), inferSteps, batch);
         out.push({ model: id, mode: 'infer', steps: inferSteps, threads: g.world, oneThreadImagesPerSecond: single.imagesPerSecond, ...parallel });
       } else {
         out.push({ model: id, mode: 'infer', steps: inferSteps, threads: 1, ...single });
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '32' },
       'train-steps': { type: 'string', default: '5' },
       'infer-steps': { type: 'string', default: '5' },
+      'software-gpu': { type: 'boolean', default: false },
     },
   });
   const backend = values.backend as BackendName;
@@ -131,6 +136,10 @@ async function main(): Promise<void> {
   let line: BackendReportLine;
   try {
     const info = await initBackend(backend);
+    // A software adapter (SwiftShader, llvmpipe) says nothing about GPU speed: no rows from it.
+    if (info.adapter?.software && !values['software-gpu']) {
+      throw new Error(`only a software adapter (${info.adapter.description}): GPU speed is not measured on it (--software-gpu runs it anyway)`);
+    }
     const results: ModelResult[] = [];
     const batch = Number(values.batch);
     for (const id of (values.models ?? '').split(',').filter(Boolean) as BenchModelId[]) {

@@ -10,7 +10,9 @@
  *
  * Flags: `--quick` (two models, fewer steps, no 10× dataset), `--models a,b`, `--backends a,b`,
  * `--train-steps n`, `--infer-steps n`, `--no-pytorch`, `--no-data`, `--no-memory`,
- * `--dataset <folder>` (default /work/shared/datasets/flower_photos_160), `--json`.
+ * `--dataset <folder>` (default /work/shared/datasets/flower_photos_160), `--json`,
+ * `--software-gpu` (measure webgpu on a software adapter too; by default only a hardware GPU
+ * gets webgpu rows, and the table says why there are none).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
       'no-data': { type: 'boolean', default: false },
       'no-memory': { type: 'boolean', default: false },
       dataset: { type: 'string' },
+      'software-gpu': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick === true;
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
         continue;
       }
       log(`bench: ${model} on ${backend}…`);
-      const out = await runChild(process.execPath, [...entry.execArgv, entry.file, '--backend', backend, '--models', model, '--batch', String(batch), '--train-steps', String(trainSteps), '--infer-steps', String(inferSteps)]);
+      const out = await runChild(process.execPath, [...entry.execArgv, entry.file, '--backend', backend, '--models', model, '--batch', String(batch), '--train-steps', String(trainSteps), '--infer-steps', String(inferSteps), ...(values['software-gpu'] ? ['--software-gpu'] : [])]);
       const line = lastJsonLine(out) as BackendReportLine;
       if ('unavailable' in line) {
         dead.set(backend, line.unavailable);

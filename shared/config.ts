@@ -31,8 +31,11 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const AUGMENTATIONS = ['flip', 'crop', 'rotate', 'color', 'blur', 'cutout'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];
 
-/** Compute backends in order of preference; `auto` picks the best one that loads. */
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/**
+ * Compute backends in order of preference; `auto` picks the best one that loads (webgpu only on
+ * a hardware adapter: a software one is a test device, used when forced).
+ */
+export const BACKENDS = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = BackendName | 'auto';
 

@@ -83,6 +83,16 @@ export interface DatasetSummary {
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
+/** The GPU adapter a webgpu backend computes on, as its driver describes it. */
+export interface GpuAdapter {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** A software rasteriser (SwiftShader, llvmpipe, WARP): a test device that `auto` never picks. */
+  readonly software: boolean;
+}
+
 /** Which backend a worker got, and why the better ones were not used. */
 export interface BackendInfo {
   readonly name: BackendName;
@@ -91,6 +101,8 @@ export interface BackendInfo {
   /** For each better backend that was not used: why. */
   readonly unavailable: readonly { readonly name: BackendName; readonly reason: string }[];
   readonly forced: boolean;
+  /** On webgpu: the adapter that computed (absent on the other backends, and on runs from before webgpu). */
+  readonly adapter?: GpuAdapter;
 }
 
 export type DiagnosticKind = 'stuck-loss' | 'one-class' | 'nan-loss' | 'overfitting';

@@ -101,9 +101,25 @@ export function comparisonText(cmp: RunComparison, details: readonly RunDetail[]
 }
 
 /** The suspects as terminal text. */
+/** The label conflicts: each picture's copies and labels, and what the runs make of it. */
+function conflictsText(s: LabelSuspects): string[] {
+  if (!s.conflicts.length) return [];
+  const lines = [`${s.conflicts.length} picture${s.conflicts.length === 1 ? ' is' : 's are'} filed under two labels or more (identical files): one of the labels is wrong.`];
+  for (const c of s.conflicts) {
+    const view = c.probabilities ? `; the runs: ${c.labels.map((l) => `${l} ${pct(c.probabilities![s.classes.indexOf(l)])}`).join(', ')}` : '';
+    lines.push(`  ${c.copies.map((x) => `${x.path} (${x.split ?? 'no split'})`).join('  ==  ')}${view}`);
+  }
+  return [...lines, ''];
+}
+
 export function suspectsText(s: LabelSuspects, datasetName: string): string {
-  if (!s.runIds.length) return `No completed run on ${datasetName} has test predictions yet: label suspects come from the runs' predictions on the held-out (test) images. Train a run first; two or more make the ranking steadier.`;
-  const lines: string[] = [];
+  if (!s.runIds.length) {
+    return [
+      ...conflictsText(s),
+      `No completed run on ${datasetName} has test predictions yet: label suspects come from the runs' predictions on the held-out (test) images. Train a run first; two or more make the ranking steadier.`,
+    ].join('\n');
+  }
+  const lines: string[] = [...conflictsText(s)];
   lines.push(
     `Label suspects on ${datasetName}: ${s.total} of ${s.images} held-out (test) images, from run${s.runIds.length === 1 ? '' : 's'} ${s.runIds.join(', ')}${s.runIds.length > 1 ? ' (probabilities averaged)' : ''}; confident learning estimates ${s.estimatedErrors.toFixed(1)} label errors among them.`,
   );

@@ -2,7 +2,7 @@
  * Terminal formatting: tables, numbers, durations and the training progress bar.
  */
 import type { Calibration } from '../../shared/calibration';
-import type { RunDetail, RunSummary } from '../../shared/types';
+import type { BackendInfo, RunDetail, RunSummary } from '../../shared/types';
 import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
 import { percent } from '../../shared/format';
 import { describeFineTuning, describeRunStart } from '../../shared/pretrained';
@@ -75,7 +75,7 @@ export function runReport(r: RunDetail): string {
   out.push(`  training  ${configText(c, { settings: TRAINING_SETTINGS, separator: ', ' })}`);
   if (r.backendInfo) {
     out.push(`  backend   ${r.backendInfo.description}${r.backendInfo.forced ? ' (forced)' : ''}`);
-    for (const u of r.backendInfo.unavailable) out.push(`            not ${u.name}: ${u.reason}`);
+    out.push(...backendLines(r.backendInfo).map((l) => `            ${l}`));
   }
   if (r.epochs.length) {
     out.push('');
@@ -115,6 +115,20 @@ export function runReport(r: RunDetail): string {
     out.push(calibrationText(r.calibration));
   }
   return out.join('\n');
+}
+
+/** The adapter and the reasons the better backends were not used, one line each. */
+function backendLines(b: BackendInfo): string[] {
+  const lines: string[] = [];
+  const a = b.adapter;
+  if (a) lines.push(`adapter: ${a.description || '—'} (vendor ${a.vendor || '—'}, architecture ${a.architecture || '—'}, device ${a.device || '—'}${a.software ? ', software' : ''})`);
+  for (const u of b.unavailable) lines.push(`not ${u.name}: ${u.reason}`);
+  return lines;
+}
+
+/** The human form of `bloombench backend`. */
+export function backendReport(b: BackendInfo): string {
+  return [`auto picks ${b.description}`, ...backendLines(b).map((l) => `  ${l}`)].join('\n');
 }
 
 /** A run's calibration: ECE, MCE, top-k and the non-empty bins of the reliability diagram. */

@@ -11,7 +11,7 @@ import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
 import { damagedDatabaseMessage, defaultHome } from '../store/db';
 import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
-import { count, pct, runReport, runsTable, table } from './format';
+import { backendReport, count, pct, runReport, runsTable, table } from './format';
 import { ProgressLines } from './progress';
 import { explainFile, predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
@@ -27,6 +27,7 @@ Commands:
   datasets [--json]                                list imported datasets
   sample-data <dir>                                write a small generated 5-class image folder
   models [<id>] [--summary] [--json]               list the model zoo, or one model's layers
+  backend [--json]                                 the compute backend auto picks here (and the GPU adapter), and why not the better ones
   train --dataset <id|name|folder> --arch <id> [options] [--json]
                                                    train a run (see 'bloombench train --help')
   runs [--json]                                    list runs
@@ -143,7 +144,12 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
   const lines = new ProgressLines({ tty, json, indent: '', learningRate: true });
   const off = ws.onEvent((e) => {
     if (!('runId' in e) || e.runId !== id) return;
-    if (e.kind === 'started' && !json) err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+    if (e.kind === 'started' && !json) {
+      err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+      // The GPU is what a user hopes for: say why it was passed over.
+      const gpu = e.backend.unavailable.find((u) => u.name === 'webgpu' && !e.backend.forced);
+      if (gpu) err(`  not webgpu: ${gpu.reason}\n`);
+    }
     lines.print(e);
   });
   let stoppedBy: StopReason | null = null;
@@ -253,6 +259,15 @@ export async function main(argv: string[]): Promise<number> {
       const r = await Workstation.writeSampleFolder(path.resolve(positionals[0]));
       out(`Wrote ${r.count} images in ${r.classes.length} classes (${r.classes.join(', ')}) to ${path.resolve(positionals[0])}`);
       return 0;
+    }
+    case 'backend': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      return withWorkstation(home, async (ws) => {
+        const { selected } = await ws.backendReport();
+        if (values.json) out(JSON.stringify(selected));
+        else out(backendReport(selected));
+        return 0;
+      });
     }
     case 'models': {
       const { values, positionals } = parseArgs({

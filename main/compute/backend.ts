@@ -1,8 +1,8 @@
 /**
  * Picks and starts the TensorFlow.js compute backend of a training worker.
  *
- * Order of preference: tfjs-node-gpu (CUDA), tfjs-node (native CPU), wasm (XNNPACK, SIMD),
- * cpu (pure JavaScript). The native packages are optional dependencies that may be missing,
+ * Order of preference: tfjs-node-gpu (CUDA), webgpu on a hardware adapter (webgpu.ts), tfjs-node
+ * (native CPU), wasm (XNNPACK, SIMD), cpu (pure JavaScript). The native packages are optional dependencies that may be missing,
  * and only one of them can live in a process (both bind libtensorflow), so at most one is
  * ever required here. tfjs-node-gpu without CUDA 11.2 / cuDNN 8.1 silently computes on the
  * CPU; that is reported as a CPU backend, with the reason, never as a GPU.
@@ -12,8 +12,9 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BACKENDS, type BackendChoice, type BackendName } from '../../shared/config';
-import type { BackendInfo } from '../../shared/types';
+import type { BackendInfo, GpuAdapter } from '../../shared/types';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { describeAdapter, findWebgpuAdapter } from './webgpu';
 
 const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
 const CPU_PACKAGE = '@tensorflow/tfjs-node';
@@ -73,7 +74,7 @@ export function tfjsBackendName(name: BackendName): string {
   return name === 'tensorflow-gpu' ? 'tensorflow' : name;
 }
 
-type Attempt = { readonly ok: true; readonly description: string } | { readonly ok: false; readonly reason: string };
+type Attempt = { readonly ok: true; readonly description: string; readonly adapter?: GpuAdapter } | { readonly ok: false; readonly reason: string };
 
 function short(pkg: NativePackage): string {
   return pkg.replace('@tensorflow/', '');
@@ -182,6 +183,22 @@ function locateWasmBinaries(): string | null {
   return null;
 }
 
+/** webgpu on the adapter Dawn offers; a software adapter only when webgpu was forced. */
+async function tryWebgpu(loader: ModuleLoader, forced: boolean): Promise<Attempt> {
+  const found = await findWebgpuAdapter(loader);
+  if (typeof found === 'string') return { ok: false, reason: found };
+  const { adapter } = found;
+  if (adapter.software && !forced) {
+    return { ok: false, reason: `only a software adapter (${describeAdapter(adapter)}): a test device, used only with --backend webgpu` };
+  }
+  try {
+    found.register();
+  } catch (e) {
+    return { ok: false, reason: `tfjs-backend-webgpu failed to load: ${firstLine(e)}` };
+  }
+  return { ok: true, description: `webgpu (${describeAdapter(adapter)})`, adapter };
+}
+
 function tryWasm(): Attempt {
   const problem = locateWasmBinaries();
   if (problem) return { ok: false, reason: problem };
@@ -200,10 +217,12 @@ async function describeWasm(): Promise<string> {
   return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
 
-async function attempt(name: BackendName, loader: ModuleLoader): Promise<Attempt> {
+async function attempt(name: BackendName, loader: ModuleLoader, forced: boolean): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
       return tryGpu(loader);
+    case 'webgpu':
+      return tryWebgpu(loader, forced);
     case 'tensorflow':
       return tryNativeCpu(loader);
     case 'wasm':
@@ -224,8 +243,10 @@ async function activate(name: BackendName): Promise<string | null> {
   }
   if (!ok || tf.getBackend() !== tfName) return `the ${tfName} backend failed to start`;
   try {
-    // A convolution too: on a GPU it needs cuDNN, which the device check does not cover.
-    const y = tf.tidy(() => tf.conv2d(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]), 1, 'valid').dataSync());
+    // A convolution too: on a GPU it needs cuDNN, which the device check does not cover. Read
+    // asynchronously: webgpu in Node has no synchronous read.
+    const t = tf.tidy(() => tf.conv2d(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]), 1, 'valid'));
+    const y = await t.data().finally(() => t.dispose());
     if (y[0] !== 10) return `the ${tfName} backend computed a 2×2 convolution as ${y[0]} instead of 10`;
   } catch (e) {
     return `the ${tfName} backend failed a smoke test: ${firstLine(e)}`;
@@ -236,9 +257,10 @@ async function activate(name: BackendName): Promise<string | null> {
 /**
  * Starts the best available backend, or the forced one, and says why better ones were not used.
  *
- * `auto` walks tensorflow-gpu → tensorflow → wasm → cpu and takes the first that loads and
- * computes. A named backend is forced: it is the only one tried, and the promise rejects with
- * a message that says why it cannot be used. Afterwards `tf.getBackend()` equals
+ * `auto` walks tensorflow-gpu → webgpu (a hardware adapter only) → tensorflow → wasm → cpu and
+ * takes the first that loads and computes. A named backend is forced: it is the only one tried
+ * (webgpu then takes a software adapter too), and the promise rejects with a message that says
+ * why it cannot be used. Afterwards `tf.getBackend()` equals
  * `tfjsBackendName(info.name)`.
  */
 export async function initBackend(choice: BackendChoice, options: InitBackendOptions = {}): Promise<BackendInfo> {
@@ -252,11 +274,11 @@ export async function initBackend(choice: BackendChoice, options: InitBackendOpt
     }
   }
   for (const name of candidates) {
-    const tried = await attempt(name, loader);
+    const tried = await attempt(name, loader, forced);
     const reason = tried.ok ? await activate(name) : tried.reason;
     if (reason === null && tried.ok) {
       const description = name === 'wasm' ? await describeWasm() : tried.description;
-      return { name, description, unavailable, forced };
+      return { name, description, unavailable, forced, ...(tried.adapter ? { adapter: tried.adapter } : {}) };
     }
     const why = reason ?? 'unavailable';
     if (forced) throw new Error(`Backend '${name}' was requested but cannot be used: ${why}. Choose another backend (${BACKENDS.filter((b) => b !== name).join(', ')}) or auto.`);

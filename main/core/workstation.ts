@@ -506,7 +506,7 @@ export class Workstation implements Api {
 
   async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
     const ds = datasets.getDataset(this.store, datasetId);
-    return labelSuspects(this.studies.runs, datasetId, ds.classes, opts);
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, { ...opts, duplicates: datasets.getImportReport(this.store, datasetId).duplicates });
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */

@@ -15,6 +15,7 @@ export type InvokeChannels = {
 } & {
   readonly 'desktop:pick-folder': { readonly args: []; readonly result: string | null };
   readonly 'desktop:pick-weights': { readonly args: []; readonly result: string | null };
+  readonly 'desktop:notify': { readonly args: [title: string, body: string]; readonly result: void };
 };
 
 export type InvokeChannel = keyof InvokeChannels;

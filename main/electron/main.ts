@@ -4,7 +4,7 @@
  * windows refused, and every IPC message validated.
  */
 import './native';
-import { app, BrowserWindow, dialog, Menu, nativeTheme, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, Notification, session, type WebContents } from 'electron';
 import path from 'node:path';
 import { API_VERBS } from '../../shared/contract/verbs';
 import { Workstation } from '../core/workstation';
@@ -138,6 +138,19 @@ async function start(): Promise<void> {
     };
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
+  handle('desktop:notify', (event, title, body) => {
+    if (!Notification.isSupported()) return;
+    const note = new Notification({ title, body });
+    // Clicking it brings the window that asked forward.
+    note.on('click', () => {
+      const win = BrowserWindow.fromWebContents(event.sender);
+      if (!win) return;
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+    });
+    note.show();
   });
   ws.onEvent((event) => {
     for (const win of BrowserWindow.getAllWindows()) send(win.webContents, 'app:event', event);

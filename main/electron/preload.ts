@@ -44,6 +44,7 @@ const bridge: Bridge = {
   desktop: {
     pickFolder: () => invoke('desktop:pick-folder'),
     pickWeightsFile: () => invoke('desktop:pick-weights'),
+    notify: (title, body) => invoke('desktop:notify', title, body),
     pathForFile: (file) => webUtils.getPathForFile(file),
     languages: languagesFromArgv(process.argv),
   },

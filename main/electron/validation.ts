@@ -25,9 +25,15 @@ export function isTrustedSender(frameUrl: string | null | undefined): boolean {
   return url.protocol === `${APP_SCHEME}:` && url.host === 'app';
 }
 
+/** The longest notification title and text the page may send. */
+export const NOTIFY_TITLE_MAX = 200;
+export const NOTIFY_BODY_MAX = 1000;
+
 const desktopSchemas = {
   'desktop:pick-folder': z.tuple([]),
   'desktop:pick-weights': z.tuple([]),
+  // A title and a line of text: nothing the page sends may become markup or a flood.
+  'desktop:notify': z.tuple([z.string().min(1).max(NOTIFY_TITLE_MAX), z.string().max(NOTIFY_BODY_MAX)]),
 } as const;
 
 /**

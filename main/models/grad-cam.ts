@@ -69,17 +69,17 @@ export interface CamMap {
 /**
  * Grad-CAM of `classIndex` (the predicted class when null) for one normalised image `x`
  * ([1, h, w, c]); the map is upsampled bilinearly to h × w and scaled so its maximum is 1
- * (all zeros when no location has positive evidence).
+ * (all zeros when no location has positive evidence). Reads asynchronously: webgpu in Node has
+ * no synchronous read.
  */
-export function gradCam(model: tf.LayersModel, x: tf.Tensor4D, classIndex: number | null): CamMap {
+export async function gradCam(model: tf.LayersModel, x: tf.Tensor4D, classIndex: number | null): Promise<CamMap> {
   if (x.shape[0] !== 1) throw new Error(`Grad-CAM explains one image at a time, got a batch of ${x.shape[0]}`);
   const { feature, featureModel, headModel } = splitModels(model);
   const [h, w] = [x.shape[1], x.shape[2]];
   const a = featureModel.predict(x) as tf.Tensor4D;
   try {
     const softmax = tf.tidy(() => tf.softmax(headModel.predict(a) as tf.Tensor2D));
-    const probs = softmax.dataSync() as Float32Array;
-    softmax.dispose();
+    const probs = (await softmax.data().finally(() => softmax.dispose())) as Float32Array;
     let c = classIndex ?? 0;
     if (classIndex === null) for (let i = 1; i < probs.length; i++) if (probs[i] > probs[c]) c = i;
     if (!Number.isInteger(c) || c < 0 || c >= probs.length) throw new Error(`Grad-CAM: class ${c} is not one of the model's ${probs.length} classes`);
@@ -90,8 +90,7 @@ export function gradCam(model: tf.LayersModel, x: tf.Tensor4D, classIndex: numbe
       const cam = tf.relu(tf.sum(tf.mul(a, alpha), -1, true)) as tf.Tensor4D; // [1, h', w', 1]
       return tf.image.resizeBilinear(cam, [h, w], true);
     });
-    const values = Float32Array.from(up.dataSync());
-    up.dispose();
+    const values = Float32Array.from(await up.data().finally(() => up.dispose()));
     let max = 0;
     for (const v of values) if (v > max) max = v;
     if (max > 0) for (let i = 0; i < values.length; i++) values[i] /= max;

@@ -72,6 +72,8 @@ export class RunQueries {
         SELECT p.run_id, p.image_id, p.predicted_index, p.confidence, p.probs_json, i.path, i.class_index
         FROM predictions p JOIN images i ON i.id = p.image_id
         WHERE p.run_id IN ${IDS} ORDER BY p.image_id, p.run_id`),
+      // Images of a dataset by path, with their split (label conflicts).
+      imagesByPath: db.prepare(`SELECT id, path, split, class_index FROM images WHERE dataset_id = ? AND status = 'ok' AND path IN ${IDS}`),
       testEvaluation: db.prepare(`SELECT epoch, accuracy, loss, classes_json, confusion_json, per_class_json FROM evaluations WHERE run_id = ? AND split = 'test'`),
     };
   }
@@ -167,6 +169,13 @@ export class RunQueries {
   /** The runs' test predictions with each image's path and current label, by image then run. */
   labelledPredictions(runIds: readonly number[]): { run_id: number; image_id: number; predicted_index: number; confidence: number; probs_json: string; path: string; class_index: number }[] {
     return this.stmts.labelledPredictions.all(JSON.stringify(runIds)) as { run_id: number; image_id: number; predicted_index: number; confidence: number; probs_json: string; path: string; class_index: number }[];
+  }
+
+  /** The accepted images of a dataset at these relative paths (their split and label now), by path. */
+  imagesByPath(datasetId: number, paths: readonly string[]): Map<string, { id: number; split: 'train' | 'val' | 'test' | null; classIndex: number }> {
+    if (!paths.length) return new Map();
+    const rows = this.stmts.imagesByPath.all(datasetId, JSON.stringify(paths)) as { id: number; path: string; split: 'train' | 'val' | 'test' | null; class_index: number }[];
+    return new Map(rows.map((r) => [r.path, { id: r.id, split: r.split, classIndex: r.class_index }]));
   }
 
   testEvaluation(runId: number): Evaluation | null {

@@ -1,7 +1,7 @@
 /**
  * A reliability diagram as an inline SVG string for the HTML report: per confidence bin, the
- * accuracy as a bar and the gap to the bin's mean confidence shaded; the diagonal is perfect
- * calibration (Guo et al., ICML 2017, figure 1).
+ * accuracy as a bar and the gap to the bin's mean confidence shaded (red over-confident, green
+ * under-confident); the diagonal is perfect calibration (Guo et al., ICML 2017, figure 1).
  */
 import type { Calibration } from '../../shared/calibration';
 import { escapeXml as esc } from './svg';
@@ -24,7 +24,7 @@ const ENGLISH: ReliabilityWords = {
 
 /** The diagram of one run's calibration, `size` pixels square (plus the axis labels). */
 export function reliabilitySvg(c: Calibration, title: string, size = 240, words: ReliabilityWords = ENGLISH): string {
-  const m = { left: 44, right: 10, top: 26, bottom: 38 };
+  const m = { left: 44, right: 20, top: 26, bottom: 38 };
   const w = size + m.left + m.right;
   const h = size + m.top + m.bottom;
   const x = (v: number) => r1(m.left + v * size);
@@ -46,7 +46,9 @@ export function reliabilitySvg(c: Calibration, title: string, size = 240, words:
     parts.push(`<rect x="${left}" y="${y(b.accuracy)}" width="${width}" height="${r1(y(0) - y(b.accuracy))}" fill="#2563eb" fill-opacity="0.8"/>`);
     const top = Math.max(b.accuracy, b.confidence);
     const bottom = Math.min(b.accuracy, b.confidence);
-    if (top - bottom > 1e-9) parts.push(`<rect x="${left}" y="${y(top)}" width="${width}" height="${r1(y(bottom) - y(top))}" fill="#e11d48" fill-opacity="0.28" stroke="#e11d48" stroke-width="1"/>`);
+    // Red: more confident than right (over-confident); green: less.
+    const tone = b.confidence > b.accuracy ? '#e11d48' : '#059669';
+    if (top - bottom > 1e-9) parts.push(`<rect x="${left}" y="${y(top)}" width="${width}" height="${r1(y(bottom) - y(top))}" fill="${tone}" fill-opacity="0.28" stroke="${tone}" stroke-width="1"/>`);
     parts.push('</g>');
   }
   parts.push(`<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#111827" stroke-dasharray="4 3"/>`);

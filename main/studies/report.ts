@@ -473,7 +473,7 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     const label = cell
       ? [...headerIn(l, study!.axes.map((a) => a.key), cell.labels), ...(study!.repeats > 1 || !cell.labels.length ? [w('report.seedN', { seed: String(cell.seed) })] : [])].join(' · ')
       : varied.length
-        ? varied.map((k) => (locale === 'en' ? cfg[k] : cfgIn[k])).join(' · ')
+        ? varied.map((k) => (k === 'seed' ? w('report.seedN', { seed: String(cfg[k]) }) : locale === 'en' ? cfg[k] : cfgIn[k])).join(' · ')
         : run.name;
     return { run, label, metrics: metrics.get(run.id) ?? null };
   });

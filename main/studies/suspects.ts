@@ -5,14 +5,18 @@
  * The test split is the set every run keeps out of training (it is stored with the dataset), so
  * its probabilities are out of sample, as confident learning needs; averaging several runs
  * makes them steadier. Images outside the test split have no held-out prediction and are not
- * ranked.
+ * ranked. Pictures the import found filed under two labels (identical files) are listed beside
+ * the ranking as conflicts: one of their labels is wrong whatever the runs say.
  */
 import { confidentLearning, meanProbabilities } from '../../shared/confident-learning';
-import type { LabelSuspect, LabelSuspects, SuspectAnswer } from '../../shared/contract/analysis';
+import type { LabelConflict, LabelSuspect, LabelSuspects, SuspectAnswer } from '../../shared/contract/analysis';
+import type { DuplicateGroup } from '../../shared/types';
 import { UserError } from '../../shared/contract/errors';
 import type { RunQueries } from '../store/run-queries';
 
 export interface SuspectOptions {
+  /** The import report's duplicate groups (those filed under two labels become `conflicts`). */
+  readonly duplicates?: readonly DuplicateGroup[];
   /** The runs to average (default: every completed run of the dataset with test predictions). */
   readonly runIds?: readonly number[];
   /** How many suspects to list (default 100; the counts cover all of them). */
@@ -34,10 +38,10 @@ export function labelSuspects(queries: RunQueries, datasetId: number, classes: r
     if (untested.length) throw new UserError('conflict', `Run${untested.length > 1 ? 's' : ''} ${untested.join(', ')} ha${untested.length > 1 ? 've' : 's'} no test predictions yet (not completed, or the dataset has no test split).`);
   } else {
     runIds = queries.testedRuns(datasetId);
-    // No run yet: nothing to rank (the caller says so; `runIds` is empty).
+    // No run yet: nothing to rank (the caller says so; `runIds` is empty); the conflicts stand.
     if (!runIds.length) {
       const none = Array.from({ length: classes.length }, () => new Array<number>(classes.length).fill(0));
-      return { datasetId, classes: [...classes], runIds: [], images: 0, thresholds: classes.map(() => null), joint: none, unconfident: 0, estimatedErrors: 0, total: 0, suspects: [] };
+      return { datasetId, classes: [...classes], runIds: [], images: 0, thresholds: classes.map(() => null), joint: none, unconfident: 0, estimatedErrors: 0, total: 0, suspects: [], conflicts: labelConflicts(queries, datasetId, classes, opts.duplicates ?? [], new Map()) };
     }
   }
 
@@ -84,5 +88,24 @@ export function labelSuspects(queries: RunQueries, datasetId: number, classes: r
     estimatedErrors: cl.estimatedErrors,
     total: cl.issues.length,
     suspects,
+    conflicts: labelConflicts(queries, datasetId, classes, opts.duplicates ?? [], new Map(ids.map((id, i) => [id, meanProbabilities(images[i].probs)]))),
   };
+}
+
+/** The pictures filed under two labels or more, with the runs' mean probabilities where a copy was tested. */
+function labelConflicts(queries: RunQueries, datasetId: number, classes: readonly string[], duplicates: readonly DuplicateGroup[], tested: ReadonlyMap<number, readonly number[]>): LabelConflict[] {
+  const groups = duplicates.filter((d) => d.labelConflict);
+  const found = queries.imagesByPath(datasetId, groups.flatMap((g) => g.paths));
+  const out: LabelConflict[] = [];
+  for (const g of groups) {
+    const copies = g.paths.flatMap((p) => {
+      const img = found.get(p);
+      return img ? [{ imageId: img.id, path: p, givenClass: classes[img.classIndex] ?? String(img.classIndex), split: img.split }] : [];
+    });
+    // A copy left out since (excluded, or not imported): one label is left, no conflict.
+    if (new Set(copies.map((c) => c.givenClass)).size < 2) continue;
+    const probs = copies.map((c) => tested.get(c.imageId)).find((p) => p !== undefined) ?? null;
+    out.push({ copies, labels: [...new Set(copies.map((c) => c.givenClass))], probabilities: probs });
+  }
+  return out;
 }

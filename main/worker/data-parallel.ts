@@ -64,6 +64,13 @@ export function planReplicas(
   macsPerImage: number,
   cores: number = os.availableParallelism(),
 ): ReplicaPlan {
+  if (backend === 'webgpu' || backend === 'tensorflow-gpu') {
+    const where = backend === 'webgpu' ? 'the GPU adapter' : 'the CUDA GPU';
+    return {
+      replicas: 1,
+      reason: config.threads > 0 ? `the threads setting (${config.threads}) does not apply on a GPU: every step runs on ${where}` : `every step runs on ${where}`,
+    };
+  }
   if (backend !== 'wasm' && backend !== 'cpu') {
     return { replicas: 1, reason: `the ${backend} backend uses its own threads` };
   }

@@ -93,7 +93,7 @@ const handlers = {
     if (args.image.length !== size * size * channels) throw new Error(`the image has ${args.image.length} bytes, expected ${size}×${size}×${channels}`);
     const x = tf.tidy(() => normalize(tf.div(tf.tensor4d(Float32Array.from(args.image), [1, size, size, channels]), 255)) as tf.Tensor4D);
     try {
-      const cam = gradCam(model, x, args.classIndex);
+      const cam = await gradCam(model, x, args.classIndex);
       return { classIndex: cam.classIndex, layer: cam.layer, mapSize: [cam.mapSize[0], cam.mapSize[1]], size: cam.size, values: cam.values, probabilities: cam.probabilities };
     } finally {
       x.dispose();

@@ -59,8 +59,8 @@ interface EvalResult {
   probabilities: Float32Array[];
 }
 
-/** Runs a model over a split in inference mode. */
-function evaluateSplit(
+/** Runs a model over a split in inference mode (reads asynchronously: webgpu in Node has no `dataSync`). */
+async function evaluateSplit(
   model: tf.LayersModel,
   reader: CacheReader,
   records: readonly number[],
@@ -68,7 +68,7 @@ function evaluateSplit(
   job: WorkerJob,
   keepProbabilities: boolean,
   group: ReplicaGroup | null,
-): EvalResult {
+): Promise<EvalResult> {
   const { size, channels, recordBytes } = job.cache;
   const k = job.classes.length;
   const predicted = new Int32Array(records.length);
@@ -93,9 +93,8 @@ function evaluateSplit(
       const loss = tf.mul(tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.SUM_BY_NONZERO_WEIGHTS), idx.length);
       return [loss, tf.softmax(logits)];
     });
-    lossSum += (lossT.dataSync() as Float32Array)[0];
-    const probs = probsT.dataSync() as Float32Array;
-    tf.dispose([lossT, probsT]);
+    const [lossV, probs] = (await Promise.all([lossT.data(), probsT.data()]).finally(() => tf.dispose([lossT, probsT]))) as [Float32Array, Float32Array];
+    lossSum += lossV[0];
     for (let i = 0; i < idx.length; i++) {
       const row = probs.subarray(i * k, (i + 1) * k);
       let best = 0;
@@ -186,7 +185,8 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     };
     if (plan.replicas > 1) group = await startGroup(job.resume?.dir ?? null, job.resume ? backboneFrozen(config, job.resume.epoch) === frozen : false);
     const world = group?.world ?? 1;
-    emit({ kind: 'log', runId, level: 'info', message: `Training on ${world} thread${world === 1 ? '' : 's'} (${plan.reason}).` });
+    const onGpu = backend.name === 'webgpu' || backend.name === 'tensorflow-gpu';
+    emit({ kind: 'log', runId, level: 'info', message: onGpu ? `Training on the GPU: ${plan.reason}.` : `Training on ${world} thread${world === 1 ? '' : 's'} (${plan.reason}).` });
     emit({
       kind: 'started',
       runId,
@@ -273,10 +273,12 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           applyDecoupledDecay(config, decayedHead, lr);
           applyDecoupledDecay(config, decayedBackbone, lr * config.backboneLrScale);
           // Read all before disposing any: without aux heads or L2 the total is the main loss.
-          total = (totalT.dataSync() as Float32Array)[0];
-          loss = out.mainLoss ? (out.mainLoss.dataSync() as Float32Array)[0] : total;
-          right = out.correct ? (out.correct.dataSync() as Float32Array)[0] : 0;
-          tf.dispose([totalT, out.mainLoss as tf.Tensor | null, out.correct as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
+          // Asynchronously: webgpu in Node has no synchronous read.
+          const kept = [totalT, out.mainLoss as tf.Tensor | null, out.correct as tf.Tensor | null];
+          const values = await Promise.all(kept.map((t) => t?.data())).finally(() => tf.dispose(kept.filter((t): t is tf.Tensor => t !== null)));
+          total = (values[0] as Float32Array)[0];
+          loss = values[1] ? (values[1] as Float32Array)[0] : total;
+          right = values[2] ? (values[2] as Float32Array)[0] : 0;
         }
         const stepSeconds = (performance.now() - stepStart) / 1000;
         lossSum += (Number.isFinite(total) ? loss : total) * n;
@@ -310,7 +312,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       // Every replica's batch-norm statistics count, for validation and for the checkpoint.
       if (Number.isFinite(trainLoss)) group?.averageStatistics();
       if (Number.isFinite(trainLoss) && job.val.records.length) {
-        const v = evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false, group);
+        const v = await evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false, group);
         valLoss = v.loss;
         valAccuracy = v.accuracy;
         predictedCounts = predictedCounts.map((_, c) => v.predicted.filter((p) => p === c).length);
@@ -367,7 +369,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       evalEpoch = state.bestEpoch;
     }
     if (job.test.records.length) {
-      const t = evaluateSplit(inference, reader, job.test.records, job.test.labels, job, true, group);
+      const t = await evaluateSplit(inference, reader, job.test.records, job.test.labels, job, true, group);
       const confusion = confusionMatrix(job.test.labels, t.predicted, k);
       const evaluation: Evaluation = {
         split: 'test',

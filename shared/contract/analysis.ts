@@ -80,6 +80,18 @@ export interface LabelSuspect {
   readonly answers: readonly SuspectAnswer[];
 }
 
+/**
+ * One picture filed under two labels or more (identical files, found by their hashes at import):
+ * at least one copy's label is wrong whatever the runs say.
+ */
+export interface LabelConflict {
+  readonly copies: readonly { readonly imageId: number; readonly path: string; readonly givenClass: string; readonly split: 'train' | 'val' | 'test' | null }[];
+  /** The distinct labels of the copies. */
+  readonly labels: readonly string[];
+  /** The runs' mean probability of each class for the picture, when a copy is a test image; else null. */
+  readonly probabilities: readonly number[] | null;
+}
+
 /** Label suspects on a dataset, by confident learning over its runs' held-out predictions. */
 export interface LabelSuspects {
   readonly datasetId: number;
@@ -100,6 +112,8 @@ export interface LabelSuspects {
   readonly total: number;
   /** The first of them, lowest probability of the given label first. */
   readonly suspects: readonly LabelSuspect[];
+  /** Pictures filed under two labels or more (from the import's hashes), with the runs' view of them: listed before the suspects. */
+  readonly conflicts: readonly LabelConflict[];
 }
 
 /** The analysis verbs, beside the workstation's `Api`. */

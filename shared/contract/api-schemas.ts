@@ -97,7 +97,8 @@ export const apiArgSchemas = {
   runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
   predictions: z.tuple([id]),
   classifyImage: z.tuple([id, bytesSchema]),
-  explainImage: z.tuple([id, bytesSchema, z.string().min(1).nullable()]),
+  // The class may be null ("the predicted one"); a trailing null is dropped before parsing, so it comes back here.
+  explainImage: z.tuple([id, bytesSchema, z.string().min(1).nullable().optional()]).transform(([runId, image, className]): [number, Uint8Array, string | null] => [runId, image, className ?? null]),
   // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.

@@ -110,6 +110,8 @@ export interface DesktopShell {
   pathForFile(file: File): string;
   /** The OS's preferred languages, most preferred first (Electron's `app.getPreferredSystemLanguages()`). */
   readonly languages: readonly string[];
+  /** Raises a system notification (Electron's `Notification`); clicking it brings the window forward. */
+  notify(title: string, body: string): Promise<void>;
 }
 
 /** What the preload puts on `window.bloombench`: the verbs and the desktop helpers, nothing else. */

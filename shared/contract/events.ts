@@ -88,11 +88,20 @@ export type AppEvent = RunEvent | ImportProgress | WeightsProgress | { readonly 
 
 // Validators: the core checks what a worker sends, the renderer checks what the core pushes.
 
+export const gpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  software: z.boolean(),
+});
+
 export const backendInfoSchema = z.object({
   name: z.enum(BACKENDS),
   description: z.string(),
   unavailable: z.array(z.object({ name: z.enum(BACKENDS), reason: z.string() })),
   forced: z.boolean(),
+  adapter: gpuAdapterSchema.optional(),
 });
 
 const epochMetricsSchema = z.object({

@@ -27,18 +27,19 @@ describe('initBackend on this machine (real packages)', () => {
     }
     expect(info.name).toBe('wasm');
     expect(info.description).toBe('wasm (SIMD, 1 thread)');
-    expect(info.unavailable).toEqual([
-      { name: 'tensorflow-gpu', reason: 'tfjs-node-gpu not installed (optional dependency failed to install)' },
-      { name: 'tensorflow', reason: 'tfjs-node not installed (optional dependency failed to install)' },
-    ]);
+    expect(info.unavailable.map((u) => u.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
+    expect(info.unavailable[0].reason).toBe('tfjs-node-gpu not installed (optional dependency failed to install)');
+    // No GPU here: no adapter at all, or SwiftShader (software, never picked by auto).
+    expect(info.unavailable[1].reason).toMatch(/^(no adapter: |only a software adapter \(|the webgpu package is not installed)/);
+    expect(info.unavailable[2].reason).toBe('tfjs-node not installed (optional dependency failed to install)');
   });
 
   it('forced cpu works and lists the better backends as not tried', async () => {
     const info = await initBackend('cpu');
     expect(tf.getBackend()).toBe('cpu');
     expect(info).toMatchObject({ name: 'cpu', forced: true, description: 'cpu (pure JavaScript)' });
-    expect(info.unavailable.map((u) => u.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm']);
-    expect(info.unavailable[2].reason).toBe("not tried: backend 'cpu' was forced");
+    expect(info.unavailable.map((u) => u.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm']);
+    expect(info.unavailable[3].reason).toBe("not tried: backend 'cpu' was forced");
   });
 
   it('forced wasm runs with SIMD and reports its single thread honestly', async () => {
@@ -128,8 +129,8 @@ describe('initBackend with tfjs-node(-gpu) (simulated)', () => {
     const info = await initBackend('auto', { loader });
     expect(info.name).toBe('tensorflow');
     expect(info.description).toBe('tensorflow (native CPU via tfjs-node-gpu, no CUDA)');
-    expect(info.unavailable).toHaveLength(1);
-    expect(info.unavailable[0].name).toBe('tensorflow-gpu');
+    expect(info.unavailable.map((u) => u.name)).toEqual(['tensorflow-gpu', 'webgpu']);
+    expect(info.unavailable[1].reason).toMatch(/^the webgpu package is not installed for this platform/);
     expect(info.unavailable[0].reason).toMatch(/^CUDA not found: tfjs-node-gpu would run on the CPU/);
     expect(tf.getBackend()).toBe('tensorflow');
     expect(loader.loads).toEqual([GPU]);
@@ -145,6 +146,7 @@ describe('initBackend with tfjs-node(-gpu) (simulated)', () => {
     expect(info).toMatchObject({ name: 'tensorflow', description: 'tensorflow (native CPU, tfjs-node)' });
     expect(info.unavailable).toEqual([
       { name: 'tensorflow-gpu', reason: 'tfjs-node-gpu is installed but failed to load: libcudart.so.11.0: cannot open shared object file' },
+      { name: 'webgpu', reason: `the webgpu package is not installed for this platform (${process.platform}-${process.arch}; it is an optional dependency)` },
     ]);
     expect(loader.loads).toEqual([GPU, NODE]);
   });

@@ -95,6 +95,26 @@ describe.skipIf(!hasChromium)('calibration, statistics and suspects in the brows
     await shot(page, 'analysis-03-grid');
   });
 
+  it("opens an image every run gets wrong in the detail view, with every run's answer", async () => {
+    await page.getByTestId('tab-failures').click();
+    await page.getByTestId('failures-allWrong').click();
+    await page.getByTestId('failure-open').first().click();
+    await page.getByTestId('image-detail').waitFor();
+    expect(await page.getByTestId('image-detail').getAttribute('data-image-id')).toBe(String(test[0].id));
+    expect(await page.getByTestId('detail-path').textContent()).toBe(test[0].path);
+    const answers = page.getByTestId('detail-answer');
+    expect(await answers.count()).toBe(4);
+    // Every run calls it the next class, 95% sure.
+    for (const text of await answers.allTextContents()) expect(text).toMatch(new RegExp(`${classes[(test[0].classIndex + 1) % 3]}\\s*95\\.0%`));
+    // Grad-CAM asks which of the runs to use.
+    await page.getByTestId('detail-gradcam').check();
+    expect(await page.getByTestId('detail-gradcam-run').locator('option').count()).toBe(4);
+    await page.getByTestId('detail-gradcam').uncheck();
+    await shot(page, 'analysis-05-failure-detail');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('image-detail').waitFor({ state: 'detached' });
+  });
+
   it('lists the image every run calls another class first among the suspects of the dataset', async () => {
     await page.getByTestId('nav-datasets').click();
     await page.getByTestId('suspects-gallery').waitFor();

@@ -30,9 +30,25 @@ describe('validateInvoke', () => {
     expect(validateInvoke('api:downloadWeights', ['resnet18'])).toEqual(['resnet18']);
   });
 
+  it('passes a notification of a title and a line, and refuses anything else', () => {
+    expect(validateInvoke('desktop:notify', ['Run 3 finished', 'lenet A · test accuracy 81.0%'])).toEqual(['Run 3 finished', 'lenet A · test accuracy 81.0%']);
+    expect(refusal(() => validateInvoke('desktop:notify', ['', 'x'])).message).toMatch(/args\[0\]/);
+    expect(refusal(() => validateInvoke('desktop:notify', ['t', 3])).message).toMatch(/args\[1\]/);
+    refusal(() => validateInvoke('desktop:notify', ['t']));
+    refusal(() => validateInvoke('desktop:notify', ['t'.repeat(201), 'x']));
+    refusal(() => validateInvoke('desktop:notify', ['t', 'x'.repeat(1001)]));
+  });
+
   it('drops trailing undefined optional arguments', () => {
     expect(validateInvoke('api:listImages', [1, undefined])).toEqual([1]);
     expect(validateInvoke('api:startRun', [1, DEFAULT_CONFIG, undefined])).toEqual([1, DEFAULT_CONFIG]);
+  });
+
+  it("keeps explainImage's null class (the predicted one) though a trailing null is dropped", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    expect(validateInvoke('api:explainImage', [2, bytes, null])).toEqual([2, bytes, null]);
+    expect(validateInvoke('api:explainImage', [2, bytes, 'tulips'])).toEqual([2, bytes, 'tulips']);
+    expect(refusal(() => validateInvoke('api:explainImage', [2, bytes, ''])).message).toContain('args[2]');
   });
 
   it('refuses arguments that are not an array', () => {

@@ -44,7 +44,8 @@ describe('Electron app', () => {
     try {
       const page = await app.firstWindow();
       await page.waitForSelector('[data-testid=nav-datasets]', { timeout: 30_000 });
-      expect(page.url()).toBe('bloombench-app://app/index.html');
+      // The app's own page; the hash is the open view's route (renderer/src/state/route.ts).
+      expect(page.url()).toMatch(/^bloombench-app:\/\/app\/index\.html(#\/[a-z-]+.*)?$/);
       const probe = await page.evaluate(() => ({
         bridge: typeof (window as unknown as { bloombench?: { api?: unknown } }).bloombench?.api,
         node: typeof (window as unknown as { process?: unknown }).process,
@@ -57,7 +58,7 @@ describe('Electron app', () => {
         window.location.href = 'https://example.com/';
       });
       await page.waitForTimeout(500);
-      expect(page.url()).toBe('bloombench-app://app/index.html');
+      expect(page.url()).toMatch(/^bloombench-app:\/\/app\/index\.html(#\/[a-z-]+.*)?$/);
       expect(app.windows()).toHaveLength(1);
       await page.getByTestId('import-sample').waitFor({ timeout: 30_000 });
       fs.mkdirSync(ARTIFACTS, { recursive: true });

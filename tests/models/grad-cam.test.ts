@@ -28,44 +28,44 @@ function tinyNet(): tf.LayersModel {
 }
 
 describe('Grad-CAM', () => {
-  it('gives the hand-computed maps of a tiny network, the predicted class by default', () => {
+  it('gives the hand-computed maps of a tiny network, the predicted class by default', async () => {
     const model = tinyNet();
     const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
     expect(camLayerOf(model)).toBe('features');
-    const c0 = gradCam(model, x, 0);
+    const c0 = await gradCam(model, x, 0);
     expect(c0.layer).toBe('features');
     expect(c0.mapSize).toEqual([2, 2]);
     expect(Array.from(c0.values)).toEqual([0.25, 0.5, 0.75, 1].map((v) => Math.fround(v)));
-    const c1 = gradCam(model, x, 1);
+    const c1 = await gradCam(model, x, 1);
     expect(Array.from(c1.values)).toEqual([0, 0, 0, 0]);
     // y = [2·2.5 − 1·2.5, −3·2.5] = [2.5, −7.5]: class 0 is predicted, with softmax 1 / (1 + e^−10).
-    const predicted = gradCam(model, x, null);
+    const predicted = await gradCam(model, x, null);
     expect(predicted.classIndex).toBe(0);
     expect(predicted.probability).toBeCloseTo(1 / (1 + Math.exp(-10)), 6);
-    expect(() => gradCam(model, x, 2)).toThrow(/class 2 is not one of the model's 2 classes/);
+    await expect(gradCam(model, x, 2)).rejects.toThrow(/class 2 is not one of the model's 2 classes/);
     x.dispose();
     model.dispose();
   });
 
-  it('leaks no tensor, also when asked again for the same model', () => {
+  it('leaks no tensor, also when asked again for the same model', async () => {
     const model = tinyNet();
     const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
-    gradCam(model, x, 0);
+    await gradCam(model, x, 0);
     const before = tf.memory().numTensors;
-    gradCam(model, x, 1);
-    gradCam(model, x, null);
+    await gradCam(model, x, 1);
+    await gradCam(model, x, null);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
     model.dispose();
   });
 
   for (const v of listVariants()) {
-    it(`${v.id}: a map of the input's size in [0, 1] from its head's feature map`, () => {
+    it(`${v.id}: a map of the input's size in [0, 1] from its head's feature map`, async () => {
       const size = smallInputSize(v);
       const channels = v.canonical.channels;
       const model = buildModel(v.id, { inputSize: size, channels, width: 0.125, numClasses: SMALL_CLASSES, seed: 5 });
       const x = tf.randomUniform([1, size, size, channels], -1, 1, 'float32', 7) as tf.Tensor4D;
-      const cam = gradCam(model, x, null);
+      const cam = await gradCam(model, x, null);
       expect(cam.layer).toBe(camLayerOf(model));
       expect(cam.size).toBe(size);
       expect(cam.values.length).toBe(size * size);

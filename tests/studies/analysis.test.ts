@@ -107,7 +107,8 @@ describe('labelSuspects', () => {
   let datasetId: number;
   let runs: number[];
   beforeAll(() => {
-    ({ datasetId, imageIds: img } = addDataset(ws.store.db, 'planted', classes, truth));
+    // The import found image 12 (tulip) and a training image filed under daisy to be one picture.
+    ({ datasetId, imageIds: img } = addDataset(ws.store.db, 'planted', classes, truth, [{ paths: ['tulip/img_12.jpg', 'daisy/train_0.jpg'], classes: ['tulip', 'daisy'], labelConflict: true }, { paths: ['rose/img_5.jpg', 'rose/img_6.jpg'], classes: ['rose'], labelConflict: false }]));
     const predsOf = (overrides: Record<number, [number, number]>) =>
       img.map((id, i) => {
         const [pred, conf] = overrides[i] ?? [truth[i], 0.85];
@@ -139,6 +140,14 @@ describe('labelSuspects', () => {
     expect(s.joint[0][1]).toBe(1);
     expect(s.joint[2][0]).toBe(1);
     expect(s.estimatedErrors).toBeGreaterThan(1.5);
+    // The picture filed under two labels is listed beside them, with the runs' view of the test copy.
+    expect(s.conflicts).toHaveLength(1);
+    expect(s.conflicts[0].labels).toEqual(['tulip', 'daisy']);
+    expect(s.conflicts[0].copies.map((c) => [c.path, c.givenClass, c.split])).toEqual([
+      ['tulip/img_12.jpg', 'tulip', 'test'],
+      ['daisy/train_0.jpg', 'daisy', 'train'],
+    ]);
+    expect(s.conflicts[0].probabilities![2]).toBeCloseTo(0.85, 6);
   });
 
   it('averages only the runs named, and refuses runs it cannot use by name', async () => {

@@ -4,15 +4,19 @@
  */
 import type Database from 'better-sqlite3';
 import type { TrainConfig } from '../../shared/config';
-import type { Evaluation } from '../../shared/types';
+import type { DuplicateGroup, Evaluation } from '../../shared/types';
 import { RunStore } from '../../main/store/runs';
 
-/** Inserts a dataset with `imageCount` test images (class of image i: `trueIndex[i]`); returns ids. */
-export function addDataset(db: Database.Database, name: string, classes: readonly string[], trueIndex: readonly number[]): { datasetId: number; imageIds: number[] } {
+/**
+ * Inserts a dataset with `imageCount` test images (class of image i: `trueIndex[i]`); returns ids.
+ * Its stored import report lists no rejected file and the `duplicates` given.
+ */
+export function addDataset(db: Database.Database, name: string, classes: readonly string[], trueIndex: readonly number[], duplicates: readonly DuplicateGroup[] = []): { datasetId: number; imageIds: number[] } {
+  const report = { rejected: [], duplicates };
   const datasetId = Number(
     db
-      .prepare(`INSERT INTO datasets (name, root, created_ms, classes_json, split_seed, val_fraction, test_fraction, report_json) VALUES (?, '/nowhere', 0, ?, 1, 0.15, 0.15, '{}')`)
-      .run(name, JSON.stringify(classes)).lastInsertRowid,
+      .prepare(`INSERT INTO datasets (name, root, created_ms, classes_json, split_seed, val_fraction, test_fraction, report_json) VALUES (?, '/nowhere', 0, ?, 1, 0.15, 0.15, ?)`)
+      .run(name, JSON.stringify(classes), JSON.stringify(report)).lastInsertRowid,
   );
   const insert = db.prepare(
     `INSERT INTO images (dataset_id, path, class_index, split, bytes, mtime_ms, status) VALUES (?, ?, ?, 'test', 1, 0, 'ok')`,

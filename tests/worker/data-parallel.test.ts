@@ -28,6 +28,8 @@ describe('planReplicas', () => {
   it('keeps small models and native backends on one thread, and says why', () => {
     expect(planReplicas({ threads: 0, batchSize: 32 }, 'wasm', AUTO_MIN_MACS / 10, 8).reason).toMatch(/too small to gain/);
     expect(planReplicas({ threads: 0, batchSize: 32 }, 'tensorflow', big, 8)).toEqual({ replicas: 1, reason: 'the tensorflow backend uses its own threads' });
+    expect(planReplicas({ threads: 0, batchSize: 32 }, 'webgpu', big, 8)).toEqual({ replicas: 1, reason: 'every step runs on the GPU adapter' });
+    expect(planReplicas({ threads: 4, batchSize: 32 }, 'webgpu', big, 8)).toEqual({ replicas: 1, reason: 'the threads setting (4) does not apply on a GPU: every step runs on the GPU adapter' });
     expect(planReplicas({ threads: 2, batchSize: 32 }, 'tensorflow-gpu', big, 8).replicas).toBe(1);
   });
   it('honours an explicit thread count, but gives each thread at least 8 images', () => {

@@ -8,16 +8,34 @@
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
 import { COMPARE } from './messages/compare';
 import { DATASETS } from './messages/datasets';
+import { EVALUATION } from './messages/evaluation';
 import { FORM } from './messages/form';
+import { LIVE } from './messages/live';
 import { NEW_RUN } from './messages/new-run';
 import { BACKEND_REASONS, SHELL } from './messages/shell';
 import { STUDIES } from './messages/studies';
 import { ANALYSIS } from './messages/analysis';
 import { SLURM } from './messages/slurm';
 import { WEIGHTS } from './messages/weights';
+import { DETAIL } from './messages/detail';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, backendReasons: BACKEND_REASONS, datasets: DATASETS, form: FORM, studies: STUDIES, compare: COMPARE, newRun: NEW_RUN, analysis: ANALYSIS, weights: WEIGHTS, slurm: SLURM } as const;
+export const CATALOGUE_PARTS = {
+  ...SHARED_MESSAGES,
+  shell: SHELL,
+  backendReasons: BACKEND_REASONS,
+  datasets: DATASETS,
+  form: FORM,
+  studies: STUDIES,
+  compare: COMPARE,
+  newRun: NEW_RUN,
+  analysis: ANALYSIS,
+  weights: WEIGHTS,
+  slurm: SLURM,
+  live: LIVE,
+  evaluation: EVALUATION,
+  detail: DETAIL,
+} as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

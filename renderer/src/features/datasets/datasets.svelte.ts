@@ -24,7 +24,7 @@ export class DatasetsState {
   readonly report = new Resource<ImportReport | null>(null);
   #selectedId = $state<number | null>(null);
   #samples = $state.raw<readonly (readonly ImageRef[])[]>([]);
-  #duplicateIds = $state.raw<ReadonlyMap<string, number>>(new Map());
+  #duplicateImages = $state.raw<ReadonlyMap<string, ImageRef>>(new Map());
   #progress = $state.raw<ImportProgress | null>(null);
   #importing = $state<string | null>(null);
   #error = $state<string | null>(null);
@@ -47,9 +47,9 @@ export class DatasetsState {
   get samples(): readonly (readonly ImageRef[])[] {
     return this.#samples;
   }
-  /** Image ids of the files listed as duplicates in the open report, by relative path. */
-  get duplicateIds(): ReadonlyMap<string, number> {
-    return this.#duplicateIds;
+  /** The images of the files listed as duplicates in the open report, by relative path. */
+  get duplicateImages(): ReadonlyMap<string, ImageRef> {
+    return this.#duplicateImages;
   }
   get progress(): ImportProgress | null {
     return this.#progress;
@@ -102,16 +102,16 @@ export class DatasetsState {
   }
   /** Finds the ids of the first duplicate groups' files, so the report can show the pictures. */
   private async loadDuplicateIds(report: ImportReport): Promise<void> {
-    this.#duplicateIds = new Map();
+    this.#duplicateImages = new Map();
     const groups = [...report.duplicates].sort((a, b) => Number(b.labelConflict) - Number(a.labelConflict)).slice(0, DUPLICATE_THUMBS);
     const wanted = new Set(groups.flatMap((g) => g.paths));
     const classIndices = [...new Set(groups.flatMap((g) => g.classes))].map((c) => report.classes.findIndex((k) => k.name === c)).filter((i) => i >= 0);
     if (wanted.size === 0) return;
     try {
       const lists = await Promise.all(classIndices.map((classIndex) => this.api.listImages(report.datasetId, { classIndex })));
-      const ids = new Map<string, number>();
-      for (const img of lists.flat()) if (wanted.has(img.path)) ids.set(img.path, img.id);
-      if (this.#selectedId === report.datasetId) this.#duplicateIds = ids;
+      const found = new Map<string, ImageRef>();
+      for (const img of lists.flat()) if (wanted.has(img.path)) found.set(img.path, img);
+      if (this.#selectedId === report.datasetId) this.#duplicateImages = found;
     } catch {
       // The paths are still listed; only their pictures are missing.
     }

@@ -38,6 +38,13 @@ export interface Preparing {
   readonly total: number;
 }
 
+/** A run the live view left by itself for the next one in the queue, and how that run ended. */
+export interface EndedRun {
+  readonly runId: number;
+  readonly name: string;
+  readonly status: RunStatus;
+}
+
 /** The batch series of a run, as the views read them. */
 export interface BatchSeries {
   readonly loss: readonly Point[];
@@ -97,6 +104,7 @@ export class LiveRunState {
   #log = $state.raw<readonly { level: 'info' | 'warn'; message: string }[]>([]);
   #cancelling = $state(false);
   #preparing = $state.raw<Preparing | null>(null);
+  #previous = $state.raw<EndedRun | null>(null);
 
   /** Points received but not yet shown. */
   #pending: { loss: Point[]; accuracy: Point[]; lr: Point[] } = { loss: [], accuracy: [], lr: [] };
@@ -163,6 +171,26 @@ export class LiveRunState {
   get cancelling(): boolean {
     return this.#cancelling;
   }
+  /** The run watched before, when the view moved on from it by itself (its end is said). */
+  get previous(): EndedRun | null {
+    return this.#previous;
+  }
+  dismissPrevious(): void {
+    this.#previous = null;
+  }
+
+  /**
+   * Moves on by itself to a run that just started (the next in the queue), remembering how the
+   * run watched until now ended, so the view can say so.
+   */
+  follow(runId: number): void {
+    const from = this.#runId;
+    const status = this.#status;
+    const ended = from !== null && from !== runId && status !== null && status !== 'running' && status !== 'queued' ? { runId: from, name: this.#detail?.name ?? `#${from}`, status } : null;
+    this.watch(runId);
+    this.#previous = ended;
+  }
+
   /** The cache being built for this run (until its worker starts), or null. */
   get preparing(): Preparing | null {
     return this.#preparing;
@@ -194,6 +222,7 @@ export class LiveRunState {
     this.setProgress(null);
     this.#log = [];
     this.#preparing = null;
+    this.#previous = null;
     this.#pending = { loss: [], accuracy: [], lr: [] };
     void this.reload();
   }

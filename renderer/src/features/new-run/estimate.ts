@@ -9,9 +9,11 @@
 import type { BackendName } from '@shared/config';
 import type { ModelInfo } from '@shared/types';
 
-/** Sustained multiply-adds per second, order of magnitude, per backend. */
-const MACS_PER_SECOND: Record<BackendName, number> = {
+/** Sustained multiply-adds per second, order of magnitude, per backend (null: not measured). */
+const MACS_PER_SECOND: Record<BackendName, number | null> = {
   'tensorflow-gpu': 2e11,
+  // Unmeasured: no GPU machine has run the bench yet (README, "GPU training"); no estimate.
+  webgpu: null,
   tensorflow: 1.5e10,
   // Measured on one wasm thread of a 2-core machine at 64 px, width 0.25 (tfjs production
   // mode): ResNet-18 ~100 images/s (≈ 3 × 11 M × 100 ≈ 3.3e9 MAC/s), GoogLeNet ~50 images/s
@@ -35,6 +37,7 @@ export function estimateCost(model: ModelInfo, opts: { inputSize: number; width:
   const widthFactor = opts.width * opts.width;
   const macs = model.macs * pixels * widthFactor;
   const params = model.trainableParams * widthFactor;
-  const epochSeconds = opts.trainImages ? (3 * macs * opts.trainImages) / MACS_PER_SECOND[opts.backend] : null;
+  const rate = MACS_PER_SECOND[opts.backend];
+  const epochSeconds = opts.trainImages && rate !== null ? (3 * macs * opts.trainImages) / rate : null;
   return { macs, params, epochSeconds };
 }

@@ -11,6 +11,7 @@ import { pretrainedSetting, validateDraft, validateFineTune, type DraftErrors, t
 import { pretrainedFor } from '@shared/pretrained';
 import type { DatasetsState } from '../datasets/datasets.svelte';
 import type { ModelsState } from '../../state/models.svelte';
+import { nameForArch } from './run-name';
 
 /** A problem of the form, by field (the fine-tuning ones included). */
 export type FormErrors = DraftErrors & FineTuneErrors;
@@ -55,6 +56,8 @@ export class NewRunState {
   readonly starting = new Action();
   #touched = $state(false);
   #last = $state.raw<RunSummary | null>(null);
+  /** The name "Run again" copied from a past run (null once the form starts afresh). */
+  #copiedName: string | null = null;
 
   constructor(
     private readonly api: Api,
@@ -101,6 +104,9 @@ export class NewRunState {
   }
 
   pickArch(id: string): void {
+    const from = this.fields.arch;
+    // A name written for one architecture must not label a run of another.
+    this.fields.name = nameForArch(this.fields.name, { id: from, title: this.models.byId(from)?.title }, id, this.#copiedName !== null && this.fields.name === this.#copiedName);
     this.fields.arch = id;
     const m = this.models.byId(id);
     if (m && this.fields.inputSize !== null && this.fields.inputSize < m.minInputSize) this.fields.inputSize = m.minInputSize;
@@ -144,6 +150,7 @@ export class NewRunState {
 
   reset(): void {
     this.fields = fromConfig({ ...DEFAULT_CONFIG, arch: this.fields.arch });
+    this.#copiedName = null;
     this.#touched = false;
     this.starting.dismiss();
   }
@@ -151,6 +158,7 @@ export class NewRunState {
   /** Copies a past run's settings into the form ("re-run with changes"). */
   loadFrom(run: RunSummary): void {
     this.fields = { ...fromConfig(run.config), name: t('newRun.again', { name: run.name }) };
+    this.#copiedName = this.fields.name;
     this.#datasetId = run.datasetId;
   }
 
@@ -164,6 +172,9 @@ export class NewRunState {
     const run = await this.starting.run(() => this.api.startRun(datasetId, config, { name: this.fields.name.trim() || undefined, queue }));
     if (!run) return null;
     this.#last = run;
+    // The name was this run's: the next one gets its own (or the default, arch-id).
+    this.fields.name = '';
+    this.#copiedName = null;
     return run;
   }
 }

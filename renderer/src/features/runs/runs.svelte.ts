@@ -40,6 +40,8 @@ export class RunsState {
   filter = $state('');
   statusFilter = $state<RunStatus | 'all'>('all');
   #reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  #openId = $state<number | null>(null);
+  #opened = $state(0);
 
   constructor(private readonly api: Api) {}
 
@@ -54,6 +56,25 @@ export class RunsState {
   }
   get selected(): ReadonlySet<number> {
     return this.#selected;
+  }
+  /** The run whose panel is open beside the table. */
+  get openId(): number | null {
+    return this.#openId;
+  }
+  /** Counts openings: opening a run, even the open one again, starts its panel afresh. */
+  get opened(): number {
+    return this.#opened;
+  }
+
+  /** Opens a run's panel (null closes it). */
+  openRun(id: number | null): void {
+    this.#openId = id;
+    if (id !== null) this.#opened++;
+  }
+
+  /** Ticks exactly these runs. */
+  select(ids: readonly number[]): void {
+    this.#selected = new Set(ids);
   }
 
   /** The rows after filter and sort. */

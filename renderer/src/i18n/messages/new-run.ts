@@ -43,4 +43,6 @@ export const NEW_RUN = defineMessages({
   'arch.here': { en: 'here', ko: '여기' },
   'arch.underSecond': { en: '< 1 s/epoch', ko: '에폭당 1초 미만' },
   'arch.perEpoch': { en: '≈ {time}/epoch', ko: '에폭당 약 {time}' },
+  'newRun.trainingNow': { en: '“{name}” (#{id}) is training now', ko: '“{name}” (#{id}) 학습 중' },
+  'newRun.watch': { en: 'Watch it', ko: '지켜보기' },
 });

@@ -73,6 +73,9 @@ export const SHELL = defineMessages({
   'backend.whyNot': { en: 'Why not {names}?', ko: '쓰지 않는 백엔드: {names}' },
   'backend.trainThreads': { en: { one: 'runs train on up to {n} thread (data-parallel)', other: 'runs train on up to {n} threads (data-parallel)' }, ko: '실행은 최대 {n}개 스레드로 학습합니다 (데이터 병렬)' },
   'backend.checking': { en: 'Checking compute backends…', ko: '연산 백엔드를 확인하는 중…' },
+  'backend.gpuAdapter': { en: 'GPU adapter: {name} ({vendor})', ko: 'GPU 어댑터: {name} ({vendor})' },
+  'backend.softwareAdapter': { en: 'A software adapter: a test device, far slower than a GPU.', ko: '소프트웨어 어댑터입니다. 테스트용 장치로, GPU보다 훨씬 느립니다.' },
+  'backend.threadsOnGpu': { en: 'The threads setting does not apply on a GPU: every step runs on the GPU.', ko: '스레드 설정은 GPU에는 적용되지 않습니다. 모든 단계가 GPU에서 실행됩니다.' },
 
   'transport.noToken': {
     en: 'This page needs the token that `bloombench serve` printed: open the full URL it showed (…/?token=…).',
