@@ -164,10 +164,11 @@ export function describeRunStart(run: { readonly weights: RunWeights | null; rea
 }
 
 /** How a fine-tuning run trains its pretrained layers, in words ("" from scratch): "backbone frozen for 1 epoch, then backbone lr × 0.1". */
-export function describeFineTuning(c: Pick<TrainConfig, 'pretrained' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale'>): string {
+export function describeFineTuning(c: Pick<TrainConfig, 'pretrained' | 'freeze' | 'unfreezeAfter' | 'backboneLrScale'>, locale: Locale = 'en'): string {
   if (c.pretrained === 'none') return '';
-  const freeze = c.freeze === 'backbone' ? (c.unfreezeAfter ? `backbone frozen for ${c.unfreezeAfter} epoch${c.unfreezeAfter === 1 ? '' : 's'}, then` : 'backbone frozen (only the new head trains)') : '';
-  const rate = `backbone lr × ${c.backboneLrScale}`;
+  const t = sharedText(locale);
+  const freeze = c.freeze === 'backbone' ? (c.unfreezeAfter ? t('tuning.frozenFor', { n: c.unfreezeAfter }) : t('tuning.frozen')) : '';
+  const rate = t('tuning.rate', { scale: String(c.backboneLrScale) });
   return c.freeze === 'backbone' && !c.unfreezeAfter ? freeze : [freeze, rate].filter(Boolean).join(' ');
 }
 

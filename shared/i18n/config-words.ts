@@ -67,6 +67,9 @@ export const CONFIG_WORDS = defineMessages({
     ko: '이 모델의 분류기는 전역 풀링과 완전 연결층이고 풀링은 내림을 씁니다. torchvision은 ceil 모드 풀링 뒤에 1×1 합성곱, ReLU, 풀링을 씁니다: torchvision 구조인 squeezenet1_1_tv를 쓰세요',
   },
   'noPretrained.other': { en: 'torchvision publishes no ImageNet weights for it', ko: 'torchvision에는 이 모델의 ImageNet 가중치가 없습니다' },
+  'tuning.frozenFor': { en: { one: 'backbone frozen for {n} epoch, then', other: 'backbone frozen for {n} epochs, then' }, ko: '백본을 {n} 에폭 동안 동결한 뒤' },
+  'tuning.frozen': { en: 'backbone frozen (only the new head trains)', ko: '백본 동결 (새 분류 헤드만 학습)' },
+  'tuning.rate': { en: 'backbone lr × {scale}', ko: '백본 학습률 × {scale}' },
   'schedule.cosineMin': { en: 'cosine:{min}', ko: '코사인 (최소 {min})' },
   'schedule.steps': { en: 'step:{rates}@{ratios}', ko: '계단식 {rates} ({ratios})' },
 });

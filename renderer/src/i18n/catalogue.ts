@@ -12,6 +12,7 @@ import { EVALUATION } from './messages/evaluation';
 import { FORM } from './messages/form';
 import { LIVE } from './messages/live';
 import { NEW_RUN } from './messages/new-run';
+import { RUNS } from './messages/runs';
 import { BACKEND_REASONS, SHELL } from './messages/shell';
 import { STUDIES } from './messages/studies';
 import { ANALYSIS } from './messages/analysis';
@@ -35,6 +36,7 @@ export const CATALOGUE_PARTS = {
   live: LIVE,
   evaluation: EVALUATION,
   detail: DETAIL,
+  runs: RUNS,
 } as const;
 
 /** Every message the renderer shows. */

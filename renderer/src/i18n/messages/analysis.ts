@@ -49,6 +49,7 @@ export const ANALYSIS = defineMessages({
   'stats.seedsNote': { en: 'runs that differ only by their seed: test accuracy, mean and 95% confidence interval (Student’s t)', ko: '시드만 다른 실행: 테스트 정확도의 평균과 95% 신뢰구간(스튜던트 t)' },
   'stats.settings': { en: 'Settings', ko: '설정' },
   'stats.runs': { en: 'Runs', ko: '실행' },
+  'stats.std': { en: '± std', ko: '± 표준편차' },
   'stats.mean': { en: 'Mean', ko: '평균' },
   'stats.ci': { en: '95% CI', ko: '95% 신뢰구간' },
   'stats.groupWinner': {

@@ -20,6 +20,16 @@ export const BACKEND_REASONS = defineMessages({
   'reason.gpuLoaded': { en: 'tfjs-node-gpu is loaded and computes on the GPU; tfjs-node cannot be loaded beside it', ko: 'tfjs-node-gpu가 GPU에서 계산하고 있어 tfjs-node를 함께 불러올 수 없습니다' },
   'reason.forced': { en: "not tried: backend '{name}' was forced", ko: "시도하지 않음: '{name}' 백엔드를 강제로 지정함" },
   'reason.unavailable': { en: 'unavailable', ko: '사용할 수 없음' },
+  'reason.noAdapterVulkan': {
+    en: "no adapter: Vulkan found no driver: install the GPU vendor's Vulkan driver and the Vulkan loader (Debian/Ubuntu: libvulkan1), or point VK_ICD_FILENAMES at a driver",
+    ko: 'GPU 어댑터 없음: Vulkan 드라이버가 없습니다. GPU 제조사의 Vulkan 드라이버와 Vulkan 로더(Debian/Ubuntu: libvulkan1)를 설치하거나, `VK_ICD_FILENAMES`가 드라이버를 가리키게 하세요',
+  },
+  'reason.noAdapterMetal': { en: 'no adapter: Metal found no GPU', ko: 'GPU 어댑터 없음: Metal이 GPU를 찾지 못했습니다' },
+  'reason.noAdapterD3d': { en: 'no adapter: Direct3D 12 found no GPU (update the graphics driver)', ko: 'GPU 어댑터 없음: Direct3D 12가 GPU를 찾지 못했습니다 (그래픽 드라이버를 업데이트하세요)' },
+  'reason.noWebgpuPackage': { en: 'the webgpu package is not installed for this platform ({platform}; it is an optional dependency)', ko: '이 플랫폼({platform})용 webgpu 패키지가 설치되지 않았습니다 (선택 의존성)' },
+  'reason.dawnFailed': { en: 'Dawn failed to look for a GPU adapter: {detail}', ko: 'Dawn이 GPU 어댑터를 찾지 못했습니다: {detail}' },
+  'reason.softwareOnly': { en: 'only a software adapter ({adapter}): a test device, used only with --backend webgpu', ko: '소프트웨어 어댑터뿐입니다 ({adapter}): 테스트용 장치라 `--backend webgpu`로 강제할 때만 씁니다' },
+  'reason.webgpuFailed': { en: 'tfjs-backend-webgpu failed to load: {detail}', ko: 'tfjs-backend-webgpu를 불러오지 못했습니다: {detail}' },
 });
 
 export const SHELL = defineMessages({
