@@ -134,10 +134,14 @@ const PARTICLES: Readonly<Record<string, readonly [afterConsonant: string, after
   '은(는)': ['은', '는'],
   '과(와)': ['과', '와'],
   '(으)로': ['으로', '로'],
+  '를(을)': ['을', '를'],
+  '가(이)': ['이', '가'],
+  '는(은)': ['은', '는'],
+  '와(과)': ['과', '와'],
 };
 
-/** How each digit is read in Sino-Korean (영, 일, 이, 삼, …): whether it ends in a consonant, and whether that is ㄹ. */
-const DIGIT_ENDS: Readonly<Record<string, 'consonant' | 'rieul' | 'vowel'>> = { '0': 'consonant', '1': 'rieul', '2': 'vowel', '3': 'consonant', '4': 'vowel', '5': 'vowel', '6': 'consonant', '7': 'rieul', '8': 'rieul', '9': 'vowel' };
+/** How each digit is read in Sino-Korean (영, 일, 이, 삼, …), and % (퍼센트): whether it ends in a consonant, and whether that is ㄹ. */
+const DIGIT_ENDS: Readonly<Record<string, 'consonant' | 'rieul' | 'vowel'>> = { '0': 'consonant', '1': 'rieul', '2': 'vowel', '3': 'consonant', '4': 'vowel', '5': 'vowel', '6': 'consonant', '7': 'rieul', '8': 'rieul', '9': 'vowel', '%': 'vowel' };
 
 /** How the last character of a word ends when read aloud, or null when it cannot be told (Latin letters). */
 function ending(ch: string): 'consonant' | 'rieul' | 'vowel' | null {
@@ -151,7 +155,7 @@ function ending(ch: string): 'consonant' | 'rieul' | 'vowel' | null {
 
 /** Resolves `을(를)`-style particles after Hangul syllables and digits; after anything else both stay. */
 export function koreanParticles(text: string): string {
-  return text.replace(/([\uac00-\ud7a30-9])(을\(를\)|이\(가\)|은\(는\)|과\(와\)|\(으\)로)/g, (whole, ch: string, pair: string) => {
+  return text.replace(/([\uac00-\ud7a30-9%])(을\(를\)|이\(가\)|은\(는\)|과\(와\)|\(으\)로|를\(을\)|가\(이\)|는\(은\)|와\(과\))/g, (whole, ch: string, pair: string) => {
     const end = ending(ch);
     if (end === null) return whole;
     const [consonant, vowel] = PARTICLES[pair];

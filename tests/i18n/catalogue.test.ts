@@ -148,6 +148,7 @@ describe('filling in a message', () => {
     expect(koreanParticles('실행 2이(가)')).toBe('실행 2가');
     expect(koreanParticles('서울(으)로 · 부산(으)로 · 7(으)로')).toBe('서울로 · 부산으로 · 7로');
     expect(koreanParticles('resnet이(가) 아닌 lenet은(는)')).toBe('resnet이(가) 아닌 lenet은(는)');
+    expect(koreanParticles('고양이와(과) 개를(을) · 75%와(과)')).toBe('고양이와 개를 · 75%와');
   });
 });
 

@@ -54,26 +54,26 @@ export const ANALYSIS = defineMessages({
   'stats.ci': { en: '95% CI', ko: '95% 신뢰구간' },
   'stats.groupWinner': {
     en: { one: '★ {best} beats {second} beyond chance (Welch’s t-test p = {p}, {n} seed).', other: '★ {best} beats {second} beyond chance (Welch’s t-test p = {p}, {n} seeds).' },
-    ko: '★ {best}이(가) {second}보다 우연 이상으로 낫습니다(웰치 t-검정 p = {p}, 시드 {n}개).',
+    ko: '★ 최고 그룹 {best}: {second}보다 우연 이상으로 낫습니다 (웰치 t-검정 p = {p}, 시드 {n}개).',
   },
 
   'verdict.winner': {
     en: { one: '★ {best} beats the runner-up {second} beyond chance: Welch’s t-test p = {p} over {n} seed.', other: '★ {best} beats the runner-up {second} beyond chance: Welch’s t-test p = {p} over {n} seeds.' },
-    ko: '★ {best}이(가) 2위 {second}보다 우연 이상으로 낫습니다: 시드 {n}개에 대한 웰치 t-검정 p = {p}.',
+    ko: '★ 최고 칸 {best}: 2위 {second}보다 우연 이상으로 낫습니다 (시드 {n}개에 대한 웰치 t-검정 p = {p}).',
   },
   'verdict.fewSeeds': {
     en: {
       one: 'No clear winner with {n} seed: {best} has the best mean, but a cell needs two seeds or more to be told apart from {second}.',
       other: 'No clear winner with {n} seeds: {best} has the best mean, but a cell needs two seeds or more to be told apart from {second}.',
     },
-    ko: '시드 {n}개로는 확실한 승자가 없습니다: {best}의 평균이 가장 높지만, {second}와(과) 구별하려면 칸마다 시드가 두 개 이상 있어야 합니다.',
+    ko: '시드 {n}개로는 확실한 승자가 없습니다. 평균이 가장 높은 칸: {best}, 다음 칸: {second}. 둘을 구별하려면 칸마다 시드가 두 개 이상 있어야 합니다.',
   },
   'verdict.chance': {
     en: {
       one: 'No clear winner with {n} seed: the best mean, {best}, is within chance of {second} (Welch’s t-test p = {p}).',
       other: 'No clear winner with {n} seeds: the best mean, {best}, is within chance of {second} (Welch’s t-test p = {p}).',
     },
-    ko: '시드 {n}개로는 확실한 승자가 없습니다: 가장 높은 평균 {best}이(가) {second}와(과) 우연 범위 안에 있습니다(웰치 t-검정 p = {p}).',
+    ko: '시드 {n}개로는 확실한 승자가 없습니다. 평균이 가장 높은 칸: {best}, 다음 칸: {second}. 둘의 차이는 우연 범위 안입니다 (웰치 t-검정 p = {p}).',
   },
   'verdict.allRuns': { en: 'all runs', ko: '모든 실행' },
   'verdict.ci': { en: '95% CI {range}', ko: '95% 신뢰구간 {range}' },
