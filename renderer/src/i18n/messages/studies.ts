@@ -130,7 +130,7 @@ export const STUDIES = defineMessages({
   'grid.higher': { en: 'higher is better', ko: '높을수록 좋음' },
   'grid.lower': { en: 'lower is better', ko: '낮을수록 좋음' },
   'grid.legendColour': { en: 'the stronger the colour, the better', ko: '색이 진할수록 좋음' },
-  'grid.legendClick': { en: 'click a cell for its runs', ko: '셀을 누르면 그 실행들' },
+  'grid.legendClick': { en: 'click a cell for its runs', ko: '칸을 누르면 그 칸의 실행을 봅니다' },
   'grid.all': { en: 'all', ko: '전체' },
   'grid.allRuns': { en: 'all runs', ko: '모든 실행' },
   'grid.best': { en: 'best cell', ko: '최고 셀' },
