@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG } from '../../shared/config';
+import { AUGMENTATION_INFO, AUGMENTATIONS, DEFAULT_CONFIG } from '../../shared/config';
 import { isDiskFullError, UserError } from '../../shared/contract/errors';
 import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
@@ -55,7 +55,8 @@ function trainHelp(): string {
     const shown = typeof def === 'object' ? (Array.isArray(def) ? def.join(',') || 'none' : 'constant') : String(def);
     return `  --${flag.padEnd(16)} ${spec.help} (default ${shown})`;
   });
-  return `Usage: bloombench train --dataset <id|name|folder> --arch <id> [options]\n\nOptions:\n  --dataset          dataset id, name, or a folder to import first\n  --name             a name for the run\n${rows.join('\n')}\n  --json             print JSON lines (one per epoch) and the run as the last line\n`;
+  const augmentations = AUGMENTATIONS.map((a) => `  ${a.padEnd(14)} ${AUGMENTATION_INFO[a]}`);
+  return `Usage: bloombench train --dataset <id|name|folder> --arch <id> [options]\n\nOptions:\n  --dataset          dataset id, name, or a folder to import first\n  --name             a name for the run\n${rows.join('\n')}\n  --json             print JSON lines (one per epoch) and the run as the last line\n\nAugmentations (--augment, training batches only):\n${augmentations.join('\n')}\n`;
 }
 
 function printImportReport(r: ImportReport): void {

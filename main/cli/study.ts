@@ -59,7 +59,7 @@ ${SLURM_HELP}
 width, optimizer, batch-norm, dropout, …). Values are separated by commas, or by | when a value
 holds commas; augmentations combine with +:
   --vary activation=relu,tanh  --vary schedule=constant,cosine,step:0.1,0.01@1:1
-  --vary augment=none,flip,flip+crop  --vary 'lr=0.01|0.001'
+  --vary augment=none,flip+resized-crop,flip+pad-crop  --vary 'lr=0.01|0.001'
 Metrics: ${STUDY_METRICS.join(', ')} (each run's kept, best epoch).
 Curve metrics: ${CURVE_METRICS.join(', ')}.
 `;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { TrainConfig } from '../../shared/config';
+import { AUGMENTATION_INFO, AUGMENTATIONS, type TrainConfig } from '../../shared/config';
 import { SETTINGS, settingValue, type Setting } from '../../shared/config-text';
 import { describeRunStart } from '../../shared/pretrained';
 import {
@@ -393,6 +393,10 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const backends = [...new Set(runs.map((r) => detailOf.get(r.run.id)?.backendInfo?.description).filter((d): d is string => !!d))];
   if (backends.length) more.push(`<dt>compute</dt><dd>${backends.map(esc).join('; ')} — ${esc(os.cpus()[0]?.model ?? '')} (${os.cpus().length} cores)</dd>`);
   if (more.length) html.push(`<dl class="setup varied">${more.join('')}</dl>`);
+  // Two crops look alike by name: say what each augmentation these runs used does.
+  const augmented = new Set([...base.augment, ...runs.flatMap((r) => r.run.config.augment), ...(study?.axes ?? []).flatMap((a) => (a.key === 'augment' ? a.values.flat() : []))]);
+  const used = AUGMENTATIONS.filter((a) => augmented.has(a));
+  if (used.length) html.push(`<p class="note augmentations">Augmentations: ${used.map((a) => `<b>${a}</b> — ${esc(AUGMENTATION_INFO[a])}`).join('; ')}.</p>`);
   if (study?.notes) html.push(`<p>${esc(study.notes)}</p>`);
 
   // Results

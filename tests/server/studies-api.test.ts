@@ -77,6 +77,18 @@ describe('study verbs over HTTP', () => {
     expect(md.body.result).toMatch(/relu/);
   });
 
+  it('reads a study stored with the old "crop" as the random-resized crop it meant', async () => {
+    const study = await ws.createStudy({ name: 'old-crop', datasetId, base: { ...base, augment: ['flip', 'resized-crop'] }, axes: [{ key: 'augment', values: [[], ['flip', 'resized-crop']] }] });
+    // As a version before pad-and-crop stored it.
+    const row = ws.store.db.prepare('SELECT base_json, axes_json FROM studies WHERE id = ?').get(study.id) as { base_json: string; axes_json: string };
+    ws.store.db.prepare('UPDATE studies SET base_json = ?, axes_json = ? WHERE id = ?').run(row.base_json.replaceAll('resized-crop', 'crop'), row.axes_json.replaceAll('resized-crop', 'crop'), study.id);
+    expect(ws.store.db.prepare('SELECT axes_json FROM studies WHERE id = ?').get(study.id)).toEqual({ axes_json: '[{"key":"augment","values":[[],["flip","crop"]]}]' });
+    const back = await ws.getStudy(study.id);
+    expect(back.base.augment).toEqual(['flip', 'resized-crop']);
+    expect(back.axes[0]).toMatchObject({ key: 'augment', values: [[], ['flip', 'resized-crop']], labels: ['none', 'flip+resized-crop'] });
+    await ws.deleteStudy(study.id);
+  });
+
   it('refuses bad study arguments with 400, naming the field', async () => {
     const badMetric = await call('studyGrid', [1, { metric: 'f1' }]);
     expect(badMetric.status).toBe(400);

@@ -8,4 +8,4 @@ export const ACTIVATION_TITLES: Readonly<Record<Activation, string>> = { relu: '
 
 export const OPTIMIZER_TITLES: Readonly<Record<OptimizerName, string>> = { sgd: 'SGD', momentum: 'SGD + momentum', nesterov: 'SGD + Nesterov', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
 
-export const AUGMENT_TITLES: Readonly<Record<Augmentation, string>> = { flip: 'Horizontal flip', crop: 'Random crop', rotate: 'Rotation', color: 'Colour jitter', blur: 'Blur', cutout: 'Cutout' };
+export const AUGMENT_TITLES: Readonly<Record<Augmentation, string>> = { flip: 'Horizontal flip', 'resized-crop': 'Random-resized crop', 'pad-crop': 'Pad-and-crop', rotate: 'Rotation', color: 'Colour jitter', blur: 'Blur', cutout: 'Cutout' };

@@ -16,7 +16,7 @@ import { axisValues, runCount, type AxisDraft } from '../study';
 const AXIS_SUGGESTIONS: readonly { key: StudyAxisKey; picked: string[]; text?: string }[] = [
   { key: 'activation', picked: ['relu', 'tanh'] },
   { key: 'schedule', picked: ['constant', 'step-2:1:1'] },
-  { key: 'augment', picked: ['none', 'flip+crop'] },
+  { key: 'augment', picked: ['none', 'flip+resized-crop'] },
   { key: 'lr', picked: [], text: '0.01, 0.001' },
   { key: 'optimizer', picked: ['sgd', 'adam'] },
 ];
