@@ -11,7 +11,7 @@ import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
 import { damagedDatabaseMessage, defaultHome } from '../store/db';
 import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
-import { count, pct, runReport, runsTable, table } from './format';
+import { count, estimateLine, pct, runReport, runsTable, table } from './format';
 import { ProgressLines } from './progress';
 import { predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
@@ -139,7 +139,18 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
   const lines = new ProgressLines({ tty, json, indent: '', learningRate: true });
   const off = ws.onEvent((e) => {
     if (!('runId' in e) || e.runId !== id) return;
-    if (e.kind === 'started' && !json) err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+    if (e.kind === 'started' && !json) {
+      err(`Run ${id}: ${e.backend.description}, ${count(e.trainableParams)} params, ${count(e.macs)} MACs, ${e.stepsPerEpoch} steps per epoch\n`);
+      // How long it will take, from what runs here measured on the backend it got.
+      const backend = e.backend.name;
+      void ws
+        .getRun(id)
+        .then(async (r) => {
+          const [est] = await ws.estimateRuns(r.datasetId, [{ ...r.config, backend }]);
+          if (est) err(`${tty ? '\r\x1b[K' : ''}Estimate: ${estimateLine(est, r.config.epochs)}\n`);
+        })
+        .catch(() => undefined);
+    }
     lines.print(e);
   });
   let stoppedBy: StopReason | null = null;

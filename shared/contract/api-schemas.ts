@@ -69,6 +69,17 @@ export const apiArgSchemas = {
   deleteDataset: z.tuple([id]),
   listModels: z.tuple([]),
   backendReport: z.tuple([]),
+  estimateRuns: z.tuple([
+    id.nullable(),
+    z
+      .array(
+        z
+          .object({ arch: trainConfigSchema.shape.arch, inputSize: trainConfigSchema.shape.inputSize, width: trainConfigSchema.shape.width, epochs: trainConfigSchema.shape.epochs, backend: trainConfigSchema.shape.backend })
+          .strict(),
+      )
+      .max(500),
+  ]),
+  estimateStudy: z.tuple([id]),
   startRun: z.tuple([
     id,
     trainConfigSchema.strict(),

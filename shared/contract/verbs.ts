@@ -28,6 +28,8 @@ export const API_VERBS = [
   'deleteDataset',
   'listModels',
   'backendReport',
+  'estimateRuns',
+  'estimateStudy',
   'startRun',
   'cancelRun',
   'resumeRun',

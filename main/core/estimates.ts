@@ -1,0 +1,131 @@
+/**
+ * How long a run will train, before it starts: from what runs on this machine measured (per
+ * architecture, input size, width and backend), scaled by the multiply-adds from runs of the
+ * same architecture at another size, and from the multiply-adds alone only without them.
+ *
+ * The unit of work is one training image; validating an image costs about a third of training
+ * on it (one forward pass against a forward and two backward ones), so an epoch's work is
+ * `train + val / 3` images, and the test evaluation at the end `test / 3`.
+ */
+import type { BackendName } from '../../shared/config';
+import type { EstimateRequest, EstimateSource, TimeEstimate } from '../../shared/contract/api';
+import type { ModelInfo } from '../../shared/types';
+import type { RunTiming } from '../store/timings';
+
+/** A validation or test image costs this share of a training image. */
+export const EVAL_SHARE = 1 / 3;
+
+/** A training step costs about three forward passes (the forward, and the two gradients). */
+const PASSES_PER_STEP = 3;
+
+/**
+ * Sustained multiply-adds per second, an order of magnitude, for a backend no run has measured
+ * here yet. Measured on one wasm thread of a 2-core machine at 64 px, width 0.25 (tfjs
+ * production mode): ResNet-18 ~100 images/s (≈ 3 × 11 M × 100 ≈ 3.3e9 MAC/s), GoogLeNet ~50
+ * images/s (≈ 1.5e9: many small ops); the middle keeps either within about 1.5×. The others
+ * are the usual ratios to it.
+ */
+const TYPICAL_MACS_PER_SECOND: Partial<Record<BackendName, number>> = {
+  'tensorflow-gpu': 2e11,
+  tensorflow: 1.5e10,
+  wasm: 2.2e9,
+  cpu: 2.5e8,
+};
+/** For a backend the table does not know (a newer one): the wasm figure. */
+const FALLBACK_MACS_PER_SECOND = 2.2e9;
+
+/** The images of the dataset a run trains on. */
+export interface DatasetSize {
+  readonly train: number;
+  readonly val: number;
+  readonly test: number;
+}
+
+/** Multiply-adds per image of `model` at `inputSize` and `width` (convolutions scale with the pixels and the channels squared). */
+export function macsAt(model: Pick<ModelInfo, 'macs' | 'inputShape'>, inputSize: number, width: number): number {
+  const [h, w] = model.inputShape;
+  return (model.macs * (inputSize * inputSize)) / (h * w) * width * width;
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** Seconds per training image of a measured run. */
+function rateOf(t: RunTiming): number {
+  return t.epochSeconds / (t.trainImages + t.valImages * EVAL_SHARE);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function setting(t: Pick<RunTiming, 'inputSize' | 'width'>): string {
+  return `${t.inputSize} px, width ×${t.width}`;
+}
+
+/**
+ * The estimate for one request on `backend` (already resolved from `auto`), given the runs
+ * measured here and the zoo.
+ */
+export function estimateRun(
+  request: EstimateRequest,
+  backend: BackendName,
+  dataset: DatasetSize | null,
+  timings: readonly RunTiming[],
+  models: readonly ModelInfo[],
+): TimeEstimate {
+  const model = models.find((m) => m.id === request.arch);
+  const macs = (arch: string, inputSize: number, width: number): number | null => {
+    const m = arch === request.arch ? model : models.find((x) => x.id === arch);
+    return m ? macsAt(m, inputSize, width) : null;
+  };
+  const target = macs(request.arch, request.inputSize, request.width);
+  const onBackend = timings.filter((t) => t.backend === backend);
+  const sameArch = onBackend.filter((t) => t.arch === request.arch);
+  const exact = sameArch.filter((t) => t.inputSize === request.inputSize && t.width === request.width);
+
+  let rate: number;
+  let source: EstimateSource;
+  let runs: number;
+  let basis: string;
+  if (exact.length) {
+    rate = median(exact.map(rateOf));
+    source = 'measured';
+    runs = exact.length;
+    basis = `median of ${plural(exact.length, 'run')} of ${request.arch} at ${setting(request)} on ${backend} trained here`;
+  } else if (sameArch.length && target !== null) {
+    // Another size or width of the same network: its speed, times the multiply-adds' ratio.
+    const scaled = sameArch.map((t) => rateOf(t) * (target / (macs(t.arch, t.inputSize, t.width) ?? target)));
+    rate = median(scaled);
+    source = 'scaled';
+    runs = sameArch.length;
+    const near = sameArch[0];
+    basis = `${plural(sameArch.length, 'run')} of ${request.arch} on ${backend} trained here (the latest at ${setting(near)}), scaled by the multiply-adds to ${setting(request)}`;
+  } else {
+    // The multiply-adds alone, at what this machine reaches on the backend when it has measured any.
+    const measured = target === null ? [] : onBackend.flatMap((t) => {
+      const m = macs(t.arch, t.inputSize, t.width);
+      return m === null ? [] : [(PASSES_PER_STEP * m) / rateOf(t)];
+    });
+    const macsPerSecond = measured.length ? median(measured) : (TYPICAL_MACS_PER_SECOND[backend] ?? FALLBACK_MACS_PER_SECOND);
+    rate = ((PASSES_PER_STEP * (target ?? 0)) / macsPerSecond) || 0;
+    source = 'model';
+    runs = measured.length;
+    const speed = `${(macsPerSecond / 1e9).toPrecision(2)} G multiply-adds/s`;
+    basis = measured.length
+      ? `multiply-adds of ${request.arch} at ${setting(request)}, at ${speed}: this machine's speed on ${backend} over ${plural(measured.length, 'run')} of other networks (none of ${request.arch} yet)`
+      : `multiply-adds of ${request.arch} at ${setting(request)}, at ${speed}, a typical speed of ${backend} (no run on it measured here yet)`;
+  }
+  const epochSeconds = dataset ? rate * (dataset.train + dataset.val * EVAL_SHARE) : null;
+  const totalSeconds = dataset && epochSeconds !== null ? epochSeconds * request.epochs + rate * dataset.test * EVAL_SHARE : null;
+  return { arch: request.arch, backend, epochSeconds, totalSeconds, secondsPerImage: rate, source, runs, basis };
+}
+
+/** The less certain of two sources. */
+export function lessCertain(a: EstimateSource, b: EstimateSource): EstimateSource {
+  const order: readonly EstimateSource[] = ['measured', 'scaled', 'model'];
+  return order[Math.max(order.indexOf(a), order.indexOf(b))];
+}
