@@ -9,6 +9,8 @@
  */
 import type { BackendName } from '../../shared/config';
 import type { EstimateRequest, EstimateSource, TimeEstimate } from '../../shared/contract/api';
+import { renderRef, type MessageRef } from '../../shared/i18n/catalogue';
+import { SHARED_CATALOGUE } from '../../shared/i18n/messages';
 import type { ModelInfo } from '../../shared/types';
 import type { RunTiming } from '../store/timings';
 
@@ -31,6 +33,9 @@ const TYPICAL_MACS_PER_SECOND: Partial<Record<BackendName, number>> = {
   wasm: 2.2e9,
   cpu: 2.5e8,
 };
+/** Networks within this factor of multiply-adds per image of each other lend their speed to the multiply-add model. */
+const LIKE_SIZE = 10;
+
 /** For a backend the table does not know (a newer one): the wasm figure. */
 const FALLBACK_MACS_PER_SECOND = 2.2e9;
 
@@ -58,14 +63,6 @@ function rateOf(t: RunTiming): number {
   return t.epochSeconds / (t.trainImages + t.valImages * EVAL_SHARE);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function setting(t: Pick<RunTiming, 'inputSize' | 'width'>): string {
-  return `${t.inputSize} px, width ×${t.width}`;
-}
-
 /**
  * The estimate for one request on `backend` (already resolved from `auto`), given the runs
  * measured here and the zoo.
@@ -90,38 +87,42 @@ export function estimateRun(
   let rate: number;
   let source: EstimateSource;
   let runs: number;
-  let basis: string;
+  let basisRef: MessageRef;
+  const at = { arch: request.arch, size: request.inputSize, width: request.width, backend };
   if (exact.length) {
     rate = median(exact.map(rateOf));
     source = 'measured';
     runs = exact.length;
-    basis = `median of ${plural(exact.length, 'run')} of ${request.arch} at ${setting(request)} on ${backend} trained here`;
+    basisRef = { key: 'estimateBasis.measured', params: { ...at, n: runs } };
   } else if (sameArch.length && target !== null) {
     // Another size or width of the same network: its speed, times the multiply-adds' ratio.
     const scaled = sameArch.map((t) => rateOf(t) * (target / (macs(t.arch, t.inputSize, t.width) ?? target)));
     rate = median(scaled);
     source = 'scaled';
     runs = sameArch.length;
-    const near = sameArch[0];
-    basis = `${plural(sameArch.length, 'run')} of ${request.arch} on ${backend} trained here (the latest at ${setting(near)}), scaled by the multiply-adds to ${setting(request)}`;
+    basisRef = { key: 'estimateBasis.scaled', params: { ...at, n: runs, fromSize: sameArch[0].inputSize, fromWidth: sameArch[0].width } };
   } else {
-    // The multiply-adds alone, at what this machine reaches on the backend when it has measured any.
-    const measured = target === null ? [] : onBackend.flatMap((t) => {
-      const m = macs(t.arch, t.inputSize, t.width);
-      return m === null ? [] : [(PASSES_PER_STEP * m) / rateOf(t)];
-    });
+    // The multiply-adds alone, at what this machine reaches on the backend with networks of a
+    // like size (a tiny one spends its time on per-layer overhead, not multiply-adds, and would
+    // make a large one look far slower than it is).
+    const measured =
+      target === null
+        ? []
+        : onBackend.flatMap((t) => {
+            const m = macs(t.arch, t.inputSize, t.width);
+            return m === null || m > target * LIKE_SIZE || m < target / LIKE_SIZE ? [] : [(PASSES_PER_STEP * m) / rateOf(t)];
+          });
     const macsPerSecond = measured.length ? median(measured) : (TYPICAL_MACS_PER_SECOND[backend] ?? FALLBACK_MACS_PER_SECOND);
-    rate = ((PASSES_PER_STEP * (target ?? 0)) / macsPerSecond) || 0;
+    rate = (PASSES_PER_STEP * (target ?? 0)) / macsPerSecond || 0;
     source = 'model';
     runs = measured.length;
-    const speed = `${(macsPerSecond / 1e9).toPrecision(2)} G multiply-adds/s`;
-    basis = measured.length
-      ? `multiply-adds of ${request.arch} at ${setting(request)}, at ${speed}: this machine's speed on ${backend} over ${plural(measured.length, 'run')} of other networks (none of ${request.arch} yet)`
-      : `multiply-adds of ${request.arch} at ${setting(request)}, at ${speed}, a typical speed of ${backend} (no run on it measured here yet)`;
+    const speed = (macsPerSecond / 1e9).toPrecision(2);
+    basisRef = measured.length ? { key: 'estimateBasis.modelMeasured', params: { ...at, speed, n: runs } } : { key: 'estimateBasis.modelTypical', params: { ...at, speed } };
   }
+  const basis = renderRef(SHARED_CATALOGUE, 'en', basisRef) ?? basisRef.key;
   const epochSeconds = dataset ? rate * (dataset.train + dataset.val * EVAL_SHARE) : null;
   const totalSeconds = dataset && epochSeconds !== null ? epochSeconds * request.epochs + rate * dataset.test * EVAL_SHARE : null;
-  return { arch: request.arch, backend, epochSeconds, totalSeconds, secondsPerImage: rate, source, runs, basis };
+  return { arch: request.arch, backend, epochSeconds, totalSeconds, secondsPerImage: rate, source, runs, basis, basisRef };
 }
 
 /** The less certain of two sources. */

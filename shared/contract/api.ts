@@ -6,6 +6,7 @@
  */
 import type { BackendName, TrainConfig } from '../config';
 import type { AppEvent } from './events';
+import type { MessageRef } from '../i18n/catalogue';
 
 export type { AppEvent, ImportProgress } from './events';
 import type { StudyApi } from './studies';
@@ -50,8 +51,10 @@ export interface TimeEstimate {
   readonly source: EstimateSource;
   /** How many runs measured here it rests on (0: a typical speed of the backend). */
   readonly runs: number;
-  /** The estimate's basis in a sentence ("median of 3 runs of resnet18 at 64 px, width ×0.25, on wasm"). */
+  /** The estimate's basis in a sentence ("median of 3 runs of resnet18 at 64 px, width ×0.25 on wasm trained here"). */
   readonly basis: string;
+  /** The same by reference into the shared catalogue (`estimateBasis.*`), for the views' language. */
+  readonly basisRef: MessageRef;
 }
 
 /** How long the cells of a study that have not finished will take. */

@@ -3,10 +3,11 @@
  */
 import { translator, type Translate } from './catalogue';
 import { CONFIG_WORDS } from './config-words';
+import { ESTIMATE_WORDS } from './estimates';
 import type { Locale } from './locale';
 import { TERMS } from './terms';
 
-export const SHARED_MESSAGES = { terms: TERMS, config: CONFIG_WORDS } as const;
+export const SHARED_MESSAGES = { terms: TERMS, config: CONFIG_WORDS, estimates: ESTIMATE_WORDS } as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

@@ -73,10 +73,18 @@ describe('estimateRun', () => {
     const timings = [timing({ arch: 'googlenet', epochSeconds: 45 })];
     const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models);
     expect(r).toMatchObject({ source: 'model', runs: 1 });
-    expect(r.basis).toMatch(/this machine's speed on wasm over 1 run of other networks \(none of resnet18 yet\)/);
+    expect(r.basis).toMatch(/this machine's speed on wasm over 1 run of a network of like size \(none of resnet18 yet\)/);
     // googlenet's measured multiply-adds per second, applied to resnet18's multiply-adds.
     const rate = (3 * macsAt(models[1], 64, 0.25)) / (45 / work);
     expect(r.epochSeconds).toBeCloseTo(((3 * macsAt(models[0], 64, 0.25)) / rate) * work, 6);
+  });
+
+  it('does not price a large network at the speed of a tiny one (per-layer overhead is no multiply-add)', () => {
+    const tiny: ModelInfo = { ...models[0], id: 'lenet5', macs: 2.29e6, inputShape: [28, 28, 1] };
+    const timings = [timing({ arch: 'lenet5', inputSize: 32, width: 0.25, epochSeconds: 1.5 })];
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, [...models, tiny]);
+    expect(r).toMatchObject({ source: 'model', runs: 0 });
+    expect(r.basis).toMatch(/a typical speed of wasm/);
   });
 
   it('gives a rate per image without a dataset', () => {
