@@ -135,3 +135,20 @@ export function formatMeanStd(s: { readonly mean: number | null; readonly std: n
       return `${formatValue(s.mean, unit, locale)} ± ${spread}`;
   }
 }
+
+/** A p-value: two significant digits, `< 0.001` below that. */
+export function formatP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  if (p < 0.001) return '< 0.001';
+  return String(Number(p.toPrecision(2)));
+}
+
+/** A 95% interval in a metric's unit, within the metric's bounds (0–100%, ≥ 0): `81.0–87.4%`, `0.4012–0.4410`. */
+export function formatInterval(ci: { readonly lo: number; readonly hi: number } | null | undefined, unit: MetricUnit | Pick<StudyMetricInfo, 'unit'>, locale: Locale = 'en'): string | null {
+  if (!ci) return null;
+  const u = typeof unit === 'string' ? unit : unit.unit;
+  // A t interval can pass the metric's bounds (two seeds far apart): it is shown within them.
+  const lo = Math.max(0, ci.lo);
+  if (u === 'fraction') return `${(100 * lo).toFixed(1)}–${(100 * Math.min(1, ci.hi)).toFixed(1)}%`;
+  return `${formatValue(lo, u, locale)}–${formatValue(ci.hi, u, locale)}`;
+}

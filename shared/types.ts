@@ -3,6 +3,7 @@
  */
 import type { BackendName, TrainConfig } from './config';
 import type { RunWeights } from './pretrained';
+import type { Calibration } from './calibration';
 import type { RejectProblem, RejectReason } from './rejections';
 
 export type Split = 'train' | 'val' | 'test';
@@ -174,6 +175,8 @@ export interface RunDetail extends RunSummary {
   readonly diagnostics: readonly Diagnostic[];
   readonly test: Evaluation | null;
   readonly predictions: readonly Prediction[];
+  /** Reliability diagram, ECE and top-k accuracy of the test predictions (shared/calibration.ts); null without any. */
+  readonly calibration: Calibration | null;
 }
 
 /** A model zoo entry as the CLI and the architecture cards show it. */

@@ -2,6 +2,7 @@
  * Terminal formatting: tables, numbers, durations and the training progress bar.
  */
 import type { EstimateSource, StudyEstimate, TimeEstimate } from '../../shared/contract/api';
+import type { Calibration } from '../../shared/calibration';
 import type { RunDetail, RunSummary } from '../../shared/types';
 import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
 import { percent } from '../../shared/format';
@@ -137,5 +138,26 @@ export function runReport(r: RunDetail): string {
     out.push('Confusion matrix (rows: true class, columns: predicted)');
     out.push(table(['', ...t.classes], t.confusion.map((row, i) => [t.classes[i], ...row])));
   }
+  if (r.calibration) {
+    out.push('');
+    out.push(calibrationText(r.calibration));
+  }
   return out.join('\n');
+}
+
+/** A run's calibration: ECE, MCE, top-k and the non-empty bins of the reliability diagram. */
+export function calibrationText(c: Calibration): string {
+  const over = c.overconfidence;
+  const lean = Math.abs(over) < 0.005 ? 'confidence matches accuracy' : `${over > 0 ? 'over' : 'under'}-confident by ${(100 * Math.abs(over)).toFixed(1)} points`;
+  const lines = [
+    `Calibration: ECE ${pct(c.ece)} over ${c.bins.length} bins, MCE ${pct(c.mce)}; ${lean}${c.topK !== null ? `; top-${c.topK} accuracy ${pct(c.topKAccuracy)}` : ''}`,
+    '',
+    table(
+      ['confidence', 'images', 'accuracy', 'mean confidence', 'gap'],
+      c.bins
+        .filter((b) => b.count > 0)
+        .map((b) => [`${(100 * b.lo).toFixed(0)}–${(100 * b.hi).toFixed(0)}%`, b.count, pct(b.accuracy), pct(b.confidence), `${((b.accuracy! - b.confidence!) * 100).toFixed(1)}`]),
+    ),
+  ];
+  return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import { damagedDatabaseMessage, defaultHome } from '../store/db';
 import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
 import { count, estimateLine, pct, runReport, runsTable, table } from './format';
 import { ProgressLines } from './progress';
-import { predictFiles } from './inference';
+import { explainFile, predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
 
 const HELP = `bloombench — train, compare and diagnose CNNs on folders of images
@@ -30,8 +30,13 @@ Commands:
   train --dataset <id|name|folder> --arch <id> [options] [--json]
                                                    train a run (see 'bloombench train --help')
   runs [--json]                                    list runs
-  show <run> [--json]                              a run's config, epochs, diagnostics and test metrics
+  show <run> [--json]                              a run's config, epochs, diagnostics, test metrics and calibration
+  compare <run> <run>... [--json]                  McNemar's test on the same test images, 95% intervals over seeds
+  suspects <dataset> [--runs A,B] [--json]         test images whose label the runs contradict (confident learning)
   predict <run> <image>... [--json]                classify images with a finished run
+  explain <run> <image> [--class C] <out.png> [--json]
+                                                   Grad-CAM: where in the image the evidence for C
+                                                   (default: the predicted class) lies, as an overlay
   export <run> <dir>                               write the run's model (TensorFlow.js layers format)
   resume <run> [--json]                            continue an interrupted run from its last checkpoint
   delete <run>                                     delete a run
@@ -334,6 +339,19 @@ export async function main(argv: string[]): Promise<number> {
         return results.some((r) => 'error' in r) ? 1 : 0;
       });
     }
+    case 'explain': {
+      const { values, positionals } = parseArgs({ args: rest, options: { class: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+      const id = runIdArg(positionals[0]);
+      if (positionals.length !== 3) throw new UsageError('explain needs a run, an image and the PNG to write: bloombench explain <run> <image> [--class C] <out.png>');
+      const [, image, target] = positionals;
+      return withWorkstation(home, async (ws) => {
+        const r = await explainFile(ws, id, image, values.class ?? null, target);
+        const p = r.probabilities[r.classes.indexOf(r.className)];
+        if (values.json) out(JSON.stringify({ file: image, overlay: path.resolve(target), className: r.className, probability: p, layer: r.layer, mapSize: r.mapSize, classes: r.classes, probabilities: r.probabilities }));
+        else out(`Wrote ${path.resolve(target)}: Grad-CAM of "${r.className}" (${pct(p)}) from layer ${r.layer} (${r.mapSize[0]}×${r.mapSize[1]} map)${values.class ? '' : ', the predicted class'}`);
+        return 0;
+      });
+    }
     case 'export': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
       const id = runIdArg(positionals[0]);
@@ -383,6 +401,10 @@ export async function main(argv: string[]): Promise<number> {
       const { studyCommand } = await import('./study');
       return studyCommand(rest, home);
     }
+    case 'compare':
+      return (await import('./analysis')).compareCommand(rest, home);
+    case 'suspects':
+      return (await import('./analysis')).suspectsCommand(rest, home);
     case 'report': {
       const { reportCommand } = await import('./report');
       return reportCommand(rest, home);

@@ -1,8 +1,12 @@
 /**
- * `bloombench predict`: classifies image files through the workstation (the compute service).
+ * `bloombench predict` and `bloombench explain`: classify image files, and show where the
+ * evidence for a class lies (Grad-CAM), through the workstation (the compute service).
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import type { ExplainImageResult } from '../../shared/contract/api';
 import type { Workstation } from '../core/workstation';
+import { UsageError } from './common';
 
 export type PredictResult =
   | { readonly file: string; readonly predictedClass: string; readonly probability: number; readonly classes: readonly string[]; readonly probabilities: readonly number[] }
@@ -30,4 +34,23 @@ export async function predictFiles(ws: Workstation, runId: number, files: readon
     }
   }
   return out;
+}
+
+/** Reads an image file for a command, or says which file could not be read and why. */
+function readImage(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`Cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
+
+/** Writes the Grad-CAM overlay of `image` for `className` (or the predicted class) to `outPng`. */
+export async function explainFile(ws: Workstation, runId: number, image: string, className: string | null, outPng: string): Promise<ExplainImageResult> {
+  if (!/\.png$/i.test(outPng)) throw new UsageError(`The overlay is written as PNG: give a file name ending in .png, not ${outPng}.`);
+  const r = await ws.explainImage(runId, readImage(image), className);
+  const png = Buffer.from(r.overlay.slice(r.overlay.indexOf(',') + 1), 'base64');
+  fs.mkdirSync(path.dirname(path.resolve(outPng)), { recursive: true });
+  fs.writeFileSync(outPng, png);
+  return r;
 }

@@ -31,7 +31,7 @@ export class ProgressLines {
     return this.o.tty ? '\r\x1b[K' : '';
   }
 
-  /** Prints `e` if it is a batch, an epoch's end, a diagnostic or a log line; true if it was. */
+  /** Prints `e` if it is a batch, an epoch's end, a diagnostic, a log line or the cache's count; true if it was. */
   print(e: RunEvent): boolean {
     const { tty, json, indent } = this.o;
     switch (e.kind) {
@@ -62,6 +62,10 @@ export class ProgressLines {
       case 'log':
         if (!json) err(`${this.clear}${indent}${e.message}\n`);
         return true;
+      case 'preparing':
+        // The cache's count on one line that redraws (a terminal only; a pipe has the log line).
+        if (tty) err(`\r${indent}  ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} images\x1b[K${e.done === e.total ? '\n' : ''}`);
+        return tty;
       default:
         return false;
     }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import { configText } from '../../shared/config-text';
+import { formatP } from '../../shared/format';
 import {
   CURVE_METRICS,
   STUDY_AXIS_KEYS,
@@ -22,7 +23,7 @@ import {
   type StudySummary,
 } from '../../shared/contract/studies';
 import type { Workstation } from '../core/workstation';
-import { cellText, formatMeanStd, formatValue, tableCaption } from '../studies/export';
+import { cellText, formatMeanStd, formatValue, mainEffectsLines, tableCaption, verdictText } from '../studies/export';
 import { count, duration, pct, studyEstimateLine, table } from './format';
 import { ProgressLines } from './progress';
 import { datasetFor, err as errOut, exitCodeFor, onStopFollowing, openWorkstation, out, runIdArg, stopCause, UsageError, type StopReason } from './common';
@@ -178,7 +179,7 @@ export function studyHeader(d: StudyDetail): string {
   return lines.join('\n');
 }
 
-/** The grid as terminal tables; the best cell marked with `*`. */
+/** The grid as terminal tables, the winner marked ★, then the verdict and the main effects. */
 export function gridText(g: StudyGrid, withRuns = true): string {
   const outLines: string[] = [];
   g.tables.forEach((t, ti) => {
@@ -186,11 +187,17 @@ export function gridText(g: StudyGrid, withRuns = true): string {
     const rowTitles = g.rowAxes.length ? g.rowAxes.map((k) => STUDY_AXIS_TITLES[k]) : [''];
     if (g.colAxes.length) rowTitles[rowTitles.length - 1] += ` ↓ / ${g.colAxes.map((k) => STUDY_AXIS_TITLES[k]).join(' · ')} →`;
     const colTitles = g.colAxes.length ? g.cols.map((c) => c.labels.join(' · ')) : [g.info.label];
-    const rows = g.rows.map((r, ri) => [...(g.rowAxes.length ? r.labels : ['all']), ...t.cells[ri].map((c) => `${cellText(c, g.info, withRuns)}${c.best ? ' *' : ''}`)]);
+    const rows = g.rows.map((r, ri) => [...(g.rowAxes.length ? r.labels : ['all']), ...t.cells[ri].map((c) => `${cellText(c, g.info, withRuns)}${c.winner ? ' ★' : ''}`)]);
     outLines.push(table([...rowTitles, ...colTitles], rows));
     outLines.push('');
   });
-  outLines.push(`mean ± sample std over seeds at each run's kept (best) epoch; * best ${g.info.higherIsBetter ? '(highest)' : '(lowest)'}`);
+  outLines.push(`mean ± sample std over seeds (95% CI: Student's t) at each run's kept (best) epoch; ${g.info.higherIsBetter ? 'higher' : 'lower'} is better; ★ a winner beyond chance`);
+  const verdict = verdictText(g);
+  if (verdict) outLines.push(verdict);
+  if (g.mainEffects.length > 1) {
+    outLines.push('', `Main effects (${g.info.label}, mean over the other axes):`);
+    for (const line of mainEffectsLines(g)) outLines.push(`  ${line}`);
+  }
   return outLines.join('\n');
 }
 
@@ -580,7 +587,12 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
           out(JSON.stringify(d));
           return 0;
         }
+        const paired = (await ws.compareRuns([a, b])).pairs[0];
         out(`Test accuracy: run ${a} ${pct(d.accuracyA)}, run ${b} ${pct(d.accuracyB)}`);
+        if (paired)
+          out(
+            `McNemar's exact test on ${paired.images} test images: only run ${a} right on ${paired.onlyA}, only run ${b} right on ${paired.onlyB}; p = ${formatP(paired.p)} (${paired.p < 0.05 ? 'beyond chance' : 'within chance'})`,
+          );
         out('');
         out(`Confusion (rows: true class; each cell: run ${a} → run ${b})`);
         out(table(['', ...d.classes], d.a.map((row, t) => [d.classes[t], ...row.map((v, p) => (v === d.b[t][p] ? String(v) : `${v}→${d.b[t][p]}`))])));

@@ -10,6 +10,44 @@
  */
 
 /** The text format of the module. */
+/**
+ * A heavy-ball step over n float32s, four lanes at a time and then one by one: acc' = m·acc + g
+ * and x' = c·(update) + x, where `vector` and `scalar` are the update in each form ($av/$as
+ * hold acc', $gv/$gs the gradient, $M/$m the momentum).
+ */
+function momentumStep(name: string, title: string, formula: string, vector: string, scalar: string): string {
+  return `  ;; One ${title} step over n float32s: acc' = m·acc + g, x' = ${formula} + x (byte offsets; m = momentum, c = −lr).
+  (func (export "${name}") (param $x i32) (param $acc i32) (param $g i32) (param $xo i32) (param $acco i32) (param $n i32)
+    (param $m f32) (param $c f32)
+    (local $o i32) (local $end i32) (local $M v128) (local $C v128) (local $gv v128) (local $av v128) (local $gs f32) (local $as f32)
+    (local.set $M (f32x4.splat (local.get $m)))
+    (local.set $C (f32x4.splat (local.get $c)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+        ;; acc' = m·acc + g
+        (local.set $av (f32x4.add (f32x4.mul (local.get $M) (v128.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gv)))
+        (v128.store (i32.add (local.get $acco) (local.get $o)) (local.get $av))
+        (v128.store (i32.add (local.get $xo) (local.get $o))
+          (f32x4.add (f32x4.mul (local.get $C) ${vector}) (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $as (f32.add (f32.mul (local.get $m) (f32.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gs)))
+        (f32.store (i32.add (local.get $acco) (local.get $o)) (local.get $as))
+        (f32.store (i32.add (local.get $xo) (local.get $o))
+          (f32.add (f32.mul (local.get $c) ${scalar}) (f32.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $next))))
+`;
+}
+
 export const SIMD_WAT = `(module
   (import "env" "memory" (memory 1))
   ;; One Adam step over n float32s: x, m, v, g in; x', m', v' out (byte offsets).
@@ -155,65 +193,13 @@ export const SIMD_WAT = `(module
         (local.set $o (i32.add (local.get $o) (local.get $end)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow))))
-  ;; One momentum step over n float32s: acc' = m·acc + g, x' = c·acc' + x (byte offsets; m = momentum, c = −lr).
-  (func (export "momentum") (param $x i32) (param $acc i32) (param $g i32) (param $xo i32) (param $acco i32) (param $n i32)
-    (param $m f32) (param $c f32)
-    (local $o i32) (local $end i32) (local $M v128) (local $C v128) (local $gv v128) (local $av v128) (local $gs f32) (local $as f32)
-    (local.set $M (f32x4.splat (local.get $m)))
-    (local.set $C (f32x4.splat (local.get $c)))
-    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
-        ;; acc' = m·acc + g
-        (local.set $av (f32x4.add (f32x4.mul (local.get $M) (v128.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gv)))
-        (v128.store (i32.add (local.get $acco) (local.get $o)) (local.get $av))
-        (v128.store (i32.add (local.get $xo) (local.get $o))
-          (f32x4.add (f32x4.mul (local.get $C) (local.get $av)) (v128.load (i32.add (local.get $x) (local.get $o)))))
-        (local.set $o (i32.add (local.get $o) (i32.const 16)))
-        (br $next)))
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
-        (local.set $as (f32.add (f32.mul (local.get $m) (f32.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gs)))
-        (f32.store (i32.add (local.get $acco) (local.get $o)) (local.get $as))
-        (f32.store (i32.add (local.get $xo) (local.get $o))
-          (f32.add (f32.mul (local.get $c) (local.get $as)) (f32.load (i32.add (local.get $x) (local.get $o)))))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br $next))))
-  ;; One Nesterov step over n float32s: acc' = m·acc + g, x' = c·(g + acc'·m) + x (byte offsets; m = momentum, c = −lr).
-  (func (export "nesterov") (param $x i32) (param $acc i32) (param $g i32) (param $xo i32) (param $acco i32) (param $n i32)
-    (param $m f32) (param $c f32)
-    (local $o i32) (local $end i32) (local $M v128) (local $C v128) (local $gv v128) (local $av v128) (local $gs f32) (local $as f32)
-    (local.set $M (f32x4.splat (local.get $m)))
-    (local.set $C (f32x4.splat (local.get $c)))
-    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
-        ;; acc' = m·acc + g
-        (local.set $av (f32x4.add (f32x4.mul (local.get $M) (v128.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gv)))
-        (v128.store (i32.add (local.get $acco) (local.get $o)) (local.get $av))
-        (v128.store (i32.add (local.get $xo) (local.get $o))
-          (f32x4.add (f32x4.mul (local.get $C) (f32x4.add (local.get $gv) (f32x4.mul (local.get $av) (local.get $M)))) (v128.load (i32.add (local.get $x) (local.get $o)))))
-        (local.set $o (i32.add (local.get $o) (i32.const 16)))
-        (br $next)))
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
-        (local.set $as (f32.add (f32.mul (local.get $m) (f32.load (i32.add (local.get $acc) (local.get $o)))) (local.get $gs)))
-        (f32.store (i32.add (local.get $acco) (local.get $o)) (local.get $as))
-        (f32.store (i32.add (local.get $xo) (local.get $o))
-          (f32.add (f32.mul (local.get $c) (f32.add (local.get $gs) (f32.mul (local.get $as) (local.get $m)))) (f32.load (i32.add (local.get $x) (local.get $o)))))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br $next))))
-  ;; Max-pool gradient of one output position, channels last: the window's taps (byte offsets
+${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get $as)')}${momentumStep(
+  'nesterov',
+  'Nesterov',
+  "c·(g + acc'·m)",
+  '(f32x4.add (local.get $gv) (f32x4.mul (local.get $av) (local.get $M)))',
+  '(f32.add (local.get $gs) (f32.mul (local.get $as) (local.get $m)))',
+)}  ;; Max-pool gradient of one output position, channels last: the window's taps (byte offsets
   ;; into x and dx, n of them at $taps, row-major) and, for each of the c channels, dy[k] goes
   ;; to the first tap whose x equals the forward maximum y[k]. y and dy point at the position.
   (func (export "maxPoolGradWindow") (param $x i32) (param $dx i32) (param $y i32) (param $dy i32)

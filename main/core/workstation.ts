@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, EstimateRequest, EstimateSource, ImageRef, StudyEstimate, TimeEstimate } from '../../shared/contract/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, EstimateRequest, EstimateSource, ExplainImageResult, ImageRef, StudyEstimate, TimeEstimate } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { type TrainConfig } from '../../shared/config';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary } from '../../shared/types';
@@ -24,6 +24,7 @@ import type {
   StudySummary,
 } from '../../shared/contract/studies';
 import { importImageFolder, type ImportOptions } from '../datasets/import';
+import { camOverlayPng } from './explain';
 import { decodeSquare } from '../datasets/decode';
 import * as datasets from '../datasets/queries';
 import { writeSampleDataset } from '../datasets/sample';
@@ -37,6 +38,9 @@ import { cellConfig } from '../studies/plan';
 import { RunTimings } from '../store/timings';
 import { estimateRun, lessCertain } from './estimates';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
+import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
+import { compareRuns } from '../studies/compare';
+import { labelSuspects } from '../studies/suspects';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
@@ -393,6 +397,35 @@ export class Workstation implements Api {
   }
 
   /**
+   * Grad-CAM of an image (a file's bytes) for `className`, or the class the run predicts, with
+   * the run's kept weights: where in the picture the evidence for that class lies.
+   */
+  async explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult> {
+    const run = this.queue.runs.getRun(runId);
+    const ds = datasets.getDataset(this.store, run.datasetId);
+    const { inputSize, channels } = run.config;
+    const ck = this.keptWeights(runId);
+    const classIndex = className === null ? null : ds.classes.indexOf(className);
+    if (classIndex === -1) throw new UserError('invalid', `"${className}" is not a class of run ${runId}; its classes are ${ds.classes.join(', ')}.`);
+    let pixels: Buffer;
+    try {
+      pixels = await decodeSquare(Buffer.from(image), inputSize, channels);
+    } catch (e) {
+      throw new UserError('invalid', `Cannot explain this file: ${(e as Error).message}.`);
+    }
+    const cam = await this.service.call('explain', { checkpointDir: ck.dir, size: inputSize, channels, image: new Uint8Array(pixels), classIndex });
+    const png = await camOverlayPng(Buffer.from(image), cam);
+    return {
+      classes: ds.classes,
+      probabilities: cam.probabilities,
+      className: ds.classes[cam.classIndex],
+      layer: cam.layer,
+      mapSize: cam.mapSize,
+      overlay: `data:image/png;base64,${png.toString('base64')}`,
+    };
+  }
+
+  /**
    * Writes a run's kept model in TensorFlow.js layers format with a softmax on top, plus
    * `metadata.json` (classes, input size, preprocessing) beside it; returns the file names.
    */
@@ -495,6 +528,20 @@ export class Workstation implements Api {
   }
   controlStudySlurm(studyId: number, action: 'hold' | 'release' | 'cancel'): Promise<StudyDetail> {
     return this.slurm.controlStudySlurm(studyId, action);
+  }
+
+  // Comparing runs and label suspects: the `AnalysisApi` verbs (shared/contract/analysis.ts).
+
+  async compareRuns(runIds: readonly number[]): Promise<RunComparison> {
+    return compareRuns(
+      this.studies.runs,
+      runIds.map((id) => this.queue.runs.getRun(id)),
+    );
+  }
+
+  async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
+    const ds = datasets.getDataset(this.store, datasetId);
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, opts);
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */

@@ -44,6 +44,8 @@ interface Pending {
 }
 
 const FINAL_FROM_WORKER: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+/** How often the cache's progress is sent while a run is prepared (ms). */
+const PROGRESS_EVERY_MS = 200;
 
 /** The message of a run the queue could not take, for a `UserError`. */
 function refusalMessage(runId: number, c: ClaimRefusal, doing: string): string {
@@ -344,7 +346,14 @@ export class RunQueue {
       );
     }
     this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
-    const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels);
+    // Decoding a folder into the cache can take minutes: the views show a count, a few times a second.
+    let shownMs = 0;
+    const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels, (done, total) => {
+      const now = Date.now();
+      if (done !== 0 && done !== total && now - shownMs < PROGRESS_EVERY_MS) return;
+      shownMs = now;
+      this.emit({ kind: 'preparing', runId, inputSize: config.inputSize, done, total });
+    });
     // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
     const weights = await resolveRunWeights(config, this.store.home, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
     // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).

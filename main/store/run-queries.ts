@@ -61,6 +61,17 @@ export class RunQueries {
          WHERE run_id IN ${IDS} AND image_id IN ${IDS}`,
       ),
       imagePaths: db.prepare(`SELECT id, path FROM images WHERE id IN ${IDS}`),
+      // Per test image and run: right or wrong (McNemar's counts).
+      correctness: db.prepare(`SELECT run_id, image_id, predicted_index = true_index AS right FROM predictions WHERE run_id IN ${IDS}`),
+      // The completed runs of a dataset that have test predictions (label suspects).
+      testedRuns: db.prepare(`
+        SELECT r.id FROM runs r WHERE r.dataset_id = ? AND r.deleted = 0 AND r.status = 'completed'
+          AND EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = r.id) ORDER BY r.id`),
+      // Every prediction of the runs with the image's path and its label now (label suspects).
+      labelledPredictions: db.prepare(`
+        SELECT p.run_id, p.image_id, p.predicted_index, p.confidence, p.probs_json, i.path, i.class_index
+        FROM predictions p JOIN images i ON i.id = p.image_id
+        WHERE p.run_id IN ${IDS} ORDER BY p.image_id, p.run_id`),
       testEvaluation: db.prepare(`SELECT epoch, accuracy, loss, classes_json, confusion_json, per_class_json FROM evaluations WHERE run_id = ? AND split = 'test'`),
     };
   }
@@ -139,6 +150,23 @@ export class RunQueries {
     if (!imageIds.length) return new Map();
     const rows = this.stmts.imagePaths.all(JSON.stringify(imageIds)) as { id: number; path: string }[];
     return new Map(rows.map((r) => [r.id, r.path]));
+  }
+
+  /** Per run, the test images it got right and wrong. */
+  correctness(runIds: readonly number[]): Map<number, Map<number, boolean>> {
+    const out = new Map<number, Map<number, boolean>>(runIds.map((id) => [id, new Map()]));
+    for (const r of this.stmts.correctness.all(JSON.stringify(runIds)) as { run_id: number; image_id: number; right: number }[]) out.get(r.run_id)!.set(r.image_id, r.right === 1);
+    return out;
+  }
+
+  /** The completed, not deleted runs of a dataset with test predictions, oldest first. */
+  testedRuns(datasetId: number): number[] {
+    return (this.stmts.testedRuns.all(datasetId) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** The runs' test predictions with each image's path and current label, by image then run. */
+  labelledPredictions(runIds: readonly number[]): { run_id: number; image_id: number; predicted_index: number; confidence: number; probs_json: string; path: string; class_index: number }[] {
+    return this.stmts.labelledPredictions.all(JSON.stringify(runIds)) as { run_id: number; image_id: number; predicted_index: number; confidence: number; probs_json: string; path: string; class_index: number }[];
   }
 
   testEvaluation(runId: number): Evaluation | null {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainConfig } from '../../shared/config';
 import type { RunWeights } from '../../shared/pretrained';
+import { calibration } from '../../shared/calibration';
 import { readStoredConfig } from '../../shared/contract/config';
 import { UserError } from '../../shared/contract/errors';
 import type {
@@ -545,6 +546,8 @@ export class RunStore {
     if (!row) throw new UserError('not-found', `No run ${id} in this store (bloombench runs lists them).`);
     const summary = toSummary(row);
     const test = this.evaluation(id, 'test');
+    const predictions = test ? this.predictions(id, test.classes) : [];
+    const index = new Map((test?.classes ?? []).map((c, i) => [c, i]));
     return {
       ...summary,
       runId: id,
@@ -553,7 +556,8 @@ export class RunStore {
       epochs: this.epochs(id),
       diagnostics: JSON.parse(row.diagnostics_json) as Diagnostic[],
       test,
-      predictions: test ? this.predictions(id, test.classes) : [],
+      predictions,
+      calibration: test ? calibration(predictions.map((p) => ({ trueIndex: index.get(p.trueClass)!, probabilities: p.probabilities })), test.classes.length) : null,
     };
   }
 

@@ -11,7 +11,10 @@ import {
   type GridCellRun,
   type GridHeader,
   type GridOptions,
+  type GridPlace,
   type GridTable,
+  type GridVerdict,
+  type MainEffect,
   type RunMetrics,
   type Stats,
   type StudyAxisKey,
@@ -20,6 +23,7 @@ import {
   type StudyGrid,
   type StudyMetric,
 } from '../../shared/contract/studies';
+import { meanInterval, SIGNIFICANCE, welchTest } from '../../shared/statistics';
 
 /** n, mean, sample standard deviation (n − 1), min and max of the finite numbers given. */
 export function stats(values: readonly (number | null)[]): Stats {
@@ -121,18 +125,89 @@ export function buildGrid(
     );
     raw.push(grid);
   });
+  const verdict = gridVerdict(raw, info.higherIsBetter);
   raw.forEach((grid, t) => {
     const page = pages[t];
     const b = best as StudyGrid['best'];
     tables.push({
       fixed: rest === 'split' ? restAxes.map((k, i) => ({ key: k, title: STUDY_AXIS_TITLES[k], label: page.labels[i] })) : [],
       cells: grid.map((row, r) =>
-        // Every cell tied with the best mean is marked (the summary's `best` is the first one).
-        row.map((x): GridCell => ({ ...x.s, runs: x.runs, pending: x.pending, best: b !== null && x.s.mean !== null && Math.abs(x.s.mean - bestMean) <= 1e-12 * Math.max(1, Math.abs(bestMean)) })),
+        row.map((x, c): GridCell => {
+          const ci = meanInterval(x.runs.map((y) => y.value));
+          return {
+            ...x.s,
+            runs: x.runs,
+            pending: x.pending,
+            // Every cell tied with the best mean is marked (the summary's `best` is the first one).
+            best: b !== null && x.s.mean !== null && Math.abs(x.s.mean - bestMean) <= 1e-12 * Math.max(1, Math.abs(bestMean)),
+            ci95: ci.lo !== null && ci.hi !== null ? { lo: ci.lo, hi: ci.hi } : null,
+            winner: verdict.kind === 'winner' && verdict.best!.table === t && verdict.best!.row === r && verdict.best!.col === c,
+          };
+        }),
       ),
     });
   });
-  return { studyId, metric, info, rowAxes, colAxes, restAxes, rest, rows, cols, tables, best };
+  return { studyId, metric, info, rowAxes, colAxes, restAxes, rest, rows, cols, tables, best, verdict, mainEffects: mainEffects(axes, cells, metrics, metric) };
+}
+
+/**
+ * Does the best cell beat the runner-up beyond chance? Welch's t-test between their runs'
+ * values (two-sided, p < 0.05); a cell with one completed run never wins.
+ */
+export function gridVerdict(tables: readonly (readonly (readonly { runs: readonly GridCellRun[]; s: Stats }[])[])[], higherIsBetter: boolean): GridVerdict {
+  const places: (GridPlace & { values: (number | null)[] })[] = [];
+  tables.forEach((grid, table) =>
+    grid.forEach((rowCells, row) =>
+      rowCells.forEach((x, col) => {
+        if (x.s.mean !== null) places.push({ table, row, col, mean: x.s.mean, n: x.s.n, values: x.runs.map((r) => r.value) });
+      }),
+    ),
+  );
+  // Best first; among equal means, the first in table order (as `best`).
+  const order = places.map((p, i) => ({ p, i })).sort((a, b) => (higherIsBetter ? b.p.mean - a.p.mean : a.p.mean - b.p.mean) || a.i - b.i);
+  const place = (p: (typeof places)[number]): GridPlace => ({ table: p.table, row: p.row, col: p.col, mean: p.mean, n: p.n });
+  if (!order.length) return { kind: 'none', best: null, runnerUp: null, p: null, seeds: 0 };
+  const best = order[0].p;
+  if (order.length === 1) return { kind: 'single', best: place(best), runnerUp: null, p: null, seeds: best.n };
+  const second = order[1].p;
+  const test = welchTest(best.values, second.values);
+  const seeds = Math.min(best.n, second.n);
+  const beats = test !== null && test.p < SIGNIFICANCE && (higherIsBetter ? test.difference > 0 : test.difference < 0);
+  return { kind: beats ? 'winner' : 'no-clear-winner', best: place(best), runnerUp: place(second), p: test?.p ?? null, seeds };
+}
+
+/**
+ * Each axis's main effect: for each of its values, the mean over the grid points with that
+ * value of each point's mean over its seeds — every combination of the other axes counts once.
+ */
+export function mainEffects(axes: readonly StudyAxisView[], cells: readonly StudyCell[], metrics: ReadonlyMap<number, RunMetrics>, metric: StudyMetric): MainEffect[] {
+  // Each grid point's completed values.
+  const points = new Map<string, { coords: readonly number[]; values: number[] }>();
+  for (const cell of cells) {
+    const key = cell.coords.join(',');
+    const point = points.get(key) ?? { coords: cell.coords, values: [] };
+    points.set(key, point);
+    const m = cell.runId !== null && cell.status === 'completed' ? metrics.get(cell.runId) : undefined;
+    const v = m ? metricValue(m, metric) : null;
+    if (v !== null && Number.isFinite(v)) point.values.push(v);
+  }
+  const means = [...points.values()].filter((p) => p.values.length).map((p) => ({ coords: p.coords, mean: p.values.reduce((a, b) => a + b, 0) / p.values.length, runs: p.values.length }));
+  return axes.map((a, ai) => ({
+    key: a.key,
+    title: a.title,
+    levels: a.labels.map((label, v) => {
+      const at = means.filter((p) => p.coords[ai] === v);
+      const ms = at.map((p) => p.mean);
+      return {
+        label,
+        mean: ms.length ? ms.reduce((x, y) => x + y, 0) / ms.length : null,
+        points: ms.length,
+        runs: at.reduce((x, p) => x + p.runs, 0),
+        min: ms.length ? Math.min(...ms) : null,
+        max: ms.length ? Math.max(...ms) : null,
+      };
+    }),
+  }));
 }
 
 /** One run's per-epoch series for the curves (`values[e - 1]` is epoch e). */

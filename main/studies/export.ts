@@ -2,8 +2,8 @@
  * Writing a study's results: a cell as text, the grid as CSV (one line per cell, or per run)
  * and as Markdown tables. Numbers read through shared/format.ts, as on the screen.
  */
-import { STUDY_AXIS_TITLES, type GridCell, type RunMetrics, type StudyCell, type StudyDetail, type StudyGrid, type StudyMetricInfo } from '../../shared/contract/studies';
-import { formatMeanStd } from '../../shared/format';
+import { STUDY_AXIS_TITLES, type GridCell, type GridPlace, type RunMetrics, type StudyCell, type StudyDetail, type StudyGrid, type StudyMetricInfo } from '../../shared/contract/studies';
+import { formatInterval, formatMeanStd, formatP, formatValue } from '../../shared/format';
 
 // The terminal's study commands print through these too.
 export { formatMeanStd, formatValue } from '../../shared/format';
@@ -19,14 +19,43 @@ export function emptyCellText(cell: GridCell): string {
   return cell.pending ? 'pending' : '—';
 }
 
-/** Cell text with its run ids: `84.2 ± 1.3% (n=3: #4, #7, #9)`. */
+/** Cell text with its 95% interval and run ids: `84.2 ± 1.3% (95% CI 81.0–87.4%; n=3: #4, #7, #9)`. */
 export function cellText(cell: GridCell, info: StudyMetricInfo, withRuns = true): string {
   const head = cell.n ? formatMeanStd(cell, info) : emptyCellText(cell);
   if (!withRuns || !cell.runs.length) return head;
   if (!cell.n) return `${head} (${cell.runs.map((r) => `#${r.runId}`).join(', ')}${cell.pending ? `, ${cell.pending} pending` : ''})`;
   const ids = cell.runs.map((r) => `#${r.runId}${r.status === 'completed' ? '' : ` ${r.status}`}`).join(', ');
   const missing = cell.pending ? `, ${cell.pending} pending` : '';
-  return `${head} (n=${cell.n}: ${ids}${missing})`;
+  const ci = formatInterval(cell.ci95, info);
+  return `${head} (${ci ? `95% CI ${ci}; ` : ''}n=${cell.n}: ${ids}${missing})`;
+}
+
+/** A cell's place in words: its row, column and table values, `relu · cosine`. */
+export function placeLabel(grid: StudyGrid, place: Pick<GridPlace, 'table' | 'row' | 'col'>): string {
+  const labels = [...(grid.rows[place.row]?.labels ?? []), ...(grid.cols[place.col]?.labels ?? []), ...(grid.tables[place.table]?.fixed.map((f) => f.label) ?? [])];
+  return labels.join(' · ') || 'all runs';
+}
+
+/**
+ * Whether the best cell won, in a sentence: `★ relu · cosine beats …` or `No clear winner with
+ * 1 seed: …`; empty when there is nothing to compare.
+ */
+export function verdictText(grid: StudyGrid): string {
+  const v = grid.verdict;
+  if ((v.kind !== 'winner' && v.kind !== 'no-clear-winner') || !v.best || !v.runnerUp) return '';
+  const best = `${placeLabel(grid, v.best)} (${formatValue(v.best.mean, grid.info)})`;
+  const second = `${placeLabel(grid, v.runnerUp)} (${formatValue(v.runnerUp.mean, grid.info)})`;
+  const seeds = `${v.seeds} seed${v.seeds === 1 ? '' : 's'}`;
+  if (v.kind === 'winner') return `★ ${best} beats the runner-up ${second} beyond chance: Welch's t-test p = ${formatP(v.p)} over ${seeds}.`;
+  if (v.p === null) return `No clear winner with ${seeds}: ${best} has the best mean, but a cell needs two seeds or more to be told apart from ${second}.`;
+  return `No clear winner with ${seeds}: the best mean, ${best}, is within chance of ${second} (Welch's t-test p = ${formatP(v.p)}).`;
+}
+
+/** The main effects as lines: `activation: relu 85.0% · tanh 66.3%` (over 2 points each). */
+export function mainEffectsLines(grid: StudyGrid): string[] {
+  return grid.mainEffects.map(
+    (e) => `${e.title}: ${e.levels.map((l) => `${l.label} ${formatValue(l.mean, grid.info)}${l.points ? ` (${l.points} cell${l.points === 1 ? '' : 's'}, ${l.runs} run${l.runs === 1 ? '' : 's'})` : ''}`).join(' · ')}`,
+  );
 }
 
 /** Titles of a table's corner: `activation ↓ / schedule →`. */
@@ -47,13 +76,13 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The grid as Markdown: one table per combination of the remaining axes; the best cell in bold. */
+/** The grid as Markdown: one table per combination of the remaining axes, the winner in bold, the verdict and the main effects below. */
 export function gridMarkdown(study: Pick<StudyDetail, 'name' | 'datasetName' | 'repeats'>, grid: StudyGrid): string {
   const out: string[] = [];
   out.push(`## ${mdEscape(study.name)}: ${grid.info.label}`);
   out.push('');
   out.push(
-    `Dataset ${mdEscape(study.datasetName)}; mean ± sample standard deviation over ${study.repeats} seed${study.repeats === 1 ? '' : 's'} per cell, metrics at each run's kept (best) epoch; **bold**: best cell.`,
+    `Dataset ${mdEscape(study.datasetName)}; mean ± sample standard deviation over ${study.repeats} seed${study.repeats === 1 ? '' : 's'} per cell with its 95% confidence interval (Student's t), metrics at each run's kept (best) epoch; **bold** ★: the best cell, when it beats the runner-up beyond chance (Welch's t-test, p < 0.05).`,
   );
   grid.tables.forEach((table, t) => {
     out.push('');
@@ -70,11 +99,17 @@ export function gridMarkdown(study: Pick<StudyDetail, 'name' | 'datasetName' | '
       const heads = grid.rowAxes.length ? row.labels : ['all'];
       const cells = table.cells[r].map((cell) => {
         const text = mdEscape(cellText(cell, grid.info));
-        return cell.best ? `**${text}**` : text;
+        return cell.winner ? `**${text}** ★` : text;
       });
       out.push(`| ${[...heads.map(mdEscape), ...cells].join(' | ')} |`);
     });
   });
+  const verdict = verdictText(grid);
+  if (verdict) out.push('', mdEscape(verdict));
+  if (grid.mainEffects.length > 1) {
+    out.push('', `### Main effects (${mdEscape(grid.info.label)}, mean over the other axes)`, '');
+    for (const line of mainEffectsLines(grid)) out.push(`- ${mdEscape(line)}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -88,10 +123,10 @@ function csvLine(fields: readonly (string | number | null)[]): string {
   return fields.map(csvField).join(',');
 }
 
-/** The grid as CSV, one line per cell: its axis values, n, mean, std, min, max and run ids. */
+/** The grid as CSV, one line per cell: its axis values, n, mean, std, min, max, run ids, and its 95% interval. */
 export function gridCsv(grid: StudyGrid): string {
   const axes = [...grid.rowAxes, ...grid.colAxes, ...(grid.rest === 'split' ? grid.restAxes : [])];
-  const lines = [csvLine([...axes, 'metric', 'n', 'mean', 'std', 'min', 'max', 'run_ids', 'pending', 'best'])];
+  const lines = [csvLine([...axes, 'metric', 'n', 'mean', 'std', 'min', 'max', 'run_ids', 'pending', 'best', 'ci95_lo', 'ci95_hi', 'winner'])];
   grid.tables.forEach((table) => {
     grid.rows.forEach((row, r) => {
       grid.cols.forEach((col, c) => {
@@ -110,6 +145,9 @@ export function gridCsv(grid: StudyGrid): string {
             cell.runs.map((x) => x.runId).join(' '),
             cell.pending,
             cell.best ? 1 : 0,
+            cell.ci95?.lo ?? null,
+            cell.ci95?.hi ?? null,
+            cell.winner ? 1 : 0,
           ]),
         );
       });

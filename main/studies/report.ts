@@ -26,8 +26,11 @@ import type { EpochMetrics, Evaluation, RunDetail, RunSummary } from '../../shar
 import type { Workstation } from '../core/workstation';
 import { decodeSquare } from '../datasets/decode';
 import { curveGroup } from './aggregate';
-import { cellText, tableCaption } from './export';
-import { formatMeanStd, formatValue, percent as pct } from '../../shared/format';
+import { cellText, tableCaption, verdictText } from './export';
+import { formatInterval, formatMeanStd, formatP, formatValue, percent as pct } from '../../shared/format';
+import { CALIBRATION_BINS, type Calibration } from '../../shared/calibration';
+import type { PairedTest } from '../../shared/contract/analysis';
+import { reliabilitySvg } from './reliability-svg';
 import { seriesColor } from '../../shared/palette';
 import { escapeXml as esc, lineChartSvg, type ChartSeries } from './svg';
 
@@ -100,13 +103,34 @@ function gridHtml(grid: StudyGrid): string {
         const main = cell.n ? formatMeanStd(cell, grid.info) : esc(cellText(cell, grid.info, false));
         const ids = cell.runs.map((x) => `#${x.runId}${x.status === 'completed' ? '' : ` ${x.status}`}`).join(', ');
         const note = `${cell.n > 0 ? `n=${cell.n}` : ''}${ids ? `${cell.n > 0 ? ': ' : ''}${ids}` : ''}${cell.pending ? `${ids || cell.n ? '; ' : ''}${cell.pending} pending` : ''}`;
-        out.push(`<td class="${cell.best ? 'best' : ''}${cell.n ? '' : ' empty'}"><span class="v">${main}</span>${cell.best ? ' <span class="star" title="best cell">★</span>' : ''}<br><span class="ids">${esc(note)}</span></td>`);
+        const ci = formatInterval(cell.ci95, grid.info);
+        const cls = [cell.winner ? 'best' : cell.best ? 'lead' : '', cell.n ? '' : 'empty'].filter(Boolean).join(' ');
+        out.push(
+          `<td${cls ? ` class="${cls}"` : ''}><span class="v">${main}</span>${cell.winner ? ' <span class="star" title="best cell, beyond chance">★</span>' : ''}${ci ? `<br><span class="ci">95% CI ${esc(ci)}</span>` : ''}<br><span class="ids">${esc(note)}</span></td>`,
+        );
       }
       out.push('</tr>');
     });
     out.push('</tbody></table>');
   });
+  const verdict = verdictText(grid);
+  if (verdict) out.push(`<p class="verdict ${grid.verdict.kind}">${esc(verdict)}</p>`);
   return out.join('');
+}
+
+/** Each axis's value averaged over the other axes, as a small table per axis. */
+function mainEffectsHtml(grid: StudyGrid): string {
+  if (grid.mainEffects.length < 2) return '';
+  const tables = grid.mainEffects.map((e) => {
+    const means = e.levels.map((l) => l.mean).filter((m): m is number => m !== null);
+    const top = means.length ? (grid.info.higherIsBetter ? Math.max(...means) : Math.min(...means)) : null;
+    const rows = e.levels.map(
+      (l) =>
+        `<tr${l.mean !== null && l.mean === top ? ' class="top"' : ''}><th>${esc(l.label)}</th><td class="num">${esc(formatValue(l.mean, grid.info))}</td><td class="num">${l.points ? `${esc(formatValue(l.min, grid.info))} – ${esc(formatValue(l.max, grid.info))}` : '—'}</td><td class="num">${l.points}</td><td class="num">${l.runs}</td></tr>`,
+    );
+    return `<table class="effects"><caption>${esc(e.title)}</caption><thead><tr><th></th><th>mean</th><th>range over cells</th><th>cells</th><th>runs</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  });
+  return `<h3>Main effects <small>(${esc(grid.info.label)}: each value averaged over the other axes, every cell counted once)</small></h3><div class="row">${tables.join('')}</div>`;
 }
 
 function chartHtml(groups: readonly CurveGroup[], chartTitle: string, accuracy: boolean, band: boolean): string {
@@ -213,9 +237,22 @@ async function failuresHtml(ws: Workstation, f: FailuresAcrossRuns, size: number
   return parts.join('');
 }
 
-function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[]): string {
-  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'train loss', 'time', 'img/s', 'backend'];
+/** McNemar's exact test between the two best runs, in a sentence and a 2×2 table. */
+function pairedHtml(p: PairedTest, a: ReportRun, b: ReportRun): string {
+  const verdict = p.p < 0.05 ? 'beyond chance' : 'within chance';
+  return (
+    `<h3>Is #${a.run.id}'s lead over #${b.run.id} real? <small>McNemar's exact test on the same ${p.images} test images</small></h3>` +
+    `<table class="cm"><thead><tr><th class="side"></th><th>#${b.run.id} right</th><th>#${b.run.id} wrong</th></tr></thead><tbody>` +
+    `<tr><th class="side">#${a.run.id} right</th><td>${p.bothRight}</td><td><b>${p.onlyA}</b></td></tr>` +
+    `<tr><th class="side">#${a.run.id} wrong</th><td><b>${p.onlyB}</b></td><td>${p.bothWrong}</td></tr></tbody></table>` +
+    `<p>Only #${a.run.id} (${esc(a.label)}) is right on <b>${p.onlyA}</b> images, only #${b.run.id} (${esc(b.label)}) on <b>${p.onlyB}</b>: p = ${esc(formatP(p.p))}, ${verdict}.</p>`
+  );
+}
+
+function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied: readonly Setting[], calibrationOf: (runId: number) => Calibration | null): string {
+  const head = ['run', ...varied.map(title), 'start', 'status', 'kept epoch', 'test acc', 'val acc', 'ECE', 'top-k', 'train loss', 'time', 'img/s', 'backend'];
   const rows = runs.map(({ run, metrics: m }) => {
+    const cal = calibrationOf(run.id);
     const cfg = Object.fromEntries(configRows(run.config));
     const cells = [
       `#${run.id}`,
@@ -225,6 +262,8 @@ function runsTableHtml(runs: readonly ReportRun[], bestId: number | null, varied
       m?.keptEpoch !== null && m?.keptEpoch !== undefined ? `${m.keptEpoch} / ${m.epochsDone}` : '—',
       pct(m?.testAccuracy),
       pct(m?.bestValAccuracy),
+      cal ? pct(cal.ece) : '—',
+      cal && cal.topK !== null ? `top-${cal.topK} ${pct(cal.topKAccuracy)}` : '—',
       formatValue(m?.trainLoss, 'loss'),
       formatValue(m?.seconds, 'seconds'),
       formatValue(m?.imagesPerSecond, 'rate'),
@@ -257,6 +296,13 @@ table.grid td { min-width: 120px; text-align: right; }
 table.grid td .v { font-size: 15px; font-variant-numeric: tabular-nums; }
 table.grid td .ids { font-size: 11px; color: #6b7280; }
 table.grid td.best { background: #ecfdf5; outline: 2px solid #059669; outline-offset: -2px; }
+table.grid td.lead { outline: 2px dashed #9ca3af; outline-offset: -2px; }
+table.grid td .ci { font-size: 11px; color: #374151; }
+p.verdict { margin: -6px 0 14px; font-weight: 600; }
+p.verdict.no-clear-winner { color: #92400e; }
+table.effects { margin-right: 8px; }
+table.effects td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.effects tr.top th, table.effects tr.top td { background: #ecfdf5; }
 table.grid td.empty .v { color: #9ca3af; }
 .star { color: #059669; }
 table.runs td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -371,6 +417,8 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
         ),
       );
       line += ` Best ${esc(g.info.label)}: <b>${esc(formatMeanStd(bestCell, g.info))}</b> with ${places.join(places.length > 1 ? ', tied with ' : '')}.`;
+      const verdict = verdictText(g);
+      if (verdict) line += ` ${esc(verdict)}`;
     }
     html.push(`<p class="summary">${line}</p>`);
   } else if (byAcc.length) {
@@ -403,12 +451,17 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   html.push('<h2>Results</h2>');
   if (grid) {
     html.push(gridHtml(grid));
-    html.push(`<p class="note">Mean ± sample standard deviation over the seeds of each cell; every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ best cell. #N are run ids.</p>`);
+    html.push(
+      `<p class="note">Mean ± sample standard deviation over the seeds of each cell, with its 95% confidence interval (Student's t); every number is read at the epoch whose weights the run kept (its best ${esc(study!.base.monitor.replace('_', ' '))}), and test accuracy is measured with those weights. ★ the best cell, only when it beats the runner-up beyond chance (Welch's t-test, p &lt; 0.05); an outlined cell has the best mean without that. #N are run ids.</p>`,
+    );
+    html.push(mainEffectsHtml(grid));
     const extra: StudyMetric[] = (['best_val_accuracy', 'time'] as StudyMetric[]).filter((m) => m !== metric);
     for (const m of extra) html.push(gridHtml(await ws.studyGrid(study!.id, { metric: m, rows: opts.rows, cols: opts.cols, rest: opts.rest })));
   }
   html.push(`<h3>Every run</h3>`);
-  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied));
+  const calibrationOf = (runId: number) => detailOf.get(runId)?.calibration ?? null;
+  html.push(runsTableHtml(study ? runs : [...runs].sort((a, b) => (b.metrics?.testAccuracy ?? -1) - (a.metrics?.testAccuracy ?? -1)), byAcc[0]?.run.id ?? null, varied, calibrationOf));
+  html.push(`<p class="note">ECE: expected calibration error over ${CALIBRATION_BINS} confidence bins (0 is perfectly calibrated); top-k: the true class among the k most probable (k = 2 up to 10 classes, 5 beyond).</p>`);
 
   // Curves
   html.push('<h2>Training curves</h2>');
@@ -446,6 +499,22 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
     }
     html.push(`<div class="row">${parts.join('')}</div>`);
     html.push('<p class="note">Rows: true class; columns: predicted class, on the test images. Green: right; red: mistakes; darker is more.</p>');
+    // Is the best run's lead over the next one real? McNemar's exact test on the same test images.
+    const second = byAcc[1];
+    if (second && sameDataset) {
+      const pair = (await ws.compareRuns([best.run.id, second.run.id])).pairs[0];
+      if (pair) html.push(pairedHtml(pair, best, second));
+    }
+
+    html.push('<h2>Calibration</h2>');
+    const diagrams = [best, ...(worst !== best ? [worst] : [])]
+      .map((r) => {
+        const cal = calibrationOf(r.run.id);
+        return cal ? `<figure class="chart">${reliabilitySvg(cal, `#${r.run.id} ${r.label}`)}<figcaption>ECE ${pct(cal.ece)}, MCE ${pct(cal.mce)}; ${cal.overconfidence >= 0 ? 'over' : 'under'}-confident by ${(100 * Math.abs(cal.overconfidence)).toFixed(1)} points${cal.topK !== null ? `; top-${cal.topK} ${pct(cal.topKAccuracy)}` : ''} (${cal.images} test images)</figcaption></figure>` : '';
+      })
+      .join('');
+    html.push(`<div class="row">${diagrams}</div>`);
+    html.push(`<p class="note">Reliability diagrams (Guo et al., 2017): the test images in ${CALIBRATION_BINS} bins of confidence (the top probability); a bar is the bin's accuracy, red the gap to its mean confidence, the dashed diagonal perfect calibration. Red above a bar: over-confident.</p>`);
   }
 
   // Failures

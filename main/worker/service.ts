@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeIssues, serviceCallSchema, serviceSchemas, type ServiceArgs, type ServiceMethod, type ServiceReply, type ServiceResult } from '../../shared/contract/worker';
 import type { BackendInfo } from '../../shared/types';
 import { initBackend } from '../compute/backend';
+import { gradCam } from '../models/grad-cam';
 import { buildModel, getVariant, listVariants, modelInfo, summarizeModel } from '../models/registry';
 import { loadModel, saveModel } from './checkpoint';
 import { convertTorchvisionWeights } from './convert-weights';
@@ -83,6 +84,19 @@ const handlers = {
       return (await probs.array()) as number[][];
     } finally {
       probs.dispose();
+    }
+  },
+
+  async explain(args: ServiceArgs<'explain'>): Promise<ServiceResult<'explain'>> {
+    const model = await modelAt(args.checkpointDir);
+    const { size, channels } = args;
+    if (args.image.length !== size * size * channels) throw new Error(`the image has ${args.image.length} bytes, expected ${size}×${size}×${channels}`);
+    const x = tf.tidy(() => normalize(tf.div(tf.tensor4d(Float32Array.from(args.image), [1, size, size, channels]), 255)) as tf.Tensor4D);
+    try {
+      const cam = gradCam(model, x, args.classIndex);
+      return { classIndex: cam.classIndex, layer: cam.layer, mapSize: [cam.mapSize[0], cam.mapSize[1]], size: cam.size, values: cam.values, probabilities: cam.probabilities };
+    } finally {
+      x.dispose();
     }
   },
 

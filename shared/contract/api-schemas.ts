@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
 import { studyArgSchemas } from './study-schemas';
 import { slurmArgSchemas } from './slurm';
+import { analysisArgSchemas } from './analysis';
 import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
@@ -103,10 +104,13 @@ export const apiArgSchemas = {
   runSeries: z.tuple([id, z.array(z.string().min(1).max(64)).max(32)]),
   predictions: z.tuple([id]),
   classifyImage: z.tuple([id, bytesSchema]),
+  explainImage: z.tuple([id, bytesSchema, z.string().min(1).nullable()]),
   // Studies: the validators of main/studies/contract.ts, one per `StudyApi` verb.
   ...studyArgSchemas,
   // Studies on Slurm: shared/contract/slurm.ts.
   ...slurmArgSchemas,
+  // Comparing runs and label suspects: shared/contract/analysis.ts.
+  ...analysisArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */

@@ -11,6 +11,7 @@ import type { MessageRef } from '../i18n/catalogue';
 export type { AppEvent, ImportProgress } from './events';
 import type { StudyApi } from './studies';
 import type { SlurmApi } from './slurm';
+import type { AnalysisApi } from './analysis';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
 export interface ImageRef {
@@ -75,12 +76,24 @@ export interface ClassifyResult {
   readonly probabilities: readonly number[];
 }
 
+/** Grad-CAM of an image for a class with a run's kept weights (`explainImage`). */
+export interface ExplainImageResult extends ClassifyResult {
+  /** The class explained: the one asked for, else the predicted one. */
+  readonly className: string;
+  /** The layer whose feature map is explained, and that map's resolution. */
+  readonly layer: string;
+  readonly mapSize: readonly [number, number];
+  /** The image with the map laid over it: a `data:image/png;base64,…` URL. */
+  readonly overlay: string;
+}
+
 /**
  * The verbs of every view. The study verbs come from `StudyApi` (`shared/studies.ts`); their
  * events arrive through `onEvent` like every other event, so `onStudyEvent` is not part of it.
- * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`).
+ * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`), comparing runs and label
+ * suspects from `AnalysisApi` (`shared/contract/analysis.ts`).
  */
-export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi {
+export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisApi {
   // Datasets
   listDatasets(): Promise<readonly DatasetSummary[]>;
   /**
@@ -119,6 +132,8 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi {
   runSeries(runId: number, keys: readonly string[]): Promise<Readonly<Record<string, readonly (readonly [number, number])[]>>>;
   predictions(runId: number): Promise<readonly Prediction[]>;
   classifyImage(runId: number, image: Uint8Array): Promise<ClassifyResult>;
+  /** Grad-CAM of an image for `className` (the predicted class when null). */
+  explainImage(runId: number, image: Uint8Array, className: string | null): Promise<ExplainImageResult>;
 
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;

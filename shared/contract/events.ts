@@ -47,7 +47,15 @@ export type RunEvent =
       readonly predictions: readonly { readonly imageId: number; readonly trueIndex: number; readonly probabilities: readonly number[] }[];
     }
   | { readonly kind: 'status'; readonly runId: number; readonly status: RunStatus; readonly error: string | null }
-  | { readonly kind: 'log'; readonly runId: number; readonly level: 'info' | 'warn'; readonly message: string };
+  | { readonly kind: 'log'; readonly runId: number; readonly level: 'info' | 'warn'; readonly message: string }
+  | {
+      /** The core prepares a run before its worker starts: images decoded into the input-size cache so far. */
+      readonly kind: 'preparing';
+      readonly runId: number;
+      readonly inputSize: number;
+      readonly done: number;
+      readonly total: number;
+    };
 
 export type RunEventKind = RunEvent['kind'];
 
@@ -138,6 +146,7 @@ export const runEventSchema = z.discriminatedUnion('kind', [
     error: z.string().nullable(),
   }),
   z.object({ kind: z.literal('log'), runId: z.number().int(), level: z.enum(['info', 'warn']), message: z.string() }),
+  z.object({ kind: z.literal('preparing'), runId: z.number().int(), inputSize: z.number().int(), done: z.number().int().min(0), total: z.number().int().min(0) }),
 ]) satisfies z.ZodType<RunEvent>;
 
 

@@ -257,6 +257,58 @@ export interface GridCell extends Stats {
   readonly pending: number;
   /** Has the best mean of the whole grid (every tied cell is marked). */
   readonly best: boolean;
+  /** The 95% confidence interval of the mean over its seeds (Student's t); null below two runs. */
+  readonly ci95: { readonly lo: number; readonly hi: number } | null;
+  /** The best cell, and it beats the runner-up beyond chance (`StudyGrid.verdict`): the one that earns the ★. */
+  readonly winner: boolean;
+}
+
+/** Where a cell of the grid is, and its mean. */
+export interface GridPlace {
+  readonly table: number;
+  readonly row: number;
+  readonly col: number;
+  readonly mean: number;
+  /** Completed runs behind the mean. */
+  readonly n: number;
+}
+
+/**
+ * Whether the best cell beats the runner-up beyond chance: Welch's t-test (two-sided) between
+ * their runs' values, a winner when p < 0.05. One seed says nothing about the spread, so a
+ * cell with fewer than two completed runs never wins.
+ */
+export interface GridVerdict {
+  /**
+   * `winner`: the best cell beats the runner-up; `no-clear-winner`: it does not (too few seeds,
+   * a tie, or a gap within chance); `single`: one cell has results; `none`: no run completed.
+   */
+  readonly kind: 'winner' | 'no-clear-winner' | 'single' | 'none';
+  readonly best: GridPlace | null;
+  /** The cell with the next best mean (it may tie with the best). */
+  readonly runnerUp: GridPlace | null;
+  /** Welch's two-sided p; null when either cell has fewer than two completed runs. */
+  readonly p: number | null;
+  /** The smaller number of completed runs of the two cells ("no clear winner with N seeds"). */
+  readonly seeds: number;
+}
+
+/** One axis's main effect: the metric at each of its values, averaged over the other axes. */
+export interface MainEffect {
+  readonly key: StudyAxisKey;
+  readonly title: string;
+  readonly levels: readonly {
+    readonly label: string;
+    /** Mean over the grid points with this value of each point's mean over its seeds; null when none completed. */
+    readonly mean: number | null;
+    /** Grid points (combinations of the other axes) behind the mean. */
+    readonly points: number;
+    /** Completed runs behind it. */
+    readonly runs: number;
+    /** The lowest and highest grid-point mean: how much the other axes move it. */
+    readonly min: number | null;
+    readonly max: number | null;
+  }[];
 }
 
 export interface GridTable {
@@ -280,6 +332,10 @@ export interface StudyGrid {
   readonly tables: readonly GridTable[];
   /** Where the (first) best cell is, or null when no run completed. */
   readonly best: { readonly table: number; readonly row: number; readonly col: number } | null;
+  /** Whether that cell beats the runner-up beyond chance. */
+  readonly verdict: GridVerdict;
+  /** Per axis, the metric at each value averaged over the other axes (whatever the layout). */
+  readonly mainEffects: readonly MainEffect[];
 }
 
 /** Per-epoch series a curve view can plot. */

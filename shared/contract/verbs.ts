@@ -40,6 +40,7 @@ export const API_VERBS = [
   'runSeries',
   'predictions',
   'classifyImage',
+  'explainImage',
   'createStudy',
   'listStudies',
   'getStudy',
@@ -58,6 +59,8 @@ export const API_VERBS = [
   'collectStudySlurm',
   'studySlurm',
   'controlStudySlurm',
+  'compareRuns',
+  'labelSuspects',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;

@@ -89,6 +89,19 @@ const modelInfoSchema = z.object({
   reference: z.string(),
 });
 
+/** A Grad-CAM map with the image's class probabilities (see main/models/grad-cam.ts). */
+export interface ExplainResult {
+  readonly classIndex: number;
+  /** The layer whose feature map is explained. */
+  readonly layer: string;
+  /** That map's resolution before upsampling. */
+  readonly mapSize: readonly [number, number];
+  /** The map is `size`×`size` values in [0, 1], row-major, at the model's input size. */
+  readonly size: number;
+  readonly values: Float32Array;
+  readonly probabilities: readonly number[];
+}
+
 /** Each service method: its argument and result validators. */
 export const serviceSchemas = {
   /** The backend `auto` picks here, and how many threads a run could train on. */
@@ -104,6 +117,24 @@ export const serviceSchemas = {
   classify: {
     args: z.object({ checkpointDir: z.string().min(1), size: positive, channels: z.union([z.literal(1), z.literal(3)]), images: z.array(z.instanceof(Uint8Array)).min(1) }),
     result: z.array(z.array(z.number())),
+  },
+  /** Grad-CAM of one decoded image for a class (the predicted one when null), with a checkpoint's weights. */
+  explain: {
+    args: z.object({
+      checkpointDir: z.string().min(1),
+      size: positive,
+      channels: z.union([z.literal(1), z.literal(3)]),
+      image: z.instanceof(Uint8Array),
+      classIndex: z.number().int().nonnegative().nullable(),
+    }),
+    result: z.object({
+      classIndex: z.number().int().nonnegative(),
+      layer: z.string(),
+      mapSize: z.tuple([positive, positive]),
+      size: positive,
+      values: z.instanceof(Float32Array),
+      probabilities: z.array(z.number()),
+    }),
   },
   /** Writes a checkpoint's model with a softmax on top (TensorFlow.js layers format); returns the file names. */
   exportModel: { args: z.object({ checkpointDir: z.string().min(1), outDir: z.string().min(1), name: z.string().min(1) }), result: z.array(z.string()) },
@@ -134,6 +165,7 @@ export interface ServiceResults {
   readonly models: readonly ModelInfo[];
   readonly summary: string;
   readonly classify: readonly (readonly number[])[];
+  readonly explain: ExplainResult;
   readonly exportModel: readonly string[];
   readonly convertWeights: readonly string[];
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport, ModelInfo, RunDetail } from '../../shared/types';
 import { makeImageFolder } from '../fixtures/images';
@@ -110,6 +111,40 @@ describe('bloombench CLI', () => {
     expect(rescan.stdout).toContain('Re-scanned: a new dataset; dataset 1 "colours" stays for its 1 run(s).');
   });
 
+  it('explains an image with Grad-CAM: an overlay PNG, the class and the layer; bad input named', async () => {
+    const image = path.join(folder, 'class_1', fs.readdirSync(path.join(folder, 'class_1'))[0]);
+    const target = path.join(home, 'explained', 'cam.png');
+    const r = await cli('explain', '1', image, target, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { className: string; layer: string; mapSize: number[]; probability: number; classes: string[]; probabilities: number[] };
+    // LeNet-5's head starts at its second pooling: 32 px → 5×5 maps.
+    expect(j).toMatchObject({ layer: 'pool2', mapSize: [5, 5], classes: ['class_0', 'class_1', 'class_2'] });
+    const predicted = j.classes[j.probabilities.indexOf(Math.max(...j.probabilities))];
+    expect(j.className).toBe(predicted);
+    const meta = await sharp(target).metadata();
+    expect(meta).toMatchObject({ format: 'png', width: 320, height: 320 });
+    // The overlay changes the picture: it is not the photo scaled up.
+    const plain = await sharp(image).resize(320, 320).removeAlpha().raw().toBuffer();
+    const laid = await sharp(target).removeAlpha().raw().toBuffer();
+    expect(laid.equals(plain)).toBe(false);
+
+    const asked = await cli('explain', '1', image, '--class', 'class_2', target);
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toMatch(/Grad-CAM of "class_2" \(\d+\.\d%\) from layer pool2 \(5×5 map\)/);
+    const wrongClass = await cli('explain', '1', image, '--class', 'tulips', target);
+    expect(wrongClass.code).not.toBe(0);
+    expect(wrongClass.stderr).toContain('"tulips" is not a class of run 1; its classes are class_0, class_1, class_2.');
+    const notPng = await cli('explain', '1', image, path.join(home, 'cam.jpg'));
+    expect(notPng.stderr).toMatch(/give a file name ending in \.png, not .*cam\.jpg/);
+    const missing = await cli('explain', '1', path.join(home, 'nope.jpg'), target);
+    expect(missing.stderr).toMatch(/Cannot read .*nope\.jpg \(ENOENT\)/);
+    const text = path.join(home, 'notes.txt');
+    fs.writeFileSync(text, 'not a picture');
+    const notImage = await cli('explain', '1', text, target);
+    expect(notImage.code).not.toBe(0);
+    expect(notImage.stderr).toMatch(/Cannot explain this file/);
+  }, 120_000);
+
   it('says how long a run will take before its first epoch, from the runs measured here', async () => {
     // Run 1 above trained lenet5 at 32 px, width ×0.5 on wasm: this one is priced by it.
     const r = await cli('train', '--dataset', 'colours', '--arch', 'lenet5', '--input-size', '32', '--width', '0.5', '--epochs', '1', '--batch-size', '8', '--backend', 'wasm');
@@ -157,6 +192,7 @@ describe('bloombench CLI', () => {
     const id = String((JSON.parse(train.stdout.trim().split('\n').pop()!) as RunDetail).id);
     const image = path.join(folder, 'class_0', fs.readdirSync(path.join(folder, 'class_0'))[0]);
     check(await cli('predict', id, image), 'predict');
+    check(await cli('explain', id, image, path.join(home, 'cpu-cam.png')), 'explain');
     check(await cli('export', id, path.join(home, 'exported')), 'export');
     // A Slurm task trains in a child whose output is the task's own (the job's log file).
     check(await cli('slurm-task', cpuBundle(path.join(home, 'bundle'))), 'slurm-task on cpu');

@@ -6,10 +6,11 @@
  * matrix's two hues and arrow keys, the classify tab, and (in later blocks) URLs with Back and
  * Forward and the runs table at 1024 px. Screenshots at 1024 and 1440 px go to tests/artifacts/.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImageFolder } from '../fixtures/images';
+import { classPixels, encodePixels, makeImageFolder } from '../fixtures/images';
 import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
 import { seedRun } from './seed';
 
@@ -98,6 +99,49 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     await page.getByTestId('cell-gallery').waitFor();
     expect(await page.locator('[data-testid=cell-gallery] [data-testid=prediction-card]').count()).toBe(Number(await miss.textContent()));
   });
+
+  it('classifying a picture has a tab of its own, not a pane below the mistake cards', async () => {
+    await page.getByTestId('tab-mistakes').click();
+    await page.getByTestId('mistake-gallery').waitFor();
+    expect(await page.getByTestId('classify-dropzone').count()).toBe(0);
+    await page.getByTestId('tab-classify').click();
+    const zone = page.getByTestId('classify-dropzone');
+    await zone.waitFor();
+    expect(await page.getByTestId('mistake-gallery').count()).toBe(0);
+    // In view where the galleries start, without scrolling past cards.
+    const box = await zone.boundingBox();
+    expect(box && box.y + box.height <= 900).toBe(true);
+    const png = await encodePixels(classPixels(2, 5, 7, 24, 3), 24, 24, 'png');
+    const file = path.join(app.home, 'new-rose.png');
+    fs.writeFileSync(file, png);
+    await page.getByTestId('classify-file').setInputFiles(file);
+    // Classifying needs the run's checkpoint, which a seeded run does not have: the reason shows in the tab.
+    await page.locator('[data-testid=classify-result], [data-testid=classify-error]').first().waitFor({ timeout: 60_000 });
+    await shot(page, 'screens-03-classify-tab-1440');
+  });
+
+  it('while a run is prepared, its card counts the cache images once (not over each chart)', async () => {
+    // A folder big enough that decoding it at a new input size takes a few updates.
+    const big = path.join(app.home, 'big');
+    await makeImageFolder(big, { classes: 4, perClass: 150, size: 64, seed: 9 });
+    await app.ws.importDataset(big, 'big');
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('arch-lenet5').click();
+    await page.locator('#f-dataset').selectOption({ label: 'big' });
+    await page.getByTestId('f-input').fill('60');
+    await page.getByTestId('f-epochs').fill('1');
+    await page.getByTestId('start-run').click();
+    const stage = page.locator('[data-testid=live-stage][data-total="600"]');
+    await stage.waitFor({ timeout: 60_000 });
+    expect(await stage.textContent()).toMatch(/Preparing the 60px cache: [\d,]+ \/ 600 images/);
+    expect(await stage.getByRole('progressbar').count()).toBe(1);
+    await shot(page, 'screens-04-preparing-1440');
+    // The charts wait quietly: one note, on the first chart.
+    expect(await page.locator('[data-testid^=chart-] + .empty, .empty').allTextContents()).toEqual(['The curves start with the first batch.']);
+    await page.getByTestId('cancel-run').click();
+    await page.getByTestId('confirm-cancel').click();
+    await page.waitForSelector('[data-testid=live-run][data-status=cancelled]', { timeout: 60_000 });
+  }, 180_000);
 
   it('shows no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);

@@ -232,6 +232,8 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     const png = await encodePixels(classPixels(1, 3, 99, 32, 5), 32, 32, 'png');
     const file = path.join(app.home, 'new-rose.png');
     fs.writeFileSync(file, png);
+    // The drop zone has a tab of its own beside the galleries.
+    await page.getByTestId('tab-classify').click();
     await page.getByTestId('classify-file').setInputFiles(file);
     const result = page.getByTestId('classify-result');
     await result.waitFor({ timeout: 60_000 });

@@ -47,7 +47,7 @@ describe('metric values', () => {
   });
 
   it('gives the exported cell the screen’s digits', () => {
-    const cell: GridCell = { mean: 0.43121, std: 0.01234, min: 0.42, max: 0.44, n: 2, pending: 0, best: false, runs: [] };
+    const cell: GridCell = { mean: 0.43121, std: 0.01234, min: 0.42, max: 0.44, n: 2, pending: 0, best: false, ci95: null, winner: false, runs: [] };
     expect(cellText(cell, { label: 'validation loss', higherIsBetter: false, unit: 'loss' })).toBe(`${formatValue(0.43121, 'loss')} ± ${formatSpread(0.01234, 'loss')}`);
   });
 });

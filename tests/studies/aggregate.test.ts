@@ -117,16 +117,74 @@ describe('the results grid', () => {
     expect(() => buildGrid(1, views, cells, metrics, { rows: ['activation'], cols: ['activation'] })).toThrow(/both/);
   });
 
-  it('exports CSV lines per cell and a Markdown table with the best cell in bold', () => {
+  it('gives the ★ only when the best cell beats the runner-up beyond chance (Welch)', () => {
+    // relu·cosine 0.90 0.86 0.88 vs relu·constant 0.80 0.82 0.84: difference 0.06, se √(2·0.0004/3),
+    // t = 3.674235, df = 4 → p = 0.021312 (the t(4) CDF in closed form).
+    const g = buildGrid(1, views, cells, metrics);
+    expect(g.verdict).toMatchObject({ kind: 'winner', best: { table: 0, row: 0, col: 1, n: 3 }, runnerUp: { row: 0, col: 0, n: 3 }, seeds: 3 });
+    expect(g.verdict.p).toBeCloseTo(0.021312, 6);
+    expect(g.tables[0].cells.flat().map((c) => c.winner)).toEqual([false, true, false, false]);
+    // 95% interval of relu·cosine: 0.88 ± 4.302653 · 0.02/√3 = 0.88 ± 0.0496828.
+    expect(g.tables[0].cells[0][1].ci95!.lo).toBeCloseTo(0.88 - 0.0496828, 6);
+    expect(g.tables[0].cells[0][1].ci95!.hi).toBeCloseTo(0.88 + 0.0496828, 6);
+    expect(g.tables[0].cells[1][1].ci95).toBeNull();
+
+    // A gap of 0.04 with the same spread: t = √6, p = 0.0705 → no clear winner with 3 seeds.
+    const close = new Map(metrics);
+    close.set(103, { ...metrics.get(103)!, testAccuracy: 0.84 });
+    close.set(104, { ...metrics.get(104)!, testAccuracy: 0.86 });
+    close.set(105, { ...metrics.get(105)!, testAccuracy: 0.88 });
+    const c = buildGrid(1, views, cells, close);
+    expect(c.verdict).toMatchObject({ kind: 'no-clear-winner', seeds: 3 });
+    expect(c.verdict.p).toBeCloseTo(0.070484, 6);
+    expect(c.tables[0].cells.flat().some((x) => x.winner)).toBe(false);
+    expect(c.tables[0].cells[0][1].best).toBe(true);
+  });
+
+  it('never crowns a cell measured on one seed', () => {
+    const oneSeed = cells.filter((c) => c.repeat === 0);
+    const g = buildGrid(1, views, oneSeed, metrics);
+    expect(g.best).toEqual({ table: 0, row: 0, col: 1 });
+    expect(g.verdict).toMatchObject({ kind: 'no-clear-winner', p: null, seeds: 1 });
+    expect(g.tables[0].cells.flat().some((x) => x.winner)).toBe(false);
+    const single = buildGrid(1, views, oneSeed.filter((c) => c.coords.join() === '0,1'), metrics);
+    expect(single.verdict.kind).toBe('single');
+    expect(buildGrid(1, views, [], metrics).verdict.kind).toBe('none');
+  });
+
+  it('averages each axis over the other axes for its main effects', () => {
+    const { mainEffects } = buildGrid(1, views, cells, metrics);
+    expect(mainEffects.map((e) => e.key)).toEqual(['activation', 'schedule']);
+    const [act, sched] = mainEffects;
+    // relu: (0.82 + 0.88) / 2 over 6 runs; tanh: (0.725 + 0.60) / 2 over 3.
+    expect(act.levels.map((l) => [l.label, l.points, l.runs])).toEqual([['relu', 2, 6], ['tanh', 2, 3]]);
+    expect(act.levels[0].mean).toBeCloseTo(0.85, 12);
+    expect(act.levels[1].mean).toBeCloseTo(0.6625, 12);
+    expect([act.levels[1].min, act.levels[1].max]).toEqual([0.6, expect.closeTo(0.725, 12)]);
+    // constant: (0.82 + 0.725) / 2; cosine: (0.88 + 0.60) / 2.
+    expect(sched.levels[0].mean).toBeCloseTo(0.7725, 12);
+    expect(sched.levels[1].mean).toBeCloseTo(0.74, 12);
+  });
+
+  it('exports CSV lines per cell and a Markdown table with the winner in bold, the verdict and the main effects', () => {
     const g = buildGrid(1, views, cells, metrics);
     const csv = gridCsv(g).trim().split('\n');
-    expect(csv[0]).toBe('activation,schedule,metric,n,mean,std,min,max,run_ids,pending,best');
-    expect(csv[2]).toBe('relu,cosine,test_accuracy,3,0.88,0.02,0.86,0.9,103 104 105,0,1');
-    expect(csv[4]).toBe('tanh,cosine,test_accuracy,1,0.6,,0.6,0.6,109,2,0');
+    expect(csv[0]).toBe('activation,schedule,metric,n,mean,std,min,max,run_ids,pending,best,ci95_lo,ci95_hi,winner');
+    // relu·cosine: 0.88 ± 0.0496828 (see above).
+    expect(csv[2]).toBe('relu,cosine,test_accuracy,3,0.88,0.02,0.86,0.9,103 104 105,0,1,0.83031725,0.92968275,1');
+    expect(csv[4]).toBe('tanh,cosine,test_accuracy,1,0.6,,0.6,0.6,109,2,0,,,0');
     const md = gridMarkdown({ name: 'act×sched', datasetName: 'flowers', repeats: 3 }, g);
     expect(md).toContain('| activation ↓ / schedule → | constant | cosine |');
-    expect(md).toContain('| relu | 82.0 ± 2.0% (n=3: #100, #101, #102) | **88.0 ± 2.0% (n=3: #103, #104, #105)** |');
-    expect(md).toContain('| tanh | 72.5 ± 3.5% (n=2: #106, #107, #108 failed) | 60.0% (n=1: #109, 2 pending) |');
+    expect(md).toContain('| relu | 82.0 ± 2.0% (95% CI 77.0–87.0%; n=3: #100, #101, #102) | **88.0 ± 2.0% (95% CI 83.0–93.0%; n=3: #103, #104, #105)** ★ |');
+    // tanh·constant: 0.725 ± 12.7062 · 0.0353553/√2 = 0.725 ± 0.3177 → 40.7–104.3%, shown up to 100%.
+    expect(md).toContain('| tanh | 72.5 ± 3.5% (95% CI 40.7–100.0%; n=2: #106, #107, #108 failed) | 60.0% (n=1: #109, 2 pending) |');
+    expect(md).toContain("★ relu · cosine (88.0%) beats the runner-up relu · constant (82.0%) beyond chance: Welch's t-test p = 0.021 over 3 seeds.");
+    expect(md).toContain('- activation: relu 85.0% (2 cells, 6 runs) · tanh 66.3% (2 cells, 3 runs)');
+    expect(md).toContain('- schedule: constant 77.3% (2 cells, 5 runs) · cosine 74.0% (2 cells, 4 runs)');
+
+    const oneSeed = gridMarkdown({ name: 'x', datasetName: 'flowers', repeats: 1 }, buildGrid(1, views, cells.filter((c) => c.repeat === 0), metrics));
+    expect(oneSeed).toContain('| relu | 80.0% (n=1: #100) | 90.0% (n=1: #103) |');
+    expect(oneSeed).toContain('No clear winner with 1 seed: relu · cosine (90.0%) has the best mean, but a cell needs two seeds or more to be told apart from relu · constant (80.0%).');
   });
 });
 

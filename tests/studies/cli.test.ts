@@ -112,14 +112,18 @@ describe('bloombench study and report', () => {
     const { stdout } = await cli('study', 'show', 'act-sched', '--cells');
     expect(stdout).toContain('Study 1 "act-sched" on flowers (#1) — paused: 3/4 runs completed, 1 pending');
     expect(stdout).toMatch(/activation ↓ \/ schedule →\s+constant\s+cosine/);
-    expect(stdout).toMatch(/relu\s+88\.9% \(n=1: #1\) \*/);
+    expect(stdout).toMatch(/relu\s+88\.9% \(n=1: #1\)\s/);
+    // One seed per cell: the best mean is no winner.
+    expect(stdout).not.toMatch(/\) ★/);
+    expect(stdout).toMatch(/No clear winner with 1 seed: relu · constant \(88\.9%\) has the best mean/);
     expect(stdout).toContain('pending');
     const { stdout: md } = await cli('study', 'export', String(studyId), '-', '--format', 'md', '--metric', 'best_val_accuracy');
     expect(md).toContain('| relu | 50.0% (n=1: #1) | 60.0% (n=1: #2) |');
-    expect(md).toContain('| tanh | **70.0% (n=1: #3)** | pending |');
+    expect(md).toContain('| tanh | 70.0% (n=1: #3) | pending |');
+    expect(md).toContain('No clear winner with 1 seed');
     const csvFile = path.join(home, 'grid.csv');
     await cli('study', 'export', 'act-sched', csvFile);
-    expect(fs.readFileSync(csvFile, 'utf8').split('\n')[0]).toBe('activation,schedule,metric,n,mean,std,min,max,run_ids,pending,best');
+    expect(fs.readFileSync(csvFile, 'utf8').split('\n')[0]).toBe('activation,schedule,metric,n,mean,std,min,max,run_ids,pending,best,ci95_lo,ci95_hi,winner');
     const { stdout: failures } = await cli('study', 'failures', 'act-sched', '--json');
     const f = JSON.parse(failures) as { allWrong: { count: number }; onlyOneRight: { count: number } };
     expect(f.allWrong.count).toBe(1);
@@ -133,7 +137,15 @@ describe('bloombench study and report', () => {
     expect(stdout).toMatch(/Wrote .*report\.html/);
     const html = fs.readFileSync(file, 'utf8');
     expect(html).toContain('<h1>act-sched</h1>');
-    expect(html).toMatch(/<td class="best"><span class="v">88\.9%<\/span>/);
+    expect(html).toMatch(/<td class="lead"><span class="v">88\.9%<\/span><br>/);
+    expect(html).toContain('No clear winner with 1 seed');
+    // Calibration per run and for the best and weakest run a reliability diagram; McNemar between the two best.
+    expect(html).toContain('<th>ECE</th><th>top-k</th>');
+    expect(html).toContain('<h2>Calibration</h2>');
+    expect(html).toMatch(/<svg [^>]*aria-label="#1 relu · constant"/);
+    expect(html).toMatch(/Is #1's lead over #2 real\? <small>McNemar's exact test on the same \d+ test images/);
+    expect(html).toMatch(/Only #1 \(relu · constant\) is right on <b>1<\/b> images, only #2 \(relu · cosine\) on <b>0<\/b>: p = 1, within chance/);
+    expect(html).toContain('<h3>Main effects');
     expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(4);
     expect(html).toMatch(/<img src="data:image\/jpeg;base64,[A-Za-z0-9+/]{100,}/);
     expect(html).toContain('Wrong in every run');

@@ -7,9 +7,10 @@
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
 import { SHELL } from './messages/shell';
+import { ANALYSIS } from './messages/analysis';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;

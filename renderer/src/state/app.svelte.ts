@@ -116,6 +116,7 @@ export class AppState implements Nav {
       default:
         if (e.kind === 'started' && this.live.runId !== e.runId && !this.live.isActive) this.live.watch(e.runId);
         this.live.onEvent(e);
+        this.studies.onRunEvent(e);
         if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'evaluation') this.runs.scheduleReload();
         if (e.kind === 'evaluation' && this.evaluation.runId === e.runId) void this.evaluation.open(e.runId);
     }

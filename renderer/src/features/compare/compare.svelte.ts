@@ -2,6 +2,7 @@
  * Comparing runs: their details, the settings that differ, and what all of them get wrong.
  */
 import type { Api } from '@shared/contract/api';
+import type { RunComparison } from '@shared/contract/analysis';
 import { SETTINGS, settingValue } from '@shared/config-text';
 import type { Prediction, RunDetail } from '@shared/types';
 import { Resource } from '../../lib/resource.svelte';
@@ -41,6 +42,8 @@ export class CompareState {
   #ids = $state.raw<readonly number[]>([]);
   /** The compared runs' details (or why they could not be loaded). */
   readonly details = new Resource<readonly RunDetail[]>([]);
+  /** McNemar's test per pair, seed groups with 95% intervals (or why they could not be had). */
+  readonly stats = new Resource<RunComparison | null>(null);
   /** The settings whose values are not all equal, plus dataset. */
   readonly diff = $derived(settingsDiff(this.details.value));
   /** Test images every compared run (with predictions) gets wrong. */
@@ -59,7 +62,8 @@ export class CompareState {
     this.#ids = ids;
     // The runs compared before stay in view until these arrive.
     this.details.reset(this.details.value);
-    await this.details.load(() => Promise.all(ids.map((id) => this.api.getRun(id))));
+    this.stats.reset(null);
+    await Promise.all([this.details.load(() => Promise.all(ids.map((id) => this.api.getRun(id)))), this.stats.load(() => this.api.compareRuns(ids))]);
   }
 }
 

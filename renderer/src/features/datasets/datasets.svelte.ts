@@ -5,6 +5,7 @@ import type { Api, ImageRef, ImportProgress } from '@shared/contract/api';
 import type { DatasetSummary, ImportReport } from '@shared/types';
 import { errorText } from '../../lib/format';
 import { Resource } from '../../lib/resource.svelte';
+import { SuspectsState } from './suspects.svelte';
 
 /** Duplicate groups whose pictures the report shows (label conflicts first). */
 export const DUPLICATE_THUMBS = 24;
@@ -29,7 +30,12 @@ export class DatasetsState {
   #error = $state<string | null>(null);
   #already = $state.raw<AlreadyImported | null>(null);
 
-  constructor(private readonly api: Api) {}
+  /** The open dataset's label suspects ("Review suspects"). */
+  readonly suspects: SuspectsState;
+
+  constructor(private readonly api: Api) {
+    this.suspects = new SuspectsState(api);
+  }
 
   get selectedId(): number | null {
     return this.#selectedId;

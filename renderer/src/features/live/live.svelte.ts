@@ -31,6 +31,13 @@ export interface Progress {
 
 const FLUSH_MS = 500;
 
+/** The core preparing the run before its worker starts: images in the input-size cache so far. */
+export interface Preparing {
+  readonly inputSize: number;
+  readonly done: number;
+  readonly total: number;
+}
+
 /** The batch series of a run, as the views read them. */
 export interface BatchSeries {
   readonly loss: readonly Point[];
@@ -89,6 +96,7 @@ export class LiveRunState {
   #latest: Progress | null = null;
   #log = $state.raw<readonly { level: 'info' | 'warn'; message: string }[]>([]);
   #cancelling = $state(false);
+  #preparing = $state.raw<Preparing | null>(null);
 
   /** Points received but not yet shown. */
   #pending: { loss: Point[]; accuracy: Point[]; lr: Point[] } = { loss: [], accuracy: [], lr: [] };
@@ -155,6 +163,10 @@ export class LiveRunState {
   get cancelling(): boolean {
     return this.#cancelling;
   }
+  /** The cache being built for this run (until its worker starts), or null. */
+  get preparing(): Preparing | null {
+    return this.#preparing;
+  }
   /** Fraction of the run done, 0..1. */
   get fraction(): number {
     const p = this.#progress;
@@ -181,6 +193,7 @@ export class LiveRunState {
     this.#diagnostics = [];
     this.setProgress(null);
     this.#log = [];
+    this.#preparing = null;
     this.#pending = { loss: [], accuracy: [], lr: [] };
     void this.reload();
   }
@@ -251,7 +264,11 @@ export class LiveRunState {
   onEvent(e: RunEvent): void {
     if (e.runId !== this.#runId) return;
     switch (e.kind) {
+      case 'preparing':
+        this.#preparing = { inputSize: e.inputSize, done: e.done, total: e.total };
+        return;
       case 'started':
+        this.#preparing = null;
         this.#status = 'running';
         this.#backend = e.backend;
         this.setProgress({
@@ -309,6 +326,7 @@ export class LiveRunState {
         this.#error = e.error;
         if (e.status !== 'running' && e.status !== 'queued') {
           this.#cancelling = false;
+          this.#preparing = null;
           void this.reload();
         }
         return;

@@ -177,3 +177,33 @@ export function axisValues(a: AxisDraft, lr: number, archIds: readonly string[])
     return { values: [], error: errorText(e).replace(/^schedule: /, '') };
   }
 }
+
+/** What the study's time left is estimated from. */
+export interface TimeLeftInput {
+  /** Mean seconds of the study's completed runs, or null before the first. */
+  readonly perRunSeconds: number | null;
+  /** Runs still to start (pending, queued, interrupted, cancelled): not the one training. */
+  readonly waiting: number;
+  /** The run training now: when it started, and its own latest estimate (seconds left, and when it said so). */
+  readonly active: { readonly startedMs: number | null; readonly etaSeconds: number | null; readonly etaAtMs: number | null } | null;
+  readonly nowMs: number;
+}
+
+/**
+ * Seconds left in a study, or null when nothing is known yet.
+ *
+ * The run in training counts by its own ETA (counted down since it said so), else by the mean
+ * run less the time it has trained; the runs waiting count by the mean, or, before any run
+ * finished, by the training run's expected length. Recomputed as time passes, the estimate
+ * moves down between events instead of freezing at "≈ 13 s left".
+ */
+export function studyTimeLeft(i: TimeLeftInput): number | null {
+  const a = i.active;
+  const elapsed = a?.startedMs != null ? Math.max(0, (i.nowMs - a.startedMs) / 1000) : null;
+  let activeLeft: number | null = null;
+  if (a && a.etaSeconds !== null && a.etaAtMs !== null) activeLeft = Math.max(0, a.etaSeconds - (i.nowMs - a.etaAtMs) / 1000);
+  else if (a && i.perRunSeconds !== null && elapsed !== null) activeLeft = Math.max(0, i.perRunSeconds - elapsed);
+  const perRun = i.perRunSeconds ?? (activeLeft !== null && elapsed !== null ? elapsed + activeLeft : null);
+  if (perRun === null) return i.waiting === 0 ? activeLeft : null;
+  return (activeLeft ?? (a ? perRun : 0)) + i.waiting * perRun;
+}

@@ -78,6 +78,8 @@ export class StudiesState {
   #diffChosen = false;
 
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** The latest ETA a training run sent (its batch events), for the study's time left. */
+  #runEta = $state.raw<{ readonly runId: number; readonly etaSeconds: number; readonly atMs: number } | null>(null);
 
   constructor(
     private readonly api: Api,
@@ -99,6 +101,20 @@ export class StudiesState {
   /** Studies running or pausing (for the nav badge). */
   get active(): number {
     return this.list.value.filter((s) => s.state === 'running' || s.state === 'pausing').length;
+  }
+
+  /** The latest ETA of a training run, as its batch events said it, and when. */
+  get runEta(): { readonly runId: number; readonly etaSeconds: number; readonly atMs: number } | null {
+    return this.#runEta;
+  }
+
+  /** A run's batch event: keeps its ETA (at most once a second, which is as often as the page shows it). */
+  onRunEvent(e: { readonly kind: string; readonly runId: number; readonly etaSeconds?: number }): void {
+    if (e.kind !== 'batch' || e.etaSeconds === undefined) return;
+    const now = Date.now();
+    const last = this.#runEta;
+    if (last && last.runId === e.runId && now - last.atMs < 1000) return;
+    this.#runEta = { runId: e.runId, etaSeconds: e.etaSeconds, atMs: now };
   }
 
   /** Each of the open study's runs, named by its cell (and seed when there are several). */
