@@ -37,6 +37,8 @@ export const ESTIMATE_WORDS = defineMessages({
     en: { one: '≈ {total} for {n} epoch ({perEpoch} each, {source})', other: '≈ {total} for {n} epochs ({perEpoch} each, {source})' },
     ko: '{n} 에폭에 ≈ {total} (에폭당 {perEpoch}, {source})',
   },
+  'estimate.cardsHere': { en: '“here”: multiply-adds at {size} px, width ×{width}', ko: '“여기”: {size} px, 너비 ×{width}에서의 MAC 수' },
+  'estimate.macsTip': { en: 'Multiply-adds scaled to your input size and width multiplier', ko: '입력 크기와 너비 배율에 맞춰 환산한 MAC 수' },
   'estimate.cardsNote': {
     en: 'time per epoch from runs measured on this machine where there are any, else rough (from the multiply-adds)',
     ko: '에폭당 시간은 이 컴퓨터에서 잰 실행이 있으면 그 값, 없으면 MAC 수로 계산한 대략적인 값',

@@ -4,10 +4,11 @@
 import { translator, type Translate } from './catalogue';
 import { CONFIG_WORDS } from './config-words';
 import { ESTIMATE_WORDS } from './estimates';
+import { REJECTION_WORDS } from './rejections';
 import type { Locale } from './locale';
 import { TERMS } from './terms';
 
-export const SHARED_MESSAGES = { terms: TERMS, config: CONFIG_WORDS, estimates: ESTIMATE_WORDS } as const;
+export const SHARED_MESSAGES = { terms: TERMS, config: CONFIG_WORDS, estimates: ESTIMATE_WORDS, rejections: REJECTION_WORDS } as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

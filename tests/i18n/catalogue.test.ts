@@ -82,7 +82,7 @@ describe('the catalogues', () => {
   it('keep Korean text free of English words but identifiers, units and placeholders', () => {
     // Latin words a Korean message may hold: model and setting ids, units, product names; the
     // statistics' symbols and names as Korean texts print them (p, t, ECE, McNemar) and cited authors.
-    const allowed = /^(CIFAR-10|ResNet|ECE|MCE|McNemar|Guo|Northcutt|Jiang|Chuang|p|t-?|A|B|Bloombench|SGD|Adam|AdamW|RMSprop|ReLU|LeakyReLU|ELU|F1|ImageNet|HTTP|URL|JPEG|PNG|HEIC|HEIF|BMP|GIF|WebP|TIFF|SQLite|CSV|HTML|JSON|Markdown|PDF|MAC|MACs|GPU|CPU|CUDA|WebGPU|wasm|px|ln|NaN|id|sha256|SHA-256|Slurm|tfjs|TensorFlow|Keras|torchvision|PyTorch|Grad-CAM|Ctrl|Cmd|token|bloombench|serve|report|train|show|lang|ko|en|OK|RGB|EMA|ETA|k|M|G|s|ms|x|vs|min|max|std|top|pth|safetensors|SIMD|Dawn|Vulkan|Metal|Direct3D|SwiftShader|Electron|Chromium|Node|Nesterov|cosine|step|macOS|Linux|Windows|[a-z]+\d+[a-z\d_]*)$/;
+    const allowed = /^(CIFAR-10|ResNet|SVG|XML|ZIP|gzip|RAR|AVIF|ECE|MCE|McNemar|Guo|Northcutt|Jiang|Chuang|p|t-?|A|B|Bloombench|SGD|Adam|AdamW|RMSprop|ReLU|LeakyReLU|ELU|F1|ImageNet|HTTP|URL|JPEG|PNG|HEIC|HEIF|BMP|GIF|WebP|TIFF|SQLite|CSV|HTML|JSON|Markdown|PDF|MAC|MACs|GPU|CPU|CUDA|WebGPU|wasm|px|ln|NaN|id|sha256|SHA-256|Slurm|tfjs|TensorFlow|Keras|torchvision|PyTorch|Grad-CAM|Ctrl|Cmd|token|bloombench|serve|report|train|show|lang|ko|en|OK|RGB|EMA|ETA|k|M|G|s|ms|x|vs|min|max|std|top|pth|safetensors|SIMD|Dawn|Vulkan|Metal|Direct3D|SwiftShader|Electron|Chromium|Node|Nesterov|cosine|step|macOS|Linux|Windows|[a-z]+\d+[a-z\d_]*)$/;
     const wrong: string[] = [];
     for (const [key, e] of entries) {
       const ko = forms(e.ko)

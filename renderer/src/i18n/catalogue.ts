@@ -8,9 +8,10 @@
 import { SHARED_MESSAGES } from '../../../shared/i18n/messages';
 import { SHELL } from './messages/shell';
 import { ANALYSIS } from './messages/analysis';
+import { IMPORTS } from './messages/imports';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
-export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS } as const;
+export const CATALOGUE_PARTS = { ...SHARED_MESSAGES, shell: SHELL, analysis: ANALYSIS, imports: IMPORTS } as const;
 
 /** Every message the renderer shows. */
 export type Messages = UnionToIntersection<(typeof CATALOGUE_PARTS)[keyof typeof CATALOGUE_PARTS]>;
