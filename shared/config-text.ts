@@ -32,7 +32,7 @@ export function scheduleText(s: Schedule, locale: Locale = 'en'): string {
   }
 }
 
-/** A setting's value as a table cell or an axis label shows it: `cosine`, `flip+crop`, `none`, `on`, `0.001`. */
+/** A setting's value as a table cell or an axis label shows it: `cosine`, `flip+pad-crop`, `none`, `on`, `0.001`. */
 export function settingValue<K extends Setting>(key: K, value: TrainConfig[K], locale: Locale = 'en'): string {
   const t = sharedText(locale);
   switch (key) {

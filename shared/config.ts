@@ -27,9 +27,31 @@ export type LayerOrder = (typeof LAYER_ORDERS)[number];
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-/** Augmentations, applied on the fly to training batches only. */
-export const AUGMENTATIONS = ['flip', 'crop', 'rotate', 'color', 'blur', 'cutout'] as const;
+/**
+ * Augmentations, applied on the fly to training batches only.
+ *
+ * Two crops, each under its own name: `resized-crop` (a random part of the picture resized back
+ * up, Inception-style) and `pad-crop` (pad by 4 pixels, then a random crop of the input size:
+ * the CIFAR-10 ResNet recipe). Runs stored before both existed said `crop` for the first; they
+ * are read back as `resized-crop` (`readStoredConfig`).
+ */
+export const AUGMENTATIONS = ['flip', 'resized-crop', 'pad-crop', 'rotate', 'color', 'blur', 'cutout'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];
+
+/** Pixels of zeros `pad-crop` adds on each side before its random crop (He et al. 2016, §4.2: "4 pixels are padded on each side"). */
+export const PAD_CROP_PIXELS = 4;
+
+/** What each augmentation does, in a line (the CLI's help, the form, the reports). */
+export const AUGMENTATION_INFO: Readonly<Record<Augmentation, string>> = {
+  flip: 'mirror left–right, half of the images',
+  'resized-crop': 'random-resized crop: a random 50–100% of the area (aspect 3:4 to 4:3) resized back to the input size',
+  'pad-crop': `pad-and-crop: pad ${PAD_CROP_PIXELS} black pixels on each side, then take a random crop of the input size (the CIFAR-10 ResNet recipe)`,
+  rotate: 'rotate by up to ±15°',
+  color: 'brightness, contrast, saturation and hue jitter',
+  blur: '3×3 Gaussian blur, half of the images',
+  cutout: 'one grey square of a quarter of the side',
+};
+
 
 /**
  * Compute backends in order of preference; `auto` picks the best one that loads (webgpu only on
@@ -135,7 +157,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   schedule: { kind: 'constant' },
   warmupEpochs: 0,
   labelSmoothing: 0,
-  augment: ['flip', 'crop'],
+  augment: ['flip', 'resized-crop'],
   earlyStopping: 0,
   monitor: 'val_accuracy',
   seed: 1,

@@ -1,9 +1,13 @@
 /**
- * Why an imported file was left out, as a stable code with parameters and a plain English
- * sentence, so that every view (and a translation keyed by the code) says it the same way.
+ * Why an imported file was left out, as a stable code with parameters and a sentence (English
+ * and Korean, shared/i18n/rejections.ts), so that every view says it the same way.
  *
  * The decoder's own words stay in the rejected file's `detail`, for the curious.
  */
+
+import { renderRef, type MessageRef } from './i18n/catalogue';
+import type { Locale } from './i18n/locale';
+import { REJECTION_WORDS } from './i18n/rejections';
 
 /** Why a file was left out of a dataset, broadly (the `code` of its problem says precisely). */
 export type RejectReason = 'corrupt' | 'truncated' | 'empty' | 'not-an-image' | 'unreadable';
@@ -59,50 +63,32 @@ export const REJECT_CODES = [
 ] as const satisfies readonly RejectProblem['code'][];
 export type RejectCode = (typeof REJECT_CODES)[number];
 
-/** What each kind of content is called in a sentence ("it is a text file"). */
-export const CONTENT_KIND_TEXT: Readonly<Record<ContentKind, string>> = {
-  text: 'a text file',
-  html: 'a web page (HTML)',
-  svg: 'an SVG drawing (vector graphics are not read; export it as PNG)',
-  xml: 'an XML file',
-  pdf: 'a PDF document',
-  archive: 'an archive (ZIP, gzip, RAR or 7z); unpack it first',
-  video: 'a video',
-  audio: 'a sound file',
-  photoshop: 'a Photoshop document; export it as PNG or JPEG',
-  icon: 'a Windows icon',
-  program: 'a program',
-  unknown: 'not in any picture format Bloombench reads (JPEG, PNG, WebP, GIF, BMP, TIFF, AVIF)',
-};
+/** The sentence of a rejection in a language: "not an image: it is a text file", "the JPEG is cut short: …". */
+export function rejectionText(p: RejectProblem, locale: Locale): string {
+  const ref = rejectionRef(p, locale);
+  return renderRef(REJECTION_WORDS, locale, ref) ?? p.code;
+}
 
-/** The plain English sentence of a rejection: "not an image: it is a text file", "the JPEG is cut short". */
-export function rejectionMessage(p: RejectProblem): string {
+/** The catalogue reference of a rejection's sentence (what a non-image is already in `locale`). */
+export function rejectionRef(p: RejectProblem, locale: Locale): MessageRef {
+  const what = (kind: ContentKind): string => renderRef(REJECTION_WORDS, locale, { key: `contentKind.${kind}` }) ?? kind;
   switch (p.code) {
-    case 'empty':
-      return 'the file is empty (0 bytes)';
-    case 'broken-link':
-      return 'a link to a file that no longer exists';
-    case 'not-a-file':
-      return 'not a file (a device, socket or pipe)';
-    case 'no-permission':
-      return 'Bloombench is not allowed to read this file';
-    case 'folder-unreadable':
-      return 'this folder could not be opened';
-    case 'unreadable':
-      return 'the file could not be read';
     case 'not-an-image':
-      return p.params.kind === 'unknown' ? `not an image: its content is ${CONTENT_KIND_TEXT.unknown}` : `not an image: it is ${CONTENT_KIND_TEXT[p.params.kind]}`;
+      return p.params.kind === 'unknown' ? { key: 'reject.not-an-image.unknown' } : { key: 'reject.not-an-image', params: { what: what(p.params.kind) } };
     case 'misnamed':
-      return p.params.kind === 'unknown'
-        ? `named ${p.params.ext}, but its content is not a picture (damaged, or another kind of file)`
-        : `named ${p.params.ext}, but it is ${CONTENT_KIND_TEXT[p.params.kind]}, not a picture`;
+      return p.params.kind === 'unknown' ? { key: 'reject.misnamed.unknown', params: { ext: p.params.ext } } : { key: 'reject.misnamed', params: { ext: p.params.ext, what: what(p.params.kind) } };
     case 'unsupported-format':
-      return `${p.params.format} pictures are not supported: convert them to JPEG or PNG`;
     case 'truncated':
-      return `the ${p.params.format} is cut short: the file ends before the picture does`;
     case 'corrupt':
-      return `the ${p.params.format} is damaged and cannot be decoded`;
+      return { key: `reject.${p.code}`, params: { format: p.params.format } };
+    default:
+      return { key: `reject.${p.code}` };
   }
+}
+
+/** The plain English sentence of a rejection (the report's `message`). */
+export function rejectionMessage(p: RejectProblem): string {
+  return rejectionText(p, 'en');
 }
 
 /** The broad reason of each code (the images table and older reports keep only this). */

@@ -1,6 +1,7 @@
 /**
  * Terminal formatting: tables, numbers, durations and the training progress bar.
  */
+import type { EstimateSource, StudyEstimate, TimeEstimate } from '../../shared/contract/api';
 import type { Calibration } from '../../shared/calibration';
 import type { BackendInfo, RunDetail, RunSummary } from '../../shared/types';
 import { configText, MODEL_SETTINGS, TRAINING_SETTINGS } from '../../shared/config-text';
@@ -34,6 +35,25 @@ export function duration(seconds: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** What an estimate rests on, in a few words. */
+const SOURCE_WORDS: Readonly<Record<EstimateSource, string>> = {
+  measured: 'measured here',
+  scaled: 'scaled from runs here',
+  model: 'rough: from the multiply-adds',
+};
+
+/** `≈ 22s per epoch, ≈ 3m45s for 10 epochs (measured here: median of 2 runs of …)`. */
+export function estimateLine(e: TimeEstimate, epochs: number): string {
+  if (e.epochSeconds === null || e.totalSeconds === null) return `≈ ${(1 / e.secondsPerImage).toFixed(0)} images/s (${SOURCE_WORDS[e.source]}: ${e.basis})`;
+  return `≈ ${duration(e.epochSeconds)} per epoch, ≈ ${duration(e.totalSeconds)} for ${epochs} epoch${epochs === 1 ? '' : 's'} (${SOURCE_WORDS[e.source]}: ${e.basis})`;
+}
+
+/** `≈ 12m30s for the 4 cells left (measured here)`. */
+export function studyEstimateLine(e: StudyEstimate): string {
+  if (e.cellsLeft === 0) return 'nothing left to run';
+  return `≈ ${duration(e.totalSeconds)} for the ${e.cellsLeft} cell${e.cellsLeft === 1 ? '' : 's'} left (${SOURCE_WORDS[e.source]}${e.source === 'measured' ? '' : ' for some'})`;
 }
 
 /** One line: `epoch 3/10 [████░░░░] 40%  loss 1.234  acc 45.2%  310 img/s  ETA 1m20s`. */

@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG } from '../../shared/config';
+import { AUGMENTATION_INFO, AUGMENTATIONS, DEFAULT_CONFIG } from '../../shared/config';
 import { isDiskFullError, UserError } from '../../shared/contract/errors';
 import type { ImportReport } from '../../shared/types';
 import { Workstation } from '../core/workstation';
 import { damagedDatabaseMessage, defaultHome } from '../store/db';
 import { datasetFor, err, exitCodeFor, exitWhenFlushed, guardOutputStreams, onStopFollowing, out, runIdArg, stopCause, UsageError, withWorkstation, type StopReason } from './common';
-import { backendReport, count, pct, runReport, runsTable, table } from './format';
+import { backendReport, count, estimateLine, pct, runReport, runsTable, table } from './format';
 import { ProgressLines } from './progress';
 import { explainFile, predictFiles } from './inference';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
@@ -61,7 +61,8 @@ function trainHelp(): string {
     const shown = typeof def === 'object' ? (Array.isArray(def) ? def.join(',') || 'none' : 'constant') : String(def);
     return `  --${flag.padEnd(16)} ${spec.help} (default ${shown})`;
   });
-  return `Usage: bloombench train --dataset <id|name|folder> --arch <id> [options]\n\nOptions:\n  --dataset          dataset id, name, or a folder to import first\n  --name             a name for the run\n${rows.join('\n')}\n  --json             print JSON lines (one per epoch) and the run as the last line\n`;
+  const augmentations = AUGMENTATIONS.map((a) => `  ${a.padEnd(14)} ${AUGMENTATION_INFO[a]}`);
+  return `Usage: bloombench train --dataset <id|name|folder> --arch <id> [options]\n\nOptions:\n  --dataset          dataset id, name, or a folder to import first\n  --name             a name for the run\n${rows.join('\n')}\n  --json             print JSON lines (one per epoch) and the run as the last line\n\nAugmentations (--augment, training batches only):\n${augmentations.join('\n')}\n`;
 }
 
 function printImportReport(r: ImportReport): void {
@@ -149,6 +150,15 @@ async function followRun(ws: Workstation, id: number, json: boolean): Promise<nu
       // The GPU is what a user hopes for: say why it was passed over.
       const gpu = e.backend.unavailable.find((u) => u.name === 'webgpu' && !e.backend.forced);
       if (gpu) err(`  not webgpu: ${gpu.reason}\n`);
+      // How long it will take, from what runs here measured on the backend it got.
+      const backend = e.backend.name;
+      void ws
+        .getRun(id)
+        .then(async (r) => {
+          const [est] = await ws.estimateRuns(r.datasetId, [{ ...r.config, backend }]);
+          if (est) err(`${tty ? '\r\x1b[K' : ''}Estimate: ${estimateLine(est, r.config.epochs)}\n`);
+        })
+        .catch(() => undefined);
     }
     lines.print(e);
   });

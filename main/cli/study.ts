@@ -24,7 +24,7 @@ import {
 } from '../../shared/contract/studies';
 import type { Workstation } from '../core/workstation';
 import { cellText, formatMeanStd, formatValue, mainEffectsLines, tableCaption, verdictText } from '../studies/export';
-import { count, duration, pct, table } from './format';
+import { count, duration, pct, studyEstimateLine, table } from './format';
 import { ProgressLines } from './progress';
 import { datasetFor, err as errOut, exitCodeFor, onStopFollowing, openWorkstation, out, runIdArg, stopCause, UsageError, type StopReason } from './common';
 import { configFromFlags, flagOf, TRAIN_FLAGS, type TrainFlag } from './train-options';
@@ -60,7 +60,7 @@ ${SLURM_HELP}
 width, optimizer, batch-norm, dropout, …). Values are separated by commas, or by | when a value
 holds commas; augmentations combine with +:
   --vary activation=relu,tanh  --vary schedule=constant,cosine,step:0.1,0.01@1:1
-  --vary augment=none,flip,flip+crop  --vary 'lr=0.01|0.001'
+  --vary augment=none,flip+resized-crop,flip+pad-crop  --vary 'lr=0.01|0.001'
 Metrics: ${STUDY_METRICS.join(', ')} (each run's kept, best epoch).
 Curve metrics: ${CURVE_METRICS.join(', ')}.
 `;
@@ -352,6 +352,7 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
         if (json) out(JSON.stringify(d));
         else {
           out(studyHeader(d));
+          out(`  time    ${studyEstimateLine(await ws.estimateStudy(d.id))}`);
           out(`\nRun it: bloombench study run ${d.id}`);
         }
         return 0;
@@ -389,8 +390,10 @@ export async function studyCommand(args: string[], home: string | undefined): Pr
         }
         // Runs a dead process left `running` are interrupted; the study resumes them.
         ws.recoverInterrupted();
+        // Before it starts: how long the cells left will take.
+        const estimate = values.json ? null : await ws.estimateStudy(id).catch(() => null);
         const d = await ws.runStudy(id, { retryFailed: Boolean(values['retry-failed']) });
-        if (!values.json) process.stderr.write(`${studyHeader(d)}\n\n`);
+        if (!values.json) process.stderr.write(`${studyHeader(d)}\n${estimate ? `  time    ${studyEstimateLine(estimate)}\n` : ''}\n`);
         return await followStudy(ws, id, Boolean(values.json));
       } finally {
         await ws.close();

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import {
   ACTIVATIONS,
+  AUGMENTATION_INFO,
   AUGMENTATIONS,
   BACKENDS,
   DEFAULT_CONFIG,
@@ -69,8 +70,8 @@ export const TRAIN_FLAGS = {
   }),
   warmup: ranged('warmupEpochs', 'linear warm-up epochs'),
   'label-smoothing': ranged('labelSmoothing', 'label smoothing'),
-  augment: spec('augment', `comma list of ${AUGMENTATIONS.join(', ')} (or none)`, (flag, text) =>
-    text === 'none' || text === '' ? [] : [...new Set(text.split(',').map((s) => oneOf<Augmentation>(flag, s.trim(), AUGMENTATIONS)))],
+  augment: spec('augment', `comma list of ${AUGMENTATIONS.join(', ')} (or none; see Augmentations below)`, (flag, text) =>
+    text === 'none' || text === '' ? [] : [...new Set(text.split(',').map((s) => augmentation(flag, s.trim())))],
   ),
   'early-stopping': ranged('earlyStopping', 'patience in epochs (0 = off)'),
   monitor: choice('monitor', ['val_accuracy', 'val_loss'], 'val_accuracy | val_loss (best epoch and early stopping)'),
@@ -99,6 +100,16 @@ function num(flag: string, v: string, integer: boolean): number {
   if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`--${flag}: "${v}" is not a number`);
   if (integer && !Number.isInteger(n)) throw new Error(`--${flag}: "${v}" must be a whole number`);
   return n;
+}
+
+/** One augmentation by name; `crop`, which named one of two crops before the other existed, is asked about. */
+function augmentation(flag: string, v: string): Augmentation {
+  if (v === 'crop') {
+    throw new Error(
+      `--${flag}: "crop" is two augmentations now — resized-crop (${AUGMENTATION_INFO['resized-crop']}; what "crop" meant before) or pad-crop (${AUGMENTATION_INFO['pad-crop']}). Name the one you mean.`,
+    );
+  }
+  return oneOf<Augmentation>(flag, v, AUGMENTATIONS);
 }
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, ExplainImageResult, ImageRef } from '../../shared/contract/api';
+import type { AppEvent, Api, BackendReport, ClassifyResult, EstimateRequest, EstimateSource, ExplainImageResult, ImageRef, StudyEstimate, TimeEstimate } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { userError } from '../../shared/i18n/error-words';
 import { type TrainConfig } from '../../shared/config';
@@ -35,6 +35,9 @@ import { RunQueue } from '../queue/run-queue';
 import { assertValidConfig } from '../queue/validate-config';
 import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
+import { cellConfig } from '../studies/plan';
+import { RunTimings } from '../store/timings';
+import { estimateRun, lessCertain } from './estimates';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
 import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
 import { compareRuns } from '../studies/compare';
@@ -62,6 +65,8 @@ export class Workstation implements Api {
   private readonly catalog = new ModelCatalog(this.service);
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private backendReady: Promise<BackendReport> | null = null;
+  /** What runs on this machine measured, for the time estimates. */
+  private readonly timings: RunTimings;
 
   constructor(
     readonly store: Store,
@@ -70,6 +75,7 @@ export class Workstation implements Api {
     this.weights = new WeightsFolder(store.home);
     this.weights.onProgress((e) => this.emit(e));
     this.queue = new RunQueue(store, { weights: this.weights });
+    this.timings = new RunTimings(store);
     this.queue.onEvent((e) => {
       this.emit(e);
       if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
@@ -216,6 +222,42 @@ export class Workstation implements Api {
       numClasses: opts.numClasses ?? m.numClasses,
       channels: channels === 1 ? 1 : 3,
     });
+  }
+
+  /**
+   * How long runs with these settings will train on a dataset (or at what rate per image, with
+   * null), from the epochs runs on this machine measured (main/core/estimates.ts).
+   */
+  async estimateRuns(datasetId: number | null, requests: readonly EstimateRequest[]): Promise<readonly TimeEstimate[]> {
+    const size = datasetId === null ? null : datasets.getDataset(this.store, datasetId).split;
+    const models = await this.listModels();
+    // `auto` is the backend this machine gets (the probe answers once per process).
+    const auto = requests.some((r) => r.backend === 'auto') ? (await this.backendReport()).selected.name : null;
+    const timings = this.timings.list();
+    return requests.map((r) => estimateRun(r, r.backend === 'auto' ? auto! : r.backend, size, timings, models));
+  }
+
+  /**
+   * How long a study's cells left to run will take: those not yet run, queued or running, and
+   * the interrupted and cancelled ones it resumes (their epochs left); failed cells only run
+   * again when asked, and are not counted.
+   */
+  async estimateStudy(studyId: number): Promise<StudyEstimate> {
+    const d = await this.studies.getStudy(studyId);
+    const runs = new Map(this.queue.runs.listRuns().map((r) => [r.id, r]));
+    const left = d.cells.filter((c) => c.status !== 'completed' && c.status !== 'failed');
+    const configs = left.map((c) => cellConfig(d.base, d.axes, c.coords, c.seed));
+    const estimates = await this.estimateRuns(d.datasetId, configs);
+    let source: EstimateSource = 'measured';
+    const cells = left.map((c, i) => {
+      const e = estimates[i];
+      const done = c.runId !== null ? (runs.get(c.runId)?.epochsDone ?? 0) : 0;
+      const epoch = e.epochSeconds ?? 0;
+      const test = (e.totalSeconds ?? 0) - epoch * configs[i].epochs;
+      source = lessCertain(source, e.source);
+      return { index: c.index, seconds: epoch * Math.max(0, configs[i].epochs - done) + test, source: e.source };
+    });
+    return { studyId, cellsLeft: cells.length, totalSeconds: cells.reduce((a, c) => a + c.seconds, 0), source, cells };
   }
 
   async backendReport(): Promise<BackendReport> {

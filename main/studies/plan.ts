@@ -24,7 +24,7 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** How a value of `key` is shown: `cosine`, `flip+crop`, `none`, `on`, `0.001` (shared/config-text.ts). */
+/** How a value of `key` is shown: `cosine`, `flip+pad-crop`, `none`, `on`, `0.001` (shared/config-text.ts). */
 export function axisValueLabel(key: StudyAxisKey, value: unknown): string {
   return settingValue(key, value as TrainConfig[StudyAxisKey]);
 }

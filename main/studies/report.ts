@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { TrainConfig } from '../../shared/config';
+import { AUGMENTATIONS, type TrainConfig } from '../../shared/config';
 import { SETTINGS, settingTitle, settingValue, type Setting } from '../../shared/config-text';
 import { describeRunStart } from '../../shared/pretrained';
 import { translator, type Translate } from '../../shared/i18n/catalogue';
@@ -552,6 +552,10 @@ export async function buildReportHtml(ws: Workstation, target: ReportTarget, opt
   const backends = [...new Set(runs.map((r) => detailOf.get(r.run.id)?.backendInfo?.description).filter((d): d is string => !!d))];
   if (backends.length) more.push(`<dt>${esc(w('report.compute'))}</dt><dd>${backends.map((b) => esc(backendDescription(b, locale))).join('; ')} — ${esc(w('report.cores', { cpu: os.cpus()[0]?.model ?? '', n: String(os.cpus().length) }))}</dd>`);
   if (more.length) html.push(`<dl class="setup varied">${more.join('')}</dl>`);
+  // Two crops look alike by name: say what each augmentation these runs used does.
+  const augmented = new Set([...base.augment, ...runs.flatMap((r) => r.run.config.augment), ...(study?.axes ?? []).flatMap((a) => (a.key === 'augment' ? a.values.flat() : []))]);
+  const used = AUGMENTATIONS.filter((a) => augmented.has(a));
+  if (used.length) html.push(`<p class="note augmentations">${esc(w('report.augmentations'))}: ${used.map((a) => `<b>${a}</b> — ${esc(l.s(`augmentInfo.${a}`))}`).join('; ')}.</p>`);
   if (study?.notes) html.push(`<p>${esc(study.notes)}</p>`);
 
   // Results

@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TrainConfig } from '../../shared/config';
-import { readStoredConfig } from '../../shared/contract/config';
+import { readStoredAugment, readStoredConfig } from '../../shared/contract/config';
 import type { StudyAxis } from '../../shared/contract/studies';
 import type { RunStatus } from '../../shared/types';
 import type { Store } from '../store/db';
@@ -52,7 +52,7 @@ function toRecord(r: StudyRow): StudyRecord {
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
     base: readStoredConfig(r.base_json),
-    axes: JSON.parse(r.axes_json) as StudyAxis[],
+    axes: readStoredAxes(r.axes_json),
     repeats: r.repeats,
     active: r.active === 1,
     error: r.error,
@@ -60,6 +60,11 @@ function toRecord(r: StudyRow): StudyRecord {
     createdMs: r.created_ms,
     updatedMs: r.updated_ms,
   };
+}
+
+/** A study's stored axes, with today's names for augmentations stored before they had them. */
+function readStoredAxes(json: string): StudyAxis[] {
+  return (JSON.parse(json) as StudyAxis[]).map((a) => (a.key === 'augment' ? { key: 'augment', values: a.values.map((v) => readStoredAugment(v)) } : a));
 }
 
 const STUDY_SELECT = `SELECT s.*, d.name AS dataset_name FROM studies s JOIN datasets d ON d.id = s.dataset_id`;

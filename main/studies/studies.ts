@@ -31,6 +31,7 @@ import {
   type StudyState,
   type StudySummary,
 } from '../../shared/contract/studies';
+import { UserError } from '../../shared/contract/errors';
 import type { RunStatus } from '../../shared/types';
 import * as datasets from '../datasets/queries';
 import type { Store } from '../store/db';
@@ -147,7 +148,7 @@ export class Studies implements StudyApi {
     const rec = this.db.get(studyId);
     if (!rec) {
       const known = this.db.list();
-      throw new Error(`No study ${studyId}. ${known.length ? `Known studies: ${known.map((s) => `${s.name} (id ${s.id})`).join(', ')}.` : 'No study has been created yet.'}`);
+      throw new UserError('not-found', `No study ${studyId}. ${known.length ? `Known studies: ${known.map((s) => `${s.name} (id ${s.id})`).join(', ')}.` : 'No study has been created yet.'}`);
     }
     return rec;
   }
@@ -162,7 +163,7 @@ export class Studies implements StudyApi {
     const byName = this.db.byName(t);
     if (byName) return byName;
     const known = this.db.list();
-    throw new Error(`No study "${ref}". ${known.length ? `Known studies: ${known.map((s) => `${s.name} (id ${s.id})`).join(', ')}.` : 'No study has been created yet.'}`);
+    throw new UserError('not-found', `No study "${ref}". ${known.length ? `Known studies: ${known.map((s) => `${s.name} (id ${s.id})`).join(', ')}.` : 'No study has been created yet.'}`);
   }
 
   private live(rec: StudyRecord): LiveCell[] {

@@ -5,14 +5,15 @@
  * exactly. Input and output are `[batch, h, w, c]` float tensors with values in [0, 1].
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Augmentation } from '../../shared/config';
+import { PAD_CROP_PIXELS, type Augmentation } from '../../shared/config';
 import type { Random } from './random';
 
 /** Applies the chosen augmentations, in a fixed order, inside the caller's tidy. */
 export function augmentBatch(x: tf.Tensor4D, augment: readonly Augmentation[], rng: Random): tf.Tensor4D {
   const set = new Set(augment);
   let out = x;
-  if (set.has('crop')) out = randomResizedCrop(out, rng);
+  if (set.has('pad-crop')) out = padAndCrop(out, rng);
+  if (set.has('resized-crop')) out = randomResizedCrop(out, rng);
   if (set.has('flip')) out = randomFlip(out, rng);
   if (set.has('rotate')) out = randomRotate(out, rng);
   if (set.has('color')) out = colorJitter(out, rng);
@@ -57,6 +58,28 @@ export function randomResizedCrop(x: tf.Tensor4D, rng: Random): tf.Tensor4D {
   }
   const ind = Array.from({ length: b }, (_, i) => i);
   return tf.image.cropAndResize(x, tf.tensor2d(boxes, [b, 4]), tf.tensor1d(ind, 'int32'), [h, w], 'bilinear');
+}
+
+/**
+ * Pad-and-crop: zeros `pad` pixels wide around each image, then a random `h`×`w` window of it,
+ * whole pixels, no resampling — torchvision's `RandomCrop(size, padding=4)` as the CIFAR-10
+ * ResNets train (He et al. 2016, §4.2). Each offset is uniform over the 2·pad + 1 positions.
+ */
+export function padAndCrop(x: tf.Tensor4D, rng: Random, pad = PAD_CROP_PIXELS): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const padded = tf.pad(x, [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ]);
+  const parts: tf.Tensor4D[] = [];
+  for (let i = 0; i < b; i++) {
+    const dy = rng.int(2 * pad + 1);
+    const dx = rng.int(2 * pad + 1);
+    parts.push(tf.slice(padded, [i, dy, dx, 0], [1, h, w, c]));
+  }
+  return tf.concat(parts, 0) as tf.Tensor4D;
 }
 
 /** Rotation by up to ±15°, filling the corners with grey. */

@@ -74,6 +74,17 @@ export const apiArgSchemas = {
   backendReport: z.tuple([]),
   listWeights: z.tuple([]),
   downloadWeights: z.tuple([archId]),
+  estimateRuns: z.tuple([
+    id.nullable(),
+    z
+      .array(
+        z
+          .object({ arch: trainConfigSchema.shape.arch, inputSize: trainConfigSchema.shape.inputSize, width: trainConfigSchema.shape.width, epochs: trainConfigSchema.shape.epochs, backend: trainConfigSchema.shape.backend })
+          .strict(),
+      )
+      .max(500),
+  ]),
+  estimateStudy: z.tuple([id]),
   startRun: z.tuple([
     id,
     trainConfigSchema.strict(),

@@ -4,8 +4,9 @@
  * The Electron preload implements it over IPC, the browser client over HTTP + server-sent
  * events, and the core (`main/core/workstation.ts`) implements it directly.
  */
-import type { TrainConfig } from '../config';
+import type { BackendName, TrainConfig } from '../config';
 import type { AppEvent } from './events';
+import type { MessageRef } from '../i18n/catalogue';
 
 export type { AppEvent, ImportProgress, WeightsProgress } from './events';
 import type { StudyApi } from './studies';
@@ -27,6 +28,50 @@ export interface BackendReport {
   readonly selected: BackendInfo;
   /** The threads runs on wasm or cpu split their batches over (data-parallel), when more than one; its sentence ends `selected.description`. */
   readonly trainThreads?: number;
+}
+
+/** What a time estimate is for: the settings that decide how long training takes. */
+export type EstimateRequest = Pick<TrainConfig, 'arch' | 'inputSize' | 'width' | 'epochs' | 'backend'>;
+
+/**
+ * How an estimate was made:
+ * - `measured`: from runs of the same architecture, input size and width on the same backend, trained here;
+ * - `scaled`: from runs of the same architecture on the same backend at another size or width, scaled by the multiply-adds;
+ * - `model`: from the multiply-adds alone, at this machine's speed on the backend (its other runs) or, with none, a typical one.
+ */
+export type EstimateSource = 'measured' | 'scaled' | 'model';
+
+/** How long a run will train, before it starts. */
+export interface TimeEstimate {
+  readonly arch: string;
+  /** The backend it is for (`auto` resolved to the one this machine gets). */
+  readonly backend: BackendName;
+  /** Seconds of one epoch, validation included; null without a dataset to count its images. */
+  readonly epochSeconds: number | null;
+  /** Seconds of every epoch and the test evaluation (early stopping can end sooner); null without a dataset. */
+  readonly totalSeconds: number | null;
+  /** Seconds per training image, the rate behind the two. */
+  readonly secondsPerImage: number;
+  readonly source: EstimateSource;
+  /** How many runs measured here it rests on (0: a typical speed of the backend). */
+  readonly runs: number;
+  /** The estimate's basis in a sentence ("median of 3 runs of resnet18 at 64 px, width ×0.25 on wasm trained here"). */
+  readonly basis: string;
+  /** The same by reference into the shared catalogue (`estimateBasis.*`), for the views' language. */
+  readonly basisRef: MessageRef;
+}
+
+/** How long the cells of a study that have not finished will take. */
+export interface StudyEstimate {
+  readonly studyId: number;
+  /** Cells not completed (pending, queued, running, failed, interrupted, cancelled). */
+  readonly cellsLeft: number;
+  /** Their seconds together (a running or interrupted cell counts its epochs left). */
+  readonly totalSeconds: number;
+  /** The least certain source among them (`model` when any rests on the multiply-adds alone). */
+  readonly source: EstimateSource;
+  /** Each cell left: its index, its seconds and how that was estimated. */
+  readonly cells: readonly { readonly index: number; readonly seconds: number; readonly source: EstimateSource }[];
 }
 
 export interface ClassifyResult {
@@ -70,6 +115,13 @@ export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisA
   // Models and backends
   listModels(): Promise<readonly ModelInfo[]>;
   backendReport(): Promise<BackendReport>;
+  /**
+   * How long runs with these settings will train on `datasetId` (or, with null, at what rate
+   * per image), from what runs on this machine measured; the multiply-adds only without them.
+   */
+  estimateRuns(datasetId: number | null, requests: readonly EstimateRequest[]): Promise<readonly TimeEstimate[]>;
+  /** How long the cells of a study left to run will take. */
+  estimateStudy(studyId: number): Promise<StudyEstimate>;
 
   // Pretrained weights (torchvision's ImageNet files in the weights folder)
   /** Every published weights file and whether it is in the weights folder. */

@@ -3,7 +3,7 @@
  * (the HTTP server, IPC, the worker's job, a stored run read back).
  */
 import { z } from 'zod';
-import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_BACKBONE_LR_SCALE, FREEZE_CHOICES, LAYER_ORDERS, OPTIMIZERS, type TrainConfig } from '../config';
+import { ACTIVATIONS, AUGMENTATIONS, BACKENDS, DEFAULT_BACKBONE_LR_SCALE, FREEZE_CHOICES, LAYER_ORDERS, OPTIMIZERS, type Augmentation, type TrainConfig } from '../config';
 import { CONFIG_LIMITS, type NumberSetting } from '../limits';
 
 export const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -81,5 +81,24 @@ export const trainConfigSchema = z.object({
  * read leniently: a limit tightened since must not make an old run unreadable.
  */
 export function readStoredConfig(json: string): TrainConfig {
-  return { ...LATER_SETTINGS, ...(JSON.parse(json) as Partial<TrainConfig>) } as TrainConfig;
+  const stored = JSON.parse(json) as Partial<TrainConfig>;
+  const config = { ...LATER_SETTINGS, ...stored } as TrainConfig;
+  return Array.isArray(stored.augment) ? { ...config, augment: readStoredAugment(stored.augment) } : config;
 }
+
+/**
+ * A stored list of augmentations with today's names: `crop`, the one crop there was before
+ * pad-and-crop existed, was the random-resized crop and is read as `resized-crop`.
+ */
+export function readStoredAugment(list: readonly string[]): Augmentation[] {
+  return [...new Set(list.map((a) => (a === 'crop' ? 'resized-crop' : a) as Augmentation))];
+}
+
+/**
+ * `trainConfigSchema` for a config another version may have written (a worker's job, a run
+ * bundle's `job.json` written before an upgrade): augmentations read with today's names first.
+ */
+export const storedConfigSchema = z.preprocess(
+  (v) => (typeof v === 'object' && v !== null && Array.isArray((v as { augment?: unknown }).augment) ? { ...v, augment: readStoredAugment((v as { augment: string[] }).augment) } : v),
+  trainConfigSchema,
+);

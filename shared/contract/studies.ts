@@ -48,7 +48,7 @@ export type StudyAxis = {
   readonly [K in StudyAxisKey]: { readonly key: K; readonly values: readonly TrainConfig[K][] };
 }[StudyAxisKey];
 
-/** An axis as views show it: its title and one label per value (`cosine`, `flip+crop`, `on`). */
+/** An axis as views show it: its title and one label per value (`cosine`, `flip+pad-crop`, `on`). */
 export type StudyAxisView = StudyAxis & { readonly title: string; readonly labels: readonly string[] };
 
 /** What `createStudy` needs. */

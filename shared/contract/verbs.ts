@@ -30,6 +30,8 @@ export const API_VERBS = [
   'backendReport',
   'listWeights',
   'downloadWeights',
+  'estimateRuns',
+  'estimateStudy',
   'startRun',
   'cancelRun',
   'resumeRun',

@@ -5,14 +5,15 @@
 import { z } from 'zod';
 import type { TrainConfig } from '../config';
 import type { BackendInfo, ModelInfo } from '../types';
-import { trainConfigSchema } from './config';
+import { storedConfigSchema } from './config';
 import { backendInfoSchema, runEventSchema, type RunEvent } from './events';
 
 const indexList = z.array(z.number().int().min(0));
 
 export const workerJobSchema = z.object({
   runId: z.number().int().positive(),
-  config: trainConfigSchema,
+  // Written by this core, or by an older one into a run bundle still waiting on a cluster.
+  config: storedConfigSchema,
   classes: z.array(z.string()).min(2),
   cache: z.object({ file: z.string(), size: z.number().int(), channels: z.union([z.literal(1), z.literal(3)]), recordBytes: z.number().int() }),
   /** Record indices into the cache file, and their labels. */

@@ -5,12 +5,21 @@ import { translator, type Translate } from './catalogue';
 import { CONFIG_WORDS } from './config-words';
 import { DIAGNOSTIC_WORDS } from './diagnostic-words';
 import { ERROR_WORDS } from './error-words';
-import { IMPORT_WORDS } from './import-words';
+import { ESTIMATE_WORDS } from './estimates';
 import { MODEL_WORDS } from './model-words';
 import type { Locale } from './locale';
+import { REJECTION_WORDS } from './rejections';
 import { TERMS } from './terms';
 
-export const SHARED_MESSAGES = { terms: TERMS, config: CONFIG_WORDS, import: IMPORT_WORDS, models: MODEL_WORDS, errors: ERROR_WORDS, diagnostics: DIAGNOSTIC_WORDS } as const;
+export const SHARED_MESSAGES = {
+  terms: TERMS,
+  config: CONFIG_WORDS,
+  models: MODEL_WORDS,
+  errors: ERROR_WORDS,
+  diagnostics: DIAGNOSTIC_WORDS,
+  estimates: ESTIMATE_WORDS,
+  rejections: REJECTION_WORDS,
+} as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

@@ -34,6 +34,7 @@ export const REPORT_WORDS = defineMessages({
   'report.varied': { en: 'varied', ko: '바꾼 설정' },
   'report.seeTable': { en: '{settings} (see the runs table)', ko: '{settings} (실행 표 참고)' },
   'report.compute': { en: 'compute', ko: '연산' },
+  'report.augmentations': { en: 'Augmentations', ko: '데이터 증강' },
   'report.cores': { en: '{cpu} ({n} cores)', ko: '{cpu} (코어 {n}개)' },
   'report.results': { en: 'Results', ko: '결과' },
   'report.gridNote': {

@@ -76,11 +76,26 @@ export const TERMS = defineMessages({
   'optimizer.rmsprop': { en: 'RMSprop', ko: 'RMSprop' },
 
   'augment.flip': { en: 'Horizontal flip', ko: '좌우 뒤집기' },
-  'augment.crop': { en: 'Random crop', ko: '무작위 자르기' },
+  'augment.resized-crop': { en: 'Random-resized crop', ko: '무작위 크기 자르기' },
+  'augment.pad-crop': { en: 'Pad-and-crop', ko: '패딩 후 무작위 자르기' },
   'augment.rotate': { en: 'Rotation', ko: '회전' },
   'augment.color': { en: 'Colour jitter', ko: '색상 변화' },
   'augment.blur': { en: 'Blur', ko: '흐림' },
   'augment.cutout': { en: 'Cutout', ko: '컷아웃' },
+  // What each augmentation does (shared/config.ts AUGMENTATION_INFO is the English; a test keeps them equal).
+  'augmentInfo.flip': { en: 'mirror left–right, half of the images', ko: '이미지의 절반을 좌우로 뒤집기' },
+  'augmentInfo.resized-crop': {
+    en: 'random-resized crop: a random 50–100% of the area (aspect 3:4 to 4:3) resized back to the input size',
+    ko: '무작위 크기 자르기: 면적의 50–100%(가로세로 비 3:4–4:3)를 무작위로 잘라 입력 크기로 다시 키우기',
+  },
+  'augmentInfo.pad-crop': {
+    en: 'pad-and-crop: pad 4 black pixels on each side, then take a random crop of the input size (the CIFAR-10 ResNet recipe)',
+    ko: '패딩 후 자르기: 사방에 검은 픽셀 4개를 덧대고 입력 크기만큼 무작위로 잘라 내기(CIFAR-10 ResNet 방식)',
+  },
+  'augmentInfo.rotate': { en: 'rotate by up to ±15°', ko: '최대 ±15° 회전' },
+  'augmentInfo.color': { en: 'brightness, contrast, saturation and hue jitter', ko: '밝기, 대비, 채도, 색조를 무작위로 바꾸기' },
+  'augmentInfo.blur': { en: '3×3 Gaussian blur, half of the images', ko: '이미지의 절반에 3×3 가우시안 흐림' },
+  'augmentInfo.cutout': { en: 'one grey square of a quarter of the side', ko: '한 변의 4분의 1 크기인 회색 정사각형 하나로 가리기' },
 
   'schedule.constant': { en: 'constant', ko: '고정' },
   'schedule.cosine': { en: 'cosine', ko: '코사인' },

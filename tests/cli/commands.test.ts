@@ -145,6 +145,16 @@ describe('bloombench CLI', () => {
     expect(notImage.stderr).toMatch(/Cannot explain this file/);
   }, 120_000);
 
+  it('says how long a run will take before its first epoch, from the runs measured here', async () => {
+    // Run 1 above trained lenet5 at 32 px, width ×0.5 on wasm: this one is priced by it.
+    const r = await cli('train', '--dataset', 'colours', '--arch', 'lenet5', '--input-size', '32', '--width', '0.5', '--epochs', '1', '--batch-size', '8', '--backend', 'wasm');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Estimate: ≈ \d+s per epoch, ≈ \d+s for 1 epoch \(measured here: median of 1 run of lenet5 at 32 px, width ×0\.5 on wasm trained here\)/);
+    // Another size of the same network: the runs here, scaled by the multiply-adds.
+    const other = await cli('train', '--dataset', 'colours', '--arch', 'lenet5', '--input-size', '16', '--width', '0.25', '--epochs', '1', '--batch-size', '8', '--backend', 'wasm');
+    expect(other.stderr).toMatch(/Estimate: .*\(scaled from runs here: 2 runs of lenet5 on wasm trained here \(the latest at 32 px, width ×0\.5\), scaled by the multiply-adds to 16 px, width ×0\.25\)/);
+  });
+
   it('lists the model zoo as JSON with the published counts', async () => {
     const r = await cli('models', '--json');
     const models = JSON.parse(r.stdout) as ModelInfo[];

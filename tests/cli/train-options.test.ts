@@ -5,8 +5,9 @@ import { DEFAULT_CONFIG } from '../../shared/config';
 
 describe('train flags', () => {
   it('maps kebab-case flags to the config', () => {
-    const c = configFromFlags({ arch: 'vgg11', epochs: '3', 'batch-size': '16', lr: '0.05', optimizer: 'nesterov', schedule: 'step:0.1,0.01@1:1', augment: 'flip,crop', 'batch-norm': 'off' });
-    expect(c).toMatchObject({ arch: 'vgg11', epochs: 3, batchSize: 16, lr: 0.05, optimizer: 'nesterov', augment: ['flip', 'crop'], batchNorm: false });
+    const c = configFromFlags({ arch: 'vgg11', epochs: '3', 'batch-size': '16', lr: '0.05', optimizer: 'nesterov', schedule: 'step:0.1,0.01@1:1', augment: 'flip,pad-crop,resized-crop', 'batch-norm': 'off' });
+    expect(c).toMatchObject({ arch: 'vgg11', epochs: 3, batchSize: 16, lr: 0.05, optimizer: 'nesterov', augment: ['flip', 'pad-crop', 'resized-crop'], batchNorm: false });
+    expect(() => configFromFlags({ augment: 'flip,crop' })).toThrow('--augment: "crop" is two augmentations now — resized-crop (random-resized crop: a random 50–100% of the area (aspect 3:4 to 4:3) resized back to the input size; what "crop" meant before) or pad-crop (pad-and-crop: pad 4 black pixels on each side, then take a random crop of the input size (the CIFAR-10 ResNet recipe)). Name the one you mean.');
     expect(c.schedule).toEqual({ kind: 'step', rates: [0.1, 0.01], ratios: [1, 1] });
     expect(c.seed).toBe(DEFAULT_CONFIG.seed);
   });

@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('the workstation in Korean', () => {
     await page.getByRole('button', { name: /^messy/ }).click();
     await page.locator('[data-testid=import-report] h2', { hasText: 'messy' }).waitFor();
     const messy = (await page.getByTestId('import-report').textContent()) ?? '';
-    expect(messy).toMatch(/이미지가 아닙니다|잘렸습니다|빈 파일입니다/);
+    expect(messy).toMatch(/이미지가 아닙니다|잘려 있습니다|빈 파일입니다/);
     await page.locator('[data-testid=rejected-table]').scrollIntoViewIfNeeded();
     await look('datasets-rejected');
     await page.getByRole('button', { name: /^flowers/ }).click();

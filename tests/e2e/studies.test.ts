@@ -74,6 +74,9 @@ describe.skipIf(!hasChromium)('a study in the browser', () => {
     await page.getByTestId('s-repeats').fill('1');
     expect(await page.getByTestId('planned-runs').getAttribute('data-runs')).toBe('4');
     expect(await page.getByTestId('planned-runs').textContent()).toMatch(/2 activation × 2 schedule\s*= 4 runs/);
+    // Before it is created: how long it will take (nothing trained here yet: from the multiply-adds).
+    await page.locator('[data-testid=planned-time][data-source=model]').waitFor();
+    expect(await page.getByTestId('planned-time').textContent()).toMatch(/^· ≈ .+ \(rough\)$/);
     await shot(page, 'studies-01-new');
     await page.getByTestId('create-run-study').click();
     await page.getByTestId('study-page').waitFor();
@@ -99,6 +102,8 @@ describe.skipIf(!hasChromium)('a study in the browser', () => {
     await page.waitForSelector('[data-testid=study-page][data-study-state=finished]', { timeout: 180_000 });
     expect(await page.getByTestId('study-counts').getAttribute('data-done')).toBe('4');
     expect(await page.getByTestId('study-counts').textContent()).toMatch(/4 completed/);
+    // Nothing is left for the estimate to price.
+    await expect.poll(async () => page.getByTestId('study-estimate').textContent(), { timeout: 30_000 }).toMatch(/Nothing left to run/);
   }, 240_000);
 
   it('shows the result grid: four cells with numbers, the best one marked, a cell opens its runs', async () => {

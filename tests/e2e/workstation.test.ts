@@ -173,6 +173,9 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     expect(note).toMatch(/wasm|cpu|tensorflow/);
     // On a multi-core machine the wasm/cpu note says runs use more than the probe's one thread.
     if (os.availableParallelism() > 1 && /^\s*(wasm|cpu)/.test(note ?? '')) expect(note).toMatch(/runs train on up to \d threads \(data-parallel\)/);
+    // Nothing trained here yet: the time is the multiply-adds' rough figure, and the run's total is said.
+    await page.locator('[data-testid=estimate-lenet5][data-source=model]').waitFor();
+    await expect.poll(async () => page.getByTestId('run-estimate').textContent()).toMatch(/^≈ .+ for 2 epochs \(.+ each, rough\)$/);
     await shot(page, '03-new-run');
     await page.getByTestId('start-run').click();
 
@@ -241,6 +244,11 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
 
   it('queues a second run and compares the two: curves, settings diff, summary', async () => {
     await page.getByTestId('nav-new-run').click();
+    // lenet A trained these settings here: its card and the run's total are now measured.
+    await page.locator('[data-testid=estimate-lenet5][data-source=measured]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('estimate-lenet5').getAttribute('title')).toMatch(/^median of 1 run of lenet5 at 32 px, width ×[\d.]+ on \w+ trained here$/);
+    await expect.poll(async () => page.getByTestId('run-estimate').textContent()).toMatch(/for 2 epochs \(.+ each, measured here\)$/);
+    await shot(page, '03b-new-run-measured');
     await fill('f-lr', '0.003');
     await fill('f-name', 'lenet B');
     await page.getByTestId('queue-run').click();

@@ -24,9 +24,9 @@ describe('axis values', () => {
     expect(parseNumberList('0.01, 0.001 1e-4')).toEqual([0.01, 0.001, 0.0001]);
     expect(() => parseNumberList('16, 3x')).toThrow(/3x/);
     expect(() => parseNumberList('16, 2.5', { integer: true })).toThrow(/whole/);
-    const known = ['flip', 'crop', 'color'];
+    const known = ['flip', 'pad-crop', 'color'];
     expect(parseAugmentCombo('none', known)).toEqual([]);
-    expect(parseAugmentCombo('flip+crop', known)).toEqual(['flip', 'crop']);
+    expect(parseAugmentCombo('flip+pad-crop', known)).toEqual(['flip', 'pad-crop']);
     expect(() => parseAugmentCombo('flip+zoom', known)).toThrow(/zoom/);
   });
 

@@ -77,6 +77,43 @@ describe('study verbs over HTTP', () => {
     expect(md.body.result).toMatch(/relu/);
   });
 
+  it('estimates, before they start, a run and the cells a study has left (nothing trained here: the multiply-adds)', async () => {
+    const runs = await call('estimateRuns', [datasetId, [{ arch: 'lenet5', inputSize: 32, width: 1, epochs: 3, backend: 'wasm' }, { arch: 'lenet5', inputSize: 32, width: 1, epochs: 6, backend: 'auto' }]]);
+    expect(runs.status).toBe(200);
+    const [three, six] = runs.body.result as { epochSeconds: number; totalSeconds: number; source: string; backend: string; basisRef: { key: string } }[];
+    expect(three).toMatchObject({ source: 'model', backend: 'wasm', basisRef: { key: 'estimateBasis.modelTypical' } });
+    expect(three.totalSeconds).toBeGreaterThan(3 * three.epochSeconds);
+    expect(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu']).toContain(six.backend);
+    const perImage = await call('estimateRuns', [null, [{ arch: 'lenet5', inputSize: 32, width: 1, epochs: 3, backend: 'wasm' }]]);
+    expect((perImage.body.result as { epochSeconds: null }[])[0].epochSeconds).toBeNull();
+    const bad = await call('estimateRuns', [datasetId, [{ arch: 'lenet5', inputSize: 0, width: 1, epochs: 3, backend: 'wasm' }]]);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/inputSize/);
+
+    const study = await ws.createStudy({ name: 'priced', datasetId, base: { ...base, epochs: 2, backend: 'wasm' }, axes: [{ key: 'width', values: [0.5, 1] }], repeats: 2 });
+    const est = await call('estimateStudy', [study.id]);
+    expect(est.status).toBe(200);
+    const e = est.body.result as { cellsLeft: number; totalSeconds: number; source: string; cells: { seconds: number }[] };
+    expect(e).toMatchObject({ cellsLeft: 4, source: 'model' });
+    expect(e.totalSeconds).toBeCloseTo(e.cells.reduce((a, c) => a + c.seconds, 0), 9);
+    // Width 1 costs four times width 0.5 (channels squared), per cell.
+    expect(e.cells[1].seconds / e.cells[0].seconds).toBeCloseTo(4, 6);
+    expect((await call('estimateStudy', [424242])).status).toBe(404);
+    await ws.deleteStudy(study.id);
+  });
+
+  it('reads a study stored with the old "crop" as the random-resized crop it meant', async () => {
+    const study = await ws.createStudy({ name: 'old-crop', datasetId, base: { ...base, augment: ['flip', 'resized-crop'] }, axes: [{ key: 'augment', values: [[], ['flip', 'resized-crop']] }] });
+    // As a version before pad-and-crop stored it.
+    const row = ws.store.db.prepare('SELECT base_json, axes_json FROM studies WHERE id = ?').get(study.id) as { base_json: string; axes_json: string };
+    ws.store.db.prepare('UPDATE studies SET base_json = ?, axes_json = ? WHERE id = ?').run(row.base_json.replaceAll('resized-crop', 'crop'), row.axes_json.replaceAll('resized-crop', 'crop'), study.id);
+    expect(ws.store.db.prepare('SELECT axes_json FROM studies WHERE id = ?').get(study.id)).toEqual({ axes_json: '[{"key":"augment","values":[[],["flip","crop"]]}]' });
+    const back = await ws.getStudy(study.id);
+    expect(back.base.augment).toEqual(['flip', 'resized-crop']);
+    expect(back.axes[0]).toMatchObject({ key: 'augment', values: [[], ['flip', 'resized-crop']], labels: ['none', 'flip+resized-crop'] });
+    await ws.deleteStudy(study.id);
+  });
+
   it('refuses bad study arguments with 400, naming the field', async () => {
     const badMetric = await call('studyGrid', [1, { metric: 'f1' }]);
     expect(badMetric.status).toBe(400);
@@ -86,8 +123,9 @@ describe('study verbs over HTTP', () => {
     expect(badAxis.body.error).toMatch(/axes\[0\]\.values\[0\]/);
     const seedAxis = await call('createStudy', [{ datasetId, base, axes: [{ key: 'seed', values: [1, 2] }] }]);
     expect(seedAxis.status).toBe(400);
+    // An unknown study is a user error (404), as an unknown run is.
     const unknownStudy = await call('getStudy', [999]);
-    expect(unknownStudy.status).toBe(500);
+    expect(unknownStudy.status).toBe(404);
     expect(unknownStudy.body.error).toMatch(/No study 999/);
   });
 });

@@ -21,14 +21,14 @@ describe('config text', () => {
   it('shows a value as the study axes label it', () => {
     expect(settingValue('schedule', config.schedule)).toBe('step:0.01,0.001@3:1');
     expect(settingValue('augment', [])).toBe('none');
-    expect(settingValue('augment', ['flip', 'crop'])).toBe('flip+crop');
+    expect(settingValue('augment', ['flip', 'pad-crop'])).toBe('flip+pad-crop');
     expect(settingValue('batchNorm', true)).toBe('on');
     expect(settingValue('lr', 0.001)).toBe('0.001');
     for (const k of STUDY_AXIS_KEYS) expect(axisValueLabel(k, config[k])).toBe(settingValue(k, config[k]));
   });
 
   it('writes a summary line that leaves out what a study varies', () => {
-    expect(configText(config)).toBe('lenet5 · 32 px · width ×1 · 4 epochs · batch 32 · adam · lr 1e-3 · relu · no batch-norm · post-activation · step:0.01,0.001@3:1 · flip+crop');
+    expect(configText(config)).toBe('lenet5 · 32 px · width ×1 · 4 epochs · batch 32 · adam · lr 1e-3 · relu · no batch-norm · post-activation · step:0.01,0.001@3:1 · flip+resized-crop');
     expect(configText(config, { omit: ['lr', 'schedule'], settings: ['arch', 'lr', 'schedule', 'epochs'] })).toBe('lenet5 · 4 epochs');
     expect(configText({ ...config, optimizer: 'nesterov', momentum: 0.95 }, { settings: ['optimizer'] })).toBe('nesterov 0.95');
   });
@@ -42,7 +42,7 @@ describe('config text', () => {
 describe('config text in Korean', () => {
   it('writes the summary line as Korean courses do, keeping model and setting ids', () => {
     const line = configText(config, { locale: 'ko' });
-    expect(line).toBe('lenet5 · 32 px · 너비 ×1 · 4 에폭 · 배치 32 · adam · 학습률 1e-3 · relu · 배치 정규화 없음 · 사후 활성화 · 계단식 0.01,0.001 (3:1) · flip+crop');
+    expect(line).toBe('lenet5 · 32 px · 너비 ×1 · 4 에폭 · 배치 32 · adam · 학습률 1e-3 · relu · 배치 정규화 없음 · 사후 활성화 · 계단식 0.01,0.001 (3:1) · flip+resized-crop');
     expect(settingPhrase({ ...config, augment: [] }, 'augment', 'ko')).toBe('증강 없음');
     expect(settingPhrase({ ...config, earlyStopping: 3 }, 'earlyStopping', 'ko')).toBe('조기 종료 (3 에폭)');
     expect(settingPhrase({ ...config, pretrained: 'imagenet' }, 'pretrained', 'ko')).toBe('ImageNet 가중치에서 시작');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, formatSchedule, learningRateAt, parseSchedule, stepIndex } from '../../shared/config';
+import { AUGMENTATION_INFO, AUGMENTATIONS, DEFAULT_CONFIG, formatSchedule, learningRateAt, parseSchedule, stepIndex } from '../../shared/config';
+import { readStoredConfig, storedConfigSchema, trainConfigSchema } from '../../shared/contract/config';
+import { sharedText } from '../../shared/i18n/messages';
 
 describe('learning-rate schedules', () => {
   it('step 0.1/0.01/0.001 over 2:1:1 of 12 epochs switches after epochs 6 and 9', () => {
@@ -32,5 +34,21 @@ describe('learning-rate schedules', () => {
     expect(() => parseSchedule('step:0.1,0.01@1')).toThrow(/2 rates but 1 ratios/);
     expect(() => parseSchedule('step:-1@1')).toThrow(/positive/);
     expect(() => parseSchedule('exponential')).toThrow(/not one of/);
+  });
+});
+
+describe('stored configs', () => {
+  it('reads an old "crop" as the random-resized crop it was, and keeps the names of today', () => {
+    const old = { ...DEFAULT_CONFIG, augment: ['flip', 'crop'] };
+    expect(readStoredConfig(JSON.stringify(old)).augment).toEqual(['flip', 'resized-crop']);
+    expect(readStoredConfig(JSON.stringify({ ...DEFAULT_CONFIG, augment: ['crop', 'resized-crop', 'pad-crop'] })).augment).toEqual(['resized-crop', 'pad-crop']);
+    expect(readStoredConfig(JSON.stringify({ ...DEFAULT_CONFIG, augment: [] })).augment).toEqual([]);
+    // A new config must name its crop.
+    expect(trainConfigSchema.safeParse(old).success).toBe(false);
+    expect(trainConfigSchema.safeParse({ ...DEFAULT_CONFIG, augment: ['pad-crop'] }).success).toBe(true);
+    // A job an older core wrote (a run bundle waiting on a cluster) reads the old name too.
+    expect(storedConfigSchema.parse(old).augment).toEqual(['flip', 'resized-crop']);
+    // The catalogue's English is the same line (the Korean beside it is the translation).
+    for (const a of AUGMENTATIONS) expect(sharedText('en')(`augmentInfo.${a}`)).toBe(AUGMENTATION_INFO[a]);
   });
 });

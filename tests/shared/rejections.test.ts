@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rejectionText } from '../../shared/i18n/import-words';
-import { CONTENT_KINDS, contentKind, REASON_OF_CODE, REJECT_CODES, rejectionMessage, type RejectProblem } from '../../shared/rejections';
+import { CONTENT_KINDS, contentKind, REASON_OF_CODE, REJECT_CODES, rejectionMessage, rejectionText, type RejectProblem } from '../../shared/rejections';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -47,5 +46,18 @@ describe('rejectionMessage', () => {
       expect(rejectionText(p, 'ko'), p.code).toMatch(/[가-힣]/);
     }
     expect(rejectionText({ code: 'not-an-image', params: { kind: 'text' } }, 'ko')).toBe('이미지가 아닙니다: 텍스트 파일입니다');
+  });
+});
+
+describe('rejectionText', () => {
+  it('says each code in Korean too, by code, with what a non-image is translated as well', () => {
+    expect(rejectionText({ code: 'not-an-image', params: { kind: 'text' } }, 'ko')).toBe('이미지가 아닙니다: 텍스트 파일입니다');
+    expect(rejectionText({ code: 'truncated', params: { format: 'JPEG' } }, 'ko')).toBe('JPEG 파일이 잘려 있습니다: 그림이 끝나기 전에 파일이 끝납니다');
+    expect(rejectionText({ code: 'misnamed', params: { ext: '.png', kind: 'pdf' } }, 'ko')).toBe('이름은 .png이지만 그림이 아니라 PDF 문서입니다');
+    for (const code of REJECT_CODES) {
+      const p = { code, params: code === 'not-an-image' || code === 'misnamed' ? { ext: '.jpg', kind: 'text' } : { format: 'PNG' } } as unknown as RejectProblem;
+      expect(rejectionText(p, 'ko'), code).not.toBe(rejectionText(p, 'en'));
+      expect(rejectionText(p, 'ko'), code).not.toMatch(/\{|reject\./);
+    }
   });
 });

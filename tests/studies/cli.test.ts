@@ -23,14 +23,15 @@ describe('--vary', () => {
   it('splits on commas, keeps a step schedule whole, and on | when asked', () => {
     expect(splitValues('activation', 'relu, tanh,')).toEqual(['relu', 'tanh']);
     expect(splitValues('schedule', 'constant,cosine:1e-5,step:0.1,0.01,0.001@2:1:1')).toEqual(['constant', 'cosine:1e-5', 'step:0.1,0.01,0.001@2:1:1']);
-    expect(splitValues('augment', 'none|flip,crop')).toEqual(['none', 'flip,crop']);
+    expect(splitValues('augment', 'none|flip,pad-crop')).toEqual(['none', 'flip,pad-crop']);
   });
 
   it('parses values by the train option rules into a typed axis', () => {
     expect(parseVary('activation=relu,tanh')).toEqual({ key: 'activation', values: ['relu', 'tanh'] });
     expect(parseVary('batch-size=16,32')).toEqual({ key: 'batchSize', values: [16, 32] });
     expect(parseVary('batchNorm=on,off')).toEqual({ key: 'batchNorm', values: [true, false] });
-    expect(parseVary('augment=none,flip,flip+crop')).toEqual({ key: 'augment', values: [[], ['flip'], ['flip', 'crop']] });
+    expect(parseVary('augment=none,flip,flip+pad-crop')).toEqual({ key: 'augment', values: [[], ['flip'], ['flip', 'pad-crop']] });
+    expect(() => parseVary('augment=none,flip+crop')).toThrow(/"crop" is two augmentations now — resized-crop .* or pad-crop/);
     expect(parseVary('schedule=constant,step:0.1,0.01@1:1')).toEqual({
       key: 'schedule',
       values: [{ kind: 'constant' }, { kind: 'step', rates: [0.1, 0.01], ratios: [1, 1] }],
@@ -149,6 +150,9 @@ describe('bloombench study and report', () => {
     expect(html).toMatch(/<img src="data:image\/jpeg;base64,[A-Za-z0-9+/]{100,}/);
     expect(html).toContain('Wrong in every run');
     expect(html).not.toMatch(/<script|<link|src="http|url\(http/);
+    // Which crop the runs used is said, not only named.
+    expect(html).toContain('Augmentations: <b>flip</b> — mirror left–right, half of the images; <b>resized-crop</b> — random-resized crop: a random 50–100% of the area (aspect 3:4 to 4:3) resized back to the input size.');
+    expect(html).not.toContain('<b>pad-crop</b>');
     const runs = path.join(home, 'runs.html');
     await cli('report', '1', '3', runs);
     expect(fs.readFileSync(runs, 'utf8')).toContain('<h1>Runs #1, #3</h1>');

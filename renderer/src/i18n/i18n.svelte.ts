@@ -8,7 +8,7 @@ import { matchLocale, isLocale, LOCALES, type Locale } from '../../../shared/i18
 import { translator, renderRef, type ArgsOf, type MessageRef } from '../../../shared/i18n/catalogue';
 import { count, duration, formatMeanStd, formatSpread, formatValue, type MetricUnit } from '../../../shared/format';
 import type { StudyMetricInfo } from '../../../shared/contract/studies';
-import { rejectionText } from '../../../shared/i18n/import-words';
+import { rejectionText } from '../../../shared/rejections';
 import { backendDescription } from '../../../shared/i18n/backend-words';
 import type { RejectProblem } from '../../../shared/rejections';
 import { ScheduleError } from '../../../shared/config';

@@ -1,12 +1,14 @@
 /**
  * The new-run form: a draft of `TrainConfig` with inline validation, and start / queue.
  */
-import type { Api } from '@shared/contract/api';
+import type { Api, TimeEstimate } from '@shared/contract/api';
+import { CONFIG_LIMITS, type NumberSetting } from '@shared/limits';
 import { DEFAULT_CONFIG, type Augmentation, type BackendChoice, type MonitorMetric, type TrainConfig } from '@shared/config';
 import type { RunSummary } from '@shared/types';
 import { configFields, configFromFields, type ConfigFields } from '../../lib/config-form';
 import { Action } from '../../lib/action.svelte';
 import { t } from '../../i18n/i18n.svelte';
+import { Resource } from '../../lib/resource.svelte';
 import { pretrainedSetting, validateDraft, validateFineTune, type DraftErrors, type FineTuneErrors, type StartFrom } from '../../lib/validate';
 import { pretrainedFor } from '@shared/pretrained';
 import type { DatasetsState } from '../datasets/datasets.svelte';
@@ -58,6 +60,9 @@ export class NewRunState {
   #last = $state.raw<RunSummary | null>(null);
   /** The name "Run again" copied from a past run (null once the form starts afresh). */
   #copiedName: string | null = null;
+  /** How long each architecture would train at the form's size, width, epochs and backend, from the core. */
+  readonly estimates = new Resource<readonly TimeEstimate[]>([]);
+  #estimatesFor = '';
 
   constructor(
     private readonly api: Api,
@@ -101,6 +106,33 @@ export class NewRunState {
     if (this.#touched) return errors;
     const { dataset: _d, arch: _a, ...fieldErrors } = errors;
     return fieldErrors;
+  }
+
+  /** The estimate for one architecture, once the core gave it. */
+  estimateFor(arch: string): TimeEstimate | null {
+    return this.estimates.value.find((e) => e.arch === arch) ?? null;
+  }
+
+  /**
+   * Asks the core how long each architecture would train, when the dataset, size, width, epochs
+   * or backend changed since the last time (or always, with `force`: new runs measured since).
+   */
+  refreshEstimates(force = false): void {
+    const f = this.fields;
+    const models = this.models.list.value;
+    const inRange = (k: NumberSetting, v: number | null): v is number => {
+      const l = CONFIG_LIMITS[k];
+      return v !== null && Number.isFinite(v) && (l.minExclusive ? v > l.min : v >= l.min) && (l.max === undefined || v <= l.max) && (!l.integer || Number.isInteger(v));
+    };
+    const { inputSize, width, epochs, backend } = f;
+    if (!models.length || !inRange('inputSize', inputSize) || !inRange('width', width) || !inRange('epochs', epochs)) return;
+    const datasetId = this.datasetId;
+    const key = JSON.stringify([datasetId, inputSize, width, epochs, backend, models.length]);
+    if (key === this.#estimatesFor && !force) return;
+    this.#estimatesFor = key;
+    // Each card at the form's size, or its architecture's smallest if that is larger (as picking it would set).
+    const requests = models.map((m) => ({ arch: m.id, inputSize: Math.max(inputSize, m.minInputSize), width, epochs, backend }));
+    void this.estimates.load(() => this.api.estimateRuns(datasetId, requests));
   }
 
   pickArch(id: string): void {

@@ -51,9 +51,9 @@ export function shortLabel(label: string): string {
 }
 
 /** Augmentation combinations the axis editor offers; `none` is no augmentation. */
-export const AUGMENT_COMBOS = ['none', 'flip', 'crop', 'flip+crop', 'flip+crop+color', 'flip+crop+rotate', 'flip+crop+cutout'] as const;
+export const AUGMENT_COMBOS = ['none', 'flip', 'flip+resized-crop', 'flip+pad-crop', 'flip+resized-crop+color', 'flip+resized-crop+rotate', 'flip+resized-crop+cutout'] as const;
 
-/** `flip+crop` → `['flip', 'crop']`; throws naming an unknown augmentation. */
+/** `flip+pad-crop` → `['flip', 'pad-crop']`; throws naming an unknown augmentation. */
 export function parseAugmentCombo(text: string, known: readonly string[]): Augmentation[] {
   const t = text.trim();
   if (t === '' || t === 'none') return [];

@@ -30,8 +30,8 @@ export const NEW_RUN = defineMessages({
 
   'arch.title': { en: 'Architecture', ko: '아키텍처' },
   'arch.about': {
-    en: '{n} architectures · published parameter counts; “here” is a rough estimate at {size} px, width ×{width} on {backend}',
-    ko: '아키텍처 {n}개 · 논문 기준 파라미터 수. “여기”는 {backend}에서 {size} px, 너비 ×{width}일 때의 대략적인 추정입니다',
+    en: '{n} architectures · published parameter counts; “here”: multiply-adds at {size} px, width ×{width}; time per epoch on {backend} from runs measured on this machine where there are any, else rough (from the multiply-adds)',
+    ko: '아키텍처 {n}개 · 논문 기준 파라미터 수. “여기”: {size} px, 너비 ×{width}에서의 MAC 수. 에폭당 시간은 이 컴퓨터에서 {backend} 백엔드로 잰 실행이 있으면 그 값, 없으면 MAC 수로 계산한 대략적인 값',
   },
   'arch.loadError': { en: 'Could not load the model zoo', ko: '모델 목록을 불러올 수 없습니다' },
   'arch.loading': { en: 'Loading architectures…', ko: '아키텍처를 불러오는 중…' },
@@ -39,10 +39,7 @@ export const NEW_RUN = defineMessages({
   'arch.paramsTitle': { en: 'Trainable parameters of the published configuration ({reference})', ko: '논문 구성의 학습 가능한 파라미터 ({reference})' },
   'arch.params': { en: 'params', ko: '파라미터' },
   'arch.macsTitle': { en: 'Multiply-adds per image at {size}', ko: '{size} 이미지 한 장당 곱셈-누산' },
-  'arch.hereTitle': { en: 'Rough: multiply-adds scaled to your input size and width multiplier, and one training epoch on {backend}', ko: '대략적인 값: 입력 크기와 너비 배율에 맞춘 곱셈-누산, 그리고 {backend}에서의 학습 에폭 하나' },
   'arch.here': { en: 'here', ko: '여기' },
-  'arch.underSecond': { en: '< 1 s/epoch', ko: '에폭당 1초 미만' },
-  'arch.perEpoch': { en: '≈ {time}/epoch', ko: '에폭당 약 {time}' },
   'newRun.trainingNow': { en: '“{name}” (#{id}) is training now', ko: '“{name}” (#{id}) 학습 중' },
   'newRun.watch': { en: 'Watch it', ko: '지켜보기' },
 });

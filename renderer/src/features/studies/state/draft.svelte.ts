@@ -2,10 +2,11 @@
  * The new-study form: the base settings, the axes to vary and the seeds per cell, checked as
  * they are typed; creating (and starting) the study.
  */
-import type { Api } from '@shared/contract/api';
+import type { Api, EstimateRequest, EstimateSource } from '@shared/contract/api';
 import { AUGMENTATIONS, DEFAULT_CONFIG, type Augmentation, type TrainConfig } from '@shared/config';
 import { STUDY_AXIS_KEYS, type StudyAxis, type StudyAxisKey, type StudyDetail } from '@shared/contract/studies';
 import { Action } from '../../../lib/action.svelte';
+import { Resource } from '../../../lib/resource.svelte';
 import { configFields, configFromFields, type ConfigFields } from '../../../lib/config-form';
 import { validateDraft, type DraftErrors } from '../../../lib/validate';
 import type { ModelsState } from '../../../state/models.svelte';
@@ -17,7 +18,7 @@ import { t } from '../../../i18n/i18n.svelte';
 const AXIS_SUGGESTIONS: readonly { key: StudyAxisKey; picked: string[]; text?: string }[] = [
   { key: 'activation', picked: ['relu', 'tanh'] },
   { key: 'schedule', picked: ['constant', 'step-2:1:1'] },
-  { key: 'augment', picked: ['none', 'flip+crop'] },
+  { key: 'augment', picked: ['none', 'flip+resized-crop'] },
   { key: 'lr', picked: [], text: '0.01, 0.001' },
   { key: 'optimizer', picked: ['sgd', 'adam'] },
 ];
@@ -36,6 +37,9 @@ export class StudyDraftState {
   readonly creating = new Action();
   #touched = $state(false);
   #nextId = 1;
+  /** How long the study would take, before it is created: seconds and the least certain source (from the core). */
+  readonly estimate = new Resource<{ readonly seconds: number; readonly source: EstimateSource } | null>(null);
+  #estimateFor = '';
 
   constructor(
     private readonly api: Api,
@@ -129,6 +133,34 @@ export class StudyDraftState {
     const base = configFromFields(f, schedule, DEFAULT_CONFIG);
     const axes = this.axisResults.map((x) => ({ key: x.key, values: x.values }) as StudyAxis);
     return { errors: {}, base, axes };
+  }
+
+  /**
+   * Asks the core how long the study would take, when its base, axes, seeds or dataset changed.
+   * Only the settings that decide the time are expanded (architecture, input size, width, epochs,
+   * backend); every other axis multiplies the count.
+   */
+  refreshEstimate(): void {
+    const { base, axes } = this.validation;
+    const datasetId = this.datasetId;
+    if (!base || !axes || datasetId === null) return;
+    const TIMED: readonly StudyAxisKey[] = ['arch', 'inputSize', 'width', 'epochs', 'backend'];
+    let requests: EstimateRequest[] = [{ arch: base.arch, inputSize: base.inputSize, width: base.width, epochs: base.epochs, backend: base.backend }];
+    let times = this.repeats ?? 1;
+    for (const a of axes) {
+      if (!TIMED.includes(a.key)) times *= a.values.length;
+      else requests = requests.flatMap((r) => (a.values as unknown[]).map((v) => ({ ...r, [a.key]: v })));
+    }
+    const key = JSON.stringify([datasetId, requests, times]);
+    if (key === this.#estimateFor) return;
+    this.#estimateFor = key;
+    const order: readonly EstimateSource[] = ['measured', 'scaled', 'model'];
+    void this.estimate.load(async () => {
+      const all = await this.api.estimateRuns(datasetId, requests);
+      const seconds = all.reduce((sum, e) => sum + (e.totalSeconds ?? 0), 0) * times;
+      const source = order[Math.max(...all.map((e) => order.indexOf(e.source)))];
+      return { seconds, source };
+    });
   }
 
   /** Errors to show: every one once the user tried to create, else those of edited fields. */

@@ -2,7 +2,7 @@
  * Studies: the list and the open study's page (progress, results grid, curves by group,
  * failures across runs, a confusion diff of two runs). The new-study form is `draft.svelte.ts`.
  */
-import type { Api } from '@shared/contract/api';
+import type { Api, StudyEstimate } from '@shared/contract/api';
 import type {
   ConfusionDiff,
   CurveMetric,
@@ -44,6 +44,8 @@ export class StudiesState {
   readonly list = new Resource<readonly StudySummary[]>([]);
   /** The open study. */
   readonly detail = new Resource<StudyDetail | null>(null);
+  /** How long the open study's cells left will take, from the core (runs measured here). */
+  readonly estimate = new Resource<StudyEstimate | null>(null);
   readonly grid = new Resource<StudyGrid | null>(null);
   readonly curves = new Resource<StudyCurves | null>(null);
   readonly failures = new Resource<FailuresAcrossRuns | null>(null);
@@ -186,6 +188,7 @@ export class StudiesState {
     const id = this.#openId;
     if (id === null || !(await this.detail.load(() => this.api.getStudy(id)))) return;
     const d = this.detail.value!;
+    void this.estimate.load(() => this.api.estimateStudy(id));
     const keys = d.axes.map((a) => a.key);
     if (this.gridRows === null || !keys.includes(this.gridRows)) this.gridRows = keys[0] ?? null;
     if (this.gridCols !== null && !keys.includes(this.gridCols)) this.gridCols = null;

@@ -1,0 +1,152 @@
+/**
+ * Time estimates before a run starts: from what runs on this machine measured, scaled from the
+ * same network at another size, and from the multiply-adds only without history (issue 14, item 12).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVAL_SHARE, estimateRun, macsAt } from '../../main/core/estimates';
+import { importImageFolder } from '../../main/datasets/import';
+import { openStore, type Store } from '../../main/store/db';
+import { RunStore } from '../../main/store/runs';
+import { RunTimings, type RunTiming } from '../../main/store/timings';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import type { EstimateRequest } from '../../shared/contract/api';
+import type { ModelInfo } from '../../shared/types';
+import { makeImageFolder } from '../fixtures/images';
+
+/** Two cards as the zoo gives them (published multiply-adds at 224 px). */
+const models: ModelInfo[] = [
+  { id: 'resnet18', family: 'ResNet', title: 'ResNet-18', description: '', trainableParams: 11_689_512, totalParams: 11_699_112, macs: 1.814e9, inputShape: [224, 224, 3], numClasses: 1000, minInputSize: 32, reference: '' },
+  { id: 'googlenet', family: 'GoogLeNet', title: 'GoogLeNet', description: '', trainableParams: 6_624_904, totalParams: 6_624_904, macs: 1.5e9, inputShape: [224, 224, 3], numClasses: 1000, minInputSize: 32, reference: '' },
+];
+
+const flowers = { train: 2568, val: 550, test: 552 };
+const work = flowers.train + flowers.val * EVAL_SHARE;
+
+function timing(over: Partial<RunTiming>): RunTiming {
+  return { runId: 1, arch: 'resnet18', backend: 'wasm', inputSize: 64, width: 0.25, channels: 3, batchSize: 32, trainImages: flowers.train, valImages: flowers.val, epochSeconds: 22, epochs: 10, endedMs: 1, ...over };
+}
+
+const request = (arch: string, over: Partial<EstimateRequest> = {}): EstimateRequest => ({ arch, inputSize: 64, width: 0.25, epochs: 10, backend: 'wasm', ...over });
+
+describe('estimateRun', () => {
+  it('without history, is the multiply-add model (which puts resnet18 above googlenet)', () => {
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, [], models);
+    const g = estimateRun(request('googlenet'), 'wasm', flowers, [], models);
+    expect(r).toMatchObject({ source: 'model', runs: 0, backend: 'wasm' });
+    expect(r.basis).toMatch(/typical speed of wasm \(no run on it measured here yet\)/);
+    // 3 passes × MACs at 64 px, width 0.25 / 2.2 G/s, over the epoch's work.
+    expect(r.secondsPerImage).toBeCloseTo((3 * macsAt(models[0], 64, 0.25)) / 2.2e9, 12);
+    expect(r.epochSeconds).toBeCloseTo(r.secondsPerImage * work, 9);
+    expect(r.epochSeconds!).toBeGreaterThan(g.epochSeconds!);
+  });
+
+  it("follows this machine's epochs: resnet18 22 s and googlenet 45 s, in that order", () => {
+    const timings = [timing({ runId: 1, epochSeconds: 22 }), timing({ runId: 2, arch: 'googlenet', epochSeconds: 39 }), timing({ runId: 3, arch: 'googlenet', epochSeconds: 51 })];
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models);
+    const g = estimateRun(request('googlenet'), 'wasm', flowers, timings, models);
+    expect(r).toMatchObject({ source: 'measured', runs: 1 });
+    expect(r.epochSeconds).toBeCloseTo(22, 9);
+    expect(g).toMatchObject({ source: 'measured', runs: 2 });
+    expect(g.epochSeconds).toBeCloseTo(45, 9);
+    expect(g.basis).toBe('median of 2 runs of googlenet at 64 px, width ×0.25 on wasm trained here');
+    // The total: ten epochs and the test images' forward passes.
+    expect(r.totalSeconds).toBeCloseTo(220 + (22 / work) * flowers.test * EVAL_SHARE, 9);
+    // On another dataset the same rate per image: half the images, half the time.
+    const half = estimateRun(request('resnet18'), 'wasm', { train: flowers.train / 2, val: flowers.val / 2, test: 0 }, timings, models);
+    expect(half.epochSeconds).toBeCloseTo(11, 9);
+  });
+
+  it('scales the same network at another size by the multiply-adds, and keeps backends apart', () => {
+    const timings = [timing({ inputSize: 32, epochSeconds: 6 })];
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models);
+    expect(r).toMatchObject({ source: 'scaled', runs: 1 });
+    expect(r.epochSeconds).toBeCloseTo(24, 9); // 4× the pixels
+    expect(r.basis).toMatch(/1 run of resnet18 on wasm trained here \(the latest at 32 px, width ×0.25\), scaled by the multiply-adds to 64 px, width ×0.25/);
+    // Measured on cpu: says nothing about wasm but the multiply-adds.
+    expect(estimateRun(request('resnet18'), 'wasm', flowers, [timing({ backend: 'cpu' })], models).source).toBe('model');
+  });
+
+  it("prices a network never run here at this machine's measured speed on the backend", () => {
+    const timings = [timing({ arch: 'googlenet', epochSeconds: 45 })];
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models);
+    expect(r).toMatchObject({ source: 'model', runs: 1 });
+    expect(r.basis).toMatch(/this machine's speed on wasm over 1 run of a network of like size \(none of resnet18 yet\)/);
+    // googlenet's measured multiply-adds per second, applied to resnet18's multiply-adds.
+    const rate = (3 * macsAt(models[1], 64, 0.25)) / (45 / work);
+    expect(r.epochSeconds).toBeCloseTo(((3 * macsAt(models[0], 64, 0.25)) / rate) * work, 6);
+  });
+
+  it('does not price a large network at the speed of a tiny one (per-layer overhead is no multiply-add)', () => {
+    const tiny: ModelInfo = { ...models[0], id: 'lenet5', macs: 2.29e6, inputShape: [28, 28, 1] };
+    const timings = [timing({ arch: 'lenet5', inputSize: 32, width: 0.25, epochSeconds: 1.5 })];
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, [...models, tiny]);
+    expect(r).toMatchObject({ source: 'model', runs: 0 });
+    expect(r.basis).toMatch(/a typical speed of wasm/);
+  });
+
+  it('gives a rate per image without a dataset', () => {
+    const r = estimateRun(request('resnet18'), 'wasm', null, [timing({})], models);
+    expect(r.epochSeconds).toBeNull();
+    expect(r.totalSeconds).toBeNull();
+    expect(r.secondsPerImage).toBeCloseTo(22 / work, 12);
+  });
+});
+
+describe('RunTimings', () => {
+  let tmp: string;
+  let store: Store;
+  let runs: RunStore;
+  let datasetId: number;
+  const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, width: 0.5 };
+  const backend = { name: 'wasm' as const, description: 'wasm', unavailable: [], forced: false };
+
+  function run(epochSeconds: readonly number[]): number {
+    const id = runs.createRun(datasetId, config);
+    runs.setStatus(id, 'running');
+    runs.markStarted(id, backend, { trainableParams: 1, totalParams: 1, macs: 1 });
+    epochSeconds.forEach((seconds, i) => runs.addEpoch(id, { epoch: i + 1, trainLoss: 1, trainAccuracy: 0.5, valLoss: 1, valAccuracy: 0.5, learningRate: 0.001, seconds, imagesPerSecond: 10 }, false));
+    runs.setStatus(id, 'completed');
+    return id;
+  }
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-timings-'));
+    store = openStore(path.join(tmp, 'home'));
+    runs = new RunStore(store);
+    const folder = await makeImageFolder(path.join(tmp, 'pics'), { classes: 3, perClass: 20, size: 16 });
+    datasetId = (await importImageFolder(store, folder.root)).datasetId;
+  });
+
+  afterAll(() => {
+    store?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("lists each run's median epoch (the first, warming up, left out) with its setting and images", () => {
+    const id = run([30, 10, 12, 11]);
+    const [t] = new RunTimings(store).list().filter((x) => x.runId === id);
+    expect(t).toMatchObject({ arch: 'lenet5', backend: 'wasm', inputSize: 32, width: 0.5, epochs: 4, epochSeconds: 11, trainImages: 42, valImages: 9 });
+    const two = run([30, 10]);
+    expect(new RunTimings(store).list().find((x) => x.runId === two)?.epochSeconds).toBe(20);
+  });
+
+  it('counts only runs this machine trained: not another host, not a Slurm task, not a run with no epoch', () => {
+    const elsewhere = run([5, 5, 5]);
+    store.db.prepare('UPDATE runs SET owner_host = ? WHERE id = ?').run(`not-${os.hostname()}`, elsewhere);
+    const onSlurm = run([5, 5, 5]);
+    store.db.prepare(`INSERT INTO studies (id, name, dataset_id, base_json, axes_json, created_ms, updated_ms) VALUES (1, 's', ?, '{}', '[]', 0, 0)`).run(datasetId);
+    store.db.prepare(`INSERT INTO slurm_submissions (id, study_id, array_job_id, script, settings_json, submitted_ms) VALUES (1, 1, '77', '', '{}', 0)`).run();
+    store.db
+      .prepare(`INSERT INTO slurm_tasks (run_id, attempt, submission_id, array_index, cell_index, bundle_dir, state, checked_ms) VALUES (?, 1, 1, 0, 0, '/b', 'done', 0)`)
+      .run(onSlurm);
+    const never = runs.createRun(datasetId, config);
+    const ids = new Set(new RunTimings(store).list().map((t) => t.runId));
+    expect(ids.has(elsewhere)).toBe(false);
+    expect(ids.has(never)).toBe(false);
+    expect(ids.has(onSlurm)).toBe(false);
+    expect(ids.size).toBeGreaterThan(0);
+  });
+});
