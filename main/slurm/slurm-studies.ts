@@ -16,6 +16,7 @@ import {
   slurmSettingsSchema,
   type BundleStatus,
   type SlurmApi,
+  type SlurmCellCounts,
   type SlurmCellStatus,
   type SlurmCollection,
   type SlurmPreflight,
@@ -145,6 +146,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     const remembered = this.db.settings(studyId);
     const command = remembered?.settings.bloombenchCmd ?? defaultBloombenchCommand();
     return {
+      cells: this.cellCounts(studyId),
       preflight: { problems: this.datasetProblems(study), warnings: this.preflight(study, cacheFile(this.store, study.datasetId, study.base.inputSize, study.base.channels), this.folderOf(studyId), command) },
       studyId,
       available: avail.ok,
@@ -157,11 +159,35 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     };
   }
 
+  /** What a submission would take now: the core's own plan, counted. */
+  private cellCounts(studyId: number): SlurmCellCounts {
+    const { planned, failedLeft, busy } = this.preview(studyId, false);
+    return { toSubmit: planned.length, failed: failedLeft, busy };
+  }
+
   /** Which cells a submission takes, and how; throws when none is left or one is busy here. */
   private plan(studyId: number, retryFailed: boolean): PlannedTask[] {
+    const { planned, failedLeft, busy } = this.preview(studyId, retryFailed);
+    if (busy) throw new Error(busy);
+    if (!planned.length) {
+      const open = this.db.openTasks(studyId).length;
+      throw new Error(
+        `Nothing to submit: every cell of study ${studyId} is ${open ? 'done or on Slurm' : 'done'}${failedLeft ? ` (${failedLeft} failed: add --retry-failed to resubmit them)` : ''}.`,
+      );
+    }
+    return planned;
+  }
+
+  /**
+   * The cells a submission would take now, the failed ones it leaves (without `retryFailed`), and
+   * why it cannot go at all (a cell's run is busy on this machine): what the dialog counts is what
+   * the core will submit.
+   */
+  private preview(studyId: number, retryFailed: boolean): { planned: PlannedTask[]; failedLeft: number; busy: string | null } {
     const runs = this.queue.runs;
     const planned: PlannedTask[] = [];
     let failedLeft = 0;
+    let busy: string | null = null;
     for (const c of this.studies.liveCells(studyId)) {
       const run = c.run;
       if (!run) {
@@ -178,7 +204,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
         case 'queued':
         case 'running':
           if (!runs.isOnScheduler(run.id)) {
-            throw new Error(`Run ${run.id} of this study is ${run.status} on this machine; pause the study first ('bloombench study pause ${studyId} --now'), then submit.`);
+            busy ??= `Run ${run.id} of this study is ${run.status} on this machine; pause the study first ('bloombench study pause ${studyId} --now'), then submit.`;
           }
           break;
         case 'interrupted':
@@ -200,13 +226,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
         }
       }
     }
-    if (!planned.length) {
-      const open = this.db.openTasks(studyId).length;
-      throw new Error(
-        `Nothing to submit: every cell of study ${studyId} is ${open ? 'done or on Slurm' : 'done'}${failedLeft ? ` (${failedLeft} failed: add --retry-failed to resubmit them)` : ''}.`,
-      );
-    }
-    return planned;
+    return { planned, failedLeft, busy };
   }
 
   async submitStudySlurm(studyId: number, patch: Partial<SlurmSettings> = {}, opts: { readonly retryFailed?: boolean } = {}): Promise<SlurmSubmission> {

@@ -74,8 +74,20 @@ export interface StudySlurmInfo {
   readonly openTasks: number;
   /** The pending tasks are held (the study was paused). */
   readonly held: boolean;
+  /** The cells a submission would take now, as the core plans it. */
+  readonly cells: SlurmCellCounts;
   /** What a submission with the remembered settings would meet, checked before submitting. */
   readonly preflight: SlurmPreflight;
+}
+
+/** What a submission would take now: the core's own plan, so the dialog's count is what is submitted. */
+export interface SlurmCellCounts {
+  /** Cells left to run, interrupted or cancelled: a plain submission takes these. */
+  readonly toSubmit: number;
+  /** Failed cells, taken too with `retryFailed`. */
+  readonly failed: number;
+  /** Why nothing can be submitted now (a cell's run is busy on this machine), or null. */
+  readonly busy: string | null;
 }
 
 /** The checks of a submission that can be made before it: can the nodes read what the tasks need? */

@@ -88,7 +88,14 @@ describe.skipIf(!hasChromium)('a study on Slurm in the browser', () => {
     const dialog = page.getByTestId('slurm-dialog');
     for (const [k, v] of Object.entries(settings)) await dialog.getByTestId(`slurm-${k}`).fill(v);
     await dialog.getByTestId('slurm-submit').click();
-    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+    try {
+      await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+    } catch (e) {
+      // Say what the dialog showed (a refusal from the core, a disabled button), not only that it stayed.
+      await shot(page, 'slurm-submit-stuck');
+      const text = (await dialog.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      throw new Error(`The Slurm dialog stayed open after Submit: ${text}`, { cause: e });
+    }
   }
 
   it('says why it cannot run on Slurm where sbatch is missing', async () => {
@@ -167,13 +174,18 @@ describe.skipIf(!hasChromium)('a study on Slurm in the browser', () => {
       // Retry failed resubmits them with the same settings: they fail again, in a second submission.
       await page.getByTestId('slurm-retry').click();
       await page.getByTestId('study-slurm').filter({ hasText: /array job \d+ · 2 submissions/ }).waitFor({ timeout: 60_000 });
+      // The grid may still show the first submission's failures: the second's have ended once no task is open.
+      await page.locator('[data-testid=study-slurm][data-open-tasks="0"]').waitFor({ timeout: 120_000 });
       await waitForCells('both retried tasks failed', (t) => t.length === 2 && t.every((x) => /^failed/.test(x)), 120_000);
       // From the dialog, with the command fixed.
       await page.getByTestId('slurm-run').click();
       const dialog = page.getByTestId('slurm-dialog');
       expect(await dialog.getByTestId('slurm-bloombenchCmd').inputValue()).toBe('/bin/false');
+      expect(await dialog.getByTestId('slurm-nothing').textContent()).toBe('Nothing to submit but the failed cells: tick the box above to resubmit them.');
+      expect(await dialog.getByTestId('slurm-submit').isDisabled()).toBe(true);
       await dialog.getByTestId('slurm-retry-failed').check();
       expect(await dialog.textContent()).toMatch(/2 cells will be submitted/);
+      expect(await dialog.getByTestId('slurm-nothing').count()).toBe(0);
       await submit({ bloombenchCmd: '' });
       await waitForCells('both cells done', (t) => t.length === 2 && t.every((x) => x === 'done'), 240_000);
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=grid-cell]')].filter((c) => c.getAttribute('data-mean')).length === 2, undefined, { timeout: 30_000 });

@@ -199,7 +199,10 @@ describe('studies on Slurm', () => {
       // Long enough epochs (a few seconds) to be caught in the middle of one.
       const config: TrainConfig = { ...base, arch: 'resnet18', width: 0.25, epochs: 3, batchSize: 4, seed: 5 };
       const study = await ws.createStudy({ name: 'killed', datasetId: ds.id, base: config, axes: [] });
+      // What the dialog counts is the core's own plan: one cell to run, then none while it is on Slurm.
+      expect((await ws.studySlurm(study.id)).cells).toEqual({ toSubmit: 1, failed: 0, busy: null });
       const sub = await ws.submitStudySlurm(study.id, { partition: cluster.partition, cpus: 1 });
+      expect((await ws.studySlurm(study.id)).cells).toEqual({ toSubmit: 0, failed: 0, busy: null });
       const task = sub.tasks[0];
       const events = path.join(task.bundleDir, BUNDLE_FILES.events(1));
       // Wait for the second epoch's first steps (the first epoch's checkpoint is written).
@@ -225,6 +228,7 @@ describe('studies on Slurm', () => {
       expect(last.study.state).toBe('finished');
 
       // Without --retry-failed there is nothing to submit; with it the same run resumes.
+      expect((await ws.studySlurm(study.id)).cells).toEqual({ toSubmit: 0, failed: 1, busy: null });
       await expect(ws.submitStudySlurm(study.id)).rejects.toThrow(/1 failed: add --retry-failed/);
       const retry = await ws.submitStudySlurm(study.id, {}, { retryFailed: true });
       expect(retry.tasks).toMatchObject([{ runId: task.runId, resumeEpoch: 1, bundleDir: task.bundleDir }]);
