@@ -1,47 +1,62 @@
 /**
- * Support for composite wasm kernels (kernels made of other kernels): scratch space, and the
- * replacement of stock wasm kernels that keeps the stock one for the cases it is left with.
+ * Support for composite kernels (kernels made of other kernels) on the wasm and webgpu
+ * backends: scratch space, and the replacement of stock kernels that keeps the stock one for
+ * the cases it is left with.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 const WASM = 'wasm';
 
-/** The stock wasm kernels that replacements wrap, by name. */
+/** The stock kernels that replacements wrap, by backend and name (`wasm/Sum`). */
 const stockKernels = new Map<string, KernelConfig>();
 
 /**
- * Replaces the wasm kernel `name` by `kernelFunc`, keeping the stock one and its setup (which
- * binds its C++ entry point, needed by the fallback). Idempotent.
+ * Replaces the kernel `name` of `backendName` by `kernelFunc`, keeping the stock one and its
+ * setup (on wasm it binds the C++ entry point that the fallback needs). Idempotent.
  */
-export function replaceWasmKernel(name: string, kernelFunc: KernelFunc): void {
-  const current = tf.getKernel(name, WASM);
+export function replaceKernel(backendName: string, name: string, kernelFunc: KernelFunc): void {
+  const current = tf.getKernel(name, backendName);
   if (current?.kernelFunc === kernelFunc) return;
   if (current) {
-    stockKernels.set(name, current);
-    tf.unregisterKernel(name, WASM);
+    stockKernels.set(`${backendName}/${name}`, current);
+    tf.unregisterKernel(name, backendName);
   }
-  tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc, setupFunc: current?.setupFunc });
+  tf.registerKernel({ kernelName: name, backendName, kernelFunc, setupFunc: current?.setupFunc });
+}
+
+/** The stock kernel of `backendName` that `replaceKernel` replaced; throws if there was none. */
+export function stockKernel(backendName: string, name: string): KernelConfig {
+  const config = stockKernels.get(`${backendName}/${name}`);
+  if (!config) throw new Error(`${backendName} kernels: ${name} needs the stock ${backendName} kernel for this case`);
+  return config;
+}
+
+/** Replaces the wasm kernel `name` by `kernelFunc` (`replaceKernel` on wasm). */
+export function replaceWasmKernel(name: string, kernelFunc: KernelFunc): void {
+  replaceKernel(WASM, name, kernelFunc);
 }
 
 /** The stock wasm kernel that `replaceWasmKernel` replaced; throws if there was none. */
 export function stockWasmKernel(name: string): KernelConfig {
-  const config = stockKernels.get(name);
-  if (!config) throw new Error(`wasm kernels: ${name} needs the stock wasm kernel for this case`);
-  return config;
+  return stockKernel(WASM, name);
 }
 
 /**
- * Intermediate results of one composite kernel: runs wasm kernels and frees what it made.
+ * Intermediate results of one composite kernel: runs kernels of one backend (wasm unless told)
+ * and frees what it made.
  */
 export class Scratch {
   private readonly made: TensorInfo[] = [];
 
-  constructor(protected readonly backend: KernelBackend) {}
+  constructor(
+    protected readonly backend: KernelBackend,
+    private readonly backendName: string = WASM,
+  ) {}
 
   run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const kernel = tf.getKernel(kernelName, WASM);
-    if (!kernel) throw new Error(`wasm training kernels: kernel ${kernelName} is not registered for the wasm backend`);
+    const kernel = tf.getKernel(kernelName, this.backendName);
+    if (!kernel) throw new Error(`${this.backendName} kernels: kernel ${kernelName} is not registered for the ${this.backendName} backend`);
     return this.runWith(kernel, inputs, attrs);
   }
 

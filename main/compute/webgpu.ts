@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GpuAdapter } from '../../shared/types';
+import { registerWebgpuKernels } from './webgpu-kernels';
 
 /** The npm package that holds Dawn's Node addon. */
 export const DAWN_PACKAGE = 'webgpu';
@@ -150,6 +151,8 @@ function registerOn(dawn: DawnModule, gpu: DawnGpu, adapter: DawnAdapter): void 
   // Loaded before `navigator.gpu` exists, so that it does not register a backend of its own
   // (on whichever adapter it would pick); its kernels register either way.
   const { WebGPUBackend } = require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
+  // After the stock kernels, which registered as the package loaded.
+  registerWebgpuKernels();
   // Its backend checks `navigator.gpu` (Node 21+ has a `navigator` without it; Node 20 none).
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
