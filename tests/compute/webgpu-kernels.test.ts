@@ -124,7 +124,7 @@ describe('webgpu filter gradient (SwiftShader)', () => {
   it('is what tf.grad of a convolution uses on webgpu (the replacement is registered)', async () => {
     const x = tf.randomUniform([2, 6, 6, 2], -1, 1, 'float32', 1);
     const f = tf.randomUniform([3, 3, 2, 3], -1, 1, 'float32', 2);
-    const viaGrad = tf.grad((w: tf.Tensor4D) => tf.sum(tf.conv2d(x as tf.Tensor4D, w, 1, 'same')))(f as tf.Tensor4D);
+    const viaGrad = tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(f);
     const ones = tf.onesLike(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'));
     const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 2, 3] } as unknown as NamedAttrMap;
     const stock = stockWebgpuBackpropFilter()({ inputs: { x, dy: ones }, backend: tf.backend() as KernelBackend, attrs }) as TensorInfo;
