@@ -25,7 +25,12 @@ export async function convertTorchvisionWeights(args: ServiceArgs<'convertWeight
     const meta = {
       format: 'tfjs layers-model',
       arch: args.arch,
-      torchvision: entry ? { builder: `torchvision.models.${entry.torchvision}`, weights: entry.weights, imagenetTop1: entry.top1 } : null,
+      // The published weights' name and accuracy only for the published file (its SHA-256);
+      // any other state dict (one's own training, a random init) is only named by its file.
+      torchvision: entry ? {
+        builder: `torchvision.models.${entry.torchvision}`,
+        ...(entry.sha256Prefix && args.sha256.startsWith(entry.sha256Prefix) ? { weights: entry.weights, imagenetTop1: entry.top1 } : {}),
+      } : null,
       weights: { title: args.title, file: path.basename(args.file), sha256: args.sha256 },
       input: { height: args.inputSize, width: args.inputSize, channels: 3, layout: 'NHWC', channelOrder: 'RGB', dtype: 'float32' },
       preprocessing: {

@@ -64,6 +64,9 @@ describe('bloombench weights', () => {
     expect(r.stdout).toMatch(/Wrote model\.json, weights\.bin, metadata\.json to .*converted: resnet18 with resnet18\.pth \(sha256 [0-9a-f]{12}…\), input 64×64×3, logits\./);
     const meta = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
     expect(meta).toMatchObject({ arch: 'resnet18', input: { height: 64, width: 64, channels: 3, layout: 'NHWC', channelOrder: 'RGB' }, preprocessing: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, output: { kind: 'logits', classes: 1000 } });
+    // Not torchvision's published file: the metadata does not claim its name or ImageNet accuracy.
+    expect(meta.torchvision).toEqual({ builder: 'torchvision.models.resnet18' });
+    expect(meta.weights).toMatchObject({ file: 'resnet18.pth' });
     // Served over HTTP and loaded as a browser would: tfjs and nothing else.
     const server = http.createServer((req, res) => {
       const f = path.join(out, path.basename(req.url ?? ''));
