@@ -200,8 +200,10 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
     });
 
     const history: EpochEvidence[] = [];
-    const runStart = Date.now();
-    let stepsThisProcess = 0;
+    // The time-left estimate's pace: steps and time since this process started, or since the
+    // backbone was unfrozen (a frozen backbone trains several times faster).
+    let paceStart = Date.now();
+    let paceSteps = 0;
     let currentLr = -1;
     for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
       if (backboneFrozen(config, epoch) !== frozen) {
@@ -215,6 +217,8 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         scaled = frozen ? new Set<string>() : backboneVariables(model, pretrainedLayers);
         decayed = decayedWeights(model);
         [decayedHead, decayedBackbone] = [decayedOf(false), decayedOf(true)];
+        paceStart = Date.now();
+        paceSteps = 0;
         emit({ kind: 'log', runId, level: 'info', message: `Epoch ${epoch}: the pretrained layers ${frozen ? 'are frozen' : `train from now on, at ${config.backboneLrScale} × the learning rate`}.` });
         if (group) {
           await group.close();
@@ -285,8 +289,8 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         rightSum += right;
         seen += n;
         state = { ...state, step: state.step + 1 };
-        stepsThisProcess++;
-        const elapsed = (Date.now() - runStart) / 1000;
+        paceSteps++;
+        const elapsed = (Date.now() - paceStart) / 1000;
         const stepsLeft = (config.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b - 1);
         emit({
           kind: 'batch',
@@ -298,7 +302,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           accuracy: right / n,
           learningRate: lr,
           imagesPerSecond: n / Math.max(stepSeconds, 1e-6),
-          etaSeconds: (elapsed / stepsThisProcess) * stepsLeft,
+          etaSeconds: (elapsed / paceSteps) * stepsLeft,
         });
         if (!Number.isFinite(total)) break;
         // Let the process see a cancel message between steps.

@@ -7,6 +7,8 @@ import type { Locale } from './locale';
 
 /** Words of the descriptions and how Korean writes them. */
 const KOREAN: readonly (readonly [RegExp, string])[] = [
+  // The trainer's data-parallel suffix (main/worker/trainer.ts), before the plain thread count.
+  [/ on (\d+) threads \(data-parallel, ≤ (\d+) images each\)/g, ', 스레드 $1개 (데이터 병렬, 스레드당 이미지 최대 $2장)'],
   [/(\d+) threads?/g, '스레드 $1개'],
   [/no SIMD/g, 'SIMD 없음'],
   [/native CPU via /g, '네이티브 CPU, '],
