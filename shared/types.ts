@@ -194,6 +194,8 @@ export interface RunSummary {
   readonly tags: readonly string[];
   /** The weights the run started from (null: from scratch); `describeStart` words it. */
   readonly weights: RunWeights | null;
+  /** The dataset version (label edits) it trained on: 0 is the folder as imported. */
+  readonly datasetVersion: number;
 }
 
 /** Everything `bloombench show` prints. */

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
+import type { LabelAction, LabelHistory } from '../../shared/contract/labels';
 import { UserError } from '../../shared/contract/errors';
 import { formatInterval, formatP } from '../../shared/format';
 import type { RunDetail } from '../../shared/types';
@@ -36,7 +37,7 @@ the given label first. Uses every completed run of the dataset unless --runs nam
 
 /** Which dataset a reference names: its id, its name, or the folder it was imported from. */
 async function datasetId(ws: Workstation, ref: string | undefined): Promise<number> {
-  if (!ref) throw new UsageError('suspects needs a dataset: bloombench suspects <dataset> (bloombench datasets lists them).');
+  if (!ref) throw new UsageError('This needs a dataset: an id, name or folder (bloombench datasets lists them).');
   const list = await ws.listDatasets();
   const found =
     list.find((d) => String(d.id) === ref) ?? list.find((d) => d.name === ref) ?? list.find((d) => d.name.toLowerCase() === ref.toLowerCase()) ?? list.find((d) => path.resolve(d.root) === path.resolve(ref));
@@ -186,6 +187,60 @@ export async function suspectsCommand(args: string[], home: string | undefined):
       throw e;
     }
     out(values.json ? JSON.stringify(s) : suspectsText(s, (await ws.getDataset(id)).name));
+    return 0;
+  });
+}
+
+export const LABELS_HELP = `Usage: bloombench labels <dataset> [--json]
+       bloombench labels <dataset> relabel <image>… --class C [--json]
+       bloombench labels <dataset> exclude|restore <image>… [--json]
+
+Fixes labels reversibly: edits are rows in the run database (no file is moved or deleted), and
+each command makes a new dataset version. New runs train on the newest version and record it;
+the split never changes (an excluded image leaves the split it was in). restore puts back the
+folder's label and includes the image again. With no action, lists the history.
+
+  <image>    an image id or its path inside the dataset folder (as \`bloombench suspects\` lists them)
+  --class C  the new class, for relabel
+  --json     the history as JSON`;
+
+/** The label history as terminal text. */
+export function labelHistoryText(h: LabelHistory, datasetName: string): string {
+  const lines = [`${datasetName}: dataset version ${h.version}${h.version === 0 ? ' (the folder as imported, no edit)' : ''}; ${h.edited.filter((e) => e.excluded).length} image(s) excluded, ${h.edited.filter((e) => !e.excluded).length} relabelled.`];
+  if (h.skipped) lines.push(`${h.skipped} edit(s) changed nothing (already so) and were skipped.`);
+  if (h.edits.length) {
+    lines.push('', table(['version', 'action', 'image', 'id', 'split', 'from', 'to'], h.edits.map((e) => [e.version, e.action, e.path, e.imageId, e.split ?? '—', e.fromClass, e.action === 'exclude' ? '(excluded)' : e.toClass])));
+  }
+  return lines.join('\n');
+}
+
+/** `bloombench labels …`; returns the exit code. */
+export async function labelsCommand(args: string[], home: string | undefined): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { class: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    out(LABELS_HELP);
+    return 0;
+  }
+  const [ref, action, ...images] = positionals;
+  if (action !== undefined && !['relabel', 'exclude', 'restore'].includes(action)) throw new UsageError(`labels: unknown action "${action}" (relabel, exclude or restore).`);
+  if (action !== undefined && images.length === 0) throw new UsageError(`labels ${action} needs one image or more: an id or a path inside the dataset folder.`);
+  if (action !== 'relabel' && values.class !== undefined) throw new UsageError('--class goes with relabel only.');
+  return withWorkstation(home, async (ws) => {
+    const id = await datasetId(ws, ref);
+    let h: LabelHistory;
+    try {
+      h = action === undefined
+        ? await ws.labelHistory(id)
+        : await ws.editLabels(id, images.map((image) => ({ image, action: action as LabelAction, ...(values.class !== undefined ? { className: values.class } : {}) })));
+    } catch (e) {
+      if (e instanceof UserError && e.kind !== 'disk-full') throw new UsageError(e.message);
+      throw e;
+    }
+    out(values.json ? JSON.stringify(h) : labelHistoryText(h, (await ws.getDataset(id)).name));
     return 0;
   });
 }

@@ -34,6 +34,8 @@ Commands:
   show <run> [--json]                              a run's config, epochs, diagnostics, test metrics and calibration
   compare <run> <run>... [--json]                  McNemar's test on the same test images, 95% intervals over seeds
   suspects <dataset> [--runs A,B] [--json]         test images whose label the runs contradict (confident learning)
+  labels <dataset> [relabel|exclude|restore <image>… [--class C]] [--json]
+                                                   fix labels reversibly (a new dataset version); no action: the history
   predict <run> <image>... [--json]                classify images with a finished run
   explain <run> <image> [--class C] <out.png> [--json]
                                                    Grad-CAM: where in the image the evidence for C
@@ -418,6 +420,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./analysis')).compareCommand(rest, home);
     case 'suspects':
       return (await import('./analysis')).suspectsCommand(rest, home);
+    case 'labels':
+      return (await import('./analysis')).labelsCommand(rest, home);
     case 'report': {
       const { reportCommand } = await import('./report');
       return reportCommand(rest, home);

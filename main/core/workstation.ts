@@ -42,6 +42,7 @@ import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } 
 import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
 import { compareRuns } from '../studies/compare';
 import { labelSuspects } from '../studies/suspects';
+import type { LabelEditRequest, LabelHistory } from '../../shared/contract/labels';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
@@ -549,6 +550,25 @@ export class Workstation implements Api {
   async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
     const ds = datasets.getDataset(this.store, datasetId);
     return labelSuspects(this.studies.runs, datasetId, ds.classes, { ...opts, duplicates: datasets.getImportReport(this.store, datasetId).duplicates });
+  }
+
+  // Label edits and dataset versions: the `LabelsApi` verbs (shared/contract/labels.ts).
+
+  async labelHistory(datasetId: number): Promise<LabelHistory> {
+    return this.queue.labels.history(datasetId);
+  }
+
+  async editLabels(datasetId: number, edits: readonly LabelEditRequest[]): Promise<LabelHistory> {
+    const h = this.queue.labels.apply(datasetId, edits);
+    this.emit({ kind: 'datasets-changed' });
+    return h;
+  }
+
+  async retrainRun(runId: number): Promise<number> {
+    const old = this.queue.runs.getRun(runId);
+    const version = this.queue.labels.version(old.datasetId);
+    const run = await this.startRun(old.datasetId, old.config, { name: `${old.name} · dataset v${version}` });
+    return run.id;
   }
 
   /** A study by id or name (a name that matches only ignoring case is accepted too). */

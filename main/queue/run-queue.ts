@@ -15,6 +15,7 @@ import { userError } from '../../shared/i18n/error-words';
 import type { RunEvent } from '../../shared/contract/events';
 import type { RunStatus, RunSummary } from '../../shared/types';
 import { ensureCache } from '../datasets/cache';
+import { LabelEdits } from '../datasets/labels';
 import { checkDatasetFiles, getDataset } from '../datasets/queries';
 import type { Store } from '../store/db';
 import { describeOwner, newQueueOwner, processStartToken, releaseQueueOwner, sameOwner, type RunOwner } from '../store/owner';
@@ -83,6 +84,8 @@ export class RunQueue {
 
   /** The weights folder runs from ImageNet download into (shared with the workstation's weights verbs). */
   readonly weights: WeightsFolder;
+  /** The datasets' label edits, applied to each job (main/datasets/labels.ts). */
+  readonly labels: LabelEdits;
 
   constructor(
     private readonly store: Store,
@@ -91,6 +94,7 @@ export class RunQueue {
     this.weights = opts.weights ?? new WeightsFolder(store.home);
     this.owner = newQueueOwner();
     this.runs = new RunStore(store, this.owner);
+    this.labels = new LabelEdits(store);
   }
 
   /**
@@ -375,12 +379,20 @@ export class RunQueue {
       resume,
       weights,
     };
+    // Label edits: a fresh run takes the newest dataset version and records it; a resumed one
+    // keeps the version it started on. Excluded images are left out of their split.
+    const version = resume ? run.datasetVersion : this.labels.version(dataset.id);
+    if (!resume) this.runs.setDatasetVersion(runId, version);
+    const edited = this.labels.stateAt(dataset.id, version);
     cache.records.forEach((rec, i) => {
+      const edit = edited.get(rec.imageId);
+      if (edit?.excluded) return;
       const part = job[rec.split];
       part.records.push(i);
-      part.labels.push(rec.classIndex);
+      part.labels.push(edit ? edit.classIndex : rec.classIndex);
       if (rec.split === 'test') job.test.imageIds.push(rec.imageId);
     });
+    if (version > 0) this.emit({ kind: 'log', runId, level: 'info', message: `Dataset version ${version}: ${[...edited.values()].filter((e) => e.excluded).length} image(s) excluded, ${[...edited.values()].filter((e) => !e.excluded).length} relabelled.` });
     return job;
   }
 

@@ -223,6 +223,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // Label edits (main/datasets/labels.ts): relabel, exclude and restore as rows — no file is
+  // moved — each batch making a dataset version (0 is the folder as imported); and the version
+  // each run trained on.
+  {
+    version: 6,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE label_edits (
+          id          INTEGER PRIMARY KEY,
+          dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+          version     INTEGER NOT NULL CHECK (version >= 1),
+          image_id    INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+          action      TEXT NOT NULL CHECK (action IN ('relabel', 'exclude', 'restore')),
+          class_index INTEGER,
+          created_ms  INTEGER NOT NULL
+        );
+        CREATE INDEX label_edits_by_dataset ON label_edits (dataset_id, version);
+        ALTER TABLE runs ADD COLUMN dataset_version INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 /** Brings a database up to the newest schema, one transaction per step. Returns the version. */

@@ -45,6 +45,7 @@ interface RunRow {
   tags_json: string;
   diagnostics_json: string;
   weights_json: string | null;
+  dataset_version: number;
   best_epoch: number | null;
   owner_pid: number | null;
   owner_started: string | null;
@@ -97,6 +98,7 @@ function toSummary(r: RunRow): RunSummary {
     notes: r.notes,
     tags: JSON.parse(r.tags_json) as string[],
     weights: r.weights_json ? (JSON.parse(r.weights_json) as RunWeights) : null,
+    datasetVersion: r.dataset_version,
   };
 }
 
@@ -178,6 +180,7 @@ export class RunStore {
       setBestEpoch: db.prepare(`UPDATE runs SET best_epoch = ? WHERE id = ?`),
       bestEpochOf: db.prepare(`SELECT best_epoch FROM runs WHERE id = ?`),
       setWeights: db.prepare(`UPDATE runs SET weights_json = ? WHERE id = ?`),
+      setDatasetVersion: db.prepare(`UPDATE runs SET dataset_version = ? WHERE id = ?`),
       setDiagnostics: db.prepare(`UPDATE runs SET diagnostics_json = ? WHERE id = ?`),
       getDiagnostics: db.prepare(`SELECT diagnostics_json FROM runs WHERE id = ?`),
       upsertEvaluation: db.prepare(
@@ -357,6 +360,11 @@ export class RunStore {
   }
 
   /** Records the weights a run starts from (null: from scratch). */
+  /** Records the dataset version (label edits, main/datasets/labels.ts) the run trains on. */
+  setDatasetVersion(id: number, version: number): void {
+    this.stmts.setDatasetVersion.run(version, id);
+  }
+
   setWeights(id: number, weights: RunWeights | null): void {
     this.stmts.setWeights.run(weights ? JSON.stringify(weights) : null, id);
   }

@@ -10,6 +10,7 @@ import { API_VERBS, type ApiArgs, type ApiVerb } from './verbs';
 import { studyArgSchemas } from './study-schemas';
 import { slurmArgSchemas } from './slurm';
 import { analysisArgSchemas } from './analysis';
+import { labelsArgSchemas } from './labels';
 import { trainConfigSchema } from './config';
 import { ValidationError } from './errors';
 
@@ -116,6 +117,8 @@ export const apiArgSchemas = {
   ...slurmArgSchemas,
   // Comparing runs and label suspects: shared/contract/analysis.ts.
   ...analysisArgSchemas,
+  // Label edits and dataset versions: shared/contract/labels.ts.
+  ...labelsArgSchemas,
 } satisfies { readonly [V in ApiVerb]: z.ZodType<unknown> };
 
 /** Names an argument path the way a reader would: `args[1].batchSize`. */

@@ -13,6 +13,7 @@ import type { StudyApi } from './studies';
 import type { SlurmApi } from './slurm';
 import type { PretrainedStatus } from '../pretrained';
 import type { AnalysisApi } from './analysis';
+import type { LabelsApi } from './labels';
 import type { DatasetSummary, ImportReport, ModelInfo, Prediction, RunDetail, RunSummary, BackendInfo } from '../types';
 
 export interface ImageRef {
@@ -94,9 +95,10 @@ export interface ExplainImageResult extends ClassifyResult {
  * The verbs of every view. The study verbs come from `StudyApi` (`shared/studies.ts`); their
  * events arrive through `onEvent` like every other event, so `onStudyEvent` is not part of it.
  * The Slurm verbs come from `SlurmApi` (`shared/contract/slurm.ts`), comparing runs and label
- * suspects from `AnalysisApi` (`shared/contract/analysis.ts`).
+ * suspects from `AnalysisApi` (`shared/contract/analysis.ts`), label edits from `LabelsApi`
+ * (`shared/contract/labels.ts`).
  */
-export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisApi {
+export interface Api extends Omit<StudyApi, 'onStudyEvent'>, SlurmApi, AnalysisApi, LabelsApi {
   // Datasets
   listDatasets(): Promise<readonly DatasetSummary[]>;
   /**

@@ -63,6 +63,9 @@ export const API_VERBS = [
   'controlStudySlurm',
   'compareRuns',
   'labelSuspects',
+  'labelHistory',
+  'editLabels',
+  'retrainRun',
 ] as const satisfies readonly ApiVerb[];
 
 type Unlisted = Exclude<ApiVerb, (typeof API_VERBS)[number]>;

@@ -67,6 +67,24 @@ export const ERROR_WORDS = defineMessages({
     en: 'The dataset "{name}" has {n} image(s) whose content changed since it was imported ({files} in {root}). Put the original files back, or import the folder again to train on the new pictures (as a new dataset, with its own report and split).',
     ko: '데이터셋 "{name}"에서 가져온 뒤 내용이 바뀐 이미지가 {n}개 있습니다 ({root}의 {files}). 원래 파일을 되돌려 놓거나, 새 이미지로 학습하려면 폴더를 다시 가져오세요 (보고서와 분할이 따로 있는 새 데이터셋이 됩니다).',
   },
+  // Label edits (main/datasets/labels.ts).
+  'error.labelNoImage': {
+    en: 'The dataset "{name}" has no image {image} (give an image id or its path inside {root}, as `bloombench suspects` lists them).',
+    ko: '데이터셋 "{name}"에 이미지 {image}이(가) 없습니다 (`bloombench suspects`가 보여 주는 대로 이미지 id나 {root} 안의 경로를 주세요).',
+  },
+  'error.labelNoClass': {
+    en: 'Relabel {image}: "{cls}" is not a class of "{name}" (its classes: {classes}).',
+    ko: '{image} 레이블 바꾸기: "{cls}"은(는) "{name}"의 클래스가 아닙니다 (클래스: {classes}).',
+  },
+  'error.labelClassMissing': { en: 'Relabel {image}: say which class ({flag}).', ko: '{image} 레이블 바꾸기: 어느 클래스인지 주세요 ({flag}).' },
+  'error.labelNothing': {
+    en: 'Nothing to change in "{name}": {reason}. The dataset stays at version {version}.',
+    ko: '"{name}"에서 바꿀 것이 없습니다: {reason}. 데이터셋은 버전 {version} 그대로입니다.',
+  },
+  'error.labelAllExcluded': {
+    en: 'Excluding these would leave the {split} split of "{name}" without any image of {cls}; nothing was changed.',
+    ko: '이것들을 빼면 "{name}"의 {split} 분할에 {cls} 이미지가 하나도 남지 않습니다. 아무것도 바꾸지 않았습니다.',
+  },
 });
 
 /** A key of the core's messages. */
