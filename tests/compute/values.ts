@@ -15,7 +15,7 @@ export function values(n: number, seed: number): Float32Array {
 }
 
 /** max |reference − actual| / max(floor, max |reference|); checks lengths and finiteness. */
-export function relError(reference: Float32Array, actual: Float32Array, floor = 0): number {
+export function relError(reference: ArrayLike<number>, actual: ArrayLike<number>, floor = 0): number {
   expect(actual.length).toBe(reference.length);
   let abs = 0;
   let scale = floor;

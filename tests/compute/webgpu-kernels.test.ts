@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { stockWebgpuBackpropFilter } from '../../main/compute/webgpu-kernels';
 import { requireSwiftShader, SWIFTSHADER_ICD } from '../fixtures/webgpu';
+import { relError } from './values';
 
 interface Case {
   readonly x: [number, number, number, number]; // NHWC
@@ -38,17 +39,8 @@ function reference(x: Float32Array, dy: Float32Array, c: Case, info: tf.backend_
   return out;
 }
 
-/** max |a − b| / max |b|. */
-function relMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
+/** max |a − b| / max |b| (values.ts's relError, reference second). */
+const relMax = (a: ArrayLike<number>, b: ArrayLike<number>): number => relError(b, a);
 
 async function read(info: TensorInfo): Promise<Float32Array> {
   const t = tf.engine().makeTensorFromTensorInfo(info);
