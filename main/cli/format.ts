@@ -87,7 +87,7 @@ export function runReport(r: RunDetail): string {
   const c = r.config;
   const out: string[] = [];
   out.push(`Run ${r.id} "${r.name}" — ${r.status}${r.error ? `: ${r.error}` : ''}`);
-  out.push(`  dataset   ${r.datasetName} (#${r.datasetId})`);
+  out.push(`  dataset   ${r.datasetName} (#${r.datasetId})${r.datasetVersion > 0 ? `, version ${r.datasetVersion} (label edits: bloombench labels ${r.datasetId})` : ''}`);
   const tuning = describeFineTuning(c);
   out.push(`  start     ${describeRunStart(r)}${tuning ? `; ${tuning}` : ''}`);
   if (r.weights) out.push(`            weights ${r.weights.file} (sha256 ${r.weights.sha256})`);

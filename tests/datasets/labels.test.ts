@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReport } from '../../main/cli/format';
 import { Workstation } from '../../main/core/workstation';
 import { openStore } from '../../main/store/db';
 import { SMALL_LENET } from '../fixtures/configs';
@@ -95,5 +96,6 @@ describe('label edits', () => {
     expect(detail.config).toEqual((await ws.getRun(old.id)).config);
     expect(detail.datasetVersion).toBe(h.version + 1);
     expect(detail.name).toMatch(/· dataset v\d+$/);
+    expect(runReport(detail)).toContain(`dataset   gen (#${datasetId}), version ${h.version + 1} (label edits: bloombench labels ${datasetId})`);
   }, 120_000);
 });
