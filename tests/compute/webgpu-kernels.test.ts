@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
-import { stockWebgpuBackpropFilter } from '../../main/compute/webgpu-kernels';
+import { stockWebgpuBackpropFilter, tiledBackpropFilter } from '../../main/compute/webgpu-kernels';
 import { requireSwiftShader, SWIFTSHADER_ICD } from '../fixtures/webgpu';
 import { relError } from './values';
 
@@ -83,7 +83,8 @@ describe('webgpu filter gradient (SwiftShader)', () => {
     const dy = tf.randomUniform([c.x[0], info.outHeight, info.outWidth, c.co], -1, 1, 'float32', 4);
     const attrs = { strides: c.stride, pad: explicit ?? kernelPad, dataFormat: 'NHWC', dimRoundingMode: 'floor', filterShape } as unknown as NamedAttrMap;
     const before = tf.memory().numTensors;
-    const ours = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+    // The tiled kernel itself (the registered one sends filters under 8 outputs to stock).
+    const ours = tf.engine().makeTensorFromTensorInfo(tiledBackpropFilter({ inputs: { x, dy }, backend: tf.backend() as KernelBackend, attrs }) as TensorInfo);
     expect(tf.memory().numTensors - before, 'only the result is left').toBe(1);
     expect(ours.shape).toEqual(filterShape);
     const stock = stockWebgpuBackpropFilter()({ inputs: { x, dy }, backend: tf.backend() as KernelBackend, attrs }) as TensorInfo;
@@ -97,6 +98,29 @@ describe('webgpu filter gradient (SwiftShader)', () => {
     // The stock kernel is itself right here (so the comparison above means something).
     expect(relMax(theirs, want)).toBeLessThan(1e-5);
     tf.dispose([x, dy, ours]);
+  });
+
+  it('sends filters with under 8 output channels to the stock kernel, and the rest to the tiled one', async () => {
+    const x = tf.randomUniform([4, 12, 12, 3], -1, 1, 'float32', 6);
+    const kernel = async (co: number): Promise<[Float32Array, Float32Array, Float32Array]> => {
+      const dy = tf.randomUniform([4, 12, 12, co], -1, 1, 'float32', 7);
+      const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: 'floor', filterShape: [3, 3, 3, co] } as unknown as NamedAttrMap;
+      const registered = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+      const backend = tf.backend() as KernelBackend;
+      const stock = tf.engine().makeTensorFromTensorInfo(stockWebgpuBackpropFilter()({ inputs: { x, dy }, backend, attrs }) as TensorInfo);
+      const tiled = tf.engine().makeTensorFromTensorInfo(tiledBackpropFilter({ inputs: { x, dy }, backend, attrs }) as TensorInfo);
+      const out = (await Promise.all([registered.data(), stock.data(), tiled.data()])) as [Float32Array, Float32Array, Float32Array];
+      tf.dispose([dy, registered, stock, tiled]);
+      return out;
+    };
+    // 576 rows: the tiled kernel splits them, so its sums differ from stock's in the last bits.
+    const [narrow, narrowStock, narrowTiled] = await kernel(5);
+    expect(narrow).toEqual(narrowStock);
+    expect(narrowTiled).not.toEqual(narrowStock);
+    const [wide, wideStock, wideTiled] = await kernel(8);
+    expect(wide).toEqual(wideTiled);
+    expect(wideTiled).not.toEqual(wideStock);
+    x.dispose();
   });
 
   it('NCHW input and output gradient give the same filter gradient as NHWC', async () => {
