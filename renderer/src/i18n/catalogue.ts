@@ -19,6 +19,7 @@ import { ANALYSIS } from './messages/analysis';
 import { SLURM } from './messages/slurm';
 import { WEIGHTS } from './messages/weights';
 import { DETAIL } from './messages/detail';
+import { LABELS } from './messages/labels';
 
 /** Each part of the catalogue by name (the test reads them one by one). */
 export const CATALOGUE_PARTS = {
@@ -36,6 +37,7 @@ export const CATALOGUE_PARTS = {
   live: LIVE,
   evaluation: EVALUATION,
   detail: DETAIL,
+  labels: LABELS,
   runs: RUNS,
 } as const;
 

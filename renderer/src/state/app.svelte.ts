@@ -15,6 +15,7 @@ import { RunsState } from '../features/runs/runs.svelte';
 import { CompareState } from '../features/compare/compare.svelte';
 import { StudiesState } from '../features/studies/state/studies.svelte';
 import { WeightsState } from './weights.svelte';
+import { LabelsState } from '../features/labels/labels.svelte';
 import { runEndNotice } from './notices';
 import { parseRoute, routeHash, type Route } from './route';
 
@@ -42,6 +43,7 @@ export class AppState implements Nav {
   readonly evaluation: EvaluationState;
   readonly studies: StudiesState;
   readonly weights: WeightsState;
+  readonly labels: LabelsState;
   #unsubscribe: (() => void) | null = null;
   /** The next address change is a step the user took (a new history entry), not a correction of this one. */
   #pushNext = false;
@@ -65,6 +67,7 @@ export class AppState implements Nav {
     this.evaluation = new EvaluationState(this.api);
     this.studies = new StudiesState(this.api, this.datasets, this.models);
     this.weights = new WeightsState(this.api);
+    this.labels = new LabelsState(this.api);
     const saved = localStorage.getItem(THEME_KEY);
     if (saved === 'light' || saved === 'dark' || saved === 'system') this.#theme = saved;
     const media = window.matchMedia('(prefers-color-scheme: dark)');
@@ -204,6 +207,7 @@ export class AppState implements Nav {
         return;
       case 'datasets-changed':
         void this.datasets.load();
+        void this.labels.reload();
         return;
       case 'runs-changed':
         this.runs.scheduleReload();
@@ -225,6 +229,8 @@ export class AppState implements Nav {
         if (e.kind === 'status') this.#notifyEnd(e.runId, e.status, e.error);
         if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'evaluation') this.runs.scheduleReload();
         if (e.kind === 'evaluation' && this.evaluation.runId === e.runId) void this.evaluation.open(e.runId);
+        // A compared run that finishes (a retrain on fixed labels, say) brings its test predictions to the paired test.
+        if (e.kind === 'status' && this.compare.ids.includes(e.runId)) void this.compare.open(this.compare.ids);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Api, ExplainImageResult, ImageRef } from '@shared/contract/api';
 import type { ImageAcrossRuns } from '@shared/contract/studies';
+import type { LabelSuspect } from '@shared/contract/analysis';
 import type { Prediction } from '@shared/types';
 import { Action } from '../../lib/action.svelte';
 import { t } from '../../i18n/i18n.svelte';
@@ -15,8 +16,8 @@ export interface DetailAnswer {
   readonly predictedClass: string;
   /** Probability of the predicted class. */
   readonly probability: number;
-  /** Probability the run gave the true class. */
-  readonly trueProbability: number;
+  /** Probability the run gave the true class (null where the gallery does not know it). */
+  readonly trueProbability: number | null;
   readonly correct: boolean;
 }
 
@@ -57,6 +58,18 @@ export function acrossRunsDetail(img: ImageAcrossRuns, runLabel: (runId: number)
     predictedClass: null,
     probabilities: null,
     answers: img.answers.map((a) => ({ runId: a.runId, label: runLabel(a.runId), predictedClass: a.predictedClass, probability: a.probability, trueProbability: a.trueProbability, correct: a.correct })),
+  };
+}
+
+/** A label suspect with every run's answer (the given label is the one the runs contradict). */
+export function suspectDetail(x: LabelSuspect, classes: readonly string[]): DetailImage {
+  return {
+    imageId: x.imageId,
+    path: x.path,
+    trueClass: x.givenClass,
+    predictedClass: null,
+    probabilities: null,
+    answers: x.answers.map((a) => ({ runId: a.runId, label: '', predictedClass: classes[a.predictedIndex] ?? String(a.predictedIndex), probability: a.probability, trueProbability: null, correct: a.predictedIndex === x.givenIndex })),
   };
 }
 

@@ -71,8 +71,8 @@ export const DATASETS = defineMessages({
   'report.importedIn': { en: 'imported in {time}', ko: '가져오기 {time} 소요' },
   'report.conflictTitle': { en: { one: '{n} picture filed under two labels', other: '{n} pictures filed under two labels' }, ko: '두 레이블에 들어 있는 이미지 {n}장' },
   'report.conflictText': {
-    en: 'The same image content appears in different class folders. The model is told two different answers for one picture; remove the wrong copies and import again.',
-    ko: '같은 이미지가 서로 다른 클래스 폴더에 들어 있습니다. 모델은 한 이미지에 두 가지 정답을 배우게 됩니다. 잘못된 사본을 지우고 다시 가져오세요.',
+    en: 'The same image content appears in different class folders. The model is told two different answers for one picture: keep the right copy below and the others are excluded (no file is deleted).',
+    ko: '같은 이미지가 서로 다른 클래스 폴더에 들어 있습니다. 모델은 한 이미지에 두 가지 정답을 배우게 됩니다. 아래에서 맞는 사본을 남기면 나머지는 제외됩니다 (파일은 지우지 않습니다).',
   },
   'report.emptyTitle': { en: 'Classes left out', ko: '제외된 클래스' },
   'report.emptyText': { en: { one: '{names}: no readable image in this folder.', other: '{names}: no readable image in these folders.' }, ko: '{names}: 폴더에 읽을 수 있는 이미지가 없습니다.' },
