@@ -80,13 +80,13 @@ export function comparisonText(cmp: RunComparison, details: readonly RunDetail[]
     lines.push(
       table(
         ['settings', 'runs', 'n', 'mean', 'std', '95% CI'],
-        cmp.groups.map((g) => [g.label, g.runIds.map((id) => `#${id}`).join(' '), g.n, pct(g.mean), g.std === null ? '—' : `${(100 * g.std).toFixed(1)} pts`, formatInterval(g.ci95, 'fraction') ?? '—']),
+        cmp.groups.map((g) => [g.label || 'same settings', g.runIds.map((id) => `#${id}`).join(' '), g.n, pct(g.mean), g.std === null ? '—' : `${(100 * g.std).toFixed(1)} pts`, formatInterval(g.ci95, 'fraction') ?? '—']),
       ),
     );
     const v = cmp.groupVerdict;
     if (v) {
-      const best = cmp.groups[v.best];
-      const second = cmp.groups[v.runnerUp];
+      const best = { ...cmp.groups[v.best], label: cmp.groups[v.best].label || 'same settings' };
+      const second = { ...cmp.groups[v.runnerUp], label: cmp.groups[v.runnerUp].label || 'same settings' };
       const seeds = `${v.seeds} seed${v.seeds === 1 ? '' : 's'}`;
       lines.push(
         v.winner

@@ -62,7 +62,7 @@ export function seedGroups(runs: readonly RunSummary[]): SeedGroup[] {
     const words = [...(datasets ? [first.datasetName] : []), ...differing.map((k) => settingValue(k, first.config[k]))];
     const m = meanInterval(g.map((r) => (r.status === 'completed' ? r.testAccuracy : null)));
     return {
-      label: words.join(' · ') || (list.length === 1 ? 'same settings' : first.name),
+      label: words.join(' · ') || (list.length === 1 ? '' : first.name),
       runIds: g.map((r) => r.id),
       n: m.n,
       mean: m.mean,
@@ -78,6 +78,7 @@ export function compareRuns(queries: RunQueries, runs: readonly RunSummary[]): R
   const ids = runs.map((r) => r.id);
   if (new Set(ids).size !== ids.length) throw new UserError('invalid', 'A run is selected twice.');
   const notes: string[] = [];
+  const apartPairs: [number, number][] = [];
   const right = queries.correctness(ids);
   const tested = runs.filter((r) => (right.get(r.id)?.size ?? 0) > 0);
   const untested = runs.filter((r) => !tested.includes(r));
@@ -89,6 +90,7 @@ export function compareRuns(queries: RunQueries, runs: readonly RunSummary[]): R
       const [a, b] = [tested[i], tested[j]];
       if (a.datasetId !== b.datasetId) {
         apart.add(`${a.id} and ${b.id}`);
+        apartPairs.push([a.id, b.id]);
         continue;
       }
       pairs.push(pairedTest(a.id, b.id, right.get(a.id)!, right.get(b.id)!));
@@ -108,5 +110,5 @@ export function compareRuns(queries: RunQueries, runs: readonly RunSummary[]): R
     const w = welchTest(values(best.g), values(second.g));
     groupVerdict = { best: best.i, runnerUp: second.i, p: w?.p ?? null, seeds: Math.min(best.g.n, second.g.n), winner: w !== null && w.p < SIGNIFICANCE && w.difference > 0 };
   }
-  return { runIds: ids, pairs, groups, groupVerdict, notes };
+  return { runIds: ids, pairs, groups, groupVerdict, untested: untested.map((r) => r.id), apart: apartPairs, notes };
 }

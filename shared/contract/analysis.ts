@@ -27,7 +27,7 @@ export interface PairedTest {
 
 /** Runs with the same settings but the seed: their test accuracy as a mean with its 95% interval. */
 export interface SeedGroup {
-  /** The settings that set this group apart from the others (`tanh · cosine`), or the run name. */
+  /** The settings that set this group apart from the others (`tanh · cosine`), or the run name; empty: every run has the same settings. */
   readonly label: string;
   readonly runIds: readonly number[];
   /** Runs with a test accuracy. */
@@ -50,7 +50,11 @@ export interface RunComparison {
    * runs or more); `winner` when p < 0.05.
    */
   readonly groupVerdict: { readonly best: number; readonly runnerUp: number; readonly p: number | null; readonly seeds: number; readonly winner: boolean } | null;
-  /** What could not be compared, and why. */
+  /** Runs without test predictions yet (left out of the paired tests). */
+  readonly untested: readonly number[];
+  /** Pairs of runs on different datasets (not tested image by image). */
+  readonly apart: readonly (readonly [number, number])[];
+  /** What could not be compared, and why, in English (the CLI's words; the app says it from `untested` and `apart`). */
   readonly notes: readonly string[];
 }
 

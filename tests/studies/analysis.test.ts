@@ -93,6 +93,9 @@ describe('compareRuns', () => {
     const cmp = await ws.compareRuns([ids.a, elsewhere, queued]);
     expect(cmp.pairs).toEqual([]);
     expect(cmp.notes.join(' ')).toMatch(new RegExp(`Run ${queued} has no test predictions yet.*different datasets are not tested image by image \\(${ids.a} and ${elsewhere}\\)`));
+    // The same, as data for the app to say in the user's language.
+    expect(cmp.untested).toEqual([queued]);
+    expect(cmp.apart).toEqual([[ids.a, elsewhere]]);
     expect(cmp.groupVerdict).toBeNull();
     await expect(ws.compareRuns([ids.a, ids.a])).rejects.toThrow(/selected twice/);
     await expect(ws.compareRuns([ids.a, 9999])).rejects.toThrow(/No run 9999/);

@@ -46,6 +46,12 @@ export const ANALYSIS = defineMessages({
     ko: '한 실행만 맞히고 다른 실행은 틀린 이미지만이 둘을 구별합니다. 두 실행이 똑같이 좋다면 그 이미지들은 공정한 동전 던지기처럼 나뉩니다. p는 이만큼 이상 치우친 분할이 나올 확률이며, 0.05 미만이면 우연 이상입니다.',
   },
   'stats.seedsTitle': { en: 'Over seeds', ko: '시드에 걸쳐' },
+  'stats.sameSettings': { en: 'same settings', ko: '같은 설정' },
+  'stats.untested': {
+    en: { one: 'Run {runs} has no test predictions yet: left out of the paired tests.', other: 'Runs {runs} have no test predictions yet: left out of the paired tests.' },
+    ko: '실행 {runs}은(는) 아직 테스트 예측이 없어 짝지은 검정에서 빠졌습니다.',
+  },
+  'stats.apart': { en: 'Runs on different datasets are not tested image by image ({pairs}).', ko: '서로 다른 데이터셋의 실행은 이미지별로 검정하지 않습니다 ({pairs}).' },
   'stats.seedsNote': { en: 'runs that differ only by their seed: test accuracy, mean and 95% confidence interval (Student’s t)', ko: '시드만 다른 실행: 테스트 정확도의 평균과 95% 신뢰구간(스튜던트 t)' },
   'stats.settings': { en: 'Settings', ko: '설정' },
   'stats.runs': { en: 'Runs', ko: '실행' },
