@@ -549,7 +549,7 @@ export class Workstation implements Api {
 
   async labelSuspects(datasetId: number, opts?: { readonly runIds?: readonly number[]; readonly limit?: number }): Promise<LabelSuspects> {
     const ds = datasets.getDataset(this.store, datasetId);
-    return labelSuspects(this.studies.runs, datasetId, ds.classes, { ...opts, duplicates: datasets.getImportReport(this.store, datasetId).duplicates });
+    return labelSuspects(this.studies.runs, datasetId, ds.classes, { ...opts, duplicates: datasets.getImportReport(this.store, datasetId).duplicates, labels: this.queue.labels.stateAt(datasetId) });
   }
 
   // Label edits and dataset versions: the `LabelsApi` verbs (shared/contract/labels.ts).

@@ -21,6 +21,8 @@ export interface SuspectOptions {
   readonly runIds?: readonly number[];
   /** How many suspects to list (default 100; the counts cover all of them). */
   readonly limit?: number;
+  /** The images whose label or inclusion was edited, at the dataset's newest version: an excluded image is no suspect, a relabelled one is judged by its new label. */
+  readonly labels?: ReadonlyMap<number, { readonly classIndex: number; readonly excluded: boolean }>;
 }
 
 /** Ranks the images of `datasetId` whose labels its runs confidently contradict. */
@@ -41,16 +43,19 @@ export function labelSuspects(queries: RunQueries, datasetId: number, classes: r
     // No run yet: nothing to rank (the caller says so; `runIds` is empty); the conflicts stand.
     if (!runIds.length) {
       const none = Array.from({ length: classes.length }, () => new Array<number>(classes.length).fill(0));
-      return { datasetId, classes: [...classes], runIds: [], images: 0, thresholds: classes.map(() => null), joint: none, unconfident: 0, estimatedErrors: 0, total: 0, suspects: [], conflicts: labelConflicts(queries, datasetId, classes, opts.duplicates ?? [], new Map()) };
+      return { datasetId, classes: [...classes], runIds: [], images: 0, thresholds: classes.map(() => null), joint: none, unconfident: 0, estimatedErrors: 0, total: 0, suspects: [], conflicts: labelConflicts(queries, datasetId, classes, opts, new Map()) };
     }
   }
 
   // Per image: its label now, its path, and every run's probabilities.
   const byImage = new Map<number, { path: string; given: number; probs: number[][]; answers: SuspectAnswer[] }>();
+  const edited: NonNullable<SuspectOptions['labels']> = opts.labels ?? new Map();
   for (const r of queries.labelledPredictions(runIds)) {
+    const now = edited.get(r.image_id);
+    if (now?.excluded) continue;
     const probs = JSON.parse(r.probs_json) as number[];
     if (probs.length !== classes.length) throw new Error(`Run ${r.run_id} has ${probs.length} probabilities for image ${r.image_id}, but the dataset has ${classes.length} classes.`);
-    const img = byImage.get(r.image_id) ?? { path: r.path, given: r.class_index, probs: [], answers: [] };
+    const img = byImage.get(r.image_id) ?? { path: r.path, given: now?.classIndex ?? r.class_index, probs: [], answers: [] };
     img.probs.push(probs);
     img.answers.push({ runId: r.run_id, predictedIndex: r.predicted_index, probability: r.confidence });
     byImage.set(r.image_id, img);
@@ -88,19 +93,23 @@ export function labelSuspects(queries: RunQueries, datasetId: number, classes: r
     estimatedErrors: cl.estimatedErrors,
     total: cl.issues.length,
     suspects,
-    conflicts: labelConflicts(queries, datasetId, classes, opts.duplicates ?? [], new Map(ids.map((id, i) => [id, meanProbabilities(images[i].probs)]))),
+    conflicts: labelConflicts(queries, datasetId, classes, opts, new Map(ids.map((id, i) => [id, meanProbabilities(images[i].probs)]))),
   };
 }
 
 /** The pictures filed under two labels or more, with the runs' mean probabilities where a copy was tested. */
-function labelConflicts(queries: RunQueries, datasetId: number, classes: readonly string[], duplicates: readonly DuplicateGroup[], tested: ReadonlyMap<number, readonly number[]>): LabelConflict[] {
-  const groups = duplicates.filter((d) => d.labelConflict);
+function labelConflicts(queries: RunQueries, datasetId: number, classes: readonly string[], opts: SuspectOptions, tested: ReadonlyMap<number, readonly number[]>): LabelConflict[] {
+  const groups = (opts.duplicates ?? []).filter((d) => d.labelConflict);
+  const edited: NonNullable<SuspectOptions['labels']> = opts.labels ?? new Map();
   const found = queries.imagesByPath(datasetId, groups.flatMap((g) => g.paths));
   const out: LabelConflict[] = [];
   for (const g of groups) {
     const copies = g.paths.flatMap((p) => {
       const img = found.get(p);
-      return img ? [{ imageId: img.id, path: p, givenClass: classes[img.classIndex] ?? String(img.classIndex), split: img.split }] : [];
+      const now = img ? edited.get(img.id) : undefined;
+      if (!img || now?.excluded) return [];
+      const cls = now?.classIndex ?? img.classIndex;
+      return [{ imageId: img.id, path: p, givenClass: classes[cls] ?? String(cls), split: img.split }];
     });
     // A copy left out since (excluded, or not imported): one label is left, no conflict.
     if (new Set(copies.map((c) => c.givenClass)).size < 2) continue;

@@ -64,4 +64,23 @@ describe('label suspects after real training', () => {
       expect(x.givenProbability).toBeLessThan(0.2);
     }
   }, 240_000);
+
+  it('judges by the labels now: a planted picture relabelled to what it shows, or excluded, is no suspect', async () => {
+    const [first, second, third] = planted;
+    await ws.editLabels(datasetId, [
+      { image: first.path, action: 'relabel', className: first.really },
+      { image: second.path, action: 'exclude' },
+    ]);
+    const s = await ws.labelSuspects(datasetId);
+    // The excluded one is out of the images ranked; the relabelled one now agrees with the runs.
+    expect(s.images).toBe(35);
+    const listed = s.suspects.map((x) => x.path);
+    expect(listed).not.toContain(first.path);
+    expect(listed).not.toContain(second.path);
+    expect(s.suspects[0]).toMatchObject({ path: third.path, suggestedClass: third.really });
+    // Restored, both rank among the first three again, by their folder's label.
+    await ws.editLabels(datasetId, [first, second].map((p) => ({ image: p.path, action: 'restore' as const })));
+    const back = await ws.labelSuspects(datasetId);
+    expect(back.suspects.slice(0, 3).map((x) => x.path).sort()).toEqual(planted.map((p) => p.path).sort());
+  });
 });

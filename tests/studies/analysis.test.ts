@@ -164,6 +164,13 @@ describe('labelSuspects', () => {
     await expect(ws.labelSuspects(other.datasetId, { runIds: [runs[0]] })).rejects.toThrow(new RegExp(`Run ${runs[0]} is not on dataset ${other.datasetId}`));
     await expect(ws.labelSuspects(datasetId, { runIds: [424242] })).rejects.toThrow(/No run 424242/);
   });
+
+  it('drops a label conflict once one copy is excluded, and lists it again when it is restored', async () => {
+    await ws.editLabels(datasetId, [{ image: 'daisy/train_0.jpg', action: 'exclude' }]);
+    expect((await ws.labelSuspects(datasetId)).conflicts).toEqual([]);
+    await ws.editLabels(datasetId, [{ image: 'daisy/train_0.jpg', action: 'restore' }]);
+    expect((await ws.labelSuspects(datasetId)).conflicts.map((c) => c.labels)).toEqual([['tulip', 'daisy']]);
+  });
 });
 
 describe('the analysis verbs at a process boundary', () => {
