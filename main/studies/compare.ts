@@ -39,14 +39,14 @@ export function pairedTest(runA: number, runB: number, a: ReadonlyMap<number, bo
   };
 }
 
-/** A config without its seed, as a key: runs that share it are repeats of one setting. */
+/** A config without its seed, as a key: runs that share it are repeats of one setting (on one version of the labels). */
 function settingsKey(r: RunSummary): string {
-  return `${r.datasetId}|${SETTINGS.filter((k) => k !== 'seed')
+  return `${r.datasetId}|v${r.datasetVersion}|${SETTINGS.filter((k) => k !== 'seed')
     .map((k) => settingValue(k, r.config[k]))
     .join('|')}`;
 }
 
-/** Groups runs by everything but the seed; each group labelled by the settings where the groups differ. */
+/** Groups runs by everything but the seed (and by the dataset version); each group labelled by the settings where the groups differ. */
 export function seedGroups(runs: readonly RunSummary[]): SeedGroup[] {
   const groups = new Map<string, RunSummary[]>();
   for (const r of runs) {
@@ -57,9 +57,11 @@ export function seedGroups(runs: readonly RunSummary[]): SeedGroup[] {
   const firsts = list.map((g) => g[0]);
   const differing = SETTINGS.filter((k) => k !== 'seed' && new Set(firsts.map((r) => settingValue(k, r.config[k]))).size > 1);
   const datasets = new Set(firsts.map((r) => r.datasetId)).size > 1;
+  // Runs before and after a label fix are told apart by the version they trained on.
+  const versions = new Set(firsts.map((r) => `${r.datasetId}|${r.datasetVersion}`)).size > new Set(firsts.map((r) => r.datasetId)).size;
   return list.map((g) => {
     const first = g[0];
-    const words = [...(datasets ? [first.datasetName] : []), ...differing.map((k) => settingValue(k, first.config[k]))];
+    const words = [...(datasets ? [first.datasetName] : []), ...(versions ? [`v${first.datasetVersion}`] : []), ...differing.map((k) => settingValue(k, first.config[k]))];
     const m = meanInterval(g.map((r) => (r.status === 'completed' ? r.testAccuracy : null)));
     return {
       label: words.join(' · ') || (list.length === 1 ? '' : first.name),

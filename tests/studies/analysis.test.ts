@@ -86,6 +86,18 @@ describe('compareRuns', () => {
     expect((await ws.getRun(ws.queue.runs.createRun(datasetId, config))).calibration).toBeNull();
   });
 
+  it('keeps a run retrained on fixed labels out of the repeats of the run it came from', async () => {
+    // The same settings, seed and all, on a later version of the labels: not a second seed.
+    const retrained = addFinishedRun(ws.queue.runs, datasetId, { ...config, activation: 'relu', seed: 1 }, classes, epochs, img.map((id, i) => [id, truth[i], truth[i], 0.8] as const));
+    ws.store.db.prepare('UPDATE runs SET dataset_version = 2 WHERE id = ?').run(retrained);
+    const cmp = await ws.compareRuns([ids.a, retrained]);
+    expect(cmp.groups.map((g) => [g.label, g.runIds])).toEqual([
+      ['v0', [ids.a]],
+      ['v2', [retrained]],
+    ]);
+    expect(cmp.groupVerdict).toBeNull();
+  });
+
   it('says what it could not compare', async () => {
     const other = addDataset(ws.store.db, 'other', classes, [0, 1]);
     const elsewhere = addFinishedRun(ws.queue.runs, other.datasetId, config, classes, epochs, other.imageIds.map((id, i) => [id, i, i, 0.9] as const));
