@@ -13,12 +13,12 @@ import { percent } from '../../shared/format';
 import type { ImageRef } from '../../shared/contract/api';
 import { makeImageFolder } from '../fixtures/images';
 import { addFinishedRun } from '../studies/fixtures';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
 
 let app: App;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const classes = ['circle', 'square', 'star'];
 let test: readonly ImageRef[];
 const runIds: number[] = [];
@@ -42,10 +42,7 @@ describe.skipIf(!hasChromium)('calibration, statistics and suspects in the brows
       app.ws.studies.db.link(study.id, id);
       runIds.push(id);
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.server.url);
+    ({ browser, page, pageErrors } = await openApp(app.server.url, { viewport: { width: 1360, height: 1000 } }));
   }, 180_000);
 
   afterAll(async () => {

@@ -5,19 +5,15 @@
  * probability, ← → and Esc, focus back on the card), and Grad-CAM from the run's kept weights.
  * Screenshots go to tests/artifacts/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
 import type { Prediction } from '../../shared/types';
-import { makeImageFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, mistakesOf, openApp, shapesWithConflictAndRun, shot, startApp, type App } from './harness';
 
 let app: App;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 let runId: number;
 /** The run's mistakes in the gallery's order (most confident first). */
 let mistakes: Prediction[];
@@ -28,22 +24,10 @@ describe.skipIf(!hasChromium)('the image detail view in the browser', () => {
   beforeAll(async () => {
     ensureRendererBuilt();
     app = await startApp();
-    const folder = path.join(app.home, 'shapes');
-    await makeImageFolder(folder, { classes: ['circle', 'square', 'star'], perClass: 12, size: 32, seed: 7 });
     // One picture filed under two classes: the import report lists the label conflict.
-    fs.copyFileSync(path.join(folder, 'circle', 'circle_001.png'), path.join(folder, 'star', 'copy_of_circle.png'));
-    const ds = await app.ws.importDataset(folder, 'shapes');
-    const config: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batchSize: 8, backend: 'wasm' };
-    const run = await app.ws.startRun(ds.datasetId, config, { name: 'tiny lenet' });
-    runId = run.id;
-    expect((await app.ws.waitForRun(runId)).status).toBe('completed');
-    const preds = (await app.ws.getRun(runId)).predictions;
-    const conf = (p: Prediction): number => Math.max(...p.probabilities);
-    mistakes = preds.filter((p) => p.predictedClass !== p.trueClass).sort((a, b) => conf(b) - conf(a));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.server.url);
+    ({ runId } = await shapesWithConflictAndRun(app, 12, 7));
+    mistakes = await mistakesOf(app, runId);
+    ({ browser, page, pageErrors } = await openApp(app.server.url));
   }, 240_000);
 
   afterAll(async () => {

@@ -6,10 +6,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { Workstation } from '../../main/core/workstation';
 import { startServer, type RunningServer } from '../../main/server/server';
 import { openStore } from '../../main/store/db';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import type { Prediction } from '../../shared/types';
+import { makeImageFolder } from '../fixtures/images';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
@@ -109,4 +112,49 @@ export async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   return file;
+}
+
+/** A browser on the app: its page (at the app's address) and the errors the page throws. */
+export interface OpenPage {
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly pageErrors: string[];
+}
+
+/**
+ * Launches Chromium with one page (1360 × 900 unless `options` say otherwise) that records the
+ * errors it throws, at `url` when one is given.
+ */
+export async function openApp(url: string | null, options: BrowserContextOptions = {}): Promise<OpenPage> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, ...options });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (url !== null) await page.goto(url);
+  return { browser, page, pageErrors };
+}
+
+/** The tiny LeNet the e2e tests train for real: one epoch at 32 px on wasm. */
+export const TINY_LENET: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batchSize: 8, backend: 'wasm' };
+
+/**
+ * Generates a folder of circles, squares and stars under the app's home with one picture filed
+ * under two classes (`circle/circle_001.png` again as `star/copy_of_circle.png`: a label
+ * conflict), imports it as "shapes" and trains `TINY_LENET` on it; the dataset's and run's ids.
+ */
+export async function shapesWithConflictAndRun(app: App, perClass: number, seed: number): Promise<{ datasetId: number; runId: number }> {
+  const folder = path.join(app.home, 'shapes');
+  await makeImageFolder(folder, { classes: ['circle', 'square', 'star'], perClass, size: 32, seed });
+  fs.copyFileSync(path.join(folder, 'circle', 'circle_001.png'), path.join(folder, 'star', 'copy_of_circle.png'));
+  const ds = await app.ws.importDataset(folder, 'shapes');
+  const run = await app.ws.startRun(ds.datasetId, TINY_LENET, { name: 'tiny lenet' });
+  const final = await app.ws.waitForRun(run.id);
+  if (final.status !== 'completed') throw new Error(`The tiny run ended ${final.status}: ${final.error ?? ''}`);
+  return { datasetId: ds.datasetId, runId: run.id };
+}
+
+/** A run's test mistakes in the evaluation gallery's order: most confident first. */
+export async function mistakesOf(app: App, runId: number): Promise<Prediction[]> {
+  const conf = (p: Prediction): number => Math.max(...p.probabilities);
+  return (await app.ws.getRun(runId)).predictions.filter((p) => p.predictedClass !== p.trueClass).sort((a, b) => conf(b) - conf(a));
 }

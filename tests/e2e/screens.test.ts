@@ -11,13 +11,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classPixels, encodePixels, makeImageFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
 import { seedRun } from './seed';
 
 let app: App;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 let datasetId = 0;
 /** Seeded runs by role. */
 const ids = { a: 0, b: 0, c: 0 };
@@ -42,10 +42,7 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
     ids.b = seedRun(app.ws, datasetId, { name: 'lenet wide', config: { width: 2, lr: 0.003 }, epochs: [{}, {}, {}] });
     // Dandelions mostly called daisies: a mistake cell larger than the diagonal cell beside it.
     ids.c = seedRun(app.ws, datasetId, { name: 'resnet18 confused', config: { arch: 'resnet18' }, predict: (t, i) => (t === 1 ? (i % 5 < 3 ? 0 : 1) : t) });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.server.url);
+    ({ browser, page, pageErrors } = await openApp(app.server.url, { viewport: { width: 1440, height: 900 } }));
     await page.getByTestId('nav-runs').waitFor();
   }, 180_000);
 

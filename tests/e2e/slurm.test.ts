@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { makeImageFolder } from '../fixtures/images';
 import { clusterUnavailable, startCluster, type TestCluster } from '../slurm/cluster';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
 
 const noCluster = clusterUnavailable();
 let app: App;
@@ -31,7 +31,7 @@ let cluster: TestCluster | undefined;
 /** A study whose runs take long (held, then cancelled), and a quick one (run to the end). */
 let slowId: number;
 let quickId: number;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** The text of every grid cell's Slurm line. */
 async function cellTasks(): Promise<string[]> {
@@ -64,9 +64,7 @@ describe.skipIf(!hasChromium)('a study on Slurm in the browser', () => {
     const axes = [{ key: 'activation' as const, values: ['relu' as const, 'tanh' as const] }];
     slowId = (await app.ws.createStudy({ name: 'slow on slurm', datasetId: ds.datasetId, base: { ...base, epochs: 2000 }, axes })).id;
     quickId = (await app.ws.createStudy({ name: 'quick on slurm', datasetId: ds.datasetId, base, axes })).id;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ browser, page, pageErrors } = await openApp(null));
   }, 180_000);
 
   afterAll(async () => {

@@ -11,12 +11,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImageFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
 
 let app: App;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** Waits until every <img> inside `selector` has loaded a picture; returns how many. */
 async function imagesLoaded(selector: string): Promise<number> {
@@ -38,9 +38,7 @@ describe.skipIf(!hasChromium)('a study in the browser', () => {
     const folder = path.join(app.home, 'shapes');
     await makeImageFolder(folder, { classes: ['circle', 'square', 'star', 'wave'], perClass: 15, size: 32, seed: 11 });
     await app.ws.importDataset(folder, 'shapes');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ browser, page, pageErrors } = await openApp(null, { acceptDownloads: true }));
   }, 180_000);
 
   afterAll(async () => {

@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImageFolder } from '../fixtures/images';
 import { startWeightsServer, type WeightsServer } from '../fixtures/weights-server';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
 
 const SIZE = 3 * 1024 * 1024;
 const HOLD = 1024 * 1024;
@@ -28,7 +28,7 @@ let app: App;
 let browser: Browser;
 let page: Page;
 let mirror: WeightsServer;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 async function fill(testid: string, value: string): Promise<void> {
   await page.getByTestId(testid).fill(value);
@@ -44,9 +44,7 @@ describe.skipIf(!hasChromium)('pretrained weights in the browser', () => {
     const folder = path.join(app.home, 'shapes');
     await makeImageFolder(folder, { classes: ['circle', 'square', 'star'], perClass: 10, size: 32, seed: 5 });
     await app.ws.importDataset(folder, 'shapes');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ browser, page, pageErrors } = await openApp(null));
   }, 180_000);
 
   afterAll(async () => {

@@ -12,13 +12,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classPixels, encodePixels, makeImageFolder, makeMessyFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, launchChromium, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
 
 let app: App;
 let browser: Browser;
 let page: Page;
 let folder: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** Fills a number or text input the way a person would (select all, type). */
 async function fill(testid: string, value: string): Promise<void> {
@@ -49,9 +49,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     app = await startApp();
     folder = path.join(app.home, 'flowers');
     await makeImageFolder(folder, { classes: ['daisy', 'rose', 'tulip'], perClass: 30, size: 32, seed: 5 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ browser, page, pageErrors } = await openApp(null));
   }, 180_000);
 
   afterAll(async () => {
