@@ -57,6 +57,9 @@ describe.skipIf(!hasChromium)('fixing labels in the browser', () => {
     await page.getByTestId('conflict-keep').filter({ hasText: 'circle' }).click();
     await page.getByTestId('conflict-kept').filter({ hasText: 'circle' }).waitFor();
     expect((await app.ws.labelHistory(datasetId)).version).toBe(3);
+    // The dataset's label fixes list what differs from the folder now, and the history.
+    expect(await page.getByTestId('label-version').textContent()).toBe('version 3');
+    expect(await page.getByTestId('label-edited').allTextContents()).toEqual([expect.stringContaining('star/copy_of_circle.png')]);
   });
 
   it('relabels a mistake from the detail view as the class the run predicted', async () => {
@@ -128,6 +131,18 @@ describe.skipIf(!hasChromium)('fixing labels in the browser', () => {
     expect(await row.getByTestId('mcnemar-only-b').textContent()).toBe(String(cmp.pairs[0].onlyB));
     expect(await page.getByTestId('compare-versions').textContent()).toContain(`#${runId}: version 0, #${newId}: version 5`);
     await shot(page, 'labels-compare');
-    expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it("restores an image from the dataset's label fixes", async () => {
+    await page.getByTestId('nav-datasets').click();
+    const row = page.getByTestId('label-edited').filter({ hasText: 'star/copy_of_circle.png' });
+    await row.getByTestId('label-edited-restore').click();
+    await row.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('label-version').textContent()).toBe('version 6');
+    const h = await app.ws.labelHistory(datasetId);
+    expect(h.edits[0]).toMatchObject({ version: 6, path: 'star/copy_of_circle.png', action: 'restore' });
+    expect(h.edited.map((e) => e.path)).not.toContain('star/copy_of_circle.png');
+    await shot(page, 'labels-fixes');
+    expect(pageErrors).toEqual([]);
+  });
 });
