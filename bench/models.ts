@@ -71,7 +71,7 @@ function inferOnce(model: tf.LayersModel, xs: tf.Tensor, backend: BackendName): 
 export async function benchOne(id: BenchModelId, backend: BackendName, batch: number, trainSteps: number, inferSteps: number): Promise<ModelResult[]> {
   const spec = benchModel(id);
   const build: BuildOptions = { inputSize: spec.inputSize, channels: spec.channels, width: spec.width, numClasses: spec.numClasses, auxHeads: false, seed: 1 };
-  const model = buildModel(id, build);
+  const model = buildModel(spec.arch, build);
   const optimizer = fusedAdam(1e-3); // the trainer's Adam
   const xs = tf.randomUniform([batch, spec.inputSize, spec.inputSize, spec.channels], -1, 1) as tf.Tensor4D;
   const labels = Array.from({ length: batch }, (_, i) => i % spec.numClasses);
@@ -79,7 +79,7 @@ export async function benchOne(id: BenchModelId, backend: BackendName, batch: nu
   const out: ModelResult[] = [];
   // The app's default (threads: auto) splits each batch over the cores, for training and for the
   // evaluation of validation and test images; one thread is measured beside it.
-  const config: TrainConfig = { ...DEFAULT_CONFIG, arch: id, inputSize: spec.inputSize, channels: spec.channels, width: spec.width, batchSize: batch, augment: [], threads: 0 };
+  const config: TrainConfig = { ...DEFAULT_CONFIG, arch: spec.arch, inputSize: spec.inputSize, channels: spec.channels, width: spec.width, batchSize: batch, augment: [], threads: 0 };
   const plan = planReplicas(config, backend, countMacs(model));
   let group: ReplicaGroup | null = null;
   try {

@@ -98,6 +98,51 @@ class GoogLeNet(nn.Module):
         return self.c(self.f(x))
 
 
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, cin, c, stride):
+        super().__init__()
+        self.body = nn.Sequential(conv_bn(cin, c, 3, stride), nn.Conv2d(c, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c))
+        self.short = None if stride == 1 and cin == c else nn.Sequential(nn.Conv2d(cin, c, 1, stride, bias=False), nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + (x if self.short is None else self.short(x)))
+
+
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, cin, c, stride):
+        super().__init__()
+        out = c * 4
+        self.body = nn.Sequential(conv_bn(cin, c, 1), conv_bn(c, c, 3, stride), nn.Conv2d(c, out, 1, bias=False), nn.BatchNorm2d(out))
+        self.short = None if stride == 1 and cin == out else nn.Sequential(nn.Conv2d(cin, out, 1, stride, bias=False), nn.BatchNorm2d(out))
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + (x if self.short is None else self.short(x)))
+
+
+class ResNetW(nn.Module):
+    """torchvision's ResNet layout (stride on the 3x3, projection shortcuts) with every channel count
+    scaled by `width` and rounded as main/models/builder.ts does (the zoo's width multiplier)."""
+
+    def __init__(self, block, depths, width, classes=5):
+        super().__init__()
+        layers = [conv_bn(3, w(64, width), 7, 2), nn.MaxPool2d(3, 2, 1)]
+        cin = w(64, width)
+        for stage, n in enumerate(depths):
+            c = w(64 * 2 ** stage, width)
+            for i in range(n):
+                layers.append(block(cin, c, 2 if stage > 0 and i == 0 else 1))
+                cin = c * block.expansion
+        self.f = nn.Sequential(*layers)
+        self.c = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, classes))
+
+    def forward(self, x):
+        return self.c(self.f(x))
+
+
 def build(model_id):
     """(module, input shape without batch, classes) of a bench model."""
     if model_id == 'lenet5':
@@ -109,6 +154,12 @@ def build(model_id):
         return VGG11BN(), (3, 64, 64), 5
     if model_id == 'googlenet':
         return GoogLeNet(), (3, 64, 64), 5
+    if model_id == 'resnet18_w025':
+        return ResNetW(BasicBlock, (2, 2, 2, 2), 0.25), (3, 64, 64), 5
+    if model_id == 'resnet34_w025':
+        return ResNetW(BasicBlock, (3, 4, 6, 3), 0.25), (3, 80, 80), 5
+    if model_id == 'resnet152_w025':
+        return ResNetW(Bottleneck, (3, 8, 36, 3), 0.25), (3, 80, 80), 5
     raise SystemExit(f'unknown model {model_id}')
 
 
@@ -126,7 +177,7 @@ def timed(step, steps):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--models', default='lenet5,resnet18,vgg11_bn,googlenet')
+    ap.add_argument('--models', default='lenet5,resnet18,vgg11_bn,googlenet,resnet18_w025,resnet34_w025,resnet152_w025')
     ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--train-steps', type=int, default=5)
     ap.add_argument('--infer-steps', type=int, default=5)
