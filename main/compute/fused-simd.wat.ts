@@ -9,7 +9,6 @@
  * editing the text.
  */
 
-/** The text format of the module. */
 /**
  * A heavy-ball step over n float32s, four lanes at a time and then one by one: acc' = m·acc + g
  * and x' = c·(update) + x, where `vector` and `scalar` are the update in each form ($av/$as
@@ -48,6 +47,58 @@ function momentumStep(name: string, title: string, formula: string, vector: stri
 `;
 }
 
+/** The two forms of an elementwise pass: four lanes at a time, then one by one for the rest. */
+interface Lanes {
+  /** The pass's block and loop labels, and the local holding the byte offset it stops at. */
+  readonly done: string;
+  readonly loop: string;
+  readonly end: string;
+  /** Load, store and the float ops' prefix. */
+  readonly load: string;
+  readonly store: string;
+  readonly f: string;
+  /** Bytes per step. */
+  readonly step: number;
+}
+
+const VECTOR: Lanes = { done: 'vdone', loop: 'v', end: 'vend', load: 'v128.load', store: 'v128.store', f: 'f32x4', step: 16 };
+const SCALAR: Lanes = { done: 'sdone', loop: 's', end: 'end', load: 'f32.load', store: 'f32.store', f: 'f32', step: 4 };
+
+/**
+ * One pass of a row loop over the byte offsets $k < $end (or $vend): stores `value` (lines of its
+ * own, in the pass's lane form) at `address`, then steps $k.
+ */
+function rowPass(l: Lanes, address: string, value: (l: Lanes) => string): string {
+  return `        (block $${l.done}
+          (loop $${l.loop}
+            (br_if $${l.done} (i32.ge_u (local.get $k) (local.get $${l.end})))
+            (${l.store} ${address}
+${value(l)})
+            (local.set $k (i32.add (local.get $k) (i32.const ${l.step})))
+            (br $${l.loop})))
+`;
+}
+
+/** Both passes of a row: the four-lane one, then the one-by-one one. */
+function rowPasses(address: string, value: (l: Lanes) => string): string {
+  return rowPass(VECTOR, address, value) + rowPass(SCALAR, address, value);
+}
+
+/** columnSums' element: out[k] + row[k]. */
+const columnSum = (l: Lanes): string => `              (${l.f}.add
+                (${l.load} (i32.add (local.get $out) (local.get $k)))
+                (${l.load} (i32.add (local.get $row) (local.get $k))))`;
+
+/** batchNorm's element: (x[o + k] − mean[k])·a[k] + b[k]. */
+const batchNormed = (l: Lanes): string => `              (${l.f}.add
+                (${l.f}.mul
+                  (${l.f}.sub
+                    (${l.load} (i32.add (local.get $x) (i32.add (local.get $o) (local.get $k))))
+                    (${l.load} (i32.add (local.get $mean) (local.get $k))))
+                  (${l.load} (i32.add (local.get $a) (local.get $k))))
+                (${l.load} (i32.add (local.get $b) (local.get $k))))`;
+
+/** The text format of the module. */
 export const SIMD_WAT = `(module
   (import "env" "memory" (memory 1))
   ;; One Adam step over n float32s: x, m, v, g in; x', m', v' out (byte offsets).
@@ -132,25 +183,7 @@ export const SIMD_WAT = `(module
       (loop $nextRow
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
         (local.set $k (i32.const 0))
-        (block $vdone
-          (loop $v
-            (br_if $vdone (i32.ge_u (local.get $k) (local.get $vend)))
-            (v128.store (i32.add (local.get $out) (local.get $k))
-              (f32x4.add
-                (v128.load (i32.add (local.get $out) (local.get $k)))
-                (v128.load (i32.add (local.get $row) (local.get $k)))))
-            (local.set $k (i32.add (local.get $k) (i32.const 16)))
-            (br $v)))
-        (block $sdone
-          (loop $s
-            (br_if $sdone (i32.ge_u (local.get $k) (local.get $end)))
-            (f32.store (i32.add (local.get $out) (local.get $k))
-              (f32.add
-                (f32.load (i32.add (local.get $out) (local.get $k)))
-                (f32.load (i32.add (local.get $row) (local.get $k)))))
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $s)))
-        (local.set $row (i32.add (local.get $row) (local.get $end)))
+${rowPasses('(i32.add (local.get $out) (local.get $k))', columnSum)}        (local.set $row (i32.add (local.get $row) (local.get $end)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow))))
 
@@ -164,33 +197,7 @@ export const SIMD_WAT = `(module
       (loop $nextRow
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
         (local.set $k (i32.const 0))
-        (block $vdone
-          (loop $v
-            (br_if $vdone (i32.ge_u (local.get $k) (local.get $vend)))
-            (v128.store (i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))
-              (f32x4.add
-                (f32x4.mul
-                  (f32x4.sub
-                    (v128.load (i32.add (local.get $x) (i32.add (local.get $o) (local.get $k))))
-                    (v128.load (i32.add (local.get $mean) (local.get $k))))
-                  (v128.load (i32.add (local.get $a) (local.get $k))))
-                (v128.load (i32.add (local.get $b) (local.get $k)))))
-            (local.set $k (i32.add (local.get $k) (i32.const 16)))
-            (br $v)))
-        (block $sdone
-          (loop $s
-            (br_if $sdone (i32.ge_u (local.get $k) (local.get $end)))
-            (f32.store (i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))
-              (f32.add
-                (f32.mul
-                  (f32.sub
-                    (f32.load (i32.add (local.get $x) (i32.add (local.get $o) (local.get $k))))
-                    (f32.load (i32.add (local.get $mean) (local.get $k))))
-                  (f32.load (i32.add (local.get $a) (local.get $k))))
-                (f32.load (i32.add (local.get $b) (local.get $k)))))
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $s)))
-        (local.set $o (i32.add (local.get $o) (local.get $end)))
+${rowPasses('(i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))', batchNormed)}        (local.set $o (i32.add (local.get $o) (local.get $end)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow))))
 ${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get $as)')}${momentumStep(

@@ -26,16 +26,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { heapOffset, simdPasses } from './fused-simd';
-import { withScratch } from './scratch';
+import { replaceWasmKernel, stockWasmKernel, withScratch } from './scratch';
 import { matmulBackpropFilter, matmulBackpropInput, registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
-import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-
-const WASM = 'wasm';
-
-/** The stock wasm `Conv2DBackpropInput`, kept for the data format the replacement leaves to it. */
-let stockBackpropInput: KernelConfig | null = null;
-/** The stock wasm `Tile`, kept for the layouts the fast path does not cover. */
-let stockTile: KernelConfig | null = null;
+import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 /**
  * Registers the wasm training kernels: `Conv2DBackpropFilter`, a faster `Conv2DBackpropInput`,
@@ -45,34 +38,12 @@ let stockTile: KernelConfig | null = null;
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
 export function registerWasmTrainingKernels(): void {
-  const filter = tf.getKernel(tf.Conv2DBackpropFilter, WASM);
-  if (filter?.kernelFunc !== conv2dBackpropFilter) {
-    if (filter) tf.unregisterKernel(tf.Conv2DBackpropFilter, WASM);
-    tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: WASM, kernelFunc: conv2dBackpropFilter });
-  }
-  const input = tf.getKernel(tf.Conv2DBackpropInput, WASM);
-  if (input?.kernelFunc !== conv2dBackpropInput) {
-    if (input) {
-      stockBackpropInput = input;
-      tf.unregisterKernel(tf.Conv2DBackpropInput, WASM);
-    }
-    // The stock kernel's setup binds its C++ entry point; keep it so the NCHW fallback works
-    // even when the backend is initialised after this call.
-    tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: WASM, kernelFunc: conv2dBackpropInput, setupFunc: input?.setupFunc });
-  }
-  const maxPoolGradKernel = tf.getKernel(tf.MaxPoolGrad, WASM);
-  if (maxPoolGradKernel?.kernelFunc !== maxPoolGrad) {
-    if (maxPoolGradKernel) tf.unregisterKernel(tf.MaxPoolGrad, WASM);
-    tf.registerKernel({ kernelName: tf.MaxPoolGrad, backendName: WASM, kernelFunc: maxPoolGrad });
-  }
-  const tileKernel = tf.getKernel(tf.Tile, WASM);
-  if (tileKernel?.kernelFunc !== tile) {
-    if (tileKernel) {
-      stockTile = tileKernel;
-      tf.unregisterKernel(tf.Tile, WASM);
-    }
-    tf.registerKernel({ kernelName: tf.Tile, backendName: WASM, kernelFunc: tile, setupFunc: tileKernel?.setupFunc });
-  }
+  replaceWasmKernel(tf.Conv2DBackpropFilter, conv2dBackpropFilter);
+  // replaceWasmKernel keeps the stock kernel and its setup (which binds its C++ entry point), so
+  // the NCHW fallback works even when the backend is initialised after this call.
+  replaceWasmKernel(tf.Conv2DBackpropInput, conv2dBackpropInput);
+  replaceWasmKernel(tf.MaxPoolGrad, maxPoolGrad);
+  replaceWasmKernel(tf.Tile, tile);
   registerFastWasmKernels();
   registerWinogradKernels();
 }
@@ -167,8 +138,8 @@ const tile: KernelFunc = (args) => {
   const firstSpanned = x.shape.findIndex((d) => d > 1);
   const wholeRepeats = firstSpanned < 0 || reps.slice(firstSpanned + 1).every((r) => r === 1);
   if (!wholeRepeats || x.dtype === 'string') {
-    if (!stockTile) throw new Error('wasm training kernels: Tile needs the stock wasm kernel for this layout');
-    return stockTile.kernelFunc(args);
+    // The stock kernel, for the layouts the fast path does not cover.
+    return stockWasmKernel(tf.Tile).kernelFunc(args);
   }
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(x.shape.map((d, i) => d * reps[i]), x.dtype);
@@ -309,8 +280,8 @@ const conv2dBackpropInput: KernelFunc = (args) => {
   const filter = input(inputs, 'filter');
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
   if (dataFormat === 'NCHW') {
-    if (!stockBackpropInput) throw new Error('wasm training kernels: Conv2DBackpropInput for NCHW needs the stock wasm kernel');
-    return stockBackpropInput.kernelFunc(args);
+    // The stock kernel, for the data format the replacement leaves to it.
+    return stockWasmKernel(tf.Conv2DBackpropInput).kernelFunc(args);
   }
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
   const { batchSize: n, inChannels: ci, filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;

@@ -43,12 +43,14 @@ import type { LabelSuspects, RunComparison } from '../../shared/contract/analysi
 import { compareRuns } from '../studies/compare';
 import { labelSuspects } from '../studies/suspects';
 import type { LabelEditRequest, LabelHistory } from '../../shared/contract/labels';
+import type { RunEvent } from '../../shared/contract/events';
 import { SlurmStudies } from '../slurm/slurm-studies';
 import { runBundleTask } from '../slurm/task';
 import type { PretrainedStatus, RunWeights } from '../../shared/pretrained';
 import { pretrainedEntryFor, resolveRunWeights } from '../weights/cache';
 import { WeightsFolder } from '../weights/folder';
 import type { DownloadProgress } from '../weights/download';
+import { Listeners } from './listeners';
 
 export const SAMPLE_DATASET_NAME = 'Sample shapes';
 
@@ -64,7 +66,7 @@ export class Workstation implements Api {
   /** The worker process that answers tfjs questions (backend, zoo, classify, export). */
   private readonly service = new ComputeService();
   private readonly catalog = new ModelCatalog(this.service);
-  private readonly listeners = new Set<(e: AppEvent) => void>();
+  private readonly listeners = new Listeners<AppEvent>();
   private backendReady: Promise<BackendReport> | null = null;
   /** What runs on this machine measured, for the time estimates. */
   private readonly timings: RunTimings;
@@ -74,25 +76,19 @@ export class Workstation implements Api {
     opts: { recover?: boolean } = {},
   ) {
     this.weights = new WeightsFolder(store.home);
-    this.weights.onProgress((e) => this.emit(e));
+    this.weights.onProgress((e) => this.listeners.emit(e));
     this.queue = new RunQueue(store, { weights: this.weights });
     this.timings = new RunTimings(store);
-    this.queue.onEvent((e) => {
-      this.emit(e);
-      if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
-    });
+    this.queue.onEvent((e) => this.forwardRunEvent(e));
     // Every start (the CLI's too) sees which runs lost their process; only the app and the
     // server take over queued runs and studies.
     this.queue.recoverInterrupted();
     if (opts.recover ?? true) this.queue.requeueWaiting();
     // After the queue's recovery, so that a study that was running continues where it stopped.
     this.studies = new Studies(store, this.queue, this.catalog, { recover: opts.recover ?? true });
-    this.studies.onStudyEvent((e) => this.emit(e));
+    this.studies.onStudyEvent((e) => this.listeners.emit(e));
     this.slurm = new SlurmStudies(store, this.queue, this.studies);
-    this.slurm.onEvent((e) => {
-      this.emit(e);
-      if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.emit({ kind: 'runs-changed' });
-    });
+    this.slurm.onEvent((e) => this.forwardRunEvent(e));
     // The app (not a one-shot CLI command) imports finished Slurm tasks while it runs.
     if (opts.recover ?? true) this.slurm.startWatching();
   }
@@ -107,19 +103,14 @@ export class Workstation implements Api {
     return writeSampleDataset(dir);
   }
 
-  private emit(e: AppEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // One broken listener must not starve the others.
-      }
-    }
+  /** A run event (from the local queue or from Slurm) for the views; `runs-changed` after one that changes the runs list. */
+  private forwardRunEvent(e: RunEvent): void {
+    this.listeners.emit(e);
+    if (e.kind === 'status' || e.kind === 'epoch-end' || e.kind === 'started') this.listeners.emit({ kind: 'runs-changed' });
   }
 
   onEvent(listener: (event: AppEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   // Datasets
@@ -142,10 +133,10 @@ export class Workstation implements Api {
       ...opts,
       onProgress: (done, total) => {
         opts.onProgress?.(done, total);
-        this.emit({ kind: 'import-progress', folder, done, total });
+        this.listeners.emit({ kind: 'import-progress', folder, done, total });
       },
     });
-    this.emit({ kind: 'datasets-changed' });
+    this.listeners.emit({ kind: 'datasets-changed' });
     return report;
   }
 
@@ -192,7 +183,7 @@ export class Workstation implements Api {
       throw userError('conflict', 'error.datasetInUse', { id: String(datasetId), n: used.length, names: used.slice(0, 3).map((r) => r.name).join(', ') });
     }
     datasets.deleteDataset(this.store, datasetId);
-    this.emit({ kind: 'datasets-changed' });
+    this.listeners.emit({ kind: 'datasets-changed' });
   }
 
   /** Absolute path of an imported image, for the image protocol and endpoint (by id only). */
@@ -330,7 +321,7 @@ export class Workstation implements Api {
     assertValidConfig(config, { trainCount: ds.split.train, models: await this.listModels() }, opts.flagOf);
     const id = this.queue.runs.createRun(datasetId, config, opts.name);
     this.queue.enqueue(id);
-    this.emit({ kind: 'runs-changed' });
+    this.listeners.emit({ kind: 'runs-changed' });
     return this.queue.runs.getRun(id);
   }
 
@@ -340,7 +331,7 @@ export class Workstation implements Api {
 
   async resumeRun(runId: number): Promise<RunSummary> {
     const r = this.queue.resume(runId);
-    this.emit({ kind: 'runs-changed' });
+    this.listeners.emit({ kind: 'runs-changed' });
     return r;
   }
 
@@ -354,7 +345,7 @@ export class Workstation implements Api {
 
   async updateRun(runId: number, patch: { name?: string; notes?: string; tags?: readonly string[] }): Promise<RunSummary> {
     const r = this.queue.runs.update(runId, patch);
-    this.emit({ kind: 'runs-changed' });
+    this.listeners.emit({ kind: 'runs-changed' });
     return r;
   }
 
@@ -369,7 +360,7 @@ export class Workstation implements Api {
     const status = this.queue.runs.statusOf(runId);
     if (status === 'running' || status === 'queued') await this.queue.stop(runId);
     this.queue.runs.delete(runId);
-    this.emit({ kind: 'runs-changed' });
+    this.listeners.emit({ kind: 'runs-changed' });
   }
 
   async runSeries(runId: number, keys: readonly string[]): Promise<Readonly<Record<string, readonly (readonly [number, number])[]>>> {
@@ -560,7 +551,7 @@ export class Workstation implements Api {
 
   async editLabels(datasetId: number, edits: readonly LabelEditRequest[]): Promise<LabelHistory> {
     const h = this.queue.labels.apply(datasetId, edits);
-    this.emit({ kind: 'datasets-changed' });
+    this.listeners.emit({ kind: 'datasets-changed' });
     return h;
   }
 

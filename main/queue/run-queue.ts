@@ -24,6 +24,7 @@ import { WeightsFolder } from '../weights/folder';
 import { findCheckpointOnDiskSync, readCheckpointSync, removePartialCheckpointsSync, repairBestCheckpointSync, type CheckpointOnDisk } from './checkpoints';
 import { forkWorkerProcess } from './compute-service';
 import { describeIssues, workerMessageSchema, type WorkerJob, type WorkerRequest } from '../../shared/contract/worker';
+import { Listeners } from '../core/listeners';
 
 interface Active {
   readonly runId: number;
@@ -76,7 +77,7 @@ export class RunQueue {
   private active: Active | null = null;
   /** The run being prepared (cache, job) before its worker exists: the queue is busy already. */
   private starting: number | null = null;
-  private readonly listeners = new Set<(e: RunEvent) => void>();
+  private readonly listeners = new Listeners<RunEvent>();
   private readonly waiters = new Map<number, ((r: RunSummary) => void)[]>();
   /** The last summary read of each run waited for, should the store fail when it ends. */
   private readonly lastKnown = new Map<number, RunSummary>();
@@ -113,8 +114,7 @@ export class RunQueue {
   }
 
   onEvent(listener: (e: RunEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** The run that is training now, if any. */
@@ -263,7 +263,7 @@ export class RunQueue {
     this.rewindTo(runId, runDir, ck);
     this.runs.setStatus(runId, 'queued', null);
     this.enqueue(runId, { dir: ck.dir, epoch: ck.epoch });
-    this.emit({ kind: 'status', runId, status: 'queued', error: null });
+    this.listeners.emit({ kind: 'status', runId, status: 'queued', error: null });
     return this.runs.getRun(runId);
   }
 
@@ -279,19 +279,9 @@ export class RunQueue {
     releaseQueueOwner(this.owner);
   }
 
-  private emit(e: RunEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // A broken view must not stop training.
-      }
-    }
-  }
-
   /** Tells the views (and the CLI's terminal) about a problem of this process, not the run's. */
   private warn(runId: number, message: string): void {
-    this.emit({ kind: 'log', runId, level: 'warn', message });
+    this.listeners.emit({ kind: 'log', runId, level: 'warn', message });
   }
 
   /** What a failure of the store while recording a run says. */
@@ -315,7 +305,7 @@ export class RunQueue {
         `${isDiskFullError(e) ? 'The disk is full' : `The run store failed (${(e as Error).message})`}: could not record that run ${runId} ${status === 'completed' ? 'completed' : `is ${status}`}; the next start of Bloombench marks it interrupted.`,
       );
     }
-    this.emit({ kind: 'status', runId, status, error });
+    this.listeners.emit({ kind: 'status', runId, status, error });
     const known = summary ?? this.lastKnown.get(runId);
     this.lastKnown.delete(runId);
     const waiters = this.waiters.get(runId) ?? [];
@@ -354,17 +344,17 @@ export class RunQueue {
       // Never train on pictures that are not the ones imported (and split, and reported).
       throw userError('conflict', 'error.changedFiles', { name: dataset.name, n: check.changed.length, files: some(check.changed), root: dataset.root });
     }
-    this.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
+    this.listeners.emit({ kind: 'log', runId, level: 'info', message: `Preparing the ${config.inputSize}px cache of "${dataset.name}"…` });
     // Decoding a folder into the cache can take minutes: the views show a count, a few times a second.
     let shownMs = 0;
     const cache = await ensureCache(this.store, dataset.id, config.inputSize, config.channels, (done, total) => {
       const now = Date.now();
       if (done !== 0 && done !== total && now - shownMs < PROGRESS_EVERY_MS) return;
       shownMs = now;
-      this.emit({ kind: 'preparing', runId, inputSize: config.inputSize, done, total });
+      this.listeners.emit({ kind: 'preparing', runId, inputSize: config.inputSize, done, total });
     });
     // Pretrained weights: downloaded once into <home>/weights/ (progress as log lines), hashed, recorded.
-    const weights = await this.weights.resolveRun(config, (message) => this.emit({ kind: 'log', runId, level: 'info', message }));
+    const weights = await this.weights.resolveRun(config, (message) => this.listeners.emit({ kind: 'log', runId, level: 'info', message }));
     // A resumed run keeps the record of the weights it started from (its checkpoint holds the rest).
     if (!resume || !run.weights) this.runs.setWeights(runId, weights);
     const job: WorkerJob = {
@@ -392,7 +382,7 @@ export class RunQueue {
       part.labels.push(edit ? edit.classIndex : rec.classIndex);
       if (rec.split === 'test') job.test.imageIds.push(rec.imageId);
     });
-    if (version > 0) this.emit({ kind: 'log', runId, level: 'info', message: `Dataset version ${version}: ${[...edited.values()].filter((e) => e.excluded).length} image(s) excluded, ${[...edited.values()].filter((e) => !e.excluded).length} relabelled.` });
+    if (version > 0) this.listeners.emit({ kind: 'log', runId, level: 'info', message: `Dataset version ${version}: ${[...edited.values()].filter((e) => e.excluded).length} image(s) excluded, ${[...edited.values()].filter((e) => !e.excluded).length} relabelled.` });
     return job;
   }
 
@@ -400,7 +390,7 @@ export class RunQueue {
     const runId = p.runId;
     // Taken atomically: if another process took it meanwhile, or it was cancelled, skip it.
     if (!this.runs.claim(runId, 'running', ['queued']).ok) return;
-    this.emit({ kind: 'status', runId, status: 'running', error: null });
+    this.listeners.emit({ kind: 'status', runId, status: 'running', error: null });
     const job = await this.prepareJob(runId, p.resume);
     // Cancelled or deleted (or the app closed) while the cache was being prepared.
     if (this.closed || this.runs.statusOf(runId) !== 'running') return;
@@ -497,7 +487,7 @@ export class RunQueue {
       case 'log':
         break;
     }
-    this.emit(e);
+    this.listeners.emit(e);
   }
 
   private onWorkerExit(a: Active, code: number | null, signal: NodeJS.Signals | null): void {

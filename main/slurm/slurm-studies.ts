@@ -36,6 +36,7 @@ import { importRunEvents, logTail, readBundleStatusSync, readEventsSync, slurmLo
 import { commandProgram, defaultBloombenchCommand, writeJobScriptSync } from './job-script';
 import { describeEnd, LIVE_STATES, sacct, sbatch, sbatchAvailable, scancel, scontrol, scontrolShowJob, squeue, type Sightings, type TaskSighting } from './scheduler';
 import { cellStatusOf, SlurmStore, type SlurmTaskRecord } from './store';
+import { Listeners } from '../core/listeners';
 
 /** How long a task Slurm calls COMPLETED may lack a final status before it counts as failed (NFS attribute caches hold a file's old size up to 60 s: nfs(5), "acregmax"). */
 const BUNDLE_GRACE_MS = 90_000;
@@ -83,7 +84,7 @@ function nearestExisting(p: string): string {
 /** The Slurm side of the studies of one store. */
 export class SlurmStudies implements SlurmApi, ExternalScheduler {
   readonly db: SlurmStore;
-  private readonly listeners = new Set<(e: RunEvent) => void>();
+  private readonly listeners = new Listeners<RunEvent>();
   private readonly collecting = new Map<number, Promise<SlurmCollection>>();
   private watcher: NodeJS.Timeout | null = null;
   private ticking = false;
@@ -101,18 +102,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
 
   /** Run events read from bundles (the same events a local worker sends), as they are imported. */
   onEvent(listener: (e: RunEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(e: RunEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // A broken view must not stop a collect.
-      }
-    }
+    return this.listeners.add(listener);
   }
 
   cellsOf(studyId: number): ReadonlyMap<number, SlurmCellStatus> {
@@ -303,7 +293,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
     this.db.setSubmitted(submissionId, arrayJobId, warnings);
     this.db.rememberSettings(studyId, settings);
     this.db.setHeld(studyId, false);
-    for (const t of tasks) this.emit({ kind: 'status', runId: t.runId, status: 'queued', error: null });
+    for (const t of tasks) this.listeners.emit({ kind: 'status', runId: t.runId, status: 'queued', error: null });
     this.studies.notifyChanged(studyId);
     return this.db.submissions(studyId).find((s) => s.arrayJobId === arrayJobId)!;
   }
@@ -419,7 +409,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
       this.db.setProgress(fresh, chunk.offset, last ?? fresh.epochsDone);
       return chunk.events;
     });
-    for (const e of imported) this.emit(e);
+    for (const e of imported) this.listeners.emit(e);
   }
 
   /** Imports the rest of an ended task's bundle and gives its run its final status. */
@@ -478,8 +468,8 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
       return chunk.events;
     });
     if (!imported) return null;
-    for (const e of imported) if (e.kind !== 'status') this.emit(e);
-    this.emit({ kind: 'status', runId: t.runId, status: runStatus, error });
+    for (const e of imported) if (e.kind !== 'status') this.listeners.emit(e);
+    this.listeners.emit({ kind: 'status', runId: t.runId, status: runStatus, error });
     return { runId: t.runId, status: runStatus, error };
   }
 
@@ -511,7 +501,7 @@ export class SlurmStudies implements SlurmApi, ExternalScheduler {
         this.queue.runs.setStatus(t.runId, 'cancelled', null);
       }
     });
-    for (const t of tasks) this.emit({ kind: 'status', runId: t.runId, status: 'cancelled', error: null });
+    for (const t of tasks) this.listeners.emit({ kind: 'status', runId: t.runId, status: 'cancelled', error: null });
   }
 
   /** Before a run on Slurm is deleted: its task is cancelled and forgotten. */

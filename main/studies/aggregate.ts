@@ -35,24 +35,20 @@ export function stats(values: readonly (number | null)[]): Stats {
   return { n, mean, std, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
+/** The field of a run's kept-epoch record that holds each metric. */
+const METRIC_FIELDS = {
+  test_accuracy: 'testAccuracy',
+  best_val_accuracy: 'bestValAccuracy',
+  val_loss: 'valLoss',
+  train_loss: 'trainLoss',
+  test_loss: 'testLoss',
+  time: 'seconds',
+  images_per_second: 'imagesPerSecond',
+} as const satisfies Record<StudyMetric, keyof RunMetrics>;
+
 /** The value of `metric` in a run's kept-epoch record. */
 export function metricValue(m: RunMetrics, metric: StudyMetric): number | null {
-  switch (metric) {
-    case 'test_accuracy':
-      return m.testAccuracy;
-    case 'best_val_accuracy':
-      return m.bestValAccuracy;
-    case 'val_loss':
-      return m.valLoss;
-    case 'train_loss':
-      return m.trainLoss;
-    case 'test_loss':
-      return m.testLoss;
-    case 'time':
-      return m.seconds;
-    case 'images_per_second':
-      return m.imagesPerSecond;
-  }
+  return m[METRIC_FIELDS[metric]];
 }
 
 /** Every combination of the given axes' values, first axis slowest. */

@@ -44,6 +44,7 @@ import { confusionDiff, failuresAcrossRuns } from './failures';
 import { axisViews, axisValueLabel, canonicalJson, checkAxes, extendAxes, gridSize, matchRuns, planCells, type LinkedRun, type PlannedCell } from './plan';
 import { RunQueries } from '../store/run-queries';
 import { StudyStore, type StudyRecord } from './store';
+import { Listeners } from '../core/listeners';
 
 /** More runs than this in one study is almost certainly a typo in an axis. */
 export const MAX_STUDY_RUNS = 2000;
@@ -74,7 +75,7 @@ export class Studies implements StudyApi {
   readonly db: StudyStore;
   /** Queries across the runs of a study, a comparison or a report. */
   readonly runs: RunQueries;
-  private readonly listeners = new Set<(e: StudyEvent) => void>();
+  private readonly listeners = new Listeners<StudyEvent>();
   /** Per study: runs to resume before new cells are started (set by `runStudy` and recovery). */
   private readonly toResume = new Map<number, Set<number>>();
   /** Per study: runs that failed in a row in this process (the study pauses at `MAX_FAILED_IN_A_ROW`). */
@@ -118,18 +119,7 @@ export class Studies implements StudyApi {
   }
 
   onStudyEvent(listener: (event: StudyEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(e: StudyEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // A broken view must not stop the study.
-      }
-    }
+    return this.listeners.add(listener);
   }
 
   /** Tells the views the study changed (after its runs were changed from elsewhere: a Slurm collect). */
@@ -139,7 +129,7 @@ export class Studies implements StudyApi {
 
   private changed(studyId: number): void {
     const rec = this.db.get(studyId);
-    if (rec) this.emit({ kind: 'study-changed', studyId, state: this.stateOf(rec, this.live(rec)) });
+    if (rec) this.listeners.emit({ kind: 'study-changed', studyId, state: this.stateOf(rec, this.live(rec)) });
   }
 
   // Reading
@@ -279,7 +269,7 @@ export class Studies implements StudyApi {
     const cells = planCells(base, spec.axes, repeats);
     await this.validatePlan(spec.datasetId, cells, spec.axes);
     const id = this.db.create({ name, datasetId: spec.datasetId, base, axes: spec.axes, repeats, notes: spec.notes ?? '' });
-    this.emit({ kind: 'studies-changed' });
+    this.listeners.emit({ kind: 'studies-changed' });
     return this.getStudy(id);
   }
 
@@ -367,7 +357,7 @@ export class Studies implements StudyApi {
   async deleteStudy(studyId: number): Promise<void> {
     await this.pauseStudy(studyId);
     this.db.delete(studyId);
-    this.emit({ kind: 'studies-changed' });
+    this.listeners.emit({ kind: 'studies-changed' });
   }
 
   // Scheduling

@@ -11,6 +11,7 @@ import type { TrainConfig } from '../../shared/config';
 import type { PretrainedEntry, PretrainedStatus, RunWeights } from '../../shared/pretrained';
 import { ensureImagenetWeights, listWeightsSync, resolveRunWeights } from './cache';
 import type { DownloadProgress } from './download';
+import { Listeners } from '../core/listeners';
 
 /** How often a download's progress is pushed (its end always is). */
 const PROGRESS_MS = 200;
@@ -23,24 +24,13 @@ interface InFlight {
 /** The weights folder of one home, with its downloads in flight. */
 export class WeightsFolder {
   private readonly inFlight = new Map<string, InFlight>();
-  private readonly listeners = new Set<(e: WeightsProgress) => void>();
+  private readonly listeners = new Listeners<WeightsProgress>();
 
   constructor(readonly home: string) {}
 
   /** Subscribes to download progress; returns the unsubscribe function. */
   onProgress(listener: (e: WeightsProgress) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(e: WeightsProgress): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // A broken view must not stop a download.
-      }
-    }
+    return this.listeners.add(listener);
   }
 
   /** Every published file and whether it is on disk (or partly downloaded). */
@@ -69,7 +59,7 @@ export class WeightsFolder {
       const show = () => {
         trailing = null;
         shownMs = Date.now();
-        this.emit({ kind: 'weights-progress', arch, received: last.received, total: last.total, state: 'downloading', error: null });
+        this.listeners.emit({ kind: 'weights-progress', arch, received: last.received, total: last.total, state: 'downloading', error: null });
       };
       const settle = () => {
         if (trailing) clearTimeout(trailing);
@@ -86,12 +76,12 @@ export class WeightsFolder {
         (r) => {
           settle();
           // A file that was there already was only checked: nothing to tell.
-          if (downloaded) this.emit({ kind: 'weights-progress', arch, received: last.total ?? last.received, total: last.total, state: 'done', error: null });
+          if (downloaded) this.listeners.emit({ kind: 'weights-progress', arch, received: last.total ?? last.received, total: last.total, state: 'done', error: null });
           return r;
         },
         (e: unknown) => {
           settle();
-          this.emit({ kind: 'weights-progress', arch, received: last.received, total: last.total, state: 'failed', error: e instanceof Error ? e.message : String(e) });
+          this.listeners.emit({ kind: 'weights-progress', arch, received: last.received, total: last.total, state: 'failed', error: e instanceof Error ? e.message : String(e) });
           throw e;
         },
       );
