@@ -8,6 +8,11 @@
  * peak resident memory of a real training worker on a dataset and on ten times that dataset.
  * Writes `bench/results/bench-<time>.json` and prints a table; `--json` prints the JSON instead.
  *
+ * Whole epochs (bench/epochs.ts): a real two-epoch run of the networks users train (ResNet-18
+ * w0.25 at 64 px, the default; ResNet-34 w0.25 at 80 px), the second epoch's time by phase,
+ * beside PyTorch training the same cached images for two epochs (`--epoch-models a,b`,
+ * `--no-epochs`).
+ *
  * Flags: `--quick` (two models, fewer steps, no 10× dataset), `--models a,b`, `--backends a,b`,
  * `--train-steps n`, `--infer-steps n`, `--no-pytorch`, `--no-data`, `--no-memory`,
  * `--dataset <folder>` (default /work/shared/datasets/flower_photos_160), `--json`,
@@ -22,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendName } from '../shared/config';
 import { benchDataset } from './dataset';
 import type { BackendReportLine, ModelResult } from './models';
+import { epochJobDir, measureEpochs, writeEpochJob, type EpochResult } from './epochs';
 import { importTimed, measurePipeline, measureWorkerMemory, repeatedFolderSync, tempHome, type MemoryResult, type PipelineResult } from './pipeline';
 import { BENCH_MODELS, benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
 
@@ -113,8 +119,24 @@ interface BenchDocument {
   readonly skipped: { model: string; backend: string; reason: string }[];
   readonly pipeline: (PipelineResult & { readonly stepFractions: Record<string, { firstEpoch: number; cached: number }> })[];
   memory: MemoryResult[];
+  readonly epochs: EpochRow[];
   readonly notes: string[];
 }
+
+/** PyTorch's epoch of the same model on the same images (torch_bench.py --epoch-job). */
+interface TorchEpoch {
+  readonly epoch: number;
+  readonly seconds: number;
+  readonly train: number;
+  readonly validate: number;
+  readonly checkpoint: number;
+}
+
+/** A whole-epoch row: Bloombench's last epoch by phase, PyTorch's, and the ratio of their speeds. */
+export type EpochRow = EpochResult & { readonly pytorch: TorchEpoch | null; readonly ratio: number | null };
+
+/** Models of the whole-epoch rows by default: the app's default and the course study's ResNet-34. */
+const EPOCH_MODELS = ['resnet18_w025', 'resnet34_w025'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -130,6 +152,8 @@ async function main(): Promise<void> {
       'no-memory': { type: 'boolean', default: false },
       dataset: { type: 'string' },
       'software-gpu': { type: 'boolean', default: false },
+      'epoch-models': { type: 'string' },
+      'no-epochs': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick === true;
@@ -150,6 +174,7 @@ async function main(): Promise<void> {
     skipped: [],
     pipeline: [],
     memory: [],
+    epochs: [],
     notes: [`${trainSteps} timed training steps and ${inferSteps} timed inference steps per measurement, each after ${WARM_UP_STEPS} untimed warm-up steps; Adam; random inputs`],
   };
 
@@ -191,7 +216,12 @@ async function main(): Promise<void> {
       for (const r of t.results) torchRows.push({ model: r.model, backend: 'pytorch', mode: r.mode, imagesPerSecond: r.imagesPerSecond, imagesPerCpuSecond: r.imagesPerCpuSecond, steps: r.steps });
     }
   }
-  for (const b of backends) doc.backends.push(dead.has(b) ? { name: b, unavailable: dead.get(b) } : { name: b, description: described.get(b) });
+  for (const b of backends) {
+    const unavailable = dead.get(b);
+    const description = described.get(b);
+    if (unavailable !== undefined) doc.backends.push({ name: b, unavailable });
+    else if (description !== undefined) doc.backends.push({ name: b, description });
+  }
   // Ratios against PyTorch, measured in this same run.
   doc.results.forEach((r, i) => {
     const t = torchRows.find((p) => p.model === r.model && p.mode === r.mode);
@@ -257,12 +287,45 @@ async function main(): Promise<void> {
     }
   }
 
+  if (!values['no-epochs']) await measureWholeEpochs(doc, values['epoch-models'] ?? (quick ? 'resnet18_w025' : EPOCH_MODELS.join(',')), values.dataset, torch.python, batch);
+
   const dir = path.join(process.cwd(), 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${doc.when.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(doc, null, 2));
   if (values.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else process.stdout.write(table(doc) + `\nWritten to ${path.relative(process.cwd(), file)}\n`);
+}
+
+/** The whole-epoch rows: per model, a real run here, then PyTorch on the same cache. */
+async function measureWholeEpochs(doc: BenchDocument, modelList: string, datasetFlag: string | undefined, python: string | null, batch: number): Promise<void> {
+  const { folder } = await benchDataset(datasetFlag, log);
+  const h = tempHome();
+  const jobs = epochJobDir();
+  try {
+    const imported = await importTimed(h.store, folder);
+    for (const id of modelList.split(',').filter(Boolean)) {
+      const spec = benchModel(id);
+      log(`bench: two epochs of ${spec.label}…`);
+      const ours = await measureEpochs(h.store, imported.datasetId, spec, batch);
+      let pytorch: TorchEpoch | null = null;
+      if (python !== null) {
+        log(`bench: two epochs of ${spec.label} in PyTorch…`);
+        const job = await writeEpochJob(h.store, imported.datasetId, spec, jobs);
+        const out = lastJsonLine(await runChild(python, [torchScript(), '--models', spec.id, '--epoch-job', job, '--epochs', String(ours.epoch), '--batch', String(batch)])) as { epochs: TorchEpoch[] };
+        pytorch = out.epochs[out.epochs.length - 1] ?? null;
+      }
+      const total = ours.seconds + ours.checkpointSeconds;
+      doc.epochs.push({ ...ours, pytorch, ratio: pytorch ? pytorch.seconds / total : null });
+    }
+    doc.notes.push('whole epochs: the second of two epochs of a real run (forked worker, cache on disk, threads: auto), batch 32, Adam, no augmentation, validation and the checkpoint included; PyTorch trains the same cached images, split and batch for two epochs, validates and saves its state dict');
+  } catch (e) {
+    doc.notes.push(`the whole-epoch measurement failed: ${(e as Error).message}`);
+    log(`bench: whole epochs failed: ${(e as Error).stack ?? String(e)}`);
+  } finally {
+    h.cleanup();
+    fs.rmSync(jobs, { recursive: true, force: true });
+  }
 }
 
 function bloombenchRow(r: ModelResult, backend: BackendName): BenchRow {
@@ -306,6 +369,21 @@ export function table(doc: BenchDocument): string {
     lines.push('| dataset | cache file | training steps | worker peak RSS |');
     lines.push('| ---: | ---: | ---: | ---: |');
     for (const m of doc.memory) lines.push(`| ${m.images} images${m.duplicatesFlagged ? ` (${m.duplicatesFlagged} duplicate groups flagged)` : ''} | ${m.cacheFileMiB.toFixed(0)} MiB | ${m.steps} | ${m.peakRssMiB.toFixed(0)} MiB |`);
+  }
+  if (doc.epochs.length > 0) {
+    lines.push('');
+    lines.push('Whole epochs (the second of two, seconds): Bloombench by phase, then PyTorch on the same images');
+    lines.push('');
+    lines.push('| model | images (train + val) | read | prepare | steps | statistics | validate | checkpoint | epoch | PyTorch epoch (train + val + checkpoint) | ratio |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const e of doc.epochs) {
+      const p = e.phases;
+      const s = (x: number | undefined): string => (x === undefined ? '—' : x.toFixed(x < 1 ? 2 : 1));
+      const t = e.pytorch;
+      lines.push(`| ${benchModel(e.model).label} | ${e.trainImages} + ${e.valImages} | ${s(p?.read)} | ${s(p?.prepare)} | ${s(p?.step)} | ${s(p?.statistics)} | ${s(p?.validate)} | ${s(e.checkpointSeconds)} | ${s(e.seconds + e.checkpointSeconds)} | ${t ? `${s(t.seconds)} (${s(t.train)} + ${s(t.validate)} + ${s(t.checkpoint)})` : '—'} | ${e.ratio === null ? '—' : e.ratio.toFixed(2) + '×'} |`);
+    }
+    lines.push('');
+    lines.push(`Backend of the epoch runs: ${[...new Set(doc.epochs.map((e) => e.backend))].join('; ')}`);
   }
   lines.push('');
   for (const n of doc.notes) lines.push(`Note: ${n}`);

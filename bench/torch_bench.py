@@ -4,6 +4,11 @@ Run with Debian's /usr/bin/python3 (python3-torch). Prints one JSON document on 
 {"torch": version, "threads": n, "results": [{model, mode, imagesPerSecond, imagesPerCpuSecond, steps}]}.
 
 Usage: python3 bench/torch_bench.py --models lenet5,resnet18 --train-steps 5 --infer-steps 5
+
+Whole epochs (`--epoch-job job.json`, written by bench/epochs.ts): trains one model for
+`--epochs` epochs on the same cached images, split and batch as the Bloombench run beside it
+(Adam, no augmentation, validation every epoch, the state dict saved after each), and prints
+{"torch", "threads", "epochs": [{epoch, seconds, train, validate, checkpoint, valAccuracy}]}.
 """
 import argparse
 import json
@@ -175,6 +180,56 @@ def timed(step, steps):
     return time.perf_counter() - t0, time.process_time() - cpu0
 
 
+def epochs_of(model_id, job_file, epochs, batch):
+    """Whole epochs on the cache a Bloombench run read: seconds by phase of each epoch."""
+    import os
+    import tempfile
+
+    import numpy as np
+
+    with open(job_file) as f:
+        job = json.load(f)
+    size, channels = job['size'], job['channels']
+    pixels = np.fromfile(job['cache'], dtype=np.uint8).reshape(-1, size, size, channels)
+
+    def batch_of(records):
+        # Bytes to [-1, 1], as main/worker/trainer.ts `normalize`.
+        return torch.from_numpy(pixels[records]).permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
+
+    model, _, _ = build(model_id)
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    train = np.array(job['train']['records'])
+    train_y = torch.tensor(job['train']['labels'])
+    val = np.array(job['val']['records'])
+    val_y = torch.tensor(job['val']['labels'])
+    out = []
+    checkpoint = os.path.join(tempfile.mkdtemp(prefix='bb-torch-epoch-'), 'last.pt')
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(train))
+        for b in range(0, len(train), batch):
+            pick = order[b:b + batch].numpy()
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(batch_of(train[pick])), train_y[pick])
+            loss.backward()
+            opt.step()
+            loss.item()
+        t1 = time.perf_counter()
+        model.eval()
+        right = 0
+        with torch.no_grad():
+            for b in range(0, len(val), batch):
+                right += (model(batch_of(val[b:b + batch])).argmax(1) == val_y[b:b + batch]).sum().item()
+        t2 = time.perf_counter()
+        torch.save({'model': model.state_dict(), 'optimizer': opt.state_dict()}, checkpoint)
+        t3 = time.perf_counter()
+        out.append({'epoch': epoch, 'seconds': t3 - t0, 'train': t1 - t0, 'validate': t2 - t1, 'checkpoint': t3 - t2, 'valAccuracy': right / max(1, len(val))})
+        print(f'{model_id}: epoch {epoch} {t3 - t0:.1f} s', file=sys.stderr)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--models', default='lenet5,resnet18,vgg11_bn,googlenet,resnet18_w025,resnet34_w025,resnet152_w025')
@@ -182,9 +237,16 @@ def main():
     ap.add_argument('--train-steps', type=int, default=5)
     ap.add_argument('--infer-steps', type=int, default=5)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--epoch-job', help='whole epochs on the cache this job file names (one model)')
+    ap.add_argument('--epochs', type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
+    if a.epoch_job:
+        epochs = epochs_of(a.models.split(',')[0], a.epoch_job, a.epochs, a.batch)
+        json.dump({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'epochs': epochs}, sys.stdout)
+        print()
+        return
     results = []
     for model_id in a.models.split(','):
         model, shape, classes = build(model_id)

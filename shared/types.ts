@@ -141,6 +141,21 @@ export interface EpochMetrics {
   readonly learningRate: number;
   readonly seconds: number;
   readonly imagesPerSecond: number;
+  /** Where the epoch's `seconds` went (absent on epochs stored before it; the store keeps only `seconds`). */
+  readonly phases?: EpochPhases;
+}
+
+/**
+ * Seconds of one epoch by phase, as the worker measured them: reading the cache, turning bytes
+ * into a normalised (and augmented) batch, the training steps, averaging the replicas'
+ * batch-norm statistics, and validation. The checkpoint is written after the epoch ends.
+ */
+export interface EpochPhases {
+  readonly read: number;
+  readonly prepare: number;
+  readonly step: number;
+  readonly statistics: number;
+  readonly validate: number;
 }
 
 export interface PerClassMetrics {

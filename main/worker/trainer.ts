@@ -228,6 +228,8 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       const rng = new Random(config.seed * 7919 + epoch);
       const order = rng.shuffle(Array.from({ length: nTrain }, (_, i) => i));
       const epochStart = Date.now();
+      // Seconds by phase (EpochPhases); exact on wasm and cpu, where kernels run synchronously.
+      const phase = { read: 0, prepare: 0, step: 0, statistics: 0, validate: 0 };
       let lossSum = 0;
       let rightSum = 0;
       let seen = 0;
@@ -240,6 +242,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         if (lr !== currentLr) setLearningRate(optimizer, (currentLr = lr));
         const pick = order.slice(b * batchSize, (b + 1) * batchSize);
         const n = pick.length;
+        const readStart = performance.now();
         const bytes = new Uint8Array(n * recordBytes);
         reader.read(
           pick.map((i) => job.train.records[i]),
@@ -247,15 +250,18 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         );
         const labels = pick.map((i) => job.train.labels[i]);
         const stepStart = performance.now();
+        phase.read += (stepStart - readStart) / 1000;
+        const xn = tf.tidy(() => {
+          let x = toFloat(bytes, n, size, channels);
+          if (config.augment.length) x = augmentBatch(x, config.augment, rng);
+          return normalize(x) as tf.Tensor4D;
+        });
+        const prepared = performance.now();
+        phase.prepare += (prepared - stepStart) / 1000;
         let total: number;
         let loss: number;
         let right: number;
         if (group) {
-          const xn = tf.tidy(() => {
-            let x = toFloat(bytes, n, size, channels);
-            if (config.augment.length) x = augmentBatch(x, config.augment, rng);
-            return normalize(x) as tf.Tensor4D;
-          });
           try {
             ({ total, mainLoss: loss, correct: right } = group.step(xn, labels, k, lr));
           } finally {
@@ -264,9 +270,6 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         } else {
           const out: StepOutputs = { mainLoss: null, correct: null };
           const totalT = tf.tidy(() => {
-            let x = toFloat(bytes, n, size, channels);
-            if (config.augment.length) x = augmentBatch(x, config.augment, rng);
-            const xn = normalize(x);
             const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
             const loss = (): tf.Scalar => trainingLoss(model, config, decayed, xn, y, 1, out);
             if (!scaled.size) return optimizer.minimize(loss, true) as tf.Scalar;
@@ -274,6 +277,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
             applyScaledGradients(optimizer, grads, scaled, config.backboneLrScale);
             return value;
           });
+          xn.dispose();
           applyDecoupledDecay(config, decayedHead, lr);
           applyDecoupledDecay(config, decayedBackbone, lr * config.backboneLrScale);
           // Read all before disposing any: without aux heads or L2 the total is the main loss.
@@ -285,6 +289,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           right = values[2] ? (values[2] as Float32Array)[0] : 0;
         }
         const stepSeconds = (performance.now() - stepStart) / 1000;
+        phase.step += (performance.now() - prepared) / 1000;
         lossSum += (Number.isFinite(total) ? loss : total) * n;
         rightSum += right;
         seen += n;
@@ -314,13 +319,17 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
       let valAccuracy: number | null = null;
       let predictedCounts = new Array<number>(k).fill(0);
       // Every replica's batch-norm statistics count, for validation and for the checkpoint.
+      const statisticsStart = performance.now();
       if (Number.isFinite(trainLoss)) group?.averageStatistics();
+      const validateStart = performance.now();
+      phase.statistics = (validateStart - statisticsStart) / 1000;
       if (Number.isFinite(trainLoss) && job.val.records.length) {
         const v = await evaluateSplit(inference, reader, job.val.records, job.val.labels, job, false, group);
         valLoss = v.loss;
         valAccuracy = v.accuracy;
         predictedCounts = predictedCounts.map((_, c) => v.predicted.filter((p) => p === c).length);
       }
+      phase.validate = (performance.now() - validateStart) / 1000;
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: Number.isFinite(trainLoss) ? trainLoss : NaN,
@@ -330,6 +339,7 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
         learningRate: currentLr,
         seconds: (Date.now() - epochStart) / 1000,
         imagesPerSecond: seen / Math.max(trainSeconds, 1e-6),
+        phases: phase,
       };
       const value = monitorValue(metrics, config);
       const best = value !== null && (state.bestValue === null || value > state.bestValue);

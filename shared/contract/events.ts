@@ -113,6 +113,7 @@ const epochMetricsSchema = z.object({
   learningRate: finite,
   seconds: finite,
   imagesPerSecond: finite,
+  phases: z.object({ read: finite, prepare: finite, step: finite, statistics: finite, validate: finite }).optional(),
 });
 
 const adviceSchema = z.discriminatedUnion('code', [

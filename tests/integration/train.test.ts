@@ -64,6 +64,19 @@ describe('training a run end to end', () => {
     for (const k of ['started', 'batch', 'epoch-end', 'checkpoint', 'evaluation', 'status']) expect(kinds).toContain(k);
     const started = events.find((e) => e.kind === 'started');
     expect(started?.kind === 'started' && started.backend.name).toBe('wasm');
+    // Each epoch says where its time went: the phases add up to (a little under) its seconds.
+    for (const e of events) {
+      if (e.kind !== 'epoch-end') continue;
+      const p = e.metrics.phases;
+      expect(p).toBeDefined();
+      const parts = Object.values(p!);
+      for (const v of parts) expect(v).toBeGreaterThanOrEqual(0);
+      expect(p!.step).toBeGreaterThan(0);
+      expect(p!.validate).toBeGreaterThan(0);
+      const sum = parts.reduce((a, b) => a + b, 0);
+      expect(sum).toBeLessThanOrEqual(e.metrics.seconds + 0.01);
+      expect(sum).toBeGreaterThan(e.metrics.seconds * 0.5);
+    }
 
     // Read back through a separate connection to the real file.
     const db = new Database(path.join(home, 'store', 'bloombench.db'), { readonly: true });
