@@ -28,6 +28,53 @@ export interface ModelResult {
   readonly threads: number;
   /** The same training or inference on one thread, for comparison, when `threads` > 1. */
   readonly oneThreadImagesPerSecond?: number;
+  /** Training rows on wasm and cpu: where one step on one thread goes (`profileStep`). */
+  readonly profile?: StepProfile;
+}
+
+/** Milliseconds of one training step on one thread: in kernels by kind, and the rest (JavaScript). */
+export interface StepProfile {
+  /** The median measured step (without the profiler). */
+  readonly stepMs: number;
+  /** Kernel milliseconds by kind (`KERNEL_KINDS`), from `tf.profile`. */
+  readonly kernelMs: Readonly<Record<string, number>>;
+  /** Kernels called in one step. */
+  readonly kernels: number;
+  /** stepMs less every kernel's time: dispatch, allocation, `tidy`, gradient bookkeeping. */
+  readonly overheadMs: number;
+}
+
+/** Kernel kinds by name, first match wins; the rest is `elementwise` (activations, adds, copies, casts). */
+const KERNEL_KINDS: readonly (readonly [kind: string, pattern: RegExp])[] = [
+  ['conv backward', /Conv2DBackprop|DepthwiseConv2dNativeBackprop/],
+  ['conv forward', /Conv2D|DepthwiseConv2d/],
+  ['matmul', /MatMul/],
+  ['batch-norm', /BatchNorm|Moments/],
+  ['pool', /Pool/],
+  ['reduce', /^(Sum|Mean|Max|Min|Prod|ArgMax)$/],
+  ['optimizer', /Adam|Momentum|Sgd/i],
+];
+
+function kindOf(kernel: string): string {
+  return KERNEL_KINDS.find(([, p]) => p.test(kernel))?.[0] ?? 'elementwise';
+}
+
+/** Profiles one `step` (already warm) against the median of `stepMs` measured without the profiler. */
+async function profileStep(step: () => Promise<void>, stepMs: readonly number[]): Promise<StepProfile> {
+  const info = await tf.profile(step);
+  const kernelMs: Record<string, number> = {};
+  let kernels = 0;
+  for (const k of info.kernels) {
+    // tf.fused ops also appear as `…__op` around their kernel: count the kernel only.
+    if (k.name.endsWith('__op')) continue;
+    const kind = kindOf(k.name);
+    kernelMs[kind] = (kernelMs[kind] ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0);
+    kernels++;
+  }
+  const sorted = [...stepMs].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1] ?? 0;
+  const inKernels = Object.values(kernelMs).reduce((a, b) => a + b, 0);
+  return { stepMs: median, kernelMs, kernels, overheadMs: Math.max(0, median - inKernels) };
 }
 
 /** What the child prints. */
@@ -84,18 +131,17 @@ export async function benchOne(id: BenchModelId, backend: BackendName, batch: nu
   let group: ReplicaGroup | null = null;
   try {
     if (trainSteps > 0) {
-      const one = await measure(
-        () => settle(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true), backend),
-        trainSteps,
-        batch,
-      );
+      const trainStep = (): Promise<void> => settle(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true), backend);
+      const one = await measure(trainStep, trainSteps, batch);
+      // webgpu's kernel times are queue times: the split says nothing there.
+      const profile = backend === 'webgpu' ? undefined : await profileStep(trainStep, one.stepMs);
       group = plan.replicas > 1 ? await ReplicaGroup.start({ world: plan.replicas, backend, config, build, model, optimizer, resumeDir: null }) : null;
       if (group) {
         const g = group;
         const parallel = await measure(() => void g.step(xs, labels, spec.numClasses, 1e-3), trainSteps, batch);
-        out.push({ model: id, mode: 'train', steps: trainSteps, threads: g.world, oneThreadImagesPerSecond: one.imagesPerSecond, ...parallel });
+        out.push({ model: id, mode: 'train', steps: trainSteps, threads: g.world, oneThreadImagesPerSecond: one.imagesPerSecond, ...parallel, ...(profile ? { profile } : {}) });
       } else {
-        out.push({ model: id, mode: 'train', steps: trainSteps, threads: 1, ...one });
+        out.push({ model: id, mode: 'train', steps: trainSteps, threads: 1, ...one, ...(profile ? { profile } : {}) });
       }
     }
     if (inferSteps > 0) {

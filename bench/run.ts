@@ -26,7 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendName } from '../shared/config';
 import { benchDataset } from './dataset';
-import type { BackendReportLine, ModelResult } from './models';
+import type { BackendReportLine, ModelResult, StepProfile } from './models';
 import { epochJobDir, measureEpochs, writeEpochJob, type EpochResult } from './epochs';
 import { importTimed, measurePipeline, measureWorkerMemory, repeatedFolderSync, tempHome, type MemoryResult, type PipelineResult } from './pipeline';
 import { BENCH_MODELS, benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
@@ -49,6 +49,8 @@ export interface BenchRow {
   readonly ratio?: number | null;
   /** Bloombench rows: the same ratio on images per CPU second (less sensitive to other load). */
   readonly cpuRatio?: number | null;
+  /** Bloombench training rows on wasm and cpu: one step on one thread, by kernel kind and overhead. */
+  readonly profile?: StepProfile;
 }
 
 /** The cpu backend takes minutes per step on the 64×64 models; it runs only these by default. */
@@ -338,6 +340,7 @@ function bloombenchRow(r: ModelResult, backend: BackendName): BenchRow {
     steps: r.steps,
     threads: r.threads,
     ...(r.oneThreadImagesPerSecond !== undefined ? { oneThreadImagesPerSecond: r.oneThreadImagesPerSecond } : {}),
+    ...(r.profile ? { profile: r.profile } : {}),
   };
 }
 
@@ -356,6 +359,20 @@ export function table(doc: BenchDocument): string {
     lines.push(`| ${benchModel(r.model).label} | ${r.backend} | ${r.mode} | ${r.threads ?? 1} | ${fmt(r.imagesPerSecond)} | ${r.oneThreadImagesPerSecond === undefined ? '' : fmt(r.oneThreadImagesPerSecond)} | ${fmt(r.pytorchImagesPerSecond)} | ${r.ratio == null ? '—' : r.ratio.toFixed(2) + '×'} | ${fmt(r.imagesPerCpuSecond)} | ${fmt(t?.imagesPerCpuSecond)} | ${r.cpuRatio == null ? '—' : r.cpuRatio.toFixed(2) + '×'} |`);
   }
   for (const s of doc.skipped) lines.push(`| ${benchModel(s.model).label} | ${s.backend} | — | skipped: ${s.reason} | | | | | | | |`);
+  const profiled = doc.results.filter((r) => r.profile);
+  if (profiled.length > 0) {
+    const kinds = [...new Set(profiled.flatMap((r) => Object.keys(r.profile!.kernelMs)))].sort((a, b) => a.localeCompare(b));
+    lines.push('');
+    lines.push('Where one training step on one thread goes (ms; kernels from tf.profile, overhead = the measured step less every kernel):');
+    lines.push('');
+    lines.push(`| model | backend | step | kernels called | ${kinds.join(' | ')} | overhead |`);
+    lines.push(`| --- | --- | ---: | ---: | ${kinds.map(() => '---:').join(' | ')} | ---: |`);
+    for (const r of profiled) {
+      const p = r.profile!;
+      const share = (ms: number): string => `${ms.toFixed(ms < 10 ? 1 : 0)} (${pct(ms / Math.max(p.stepMs, 1e-9))})`;
+      lines.push(`| ${benchModel(r.model).label} | ${r.backend} | ${p.stepMs.toFixed(0)} | ${p.kernels} | ${kinds.map((k) => share(p.kernelMs[k] ?? 0)).join(' | ')} | ${share(p.overheadMs)} |`);
+    }
+  }
   for (const p of doc.pipeline) {
     lines.push('');
     lines.push(`Data pipeline (${p.images} images, ${p.size}×${p.size}×${p.channels}): import ${p.importSeconds.toFixed(1)} s; decode + resize ${fmt(p.decodeImagesPerSecond)} images/s (${fmt(p.decodeCpuImagesPerSecond)} per CPU-s) in the first epoch; cached ${fmt(p.cachedBatchesPerSecond)} batches/s of ${p.batch} in later epochs.`);
