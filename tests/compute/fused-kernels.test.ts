@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { registerFastWasmKernels } from '../../main/compute/fast-wasm-kernels';
 import { setSimdPassesEnabled } from '../../main/compute/fused-simd';
+import { expectRegistersForWasmOnly } from './values';
 
 /** Deterministic values in [-1, 1) plus an offset (batch-norm inputs are rarely centred). */
 function values(n: number, seed: number, offset = 0): Float32Array {
@@ -43,16 +44,7 @@ describe('fast wasm kernels', () => {
   });
 
   it('registers for wasm only, idempotently', () => {
-    const names = ['Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm'];
-    const wasm = names.map((n) => tf.getKernel(n, 'wasm').kernelFunc);
-    const cpu = names.map((n) => tf.getKernel(n, 'cpu').kernelFunc);
-    registerFastWasmKernels();
-    registerFastWasmKernels();
-    names.forEach((n, i) => {
-      expect(tf.getKernel(n, 'wasm').kernelFunc).toBe(wasm[i]);
-      expect(tf.getKernel(n, 'cpu').kernelFunc).toBe(cpu[i]);
-      expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === n)).toHaveLength(1);
-    });
+    expectRegistersForWasmOnly(['Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm'], registerFastWasmKernels);
   });
 
   // Leading axes take the fast path; the other layouts check that the stock fallback still runs.

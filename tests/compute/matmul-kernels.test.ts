@@ -8,7 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { registerMatMulKernels } from '../../main/compute/matmul-kernels';
-import { values, relError } from './values';
+import { expectRegistersForWasmOnly, values, relError } from './values';
 
 /** max |a − b| / max(1, max |a|). */
 const relError1 = (reference: Float32Array, actual: Float32Array): number => relError(reference, actual, 1);
@@ -71,16 +71,7 @@ describe('wasm matmul kernels', () => {
   });
 
   it('registers for wasm only, idempotently', () => {
-    const names = ['BatchMatMul', '_FusedMatMul'];
-    const wasm = names.map((n) => tf.getKernel(n, 'wasm').kernelFunc);
-    const cpu = names.map((n) => tf.getKernel(n, 'cpu').kernelFunc);
-    registerMatMulKernels();
-    registerMatMulKernels();
-    names.forEach((n, i) => {
-      expect(tf.getKernel(n, 'wasm').kernelFunc).toBe(wasm[i]);
-      expect(tf.getKernel(n, 'cpu').kernelFunc).toBe(cpu[i]);
-      expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === n)).toHaveLength(1);
-    });
+    expectRegistersForWasmOnly(['BatchMatMul', '_FusedMatMul'], registerMatMulKernels);
   });
 
   it.each(SHAPES.flatMap(([m, k, n]) => TRANSPOSES.map(([ta, tb]) => [m, k, n, ta, tb] as const)))(

@@ -1,6 +1,8 @@
 /**
- * Shared helpers of the kernel tests: deterministic inputs and the error measure they compare by.
+ * Shared helpers of the compute tests: deterministic inputs, the error measure they compare by,
+ * the check that a kernel set registers for wasm only, and the zoo's training loss.
  */
+import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 
 /** Deterministic values in [-1, 1) (a linear congruential sequence from `seed`). */
@@ -25,4 +27,29 @@ export function relError(reference: ArrayLike<number>, actual: ArrayLike<number>
   }
   expect(Number.isFinite(abs)).toBe(true);
   return scale === 0 ? abs : abs / scale;
+}
+
+/**
+ * Checks that `register` (called twice here) leaves each kernel of `names` registered once for
+ * wasm, and the kernels registered before it, for wasm and for cpu, where they were.
+ */
+export function expectRegistersForWasmOnly(names: readonly string[], register: () => void): void {
+  const wasm = names.map((n) => tf.getKernel(n, 'wasm').kernelFunc);
+  const cpu = names.map((n) => tf.getKernel(n, 'cpu').kernelFunc);
+  register();
+  register();
+  names.forEach((n, i) => {
+    expect(tf.getKernel(n, 'wasm').kernelFunc).toBe(wasm[i]);
+    expect(tf.getKernel(n, 'cpu').kernelFunc).toBe(cpu[i]);
+    expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === n)).toHaveLength(1);
+  });
+}
+
+/** A zoo model's training-mode loss on `xs`: softmax cross-entropy, auxiliary heads weighted 0.3. */
+export function zooTrainingLoss(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): tf.Scalar {
+  const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
+  const [main, ...aux] = Array.isArray(out) ? out : [out];
+  let loss = tf.losses.softmaxCrossEntropy(ys, main);
+  for (const head of aux) loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(ys, head), 0.3));
+  return loss as tf.Scalar;
 }

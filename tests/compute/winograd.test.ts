@@ -63,6 +63,16 @@ function wasmBackend(): BackendWasm {
 }
 
 /**
+ * The cases on the kept filter transforms: Winograd always, 2×2 tiles (16 transformed matrices a
+ * filter), an 8-channel input and a 3×3 filter on wasm.
+ */
+function cachedTransformCase(): { backend: BackendWasm; x: tf.Tensor4D; f: tf.Tensor4D } {
+  setWinogradMode('always');
+  setWinogradTile(2);
+  return { backend: wasmBackend(), x: tf.tensor4d(values(2 * 8 * 8 * 8, 5), [2, 8, 8, 8]), f: tf.tensor4d(values(9 * 8 * 8, 6), [3, 3, 8, 8]) };
+}
+
+/**
  * The gradient of a convolution with respect to x or its filter, on wasm (as currently set up)
  * against cpu, over kernels 1–7, strides 1–3 and same / valid / explicit padding; no leaks.
  */
@@ -148,11 +158,7 @@ describe('Winograd convolution (wasm)', () => {
   });
 
   it('keeps the transform of an inference filter from its first use, and frees it once the filter is gone', () => {
-    setWinogradMode('always');
-    setWinogradTile(2); // 16 matrices
-    const backend = wasmBackend();
-    const x = tf.tensor4d(values(2 * 8 * 8 * 8, 5), [2, 8, 8, 8]);
-    const f = tf.tensor4d(values(9 * 8 * 8, 6), [3, 3, 8, 8]);
+    const { backend, x, f } = cachedTransformCase();
     const base = backend.numDataIds();
     const first = tf.conv2d(x, f, 1, 'same');
     expect(backend.numDataIds() - base).toBe(1 + 16); // the output and the 16 kept matrices
@@ -169,11 +175,7 @@ describe('Winograd convolution (wasm)', () => {
   });
 
   it('under a gradient tape keeps the transform of a filter only from its second use (training steps change their weights)', () => {
-    setWinogradMode('always');
-    setWinogradTile(2); // 16 matrices
-    const backend = wasmBackend();
-    const x = tf.tensor4d(values(2 * 8 * 8 * 8, 5), [2, 8, 8, 8]);
-    const f = tf.tensor4d(values(9 * 8 * 8, 6), [3, 3, 8, 8]);
+    const { backend, x, f } = cachedTransformCase();
     const loss = (w: tf.Tensor) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 1, 'same'));
     const base = backend.numDataIds();
     const d1 = tf.grad(loss)(f);

@@ -8,6 +8,7 @@ import { ACTIVATIONS, type Activation } from '../../shared/config';
 import { initBackend } from '../../main/compute/backend';
 import { setMatMulInputGradMode, setWinogradMode, setWinogradTile } from '../../main/compute/winograd';
 import { buildModel, listVariants } from '../../main/models/registry';
+import { zooTrainingLoss } from './values';
 
 const CLASSES = 3;
 
@@ -22,13 +23,7 @@ function gradientStep(model: tf.LayersModel, inputSize: number, seed: number): S
   const xs = tf.randomUniform([2, inputSize, inputSize, 3], 0, 1, 'float32', seed);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2], 'int32'), CLASSES).toFloat());
   const tensors = tf.memory().numTensors;
-  const { value, grads } = tf.variableGrads(() => {
-    const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
-    const [main, ...aux] = Array.isArray(out) ? out : [out];
-    let loss = tf.losses.softmaxCrossEntropy(ys, main);
-    for (const head of aux) loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(ys, head), 0.3));
-    return loss as tf.Scalar;
-  }, model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const { value, grads } = tf.variableGrads(() => zooTrainingLoss(model, xs, ys), model.trainableWeights.map((w) => w.read() as tf.Variable));
   const step: Step = { loss: value.dataSync()[0], grads: new Map(), leaked: 0 };
   // Weights are named per build (`conv1/kernel_3`): key by position, which both builds share.
   Object.values(grads).forEach((g, i) => step.grads.set(`${i} ${model.trainableWeights[i].originalName}`, g.dataSync() as Float32Array));

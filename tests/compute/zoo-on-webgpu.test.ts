@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { buildModel, getVariant } from '../../main/models/registry';
 import { requireSwiftShader, SWIFTSHADER_ICD } from '../fixtures/webgpu';
+import { zooTrainingLoss } from './values';
 
 const CLASSES = 3;
 
@@ -33,13 +34,7 @@ async function gradients(id: string, size: number, batch: number, batchNorm: boo
   });
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % CLASSES), 'int32'), CLASSES).toFloat());
   const before = tf.memory().numTensors;
-  const { value, grads } = tf.variableGrads(() => {
-    const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
-    const [main, ...aux] = Array.isArray(out) ? out : [out];
-    let loss = tf.losses.softmaxCrossEntropy(ys, main);
-    for (const head of aux) loss = tf.add(loss, tf.mul(tf.losses.softmaxCrossEntropy(ys, head), 0.3));
-    return loss as tf.Scalar;
-  }, model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const { value, grads } = tf.variableGrads(() => zooTrainingLoss(model, xs, ys), model.trainableWeights.map((w) => w.read() as tf.Variable));
   const list = Object.values(grads);
   const step: Step = { loss: (await value.data())[0], grads: (await Promise.all(list.map((g) => g.data()))) as Float32Array[] };
   tf.dispose([value, ...list]);

@@ -4,14 +4,12 @@
  * worker gets leaves the excluded images out and carries the new labels; a run records the
  * version it trained on, and a retrained run takes the newest one with the same config.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReport } from '../../main/cli/format';
-import { Workstation } from '../../main/core/workstation';
-import { openStore } from '../../main/store/db';
+import type { Workstation } from '../../main/core/workstation';
 import { SMALL_LENET } from '../fixtures/configs';
+import { openTempHome, removeTempHome } from '../fixtures/homes';
 import { makeImageFolder } from '../fixtures/images';
 
 let home: string;
@@ -20,17 +18,13 @@ let datasetId: number;
 let images: { id: number; path: string; split: string | null; classIndex: number }[];
 
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-labels-'));
+  ({ home, ws } = openTempHome('bb-labels-'));
   const gen = await makeImageFolder(path.join(home, 'gen'), { classes: ['red', 'green', 'blue'], perClass: 20, size: 16, seed: 5 });
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
   datasetId = (await ws.importDataset(gen.root, 'gen')).datasetId;
   images = ws.store.db.prepare(`SELECT id, path, split, class_index AS classIndex FROM images WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(datasetId) as typeof images;
 }, 60_000);
 
-afterAll(async () => {
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeTempHome(home, ws));
 
 describe('label edits', () => {
   it('start at version 0 with no history', async () => {

@@ -5,15 +5,13 @@
  * 2 × 2 study on a generated folder, one seed per cell, and one test image every run calls
  * another class. Screenshots go to tests/artifacts/.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
+import type { TrainConfig } from '../../shared/config';
 import { percent } from '../../shared/format';
 import type { ImageRef } from '../../shared/contract/api';
-import { makeImageFolder } from '../fixtures/images';
 import { addFinishedRun } from '../studies/fixtures';
-import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, importGenerated, openApp, shot, startApp, TINY_LENET, type App } from './harness';
 
 let app: App;
 let browser: Browser;
@@ -27,11 +25,9 @@ describe.skipIf(!hasChromium)('calibration, statistics and suspects in the brows
   beforeAll(async () => {
     ensureRendererBuilt();
     app = await startApp();
-    const folder = path.join(app.home, 'shapes');
-    await makeImageFolder(folder, { classes, perClass: 30, size: 32, seed: 5 });
-    const ds = await app.ws.importDataset(folder, 'shapes');
+    const ds = await importGenerated(app, 'shapes', { classes, perClass: 30, size: 32, seed: 5 });
     test = await app.ws.listImages(ds.datasetId, { split: 'test' });
-    const base: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batchSize: 8, backend: 'wasm' };
+    const base = TINY_LENET;
     const study = await app.ws.createStudy({ name: 'act × sched', datasetId: ds.datasetId, base, axes: [{ key: 'activation', values: ['relu', 'tanh'] }, { key: 'schedule', values: [{ kind: 'constant' }, { kind: 'cosine', minLr: 0 }] }] });
     // Run r gets the first test image wrong (every run calls it the next class, sure of it) and
     // r more; the rest right.

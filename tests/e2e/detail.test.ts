@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../shared/types';
-import { ensureRendererBuilt, hasChromium, mistakesOf, openApp, shapesWithConflictAndRun, shot, startApp, type App } from './harness';
+import { hasChromium, openShapesConflict, openTrainedShapes, shot, type App } from './harness';
 
 let app: App;
 let browser: Browser;
@@ -22,12 +22,8 @@ const detail = (): ReturnType<Page['getByTestId']> => page.getByTestId('image-de
 
 describe.skipIf(!hasChromium)('the image detail view in the browser', () => {
   beforeAll(async () => {
-    ensureRendererBuilt();
-    app = await startApp();
     // One picture filed under two classes: the import report lists the label conflict.
-    ({ runId } = await shapesWithConflictAndRun(app, 12, 7));
-    mistakes = await mistakesOf(app, runId);
-    ({ browser, page, pageErrors } = await openApp(app.server.url));
+    ({ app, runId, mistakes, browser, page, pageErrors } = await openTrainedShapes(12, 7));
   }, 240_000);
 
   afterAll(async () => {
@@ -36,10 +32,7 @@ describe.skipIf(!hasChromium)('the image detail view in the browser', () => {
   });
 
   it("opens a label conflict's copies from the import report, each with its path and class", async () => {
-    await page.getByTestId('nav-datasets').click();
-    await page.getByRole('button', { name: /^shapes/ }).click();
-    // Both copies' pictures, once their ids are looked up.
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=duplicate-open]').length === 2);
+    await openShapesConflict(page);
     await page.getByTestId('duplicate-open').first().click();
     await detail().waitFor();
     expect(await page.getByTestId('detail-path').textContent()).toBe('circle/circle_001.png');

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * End-to-end harness: a real core (Workstation on a temp home) behind the real HTTP server,
  * and Debian's Chromium driven by playwright-core.
@@ -11,8 +13,8 @@ import { Workstation } from '../../main/core/workstation';
 import { startServer, type RunningServer } from '../../main/server/server';
 import { openStore } from '../../main/store/db';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../shared/config';
-import type { Prediction } from '../../shared/types';
-import { makeImageFolder } from '../fixtures/images';
+import type { ImportReport, Prediction } from '../../shared/types';
+import { makeImageFolder, type ImageFolderOptions } from '../fixtures/images';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
@@ -134,6 +136,26 @@ export async function openApp(url: string | null, options: BrowserContextOptions
   return { browser, page, pageErrors };
 }
 
+/** Waits until every <img> inside `selector` has loaded a picture; returns how many. */
+export async function imagesLoaded(page: Page, selector: string): Promise<number> {
+  await page.waitForFunction(
+    (sel) => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>(`${sel} img`)];
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    selector,
+    { timeout: 30_000 },
+  );
+  return page.locator(`${selector} img`).count();
+}
+
+/** Generates a folder of pictures named `name` under the app's home and imports it as `name`. */
+export async function importGenerated(app: App, name: string, opts: ImageFolderOptions): Promise<ImportReport> {
+  const folder = path.join(app.home, name);
+  await makeImageFolder(folder, opts);
+  return app.ws.importDataset(folder, name);
+}
+
 /** The tiny LeNet the e2e tests train for real: one epoch at 32 px on wasm. */
 export const TINY_LENET: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 1, batchSize: 8, backend: 'wasm' };
 
@@ -157,4 +179,41 @@ export async function shapesWithConflictAndRun(app: App, perClass: number, seed:
 export async function mistakesOf(app: App, runId: number): Promise<Prediction[]> {
   const conf = (p: Prediction): number => Math.max(...p.probabilities);
   return (await app.ws.getRun(runId)).predictions.filter((p) => p.predictedClass !== p.trueClass).sort((a, b) => conf(b) - conf(a));
+}
+
+/**
+ * Opens the import report of the "shapes" of `shapesWithConflictAndRun` and waits until both
+ * copies of its label conflict have their pictures (their ids looked up).
+ */
+export async function openShapesConflict(page: Page): Promise<void> {
+  await page.getByTestId('nav-datasets').click();
+  await page.getByRole('button', { name: /^shapes/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=duplicate-open]').length === 2);
+}
+
+/** An app with the trained "shapes" of `shapesWithConflictAndRun`, its run's mistakes, and a browser on it. */
+export interface TrainedShapes extends OpenPage {
+  readonly app: App;
+  readonly datasetId: number;
+  readonly runId: number;
+  /** The run's mistakes in the gallery's order (most confident first). */
+  readonly mistakes: Prediction[];
+}
+
+/**
+ * Builds the renderer if needed, starts the app, trains `shapesWithConflictAndRun(app, perClass,
+ * seed)` and opens a browser on the app.
+ */
+export async function openTrainedShapes(perClass: number, seed: number): Promise<TrainedShapes> {
+  ensureRendererBuilt();
+  const app = await startApp();
+  try {
+    const { datasetId, runId } = await shapesWithConflictAndRun(app, perClass, seed);
+    const mistakes = await mistakesOf(app, runId);
+    return { app, datasetId, runId, mistakes, ...(await openApp(app.server.url)) };
+  } catch (e) {
+    // No caller holds the app yet to close it.
+    await app.close();
+    throw e;
+  }
 }

@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../shared/types';
-import { ensureRendererBuilt, hasChromium, mistakesOf, openApp, shapesWithConflictAndRun, shot, startApp, type App } from './harness';
+import { hasChromium, openShapesConflict, openTrainedShapes, shot, type App } from './harness';
 
 let app: App;
 let browser: Browser;
@@ -25,11 +25,7 @@ const card = (imageId: number): ReturnType<Page['locator']> => page.locator(`[da
 
 describe.skipIf(!hasChromium)('fixing labels in the browser', () => {
   beforeAll(async () => {
-    ensureRendererBuilt();
-    app = await startApp();
-    ({ datasetId, runId } = await shapesWithConflictAndRun(app, 20, 11));
-    mistakes = await mistakesOf(app, runId);
-    ({ browser, page, pageErrors } = await openApp(app.server.url));
+    ({ app, datasetId, runId, mistakes, browser, page, pageErrors } = await openTrainedShapes(20, 11));
   }, 240_000);
 
   afterAll(async () => {
@@ -38,9 +34,7 @@ describe.skipIf(!hasChromium)('fixing labels in the browser', () => {
   });
 
   it('keeps the circle copy of a label conflict from the import report and excludes the star copy', async () => {
-    await page.getByTestId('nav-datasets').click();
-    await page.getByRole('button', { name: /^shapes/ }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=duplicate-open]').length === 2);
+    await openShapesConflict(page);
     await page.getByTestId('conflict-keep').filter({ hasText: 'circle' }).click();
     await page.getByTestId('conflict-kept').filter({ hasText: 'circle' }).waitFor();
     const h = await app.ws.labelHistory(datasetId);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classPixels, encodePixels, makeImageFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, importGenerated, openApp, shot, startApp, type App } from './harness';
 import { seedRun } from './seed';
 
 let app: App;
@@ -34,9 +34,7 @@ describe.skipIf(!hasChromium)('the screens in a browser', () => {
   beforeAll(async () => {
     ensureRendererBuilt();
     app = await startApp();
-    const folder = path.join(app.home, 'flowers');
-    await makeImageFolder(folder, { classes: ['daisy', 'dandelion', 'rose', 'sunflower', 'tulip'], perClass: 24, size: 24, seed: 3 });
-    const report = await app.ws.importDataset(folder, 'flowers');
+    const report = await importGenerated(app, 'flowers', { classes: ['daisy', 'dandelion', 'rose', 'sunflower', 'tulip'], perClass: 24, size: 24, seed: 3 });
     datasetId = report.datasetId;
     ids.a = seedRun(app.ws, datasetId, { name: 'lenet plain', epochs: [{}, { trainAccuracy: 0.55, valAccuracy: 0.51, trainLoss: 1.1, valLoss: 1.25 }] });
     ids.b = seedRun(app.ws, datasetId, { name: 'lenet wide', config: { width: 2, lr: 0.003 }, epochs: [{}, {}, {}] });

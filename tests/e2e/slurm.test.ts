@@ -19,9 +19,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../shared/config';
-import { makeImageFolder } from '../fixtures/images';
 import { clusterUnavailable, startCluster, type TestCluster } from '../slurm/cluster';
-import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, importGenerated, openApp, shot, startApp, type App } from './harness';
 
 const noCluster = clusterUnavailable();
 let app: App;
@@ -57,9 +56,7 @@ describe.skipIf(!hasChromium)('a study on Slurm in the browser', () => {
       process.env.SLURM_CONF = cluster.conf;
     }
     app = await startApp();
-    const folder = path.join(app.home, 'shapes');
-    await makeImageFolder(folder, { classes: 4, perClass: 10, size: 32, seed: 3 });
-    const ds = await app.ws.importDataset(folder, 'shapes');
+    const ds = await importGenerated(app, 'shapes', { classes: 4, perClass: 10, size: 32, seed: 3 });
     const base = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 2, batchSize: 16, backend: 'wasm' as const, threads: 1, seed: 4 };
     const axes = [{ key: 'activation' as const, values: ['relu' as const, 'tanh' as const] }];
     slowId = (await app.ws.createStudy({ name: 'slow on slurm', datasetId: ds.datasetId, base: { ...base, epochs: 2000 }, axes })).id;

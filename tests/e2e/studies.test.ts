@@ -7,37 +7,20 @@
  * and a confusion diff. Screenshots go to tests/artifacts/.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImageFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, imagesLoaded, importGenerated, openApp, shot, startApp, type App } from './harness';
 
 let app: App;
 let browser: Browser;
 let page: Page;
 let pageErrors: string[] = [];
 
-/** Waits until every <img> inside `selector` has loaded a picture; returns how many. */
-async function imagesLoaded(selector: string): Promise<number> {
-  await page.waitForFunction(
-    (sel) => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>(`${sel} img`)];
-      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
-    },
-    selector,
-    { timeout: 30_000 },
-  );
-  return page.locator(`${selector} img`).count();
-}
-
 describe.skipIf(!hasChromium)('a study in the browser', () => {
   beforeAll(async () => {
     ensureRendererBuilt();
     app = await startApp();
-    const folder = path.join(app.home, 'shapes');
-    await makeImageFolder(folder, { classes: ['circle', 'square', 'star', 'wave'], perClass: 15, size: 32, seed: 11 });
-    await app.ws.importDataset(folder, 'shapes');
+    await importGenerated(app, 'shapes', { classes: ['circle', 'square', 'star', 'wave'], perClass: 15, size: 32, seed: 11 });
     ({ browser, page, pageErrors } = await openApp(null, { acceptDownloads: true }));
   }, 180_000);
 
@@ -151,7 +134,7 @@ describe.skipIf(!hasChromium)('a study in the browser', () => {
       if (count === 0) continue;
       await page.getByTestId(`failures-${kind}`).click();
       await page.waitForSelector(`[data-testid=failure-gallery][data-kind=${kind}]`);
-      expect(await imagesLoaded('[data-testid=failure-gallery]')).toBeGreaterThan(0);
+      expect(await imagesLoaded(page, '[data-testid=failure-gallery]')).toBeGreaterThan(0);
       const first = page.getByTestId('failure-image').first();
       expect(await first.locator('li').count()).toBe(4);
       expect(await first.textContent()).toMatch(/\d+%/);

@@ -18,9 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImageFolder } from '../fixtures/images';
 import { startWeightsServer, type WeightsServer } from '../fixtures/weights-server';
-import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, importGenerated, openApp, shot, startApp, type App } from './harness';
 
 const SIZE = 3 * 1024 * 1024;
 const HOLD = 1024 * 1024;
@@ -41,9 +40,7 @@ describe.skipIf(!hasChromium)('pretrained weights in the browser', () => {
     // The core runs in this process: its downloads go to the mirror.
     process.env.BLOOMBENCH_WEIGHTS_URL = mirror.url;
     app = await startApp();
-    const folder = path.join(app.home, 'shapes');
-    await makeImageFolder(folder, { classes: ['circle', 'square', 'star'], perClass: 10, size: 32, seed: 5 });
-    await app.ws.importDataset(folder, 'shapes');
+    await importGenerated(app, 'shapes', { classes: ['circle', 'square', 'star'], perClass: 10, size: 32, seed: 5 });
     ({ browser, page, pageErrors } = await openApp(null));
   }, 180_000);
 

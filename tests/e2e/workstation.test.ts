@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classPixels, encodePixels, makeImageFolder, makeMessyFolder } from '../fixtures/images';
-import { ensureRendererBuilt, hasChromium, openApp, shot, startApp, type App } from './harness';
+import { ensureRendererBuilt, hasChromium, imagesLoaded, openApp, shot, startApp, type App } from './harness';
 
 let app: App;
 let browser: Browser;
@@ -26,17 +26,14 @@ async function fill(testid: string, value: string): Promise<void> {
   await input.fill(value);
 }
 
-/** Waits until every <img> inside `selector` has loaded a picture. */
-async function imagesLoaded(selector: string): Promise<number> {
-  await page.waitForFunction(
-    (sel) => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>(`${sel} img`)];
-      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
-    },
-    selector,
-    { timeout: 30_000 },
-  );
-  return page.locator(`${selector} img`).count();
+/** Starts a run from the new-run form with these settings (the others as the form has them). */
+async function startFromForm(settings: { optimizer: string; lr: string; epochs: string; name: string }): Promise<void> {
+  await page.getByTestId('nav-new-run').click();
+  await page.locator('#f-opt').selectOption(settings.optimizer);
+  await fill('f-lr', settings.lr);
+  await fill('f-epochs', settings.epochs);
+  await fill('f-name', settings.name);
+  await page.getByTestId('start-run').click();
 }
 
 async function waitForRunStatus(status: string, timeout = 240_000): Promise<void> {
@@ -82,7 +79,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     const text = await report.textContent();
     expect(text).toContain('daisy');
     expect(text).toContain('tulip');
-    expect(await imagesLoaded('[data-testid=import-report]')).toBeGreaterThanOrEqual(3);
+    expect(await imagesLoaded(page, '[data-testid=import-report]')).toBeGreaterThanOrEqual(3);
     await shot(page, '02-dataset-report');
   });
 
@@ -99,7 +96,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     for (const c of messy.emptyClasses) expect(text).toContain(c);
     if (messy.duplicates.some((d) => d.labelConflict)) expect(text).toMatch(/filed under two labels/);
     // Duplicates and label conflicts show their pictures, not only their paths.
-    if (messy.duplicates.length > 0) expect(await imagesLoaded('[data-testid=duplicates]')).toBeGreaterThanOrEqual(2);
+    if (messy.duplicates.length > 0) expect(await imagesLoaded(page, '[data-testid=duplicates]')).toBeGreaterThanOrEqual(2);
     await shot(page, '02b-messy-report');
     // Reasons in plain words; the decoder's bytes only behind the disclosure.
     const notes = page.locator('[data-testid=rejected-table] tbody tr', { hasText: 'dogs/notes.txt' });
@@ -207,7 +204,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await cell.click();
     await page.getByTestId('cell-gallery').waitFor();
     expect(await page.locator('[data-testid=cell-gallery] [data-testid=prediction-card]').count()).toBe(Math.min(count, 48));
-    await imagesLoaded('[data-testid=cell-gallery]');
+    await imagesLoaded(page, '[data-testid=cell-gallery]');
     await shot(page, '06-evaluation-cell');
 
     await page.getByTestId('cm-normalise').click();
@@ -215,7 +212,7 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
     await page.getByTestId('tab-mistakes').click();
     const mistakes = page.locator('[data-testid=mistake-gallery] [data-testid=prediction-card]');
     if ((await mistakes.count()) > 0) {
-      await imagesLoaded('[data-testid=mistake-gallery]');
+      await imagesLoaded(page, '[data-testid=mistake-gallery]');
       // Most confident mistakes first: the first card's top bar is at least the last card's.
       const confidences = await page.$$eval('[data-testid=mistake-gallery] [data-testid=prediction-card]', (cards) =>
         cards.map((c) => Math.max(...[...c.querySelectorAll('.p')].map((p) => parseFloat(p.textContent ?? '0')))),
@@ -304,24 +301,14 @@ describe.skipIf(!hasChromium)('the workstation in a browser', () => {
   });
 
   it('warns in plain words when a run collapses, and cancels a long run', async () => {
-    await page.getByTestId('nav-new-run').click();
-    await page.locator('#f-opt').selectOption('sgd');
-    await fill('f-lr', '10');
-    await fill('f-epochs', '2');
-    await fill('f-name', 'too hot');
-    await page.getByTestId('start-run').click();
+    await startFromForm({ optimizer: 'sgd', lr: '10', epochs: '2', name: 'too hot' });
     await waitForRunStatus('completed');
     const banner = page.getByTestId('diagnostic').first();
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/one class|not moving|NaN|drifting/);
     await shot(page, '14-diagnostic');
 
-    await page.getByTestId('nav-new-run').click();
-    await page.locator('#f-opt').selectOption('adam');
-    await fill('f-lr', '0.001');
-    await fill('f-epochs', '200');
-    await fill('f-name', 'long one');
-    await page.getByTestId('start-run').click();
+    await startFromForm({ optimizer: 'adam', lr: '0.001', epochs: '200', name: 'long one' });
     await waitForRunStatus('running');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-loss]')?.getAttribute('data-points')) > 0, null, { timeout: 120_000 });
     await page.getByTestId('cancel-run').click();

@@ -4,13 +4,12 @@
  * processes; the planted pictures rank first.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workstation } from '../../main/core/workstation';
-import { openStore } from '../../main/store/db';
+import type { Workstation } from '../../main/core/workstation';
 import { makeImageFolder } from '../fixtures/images';
 import { SMALL_LENET } from '../fixtures/configs';
+import { openTempHome, removeTempHome } from '../fixtures/homes';
 
 let home: string;
 let ws: Workstation;
@@ -19,7 +18,7 @@ let datasetId: number;
 const planted: { path: string; really: string }[] = [];
 
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-suspects-'));
+  ({ home, ws } = openTempHome('bb-suspects-'));
   const gen = await makeImageFolder(path.join(home, 'gen'), { classes: ['red', 'green', 'blue'], perClass: 50, size: 32, seed: 3 });
   // train/ and test/ folders: the first 12 pictures of each class are its test split.
   const root = path.join(home, 'planted');
@@ -35,16 +34,12 @@ beforeAll(async () => {
       if (i === 0) planted.push({ path: `test/${filedAs}/${path.basename(f)}`, really: cls });
     });
   }
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
   const report = await ws.importDataset(root, 'planted');
   expect(report.presplit).toBe(true);
   datasetId = report.datasetId;
 }, 60_000);
 
-afterAll(async () => {
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeTempHome(home, ws));
 
 describe('label suspects after real training', () => {
   it('ranks the three mislabelled test pictures first, with the class they show', async () => {

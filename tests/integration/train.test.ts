@@ -4,35 +4,30 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Workstation } from '../../main/core/workstation';
+import type { Workstation } from '../../main/core/workstation';
 import { readModelArtifactsSync } from '../../main/worker/checkpoint';
-import { openStore } from '../../main/store/db';
 import type { TrainConfig } from '../../shared/config';
 import type { RunEvent } from '../../shared/contract/events';
 import { makeImageFolder } from '../fixtures/images';
 import { SMALL_LENET } from '../fixtures/configs';
+import { openTempHome, removeTempHome } from '../fixtures/homes';
 
 let home: string;
 let ws: Workstation;
 let datasetId: number;
 
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-int-'));
+  ({ home, ws } = openTempHome('bb-int-'));
   const folder = (await makeImageFolder(path.join(home, 'shapes'), { classes: 5, perClass: 40, size: 32 })).root;
-  ws = new Workstation(openStore(path.join(home, 'store')), { recover: false });
   const report = await ws.importDataset(folder, 'shapes');
   datasetId = report.datasetId;
   expect(report.classes).toHaveLength(5);
 });
 
-afterAll(async () => {
-  await ws?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => removeTempHome(home, ws));
 
 const small: TrainConfig = { ...SMALL_LENET, augment: ['flip'], seed: 7 };
 

@@ -35,6 +35,16 @@ let home: string;
 let folder: string;
 const storeDir = () => path.join(home, 'store');
 
+/** Opens a workstation on the home's store (no recovery) for `use`, and closes it after. */
+async function withWorkstation<T>(use: (ws: Workstation) => Promise<T>): Promise<T> {
+  const ws = new Workstation(openStore(storeDir()), { recover: false });
+  try {
+    return await use(ws);
+  } finally {
+    await ws.close();
+  }
+}
+
 const base: TrainConfig = { ...DEFAULT_CONFIG, arch: 'lenet5', inputSize: 32, epochs: 2, batchSize: 16, lr: 0.003, backend: 'wasm', threads: 1, seed: 3 };
 
 beforeAll(async () => {
@@ -42,12 +52,7 @@ beforeAll(async () => {
   process.env.SLURM_CONF = cluster.conf;
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-slurm-study-'));
   folder = (await makeImageFolder(path.join(home, 'shapes'), { classes: 4, perClass: 20, size: 32, seed: 7 })).root;
-  const ws = new Workstation(openStore(storeDir()), { recover: false });
-  try {
-    await ws.importDataset(folder, 'shapes');
-  } finally {
-    await ws.close();
-  }
+  await withWorkstation((ws) => ws.importDataset(folder, 'shapes'));
 }, 120_000);
 
 afterAll(async () => {
@@ -193,8 +198,7 @@ describe('studies on Slurm', () => {
   }, 400_000);
 
   it('reports a task killed with scancel mid-epoch as failed with the reason; --retry-failed resumes it from its checkpoint', async () => {
-    const ws = new Workstation(openStore(storeDir()), { recover: false });
-    try {
+    await withWorkstation(async (ws) => {
       const ds = (await ws.listDatasets())[0];
       // Long enough epochs (a few seconds) to be caught in the middle of one.
       const config: TrainConfig = { ...base, arch: 'resnet18', width: 0.25, epochs: 3, batchSize: 4, seed: 5 };
@@ -246,14 +250,11 @@ describe('studies on Slurm', () => {
       const reference = await ws.startRun(ds.id, config);
       await ws.waitForRun(reference.id);
       expect(trained(resumed)).toEqual(trained(await ws.getRun(reference.id)));
-    } finally {
-      await ws.close();
-    }
+    });
   }, 400_000);
 
   it('pause holds the pending tasks, continue releases them, pause --now cancels every task', async () => {
-    const ws = new Workstation(openStore(storeDir()), { recover: false });
-    try {
+    await withWorkstation(async (ws) => {
       const ds = (await ws.listDatasets())[0];
       const study = await ws.createStudy({ name: 'held', datasetId: ds.id, base: { ...base, epochs: 30 }, axes: [{ key: 'lr', values: [0.003, 0.001] }] });
       // Two CPUs a task on a two-CPU node: one runs, the other waits.
@@ -282,14 +283,11 @@ describe('studies on Slurm', () => {
         ['cancelled', 'cancelled'],
       ]);
       expect(last.study.state).toBe('paused');
-    } finally {
-      await ws.close();
-    }
+    });
   }, 300_000);
 
   it('deleting a study on Slurm cancels its tasks there and forgets them here', async () => {
-    const ws = new Workstation(openStore(storeDir()), { recover: false });
-    try {
+    await withWorkstation(async (ws) => {
       const ds = (await ws.listDatasets())[0];
       const study = await ws.createStudy({ name: 'deleted', datasetId: ds.id, base: { ...base, epochs: 30 }, axes: [] });
       const sub = await ws.submitStudySlurm(study.id, { partition: cluster.partition, cpus: 1 });
@@ -299,16 +297,13 @@ describe('studies on Slurm', () => {
       expect((await ws.getRun(runId)).status).toBe('cancelled');
       await waitUntil('the task to leave the queue', () => !/RUNNING|PENDING/.test(execFileSync('squeue', ['-h', '-r', '-t', 'all', '-j', sub.arrayJobId, '-o', '%T'], { encoding: 'utf8' })), 60_000);
       expect(ws.recoverInterrupted()).toEqual([]);
-    } finally {
-      await ws.close();
-    }
+    });
   }, 120_000);
 
   it('checks the dataset before submitting, says what is missing, and leaves the study as it was', async () => {
     const copy = path.join(home, 'shapes-copy');
     fs.cpSync(folder, copy, { recursive: true });
-    const ws = new Workstation(openStore(storeDir()), { recover: false });
-    try {
+    await withWorkstation(async (ws) => {
       const ds = await ws.importDataset(copy, 'shapes-copy');
       const study = await ws.createStudy({ name: 'moved', datasetId: ds.datasetId, base, axes: [{ key: 'activation', values: ['relu', 'tanh'] }] });
       const gone = fs.readdirSync(path.join(copy, 'class_1'))[0];
@@ -325,9 +320,7 @@ describe('studies on Slurm', () => {
       expect(info).toMatchObject({ available: true, submissions: [], openTasks: 0, settings: null });
       fs.cpSync(path.join(folder, 'class_1', gone), path.join(copy, 'class_1', gone));
       expect((await ws.studySlurm(study.id)).preflight.problems).toEqual([]);
-    } finally {
-      await ws.close();
-    }
+    });
   }, 120_000);
 
   it('runs from the command line: study run --slurm --wait, study show, study collect', async () => {
@@ -364,8 +357,7 @@ describe('studies on Slurm', () => {
 
   // Last: it restarts the controller with its state cleared.
   it('reads how a task ended from its bundle once the scheduler no longer remembers the job', async () => {
-    const ws = new Workstation(openStore(storeDir()), { recover: false });
-    try {
+    await withWorkstation(async (ws) => {
       const ds = (await ws.listDatasets())[0];
       const study = await ws.createStudy({ name: 'forgotten', datasetId: ds.id, base: { ...base, epochs: 40 }, axes: [{ key: 'lr', values: [0.003, 0.002] }] });
       const sub = await ws.submitStudySlurm(study.id, { partition: cluster.partition, cpus: 1 });
@@ -387,8 +379,6 @@ describe('studies on Slurm', () => {
       // Slurm's own line in the task's output file says who stopped it.
       expect(byRun.get(a.runId)?.error).toMatch(new RegExp(`Slurm stopped the task on ${cluster.node} at \\S+ because of a cancel \\(scancel\\) after \\d+ of 40 epochs \\(last checkpoint: epoch \\d+\\) \\(the scheduler no longer remembers the job; read from the bundle\\)`));
       expect((await ws.getRun(b.runId)).epochs).toHaveLength(40);
-    } finally {
-      await ws.close();
-    }
+    });
   }, 300_000);
 });
