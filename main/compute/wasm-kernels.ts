@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
+import { registerFastGradients } from './gradients';
 import { heapOffset, simdPasses } from './fused-simd';
 import { replaceWasmKernel, stockWasmKernel, withScratch } from './scratch';
 import { matmulBackpropFilter, matmulBackpropInput, registerWinogradKernels, winogradBackpropFilter, winogradBackpropInput } from './winograd';
@@ -46,6 +47,8 @@ export function registerWasmTrainingKernels(): void {
   replaceWasmKernel(tf.Tile, tile);
   registerFastWasmKernels();
   registerWinogradKernels();
+  // Global (every backend), but written for the wasm training step: see gradients.ts.
+  registerFastGradients();
 }
 
 /**
