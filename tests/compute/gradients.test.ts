@@ -8,17 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/compute/backend';
 import { registerFastGradients } from '../../main/compute/gradients';
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { values } from './values';
 
 /** d/dx of sum(w · mean(x, axes)): w of the output each input averages into, over the reduced size. */
 function expectedGrad(shape: number[], axes: number[], w: Float32Array): Float32Array {
