@@ -75,6 +75,12 @@ export function duration(seconds: number | null | undefined, locale: Locale = 'e
   return `${Math.floor(s / 3600)}${u.h} ${Math.floor((s % 3600) / 60)}${u.min}`;
 }
 
+/** An estimated duration: as `duration`, but "< 1 s" / "1초 미만" under a second (an estimate has no tenths). */
+export function estimatedDuration(seconds: number | null | undefined, locale: Locale = 'en'): string {
+  if (seconds !== null && seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 && seconds < 1) return locale === 'ko' ? `1${DURATION_UNITS.ko.s} 미만` : `< 1${DURATION_UNITS.en.s}`;
+  return duration(seconds, locale);
+}
+
 /** A count with the locale's digit grouping: 12345 → "12,345". */
 export function count(n: number | null | undefined, locale: Locale = 'en'): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';

@@ -37,6 +37,10 @@ export const ESTIMATE_WORDS = defineMessages({
     en: { one: '≈ {total} for {n} epoch ({perEpoch} each, {source})', other: '≈ {total} for {n} epochs ({perEpoch} each, {source})' },
     ko: '{n} 에폭에 ≈ {total} (에폭당 {perEpoch}, {source})',
   },
+  'estimate.runUnderSecond': {
+    en: { one: 'under a second for {n} epoch ({source})', other: 'under a second for {n} epochs ({source})' },
+    ko: '{n} 에폭에 1초 미만 ({source})',
+  },
   'estimate.cardsHere': { en: '“here”: multiply-adds at {size} px, width ×{width}', ko: '“여기”: {size} px, 너비 ×{width}에서의 MAC 수' },
   'estimate.macsTip': { en: 'Multiply-adds scaled to your input size and width multiplier', ko: '입력 크기와 너비 배율에 맞춰 환산한 MAC 수' },
   'estimate.cardsNote': {

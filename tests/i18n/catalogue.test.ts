@@ -213,6 +213,9 @@ describe("the core's messages in the page", () => {
       expect(fmt.backend('tensorflow (native CPU, tfjs-node)')).toBe('tensorflow (네이티브 CPU, tfjs-node)');
       expect(fmt.backend('wasm (SIMD, 4 threads)')).toBe('wasm (SIMD, 스레드 4개)');
       expect(fmt.duration(185)).toBe('3분 5초');
+      // An estimate under a second says so, instead of "0.0초".
+      expect(fmt.estimate(0.04)).toBe('1초 미만');
+      expect(fmt.estimate(185)).toBe('3분 5초');
       expect(fmt.backendReason('tfjs-node not installed (optional dependency failed to install)')).toBe('tfjs-node: 설치되지 않음 (선택 의존성 설치에 실패함)');
       expect(fmt.backendReason("not tried: backend 'cpu' was forced")).toBe("시도하지 않음: 'cpu' 백엔드를 강제로 지정함");
       expect(fmt.backendReason('a reason no template knows')).toBe('a reason no template knows');
@@ -221,5 +224,8 @@ describe("the core's messages in the page", () => {
       i18n.init([], null);
     }
     expect(errorText(new ApiError('No run 7 in this store (bloombench runs lists them).', 404, ref))).toBe('No run 7 in this store (bloombench runs lists them).');
+    expect(fmt.estimate(0.04)).toBe('< 1 s');
+    expect(fmt.estimate(0)).toBe('< 1 s');
+    expect(fmt.estimate(2.5)).toBe('2.5 s');
   });
 });

@@ -6,7 +6,7 @@
 // Relative rather than `@shared/`: the tests compile this file without the renderer's alias.
 import { matchLocale, isLocale, LOCALES, type Locale } from '../../../shared/i18n/locale';
 import { translator, renderRef, type ArgsOf, type MessageRef } from '../../../shared/i18n/catalogue';
-import { count, duration, formatMeanStd, formatSpread, formatValue, type MetricUnit } from '../../../shared/format';
+import { count, duration, estimatedDuration, formatMeanStd, formatSpread, formatValue, type MetricUnit } from '../../../shared/format';
 import type { StudyMetricInfo } from '../../../shared/contract/studies';
 import { rejectionText } from '../../../shared/rejections';
 import { backendDescription } from '../../../shared/i18n/backend-words';
@@ -126,6 +126,8 @@ export const fmt = {
   count: (n: number | null | undefined): string => count(n, i18n.locale),
   /** Seconds → "3 min 5 s" / "3분 5초". */
   duration: (s: number | null | undefined): string => duration(s, i18n.locale),
+  /** An estimate in seconds: as `duration`, "< 1 s" under a second. */
+  estimate: (s: number | null | undefined): string => estimatedDuration(s, i18n.locale),
   value: (v: number | null | undefined, unit: UnitOf): string => formatValue(v, unit, i18n.locale),
   spread: (std: number | null | undefined, unit: UnitOf): string | null => formatSpread(std, unit, i18n.locale),
   meanStd: (s: { readonly mean: number | null; readonly std: number | null }, unit: UnitOf): string => formatMeanStd(s, unit, i18n.locale),
