@@ -31,8 +31,9 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
 }
 
 /**
- * Registers the faster `Sum`, `Mean`, `FusedBatchNorm`, `Identity` and `Cast` for the wasm
- * backend, and the transposed matrix products of matmul-kernels.ts.
+ * Registers the faster `Sum`, `Mean`, `FusedBatchNorm`, `Identity`, `Cast` and per-channel
+ * `Add`/`Sub`/`Multiply` for the wasm backend, and the transposed matrix products of
+ * matmul-kernels.ts.
  *
  * Idempotent; may be called before or after the wasm backend is initialised.
  */
@@ -42,8 +43,46 @@ export function registerFastWasmKernels(): void {
   replaceWasmKernel(tf.Identity, identity);
   replaceWasmKernel(tf.Cast, cast);
   replaceWasmKernel(tf.FusedBatchNorm, batchNorm);
+  replaceWasmKernel(tf.Add, add);
+  replaceWasmKernel(tf.Sub, sub);
+  replaceWasmKernel(tf.Multiply, multiply);
   registerMatMulKernels();
 }
+
+/** The per-channel operand of a binary op: the one of size c = the other's last axis, or null. */
+function perChannel(a: TensorInfo, b: TensorInfo): { x: TensorInfo; v: TensorInfo; vFirst: boolean } | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const channels = (big: TensorInfo, small: TensorInfo): boolean => {
+    const c = big.shape[big.shape.length - 1];
+    // Broadcast along the last axis only: every other axis of small is 1, and it has no more axes than big.
+    return big.shape.length >= 2 && c > 0 && small.shape.length <= big.shape.length && small.shape[small.shape.length - 1] === c && small.shape.slice(0, -1).every((d) => d === 1) && tf.util.sizeFromShape(big.shape) > c;
+  };
+  if (channels(a, b)) return { x: a, v: b, vFirst: false };
+  if (channels(b, a)) return { x: b, v: a, vFirst: true };
+  return null;
+}
+
+/**
+ * `Add`, `Sub` or `Multiply` of a channels-last float32 tensor and a per-channel one (batch
+ * norm's moments and gradient, biases) in one SIMD pass; every other case, the stock kernel.
+ */
+function channelBinary(name: string, pass: (simd: NonNullable<ReturnType<typeof simdPasses>>, vFirst: boolean) => (x: number, v: number, out: number, rows: number, c: number) => void): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const simd = simdPasses(backend);
+    const operands = simd ? perChannel(input(args.inputs, 'a'), input(args.inputs, 'b')) : null;
+    if (!simd || !operands) return fallback(name, args);
+    const { x, v, vFirst } = operands;
+    const c = x.shape[x.shape.length - 1];
+    const out = backend.makeOutput([...x.shape], 'float32');
+    pass(simd, vFirst)(heapOffset(backend, x), heapOffset(backend, v), heapOffset(backend, out), tf.util.sizeFromShape(x.shape) / c, c);
+    return out;
+  };
+}
+
+const add = channelBinary(tf.Add, (simd) => simd.channelAdd);
+const sub = channelBinary(tf.Sub, (simd, vFirst) => (vFirst ? simd.channelSubFrom : simd.channelSub));
+const multiply = channelBinary(tf.Multiply, (simd) => simd.channelMul);
 
 /** A tensor that shares x's data (immutable, reference-counted), as the cpu backend's `Identity`. */
 function share(backend: BackendWasm, x: TensorInfo): TensorInfo {

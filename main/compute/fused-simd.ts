@@ -19,6 +19,14 @@ export interface SimdPasses {
   columnSums(x: number, out: number, rows: number, cols: number): void;
   /** out[r·c + k] = (x[r·c + k] − mean[k])·a[k] + b[k]. */
   batchNorm(x: number, out: number, rows: number, c: number, mean: number, a: number, b: number): void;
+  /** out[r·c + k] = x[r·c + k] + v[k] for r < rows (channels-last x, a per-channel v). */
+  channelAdd(x: number, v: number, out: number, rows: number, c: number): void;
+  /** out[r·c + k] = x[r·c + k] − v[k]. */
+  channelSub(x: number, v: number, out: number, rows: number, c: number): void;
+  /** out[r·c + k] = v[k] − x[r·c + k]. */
+  channelSubFrom(x: number, v: number, out: number, rows: number, c: number): void;
+  /** out[r·c + k] = x[r·c + k] · v[k]. */
+  channelMul(x: number, v: number, out: number, rows: number, c: number): void;
   /** One momentum step over n float32s: acc′ = m·acc + g, x′ = c·acc′ + x (c = −lr). */
   momentum(x: number, acc: number, g: number, xo: number, acco: number, n: number, m: number, c: number): void;
   /** The same with Nesterov's look-ahead: x′ = c·(g + acc′·m) + x. */

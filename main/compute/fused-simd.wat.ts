@@ -1,7 +1,8 @@
 /**
  * WebAssembly SIMD passes that run on the tfjs wasm backend's own heap (see fused-simd.ts): the
  * Adam and momentum steps of fused-optimizer.ts, column sums for `Sum`/`Mean` over leading
- * axes, the channels-last batch-norm forward, and the max-pool gradient of one window.
+ * axes, the channels-last batch-norm forward, per-channel `Add`/`Sub`/`Multiply`, and the
+ * max-pool gradient of one window.
  *
  * `SIMD_WASM` is `SIMD_WAT` assembled by WABT 1.0.39 (`wat2wasm` — SIMD and bulk memory are on
  * by default — or the `wabt` npm package's `parseWat(…, { simd: true }).toBinary({})`);
@@ -97,6 +98,32 @@ const batchNormed = (l: Lanes): string => `              (${l.f}.add
                     (${l.load} (i32.add (local.get $mean) (local.get $k))))
                   (${l.load} (i32.add (local.get $a) (local.get $k))))
                 (${l.load} (i32.add (local.get $b) (local.get $k))))`;
+
+/**
+ * A per-channel binary op over a channels-last x: out[r·c + k] = x[r·c + k] ∘ v[k], or
+ * v[k] ∘ x[r·c + k] when `vFirst` (for `Sub`). The stock wasm kernels broadcast through a
+ * per-element index computation, 2–3× slower than their same-shape loop.
+ */
+function channelOp(name: string, op: 'add' | 'sub' | 'mul', vFirst: boolean): string {
+  const value = (l: Lanes): string => {
+    const xs = `(${l.load} (i32.add (local.get $x) (i32.add (local.get $o) (local.get $k))))`;
+    const vs = `(${l.load} (i32.add (local.get $v) (local.get $k)))`;
+    return `              (${l.f}.${op} ${vFirst ? `${vs} ${xs}` : `${xs} ${vs}`})`;
+  };
+  return `  ;; out[r·c + k] = ${vFirst ? 'v[k] ∘ x[r·c + k]' : 'x[r·c + k] ∘ v[k]'} (${op}), r < rows (byte offsets).
+  (func (export "${name}") (param $x i32) (param $v i32) (param $out i32) (param $rows i32) (param $c i32)
+    (local $r i32) (local $k i32) (local $o i32) (local $vend i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $vend (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+${rowPasses('(i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))', value)}        (local.set $o (i32.add (local.get $o) (local.get $end)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+`;
+}
 
 /** The text format of the module. */
 export const SIMD_WAT = `(module
@@ -200,7 +227,7 @@ ${rowPasses('(i32.add (local.get $out) (local.get $k))', columnSum)}        (loc
 ${rowPasses('(i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))', batchNormed)}        (local.set $o (i32.add (local.get $o) (local.get $end)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow))))
-${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get $as)')}${momentumStep(
+${channelOp('channelAdd', 'add', false)}${channelOp('channelSub', 'sub', false)}${channelOp('channelSubFrom', 'sub', true)}${channelOp('channelMul', 'mul', false)}${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get $as)')}${momentumStep(
   'nesterov',
   'Nesterov',
   "c·(g + acc'·m)",
@@ -263,4 +290,4 @@ ${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get
 `;
 
 /** SIMD_WAT assembled, base64. */
-export const SIMD_WASM = 'AGFzbQEAAAABMARgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwBgCH9/f39/f319AAIPAQNlbnYGbWVtb3J5AgABAwcGAAECAwMCB0sGBGFkYW0AAApjb2x1bW5TdW1zAAEJYmF0Y2hOb3JtAAIIbW9tZW50dW0AAwhuZXN0ZXJvdgAEEW1heFBvb2xHcmFkV2luZG93AAUKzgsG7AIDAn8LewN9IAj9EyESIAn9EyETIAr9EyEUIAv9EyEVIAz9EyEWIA39EyEXIA79EyEYIA/9EyEZIAdBfHFBAnQhEQJAA0AgECARTw0BIAMgEGr9AAQAIRogASAQav0ABAAgEv3mASAaIBP95gH95AEhGyACIBBq/QAEACAU/eYBIBogGv3mASAV/eYB/eQBIRwgBSAQaiAb/QsEACAGIBBqIBz9CwQAIAQgEGogGyAW/ecBIBwgF/3nAf3jASAY/eQB/ecBIBn95gEgACAQav0ABAD95AH9CwQAIBBBEGohEAwACwsgB0ECdCERAkADQCAQIBFPDQEgAyAQaioCACEdIAEgEGoqAgAgCJQgHSAJlJIhHiACIBBqKgIAIAqUIB0gHZQgC5SSIR8gBSAQaiAeOAIAIAYgEGogHzgCACAEIBBqIB4gDJUgHyANlZEgDpKVIA+UIAAgEGoqAgCSOAIAIBBBBGohEAwACwsLpgEBBX8gA0ECdCEIIAFBACAI/AsAIANBfHFBAnQhByAAIQYCQANAIAQgAk8NAUEAIQUCQANAIAUgB08NASABIAVqIAEgBWr9AAQAIAYgBWr9AAQA/eQB/QsEACAFQRBqIQUMAAsLAkADQCAFIAhPDQEgASAFaiABIAVqKgIAIAYgBWoqAgCSOAIAIAVBBGohBQwACwsgBiAIaiEGIARBAWohBAwACwsLzwEBBX8gA0ECdCELIANBfHFBAnQhCgJAA0AgByACTw0BQQAhCAJAA0AgCCAKTw0BIAEgCSAIamogACAJIAhqav0ABAAgBCAIav0ABAD95QEgBSAIav0ABAD95gEgBiAIav0ABAD95AH9CwQAIAhBEGohCAwACwsCQANAIAggC08NASABIAkgCGpqIAAgCSAIamoqAgAgBCAIaioCAJMgBSAIaioCAJQgBiAIaioCAJI4AgAgCEEEaiEIDAALCyAJIAtqIQkgB0EBaiEHDAALCwvSAQMCfwR7An0gBv0TIQogB/0TIQsgBUF8cUECdCEJAkADQCAIIAlPDQEgAiAIav0ABAAhDCAKIAEgCGr9AAQA/eYBIAz95AEhDSAEIAhqIA39CwQAIAMgCGogCyAN/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAPlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLC+IBAwJ/BHsCfSAG/RMhCiAH/RMhCyAFQXxxQQJ0IQkCQANAIAggCU8NASACIAhq/QAEACEMIAogASAIav0ABAD95gEgDP3kASENIAQgCGogDf0LBAAgAyAIaiALIAwgDSAK/eYB/eQB/eYBIAAgCGr9AAQA/eQB/QsEACAIQRBqIQgMAAsLIAVBAnQhCQJAA0AgCCAJTw0BIAIgCGoqAgAhDiAGIAEgCGoqAgCUIA6SIQ8gBCAIaiAPOAIAIAMgCGogByAOIA8gBpSSlCAAIAhqKgIAkjgCACAIQQRqIQgMAAsLC6wCAwV/BHsBfSAGQQJ0IQsgBkF8cUECdCEKAkADQCAHIApPDQEgAiAHav0ABAAhDCADIAdq/QAEACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ5BACEIAkADQCAIIAVPDQEgBCAIQQJ0aigCACAHaiEJIAAgCWr9AAQAIAz9QSAO/U8hDyAOIA/9UCEOIAEgCWogASAJav0ABAAgDSAP/U795AH9CwQAIAhBAWohCAwACwsgB0EQaiEHDAALCwJAA0AgByALTw0BIAIgB2oqAgAhEEEAIQgCQANAIAggBU8NASAEIAhBAnRqKAIAIAdqIQkgACAJaioCACAQWwRAIAEgCWogASAJaioCACADIAdqKgIAkjgCAAwCCyAIQQFqIQgMAAsLIAdBBGohBwwACwsL';
+export const SIMD_WASM = 'AGFzbQEAAAABOAVgEH9/f39/f39/fX19fX19fX0AYAR/f39/AGAHf39/f39/fwBgBX9/f39/AGAIf39/f39/fX0AAg8BA2VudgZtZW1vcnkCAAEDCwoAAQIDAwMDBAQCB4MBCgRhZGFtAAAKY29sdW1uU3VtcwABCWJhdGNoTm9ybQACCmNoYW5uZWxBZGQAAwpjaGFubmVsU3ViAAQOY2hhbm5lbFN1YkZyb20ABQpjaGFubmVsTXVsAAYIbW9tZW50dW0ABwhuZXN0ZXJvdgAIEW1heFBvb2xHcmFkV2luZG93AAkK6hAK7AIDAn8LewN9IAj9EyESIAn9EyETIAr9EyEUIAv9EyEVIAz9EyEWIA39EyEXIA79EyEYIA/9EyEZIAdBfHFBAnQhEQJAA0AgECARTw0BIAMgEGr9AAQAIRogASAQav0ABAAgEv3mASAaIBP95gH95AEhGyACIBBq/QAEACAU/eYBIBogGv3mASAV/eYB/eQBIRwgBSAQaiAb/QsEACAGIBBqIBz9CwQAIAQgEGogGyAW/ecBIBwgF/3nAf3jASAY/eQB/ecBIBn95gEgACAQav0ABAD95AH9CwQAIBBBEGohEAwACwsgB0ECdCERAkADQCAQIBFPDQEgAyAQaioCACEdIAEgEGoqAgAgCJQgHSAJlJIhHiACIBBqKgIAIAqUIB0gHZQgC5SSIR8gBSAQaiAeOAIAIAYgEGogHzgCACAEIBBqIB4gDJUgHyANlZEgDpKVIA+UIAAgEGoqAgCSOAIAIBBBBGohEAwACwsLpgEBBX8gA0ECdCEIIAFBACAI/AsAIANBfHFBAnQhByAAIQYCQANAIAQgAk8NAUEAIQUCQANAIAUgB08NASABIAVqIAEgBWr9AAQAIAYgBWr9AAQA/eQB/QsEACAFQRBqIQUMAAsLAkADQCAFIAhPDQEgASAFaiABIAVqKgIAIAYgBWoqAgCSOAIAIAVBBGohBQwACwsgBiAIaiEGIARBAWohBAwACwsLzwEBBX8gA0ECdCELIANBfHFBAnQhCgJAA0AgByACTw0BQQAhCAJAA0AgCCAKTw0BIAEgCSAIamogACAJIAhqav0ABAAgBCAIav0ABAD95QEgBSAIav0ABAD95gEgBiAIav0ABAD95AH9CwQAIAhBEGohCAwACwsCQANAIAggC08NASABIAkgCGpqIAAgCSAIamoqAgAgBCAIaioCAJMgBSAIaioCAJQgBiAIaioCAJI4AgAgCEEEaiEIDAALCyAJIAtqIQkgB0EBaiEHDAALCwulAQEFfyAEQQJ0IQkgBEF8cUECdCEIAkADQCAFIANPDQFBACEGAkADQCAGIAhPDQEgAiAHIAZqaiAAIAcgBmpq/QAEACABIAZq/QAEAP3kAf0LBAAgBkEQaiEGDAALCwJAA0AgBiAJTw0BIAIgByAGamogACAHIAZqaioCACABIAZqKgIAkjgCACAGQQRqIQYMAAsLIAcgCWohByAFQQFqIQUMAAsLC6UBAQV/IARBAnQhCSAEQXxxQQJ0IQgCQANAIAUgA08NAUEAIQYCQANAIAYgCE8NASACIAcgBmpqIAAgByAGamr9AAQAIAEgBmr9AAQA/eUB/QsEACAGQRBqIQYMAAsLAkADQCAGIAlPDQEgAiAHIAZqaiAAIAcgBmpqKgIAIAEgBmoqAgCTOAIAIAZBBGohBgwACwsgByAJaiEHIAVBAWohBQwACwsLpQEBBX8gBEECdCEJIARBfHFBAnQhCAJAA0AgBSADTw0BQQAhBgJAA0AgBiAITw0BIAIgByAGamogASAGav0ABAAgACAHIAZqav0ABAD95QH9CwQAIAZBEGohBgwACwsCQANAIAYgCU8NASACIAcgBmpqIAEgBmoqAgAgACAHIAZqaioCAJM4AgAgBkEEaiEGDAALCyAHIAlqIQcgBUEBaiEFDAALCwulAQEFfyAEQQJ0IQkgBEF8cUECdCEIAkADQCAFIANPDQFBACEGAkADQCAGIAhPDQEgAiAHIAZqaiAAIAcgBmpq/QAEACABIAZq/QAEAP3mAf0LBAAgBkEQaiEGDAALCwJAA0AgBiAJTw0BIAIgByAGamogACAHIAZqaioCACABIAZqKgIAlDgCACAGQQRqIQYMAAsLIAcgCWohByAFQQFqIQUMAAsLC9IBAwJ/BHsCfSAG/RMhCiAH/RMhCyAFQXxxQQJ0IQkCQANAIAggCU8NASACIAhq/QAEACEMIAogASAIav0ABAD95gEgDP3kASENIAQgCGogDf0LBAAgAyAIaiALIA395gEgACAIav0ABAD95AH9CwQAIAhBEGohCAwACwsgBUECdCEJAkADQCAIIAlPDQEgAiAIaioCACEOIAYgASAIaioCAJQgDpIhDyAEIAhqIA84AgAgAyAIaiAHIA+UIAAgCGoqAgCSOAIAIAhBBGohCAwACwsL4gEDAn8EewJ9IAb9EyEKIAf9EyELIAVBfHFBAnQhCQJAA0AgCCAJTw0BIAIgCGr9AAQAIQwgCiABIAhq/QAEAP3mASAM/eQBIQ0gBCAIaiAN/QsEACADIAhqIAsgDCANIAr95gH95AH95gEgACAIav0ABAD95AH9CwQAIAhBEGohCAwACwsgBUECdCEJAkADQCAIIAlPDQEgAiAIaioCACEOIAYgASAIaioCAJQgDpIhDyAEIAhqIA84AgAgAyAIaiAHIA4gDyAGlJKUIAAgCGoqAgCSOAIAIAhBBGohCAwACwsLrAIDBX8EewF9IAZBAnQhCyAGQXxxQQJ0IQoCQANAIAcgCk8NASACIAdq/QAEACEMIAMgB2r9AAQAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDkEAIQgCQANAIAggBU8NASAEIAhBAnRqKAIAIAdqIQkgACAJav0ABAAgDP1BIA79TyEPIA4gD/1QIQ4gASAJaiABIAlq/QAEACANIA/9Tv3kAf0LBAAgCEEBaiEIDAALCyAHQRBqIQcMAAsLAkADQCAHIAtPDQEgAiAHaioCACEQQQAhCAJAA0AgCCAFTw0BIAQgCEECdGooAgAgB2ohCSAAIAlqKgIAIBBbBEAgASAJaiABIAlqKgIAIAMgB2oqAgCSOAIADAILIAhBAWohCAwACwsgB0EEaiEHDAALCws=';

@@ -44,7 +44,7 @@ describe('fast wasm kernels', () => {
   });
 
   it('registers for wasm only, idempotently', () => {
-    expectRegistersForWasmOnly(['Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm'], registerFastWasmKernels);
+    expectRegistersForWasmOnly(['Sum', 'Mean', 'Identity', 'Cast', 'FusedBatchNorm', 'Add', 'Sub', 'Multiply'], registerFastWasmKernels);
   });
 
   // Leading axes take the fast path; the other layouts check that the stock fallback still runs.
@@ -99,6 +99,34 @@ describe('fast wasm kernels', () => {
     expect(got.shape).toEqual(ref.shape);
     expect(maxError(ref.values, got.values)).toBeLessThan(1e-5);
   });
+
+  // Per-channel operands in either order take the SIMD pass (c = 3: the one-by-one tail only;
+  // 8: four lanes only; 13: both); the other broadcasts check that the stock kernel still runs.
+  const broadcasts: [number[], number[]][] = [
+    [[4, 5, 6, 3], [3]],
+    [[4, 5, 6, 8], [1, 1, 1, 8]],
+    [[2, 3, 5, 13], [1, 13]],
+    [[7, 13], [13]],
+    [[4, 5, 6, 8], [4, 1, 1, 8]],
+    [[4, 5, 6, 8], [4, 5, 6, 8]],
+    [[4, 5, 6, 1], [1]],
+  ];
+  for (const [big, small] of broadcasts) {
+    it(`Add, Sub and Multiply of [${big}] and [${small}], both orders, match cpu to the bit`, async () => {
+      const sizeOf = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+      const vs = values(sizeOf(small), 9, 0.5);
+      const f = (x: tf.Tensor) =>
+        tf.tidy(() => {
+          const v = tf.tensor(vs, small);
+          return tf.concat([tf.add(x, v), tf.add(v, x), tf.sub(x, v), tf.sub(v, x), tf.mul(x, v), tf.mul(v, x)].map((t) => tf.reshape(t, [-1])));
+        });
+      const data = values(sizeOf(big), 8, 1);
+      const ref = await on('cpu', data, big, f);
+      const got = await on('wasm', data, big, f);
+      expect(got.shape).toEqual(ref.shape);
+      expect(Array.from(got.values)).toEqual(Array.from(ref.values));
+    });
+  }
 
   it('without SIMD (JavaScript column sums, the stock batch norm) still matches cpu', async () => {
     const shape = [6, 9, 7, 12];
