@@ -90,6 +90,24 @@ const columnSum = (l: Lanes): string => `              (${l.f}.add
                 (${l.load} (i32.add (local.get $out) (local.get $k)))
                 (${l.load} (i32.add (local.get $row) (local.get $k))))`;
 
+/**
+ * The body of a channels-last pass over rows × c float32s (byte offsets $o of the row, $k of the
+ * channel): `value` stored at out[r·c + k], four lanes at a time, then one by one.
+ */
+function channelRows(value: (l: Lanes) => string): string {
+  return `    (local $r i32) (local $k i32) (local $o i32) (local $vend i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $vend (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $k (i32.const 0))
+${rowPasses('(i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))', value)}        (local.set $o (i32.add (local.get $o) (local.get $end)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+`;
+}
+
 /** batchNorm's element: (x[o + k] − mean[k])·a[k] + b[k]. */
 const batchNormed = (l: Lanes): string => `              (${l.f}.add
                 (${l.f}.mul
@@ -112,17 +130,7 @@ function channelOp(name: string, op: 'add' | 'sub' | 'mul', vFirst: boolean): st
   };
   return `  ;; out[r·c + k] = ${vFirst ? 'v[k] ∘ x[r·c + k]' : 'x[r·c + k] ∘ v[k]'} (${op}), r < rows (byte offsets).
   (func (export "${name}") (param $x i32) (param $v i32) (param $out i32) (param $rows i32) (param $c i32)
-    (local $r i32) (local $k i32) (local $o i32) (local $vend i32) (local $end i32)
-    (local.set $end (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $vend (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
-    (block $rowsDone
-      (loop $nextRow
-        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $k (i32.const 0))
-${rowPasses('(i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))', value)}        (local.set $o (i32.add (local.get $o) (local.get $end)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $nextRow))))
-`;
+${channelRows(value)}`;
 }
 
 /** The text format of the module. */
@@ -217,17 +225,7 @@ ${rowPasses('(i32.add (local.get $out) (local.get $k))', columnSum)}        (loc
   ;; Batch norm, channels last: out[r·c + k] = (x[r·c + k] − mean[k])·a[k] + b[k] (byte offsets).
   (func (export "batchNorm") (param $x i32) (param $out i32) (param $rows i32) (param $c i32)
     (param $mean i32) (param $a i32) (param $b i32)
-    (local $r i32) (local $k i32) (local $o i32) (local $vend i32) (local $end i32)
-    (local.set $end (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $vend (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
-    (block $rowsDone
-      (loop $nextRow
-        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $k (i32.const 0))
-${rowPasses('(i32.add (local.get $out) (i32.add (local.get $o) (local.get $k)))', batchNormed)}        (local.set $o (i32.add (local.get $o) (local.get $end)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $nextRow))))
-${channelOp('channelAdd', 'add', false)}${channelOp('channelSub', 'sub', false)}${channelOp('channelSubFrom', 'sub', true)}${channelOp('channelMul', 'mul', false)}${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get $as)')}${momentumStep(
+${channelRows(batchNormed)}${channelOp('channelAdd', 'add', false)}${channelOp('channelSub', 'sub', false)}${channelOp('channelSubFrom', 'sub', true)}${channelOp('channelMul', 'mul', false)}${momentumStep('momentum', 'momentum', "c·acc'", '(local.get $av)', '(local.get $as)')}${momentumStep(
   'nesterov',
   'Nesterov',
   "c·(g + acc'·m)",
