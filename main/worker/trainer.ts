@@ -269,15 +269,19 @@ export async function runTraining(job: WorkerJob, hooks: TrainerHooks): Promise<
           }
         } else {
           const out: StepOutputs = { mainLoss: null, correct: null };
-          const totalT = tf.tidy(() => {
-            const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
-            const loss = (): tf.Scalar => trainingLoss(model, config, decayed, xn, y, 1, out);
-            if (!scaled.size) return optimizer.minimize(loss, true) as tf.Scalar;
-            const { value, grads } = tf.variableGrads(loss);
-            applyScaledGradients(optimizer, grads, scaled, config.backboneLrScale);
-            return value;
-          });
-          xn.dispose();
+          let totalT: tf.Scalar;
+          try {
+            totalT = tf.tidy(() => {
+              const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
+              const loss = (): tf.Scalar => trainingLoss(model, config, decayed, xn, y, 1, out);
+              if (!scaled.size) return optimizer.minimize(loss, true) as tf.Scalar;
+              const { value, grads } = tf.variableGrads(loss);
+              applyScaledGradients(optimizer, grads, scaled, config.backboneLrScale);
+              return value;
+            });
+          } finally {
+            xn.dispose();
+          }
           applyDecoupledDecay(config, decayedHead, lr);
           applyDecoupledDecay(config, decayedBackbone, lr * config.backboneLrScale);
           // Read all before disposing any: without aux heads or L2 the total is the main loss.
