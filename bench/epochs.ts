@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CONFIG, type TrainConfig } from '../shared/config';
-import type { EpochPhases } from '../shared/types';
+import type { EpochPhases, Split } from '../shared/types';
 import { Workstation } from '../main/core/workstation';
-import { ensureCache } from '../main/datasets/cache';
+import { ensureCache, type CacheInfo } from '../main/datasets/cache';
 import type { Store } from '../main/store/db';
 import type { BenchModelSpec } from './spec';
 
@@ -45,20 +45,22 @@ function epochConfig(spec: BenchModelSpec, batch: number, epochs: number): Train
   return { ...DEFAULT_CONFIG, arch: spec.arch, inputSize: spec.inputSize, channels: spec.channels, width: spec.width, batchSize: batch, optimizer: 'adam', augment: [], epochs, backend: 'wasm' };
 }
 
+/** The cache records of one split and their labels, as the run queue hands them to a worker (no label edits). */
+export function splitRecords(cache: CacheInfo, name: Split): EpochJob['train'] {
+  const records: number[] = [];
+  const labels: number[] = [];
+  cache.records.forEach((r, i) => {
+    if (r.split !== name) return;
+    records.push(i);
+    labels.push(r.classIndex);
+  });
+  return { records, labels };
+}
+
 /** Writes the job file for `torch_bench.py --epoch-job` (into `dir`) and returns its path. */
 export async function writeEpochJob(store: Store, datasetId: number, spec: BenchModelSpec, dir: string): Promise<string> {
   const cache = await ensureCache(store, datasetId, spec.inputSize, spec.channels);
-  const split = (name: 'train' | 'val'): EpochJob['train'] => {
-    const records: number[] = [];
-    const labels: number[] = [];
-    cache.records.forEach((r, i) => {
-      if (r.split !== name) return;
-      records.push(i);
-      labels.push(r.classIndex);
-    });
-    return { records, labels };
-  };
-  const job: EpochJob = { cache: cache.file, size: cache.size, channels: cache.channels, train: split('train'), val: split('val') };
+  const job: EpochJob = { cache: cache.file, size: cache.size, channels: cache.channels, train: splitRecords(cache, 'train'), val: splitRecords(cache, 'val') };
   const file = path.join(dir, `epoch-job-${spec.id}.json`);
   fs.writeFileSync(file, JSON.stringify(job));
   return file;

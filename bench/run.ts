@@ -19,12 +19,12 @@
  * `--software-gpu` (measure webgpu on a software adapter too; by default only a hardware GPU
  * gets webgpu rows, and the table says why there are none).
  */
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendName } from '../shared/config';
+import { benchModelsEntry, benchScript, findTorchPython, lastJsonLine, runChild } from './child';
 import { benchDataset } from './dataset';
 import type { BackendReportLine, ModelResult, StepProfile } from './models';
 import { epochJobDir, measureEpochs, writeEpochJob, type EpochResult } from './epochs';
@@ -60,45 +60,9 @@ function log(msg: string): void {
   process.stderr.write(msg + '\n');
 }
 
-/** Runs `cmd args`, returns stdout; stderr passes through (progress). */
-function runChild(cmd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`))));
-  });
-}
-
-function lastJsonLine(out: string): unknown {
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (!line) throw new Error(`no JSON in the output: ${out.slice(-500)}`);
-  return JSON.parse(line) as unknown;
-}
-
-/** The Python that can `import torch` (Debian's python3-torch lives under /usr/bin/python3). */
-function findTorchPython(): { python: string; version: string } | { python: null; why: string } {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      const version = execFileSync(py, ['-c', 'import torch; print(torch.__version__)'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-      return { python: py, version };
-    } catch {
-      // next
-    }
-  }
-  return { python: null, why: 'PyTorch not found: `python3 -c "import torch"` fails (install it with `apt-get install -y python3-torch python3-torchvision`, then use /usr/bin/python3)' };
-}
-
 /** bench/torch_bench.py, from the sources (tsx) or from dist/bench. */
 function torchScript(): string {
-  const beside = path.join(__dirname, 'torch_bench.py');
-  return fs.existsSync(beside) ? beside : path.join(__dirname, '..', '..', 'bench', 'torch_bench.py');
-}
-
-function benchModelsEntry(): { file: string; execArgv: string[] } {
-  const ts = __filename.endsWith('.ts');
-  return { file: path.join(__dirname, ts ? 'models.ts' : 'models.js'), execArgv: ts ? ['--import', 'tsx'] : [] };
+  return benchScript('torch_bench.py');
 }
 
 function fmt(n: number | null | undefined, digits = 1): string {
