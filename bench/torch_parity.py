@@ -64,6 +64,7 @@ class Graph(nn.Module):
         layers = topology['config']['layers']
         self.order = []
         self.mods = nn.ModuleDict()
+        self.dense_init = []
         channels = {}
         for layer in layers:
             name, cls, cfg = layer['name'], layer['class_name'], layer['config']
@@ -87,23 +88,35 @@ class Graph(nn.Module):
                 self.mods[key] = nn.BatchNorm2d(cin, eps=eps, momentum=1 - cfg['momentum'], affine=cfg['center'] and cfg['scale'])
                 channels[name] = cin
             elif cls == 'Dense':
-                dense = nn.Linear(cin, cfg['units'], bias=cfg['use_bias'])
-                if init == 'layout':
-                    keras_init(dense.weight, cfg['kernel_initializer'])
-                    nn.init.zeros_(dense.bias)
+                # After a Flatten the features are only known from the first batch.
+                dense = nn.Linear(cin, cfg['units'], bias=cfg['use_bias']) if cin else nn.LazyLinear(cfg['units'], bias=cfg['use_bias'])
                 self.mods[key] = dense
+                self.dense_init.append((dense, cfg['kernel_initializer']))
                 channels[name] = cfg['units']
             elif cls == 'Dropout':
                 self.mods[key] = nn.Dropout(cfg['rate'])
                 channels[name] = cin
             elif cls == 'Concatenate':
                 channels[name] = sum(channels[i] for i in inputs)
-            elif cls in ('Activation', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Add', 'Flatten'):
+            elif cls == 'Flatten':
+                channels[name] = None
+            elif cls in ('Activation', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Add'):
                 channels[name] = cin
             else:
                 raise SystemExit(f'torch_parity: layer {name}: {cls} is not supported')
             self.order.append((name, key, cls, cfg, inputs))
         self.output = topology['config']['output_layers'][0][0]
+        shape = next(layer['config']['batch_input_shape'] for layer in layers if layer['class_name'] == 'InputLayer')
+        self.eval()
+        with torch.no_grad():
+            self(torch.zeros(1, shape[3], shape[1], shape[2]))  # materialises lazy layers
+        self.train()
+        for dense, spec in self.dense_init:
+            if init == 'layout':
+                keras_init(dense.weight, spec)
+                if dense.bias is not None:
+                    nn.init.zeros_(dense.bias)
+        self.dense_init = None
 
     def forward(self, x):
         values = {}
