@@ -178,13 +178,20 @@ def keras_init(weight, spec):
 
 
 def resized_crop_grid(b, h, w, gen):
-    """Sampling grids of tf.image.cropAndResize (bilinear) for random-resized boxes, one per image."""
+    """Sampling grids of random-resized boxes (the trainer's ranges), one per image."""
     area = torch.empty(b).uniform_(0.5, 1, generator=gen)
     aspect = torch.exp(torch.empty(b).uniform_(math.log(3 / 4), math.log(4 / 3), generator=gen))
     bw = torch.sqrt(area * aspect).clamp(max=1)
     bh = torch.sqrt(area / aspect).clamp(max=1)
     y0 = torch.rand(b, generator=gen) * (1 - bh)
     x0 = torch.rand(b, generator=gen) * (1 - bw)
+    return box_grid(y0, x0, bh, bw, h, w)
+
+
+def box_grid(y0, x0, bh, bw, h, w):
+    """The grid_sample grid (align_corners=True) of tf.image.cropAndResize's bilinear crops of
+    boxes [y0, x0, y0 + bh, x0 + bw] (fractions of the image) resized to h x w."""
+    b = y0.shape[0]
     # cropAndResize samples y0·(h-1) … y1·(h-1) at h points; grid_sample with align_corners maps
     # -1 … 1 onto pixel 0 … h-1.
     ty = torch.linspace(0, 1, h)
