@@ -3,7 +3,8 @@
  *
  * Run as a child process per backend (only one native TensorFlow binding fits in a process,
  * and a backend's kernels stay registered once loaded): `node dist/bench/models.js --backend
- * wasm --models lenet5,resnet18 --train-steps 5 --infer-steps 5`. Prints one JSON line,
+ * wasm --models lenet5,resnet18 --train-steps 5 --infer-steps 5`; a model is a bench row or
+ * `arch@size@width` (any zoo network, bench/speeds.ts). Prints one JSON line,
  * `{ backend, description, results: ModelResult[] }`, or `{ backend, unavailable }`.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +14,7 @@ import { initBackend } from '../main/compute/backend';
 import { fusedAdam } from '../main/compute/fused-optimizer';
 import { buildModel, countMacs, type BuildOptions } from '../main/models/registry';
 import { planReplicas, ReplicaGroup } from '../main/worker/data-parallel';
-import { benchModel, WARM_UP_STEPS, type BenchModelId } from './spec';
+import { benchModel, WARM_UP_STEPS } from './spec';
 
 /** One measurement of one model on one backend. */
 export interface ModelResult {
@@ -115,7 +116,7 @@ function inferOnce(model: tf.LayersModel, xs: tf.Tensor, backend: BackendName): 
 }
 
 /** Train and infer throughput of one model (Adam, softmax cross-entropy, random inputs). */
-export async function benchOne(id: BenchModelId, backend: BackendName, batch: number, trainSteps: number, inferSteps: number): Promise<ModelResult[]> {
+export async function benchOne(id: string, backend: BackendName, batch: number, trainSteps: number, inferSteps: number): Promise<ModelResult[]> {
   const spec = benchModel(id);
   const build: BuildOptions = { inputSize: spec.inputSize, channels: spec.channels, width: spec.width, numClasses: spec.numClasses, auxHeads: false, seed: 1 };
   const model = buildModel(spec.arch, build);
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     }
     const results: ModelResult[] = [];
     const batch = Number(values.batch);
-    for (const id of (values.models ?? '').split(',').filter(Boolean) as BenchModelId[]) {
+    for (const id of (values.models ?? '').split(',').filter(Boolean)) {
       results.push(...(await benchOne(id, backend, batch, Number(values['train-steps']), Number(values['infer-steps']))));
       process.stderr.write(`  ${backend} ${id}: ${results.slice(-2).map((r) => `${r.mode} ${r.imagesPerSecond.toFixed(1)} img/s${r.threads > 1 ? ` on ${r.threads} threads (1 thread: ${r.oneThreadImagesPerSecond?.toFixed(1)})` : ''}`).join(', ')}\n`);
     }

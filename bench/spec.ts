@@ -13,7 +13,8 @@ export type BenchModelId = (typeof BENCH_MODELS)[number];
 
 /** The zoo model, input and width of one bench row. */
 export interface BenchModelSpec {
-  readonly id: BenchModelId;
+  /** A bench row id, or `arch@size@width` for any zoo setting (`zooSpec`). */
+  readonly id: string;
   /** The zoo's model id. */
   readonly arch: string;
   readonly label: string;
@@ -33,8 +34,15 @@ const SPECS: Readonly<Record<BenchModelId, BenchModelSpec>> = {
   resnet152_w025: { id: 'resnet152_w025', arch: 'resnet152', label: 'ResNet-152 80×80 w0.25', inputSize: 80, channels: 3, width: 0.25, numClasses: 5 },
 };
 
-/** The spec of a bench model; throws on an unknown id. */
+/** Any zoo network at `size` px and width `width` (1 channel for LeNet-5, as the zoo's), id `arch@size@width`. */
+export function zooSpec(arch: string, size: number, width: number): BenchModelSpec {
+  return { id: `${arch}@${size}@${width}`, arch, label: `${arch} ${size}×${size} w${width}`, inputSize: size, channels: arch === 'lenet5' ? 1 : 3, width, numClasses: 5 };
+}
+
+/** The spec of a bench row, or of `arch@size@width`; throws on an unknown id. */
 export function benchModel(id: string): BenchModelSpec {
+  const at = id.split('@');
+  if (at.length === 3) return zooSpec(at[0], Number(at[1]), Number(at[2]));
   const spec = (SPECS as Readonly<Record<string, BenchModelSpec | undefined>>)[id];
   if (!spec) throw new Error(`Unknown bench model '${id}'; one of ${BENCH_MODELS.join(', ')}`);
   return spec;

@@ -41,6 +41,7 @@ export function duration(seconds: number): string {
 const SOURCE_WORDS: Readonly<Record<EstimateSource, string>> = {
   measured: 'measured here',
   scaled: 'scaled from runs here',
+  bench: 'from the bench',
   model: 'rough: from the multiply-adds',
 };
 

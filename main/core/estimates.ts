@@ -1,7 +1,15 @@
 /**
  * How long a run will train, before it starts: from what runs on this machine measured (per
- * architecture, input size, width and backend), scaled by the multiply-adds from runs of the
- * same architecture at another size, and from the multiply-adds alone only without them.
+ * architecture, input size, width and backend); from runs of the same architecture at another
+ * size or width, rescaled; from the architecture's speed that `npm run bench:speeds` measured
+ * on a reference machine (main/core/reference-speeds.ts), rescaled to the size and width and to
+ * this machine's speed where its runs of other networks tell it; and from the multiply-adds
+ * alone only for a backend the bench did not measure.
+ *
+ * Rescaling follows what the bench measured of each architecture: its time per image grows as
+ * its multiply-adds to a power fitted between its two reference rows (a narrow network spends
+ * its time on per-layer work, so four times the multiply-adds cost well under four times the
+ * time), and in proportion without rows.
  *
  * The unit of work is one training image; validating an image costs about a third of training
  * on it (one forward pass against a forward and two backward ones), so an epoch's work is
@@ -13,6 +21,7 @@ import { renderRef, type MessageRef } from '../../shared/i18n/catalogue';
 import { SHARED_CATALOGUE } from '../../shared/i18n/messages';
 import type { ModelInfo } from '../../shared/types';
 import type { RunTiming } from '../store/timings';
+import { REFERENCE_MACHINE, REFERENCE_SPEEDS, type ReferenceSpeed } from './reference-speeds';
 
 /** A validation or test image costs this share of a training image. */
 export const EVAL_SHARE = 1 / 3;
@@ -38,6 +47,20 @@ const LIKE_SIZE = 10;
 
 /** For a backend the table does not know (a newer one): the wasm figure. */
 const FALLBACK_MACS_PER_SECOND = 2.2e9;
+
+/** The bench's rows and where they were measured. */
+export interface Reference {
+  readonly backend: BackendName;
+  /** The machine, in words ("2-core AMD EPYC"). */
+  readonly machine: string;
+  readonly speeds: readonly ReferenceSpeed[];
+}
+
+/** The rows committed with the app. */
+export const REFERENCE: Reference = { backend: REFERENCE_MACHINE.backend, machine: `${REFERENCE_MACHINE.cpus}-core ${REFERENCE_MACHINE.cpuModel}`, speeds: REFERENCE_SPEEDS };
+
+/** The fitted power of the multiply-adds stays within these (two noisy rows must not say more). */
+const GROWTH_RANGE = [0.3, 1.2] as const;
 
 /** The images of the dataset a run trains on. */
 export interface DatasetSize {
@@ -73,12 +96,14 @@ export function estimateRun(
   dataset: DatasetSize | null,
   timings: readonly RunTiming[],
   models: readonly ModelInfo[],
+  reference: Reference = REFERENCE,
 ): TimeEstimate {
   const model = models.find((m) => m.id === request.arch);
   const macs = (arch: string, inputSize: number, width: number): number | null => {
     const m = arch === request.arch ? model : models.find((x) => x.id === arch);
     return m ? macsAt(m, inputSize, width) : null;
   };
+  const bench = benchRates(reference, macs);
   const target = macs(request.arch, request.inputSize, request.width);
   const onBackend = timings.filter((t) => t.backend === backend);
   const sameArch = onBackend.filter((t) => t.arch === request.arch);
@@ -95,12 +120,24 @@ export function estimateRun(
     runs = exact.length;
     basisRef = { key: 'estimateBasis.measured', params: { ...at, n: runs } };
   } else if (sameArch.length && target !== null) {
-    // Another size or width of the same network: its speed, times the multiply-adds' ratio.
-    const scaled = sameArch.map((t) => rateOf(t) * (target / (macs(t.arch, t.inputSize, t.width) ?? target)));
+    // Another size or width of the same network: its speed, rescaled as the bench saw it grow.
+    const scaled = sameArch.map((t) => rateOf(t) * (target / (macs(t.arch, t.inputSize, t.width) ?? target)) ** bench.growth(request.arch));
     rate = median(scaled);
     source = 'scaled';
     runs = sameArch.length;
     basisRef = { key: 'estimateBasis.scaled', params: { ...at, n: runs, fromSize: sameArch[0].inputSize, fromWidth: sameArch[0].width } };
+  } else if (backend === reference.backend && target !== null && bench.rateAt(request.arch, target) !== null) {
+    // The bench's speed of this network on the reference machine, times how much faster or
+    // slower this machine ran the networks it trained against their own reference speed.
+    const factors = onBackend.flatMap((t) => {
+      const m = macs(t.arch, t.inputSize, t.width);
+      const r = m === null ? null : bench.rateAt(t.arch, m);
+      return r === null ? [] : [rateOf(t) / r];
+    });
+    rate = bench.rateAt(request.arch, target)! * (factors.length ? median(factors) : 1);
+    source = 'bench';
+    runs = factors.length;
+    basisRef = factors.length ? { key: 'estimateBasis.benchHere', params: { ...at, machine: reference.machine, n: runs } } : { key: 'estimateBasis.bench', params: { ...at, machine: reference.machine } };
   } else {
     // The multiply-adds alone, at what this machine reaches on the backend with networks of a
     // like size (a tiny one spends its time on per-layer overhead, not multiply-adds, and would
@@ -125,8 +162,31 @@ export function estimateRun(
   return { arch: request.arch, backend, epochSeconds, totalSeconds, secondsPerImage: rate, source, runs, basis, basisRef };
 }
 
-/** The less certain of two sources. */
-export function lessCertain(a: EstimateSource, b: EstimateSource): EstimateSource {
-  const order: readonly EstimateSource[] = ['measured', 'scaled', 'model'];
-  return order[Math.max(order.indexOf(a), order.indexOf(b))];
+/**
+ * What the bench measured, as rates: `rateAt(arch, macs)`, seconds per image of `arch` at
+ * `macs` multiply-adds per image (from its nearest row, rescaled; null without rows), and
+ * `growth(arch)`, the power of the multiply-adds its time grows with.
+ */
+function benchRates(reference: Reference, macs: (arch: string, inputSize: number, width: number) => number | null): { rateAt(arch: string, at: number): number | null; growth(arch: string): number } {
+  const rows = new Map<string, { macs: number; secondsPerImage: number }[]>();
+  for (const r of reference.speeds) {
+    const m = macs(r.arch, r.inputSize, r.width);
+    if (m === null || !(r.secondsPerImage > 0)) continue;
+    rows.set(r.arch, [...(rows.get(r.arch) ?? []), { macs: m, secondsPerImage: r.secondsPerImage }]);
+  }
+  const growth = (arch: string): number => {
+    const rs = rows.get(arch) ?? [];
+    const lo = rs.reduce<(typeof rs)[number] | null>((a, r) => (a === null || r.macs < a.macs ? r : a), null);
+    const hi = rs.reduce<(typeof rs)[number] | null>((a, r) => (a === null || r.macs > a.macs ? r : a), null);
+    if (!lo || !hi || hi.macs < lo.macs * 1.5) return 1;
+    const fitted = Math.log(hi.secondsPerImage / lo.secondsPerImage) / Math.log(hi.macs / lo.macs);
+    return Math.min(GROWTH_RANGE[1], Math.max(GROWTH_RANGE[0], fitted));
+  };
+  const rateAt = (arch: string, at: number): number | null => {
+    const rs = rows.get(arch);
+    if (!rs?.length) return null;
+    const near = rs.reduce((a, r) => (Math.abs(Math.log(r.macs / at)) < Math.abs(Math.log(a.macs / at)) ? r : a));
+    return near.secondsPerImage * (at / near.macs) ** growth(arch);
+  };
+  return { rateAt, growth };
 }

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppEvent, Api, BackendReport, ClassifyResult, EstimateRequest, EstimateSource, ExplainImageResult, ImageRef, StudyEstimate, TimeEstimate } from '../../shared/contract/api';
+import { lessCertain, type AppEvent, type Api, type BackendReport, type ClassifyResult, type EstimateRequest, type EstimateSource, type ExplainImageResult, type ImageRef, type StudyEstimate, type TimeEstimate } from '../../shared/contract/api';
 import { UserError } from '../../shared/contract/errors';
 import { userError } from '../../shared/i18n/error-words';
 import { type TrainConfig } from '../../shared/config';
@@ -37,7 +37,7 @@ import type { Store } from '../store/db';
 import { Studies } from '../studies/studies';
 import { cellConfig } from '../studies/plan';
 import { RunTimings } from '../store/timings';
-import { estimateRun, lessCertain } from './estimates';
+import { estimateRun } from './estimates';
 import type { SlurmCollection, SlurmSettings, SlurmSubmission, StudySlurmInfo } from '../../shared/contract/slurm';
 import type { LabelSuspects, RunComparison } from '../../shared/contract/analysis';
 import { compareRuns } from '../studies/compare';

@@ -35,12 +35,22 @@ export interface BackendReport {
 export type EstimateRequest = Pick<TrainConfig, 'arch' | 'inputSize' | 'width' | 'epochs' | 'backend'>;
 
 /**
- * How an estimate was made:
+ * How an estimate was made, the most certain first:
  * - `measured`: from runs of the same architecture, input size and width on the same backend, trained here;
- * - `scaled`: from runs of the same architecture on the same backend at another size or width, scaled by the multiply-adds;
+ * - `scaled`: from runs of the same architecture on the same backend at another size or width, scaled as
+ *   the bench measured the architecture's time to grow with its multiply-adds;
+ * - `bench`: from the architecture's training speed that `npm run bench:speeds` measured on a reference
+ *   machine (main/core/reference-speeds.ts), scaled to the size and width, and to this machine's speed
+ *   where its runs of other networks say how fast it is;
  * - `model`: from the multiply-adds alone, at this machine's speed on the backend (its other runs) or, with none, a typical one.
  */
-export type EstimateSource = 'measured' | 'scaled' | 'model';
+export const ESTIMATE_SOURCES = ['measured', 'scaled', 'bench', 'model'] as const;
+export type EstimateSource = (typeof ESTIMATE_SOURCES)[number];
+
+/** The less certain of estimate sources (a study's total is as certain as its least certain cell). */
+export function lessCertain(...sources: readonly EstimateSource[]): EstimateSource {
+  return ESTIMATE_SOURCES[Math.max(0, ...sources.map((s) => ESTIMATE_SOURCES.indexOf(s)))];
+}
 
 /** How long a run will train, before it starts. */
 export interface TimeEstimate {

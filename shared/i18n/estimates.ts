@@ -16,6 +16,17 @@ export const ESTIMATE_WORDS = defineMessages({
     },
     ko: '이 컴퓨터에서 {backend} 백엔드로 학습한 {arch} 실행 {n}개(최근 것은 {fromSize} px, 너비 ×{fromWidth})를 MAC 수에 비례해 {size} px, 너비 ×{width}(으)로 환산',
   },
+  'estimateBasis.bench': {
+    en: "{arch}'s training speed that the bench measured on a {machine} (wasm), at {size} px, width ×{width}; no run on {backend} here yet says how fast this machine is",
+    ko: '벤치마크가 {machine}(wasm)에서 잰 {arch}의 학습 속도를 {size} px, 너비 ×{width}(으)로 환산 (이 컴퓨터의 {backend} 속도를 알려 줄 실행이 아직 없음)',
+  },
+  'estimateBasis.benchHere': {
+    en: {
+      one: "{arch}'s training speed that the bench measured on a {machine}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} run of another network",
+      other: "{arch}'s training speed that the bench measured on a {machine}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} runs of other networks",
+    },
+    ko: '벤치마크가 {machine}에서 잰 {arch}의 학습 속도를 {size} px, 너비 ×{width}(으)로 환산하고, 다른 신경망 실행 {n}개에서 잰 이 컴퓨터의 {backend} 속도와 벤치마크 속도의 비를 곱함',
+  },
   'estimateBasis.modelMeasured': {
     en: {
       one: "multiply-adds of {arch} at {size} px, width ×{width}, at {speed} G multiply-adds/s: this machine's speed on {backend} over {n} run of a network of like size (none of {arch} yet)",
@@ -30,6 +41,7 @@ export const ESTIMATE_WORDS = defineMessages({
 
   'estimate.source.measured': { en: 'measured here', ko: '이 컴퓨터에서 측정' },
   'estimate.source.scaled': { en: 'scaled from runs here', ko: '이 컴퓨터의 실행에서 환산' },
+  'estimate.source.bench': { en: 'from the bench', ko: '벤치마크 기준' },
   'estimate.source.model': { en: 'rough', ko: '대략' },
   'estimate.perEpoch': { en: '≈ {time}/epoch', ko: '에폭당 ≈ {time}' },
   'estimate.underSecond': { en: '< 1 s/epoch', ko: '에폭당 1초 미만' },
@@ -44,8 +56,8 @@ export const ESTIMATE_WORDS = defineMessages({
   'estimate.cardsHere': { en: '“here”: multiply-adds at {size} px, width ×{width}', ko: '“여기”: {size} px, 너비 ×{width}에서의 MAC 수' },
   'estimate.macsTip': { en: 'Multiply-adds scaled to your input size and width multiplier', ko: '입력 크기와 너비 배율에 맞춰 환산한 MAC 수' },
   'estimate.cardsNote': {
-    en: 'time per epoch from runs measured on this machine where there are any, else rough (from the multiply-adds)',
-    ko: '에폭당 시간은 이 컴퓨터에서 잰 실행이 있으면 그 값, 없으면 MAC 수로 계산한 대략적인 값',
+    en: "time per epoch from runs measured on this machine where there are any, else from the bench's speed of each network, scaled to this machine by the runs it has",
+    ko: '에폭당 시간은 이 컴퓨터에서 잰 실행이 있으면 그 값, 없으면 벤치마크가 잰 신경망별 속도를 이 컴퓨터의 실행으로 환산한 값',
   },
   'estimate.study': {
     en: { one: '≈ {total} for the {n} cell left ({source})', other: '≈ {total} for the {n} cells left ({source})' },

@@ -1,13 +1,15 @@
 /**
  * Time estimates before a run starts: from what runs on this machine measured, scaled from the
- * same network at another size, and from the multiply-adds only without history (issue 14, item 12).
+ * same network at another size, from the bench's reference speeds (issue 17), and from the
+ * multiply-adds only for a backend the bench did not measure (issue 14, item 12).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVAL_SHARE, estimateRun, macsAt } from '../../main/core/estimates';
+import { EVAL_SHARE, estimateRun, macsAt, REFERENCE, type Reference } from '../../main/core/estimates';
 import { importImageFolder } from '../../main/datasets/import';
+import { listVariants } from '../../main/models/registry';
 import { openStore, type Store } from '../../main/store/db';
 import { RunStore } from '../../main/store/runs';
 import { RunTimings, type RunTiming } from '../../main/store/timings';
@@ -31,10 +33,28 @@ function timing(over: Partial<RunTiming>): RunTiming {
 
 const request = (arch: string, over: Partial<EstimateRequest> = {}): EstimateRequest => ({ arch, inputSize: 64, width: 0.25, epochs: 10, backend: 'wasm', ...over });
 
+/** No bench rows: the estimates of a machine before `npm run bench:speeds` measured anything. */
+const noBench: Reference = { backend: 'wasm', machine: 'none', speeds: [] };
+
+/**
+ * A bench that measured resnet18 at width 0.25 and 0.5 (4× the multiply-adds, 2.5× the time:
+ * it grows as the multiply-adds to the power log 2.5 / log 4 ≈ 0.66) and googlenet at 0.25.
+ */
+const bench: Reference = {
+  backend: 'wasm',
+  machine: '2-core AMD EPYC',
+  speeds: [
+    { arch: 'resnet18', inputSize: 64, width: 0.25, secondsPerImage: 0.004 },
+    { arch: 'resnet18', inputSize: 64, width: 0.5, secondsPerImage: 0.01 },
+    { arch: 'googlenet', inputSize: 64, width: 0.25, secondsPerImage: 0.008 },
+  ],
+};
+const growth = Math.log(2.5) / Math.log(4);
+
 describe('estimateRun', () => {
   it('without history, is the multiply-add model (which puts resnet18 above googlenet)', () => {
-    const r = estimateRun(request('resnet18'), 'wasm', flowers, [], models);
-    const g = estimateRun(request('googlenet'), 'wasm', flowers, [], models);
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, [], models, noBench);
+    const g = estimateRun(request('googlenet'), 'wasm', flowers, [], models, noBench);
     expect(r).toMatchObject({ source: 'model', runs: 0, backend: 'wasm' });
     expect(r.basis).toMatch(/typical speed of wasm \(no run on it measured here yet\)/);
     // 3 passes × MACs at 64 px, width 0.25 / 2.2 G/s, over the epoch's work.
@@ -61,17 +81,17 @@ describe('estimateRun', () => {
 
   it('scales the same network at another size by the multiply-adds, and keeps backends apart', () => {
     const timings = [timing({ inputSize: 32, epochSeconds: 6 })];
-    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models);
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models, noBench);
     expect(r).toMatchObject({ source: 'scaled', runs: 1 });
     expect(r.epochSeconds).toBeCloseTo(24, 9); // 4× the pixels
     expect(r.basis).toMatch(/1 run of resnet18 on wasm trained here \(the latest at 32 px, width ×0.25\), scaled by the multiply-adds to 64 px, width ×0.25/);
     // Measured on cpu: says nothing about wasm but the multiply-adds.
-    expect(estimateRun(request('resnet18'), 'wasm', flowers, [timing({ backend: 'cpu' })], models).source).toBe('model');
+    expect(estimateRun(request('resnet18'), 'wasm', flowers, [timing({ backend: 'cpu' })], models, noBench).source).toBe('model');
   });
 
   it("prices a network never run here at this machine's measured speed on the backend", () => {
     const timings = [timing({ arch: 'googlenet', epochSeconds: 45 })];
-    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models);
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models, noBench);
     expect(r).toMatchObject({ source: 'model', runs: 1 });
     expect(r.basis).toMatch(/this machine's speed on wasm over 1 run of a network of like size \(none of resnet18 yet\)/);
     // googlenet's measured multiply-adds per second, applied to resnet18's multiply-adds.
@@ -82,9 +102,46 @@ describe('estimateRun', () => {
   it('does not price a large network at the speed of a tiny one (per-layer overhead is no multiply-add)', () => {
     const tiny: ModelInfo = { ...models[0], id: 'lenet5', macs: 2.29e6, inputShape: [28, 28, 1] };
     const timings = [timing({ arch: 'lenet5', inputSize: 32, width: 0.25, epochSeconds: 1.5 })];
-    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, [...models, tiny]);
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, [...models, tiny], noBench);
     expect(r).toMatchObject({ source: 'model', runs: 0 });
     expect(r.basis).toMatch(/a typical speed of wasm/);
+  });
+
+  it("without history, takes the bench's speed of the network at the size and width asked", () => {
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, [], models, bench);
+    expect(r).toMatchObject({ source: 'bench', runs: 0, basisRef: { key: 'estimateBasis.bench', params: { machine: '2-core AMD EPYC' } } });
+    expect(r.secondsPerImage).toBeCloseTo(0.004, 12);
+    expect(r.epochSeconds).toBeCloseTo(0.004 * work, 9);
+    expect(r.basis).toMatch(/resnet18's training speed that the bench measured on a 2-core AMD EPYC \(wasm\), at 64 px, width ×0.25/);
+    expect(estimateRun(request('resnet18', { width: 0.5 }), 'wasm', flowers, [], models, bench).secondsPerImage).toBeCloseTo(0.01, 12);
+    // Width 1 (16× the multiply-adds of the first row, 4× the second's): the second row grown
+    // by the fitted power, well under the 4× the multiply-adds alone would say.
+    const wide = estimateRun(request('resnet18', { width: 1 }), 'wasm', flowers, [], models, bench);
+    expect(wide.secondsPerImage).toBeCloseTo(0.01 * 4 ** growth, 12);
+    expect(wide.secondsPerImage).toBeLessThan(0.04);
+    // One row only: in proportion to the multiply-adds.
+    expect(estimateRun(request('googlenet', { inputSize: 128 }), 'wasm', flowers, [], models, bench).secondsPerImage).toBeCloseTo(0.008 * 4, 12);
+  });
+
+  it("scales the bench's speed to this machine by its runs of other networks against their own bench rows", () => {
+    // googlenet trained here at twice its bench time per image: this machine is half as fast.
+    const timings = [timing({ arch: 'googlenet', epochSeconds: 2 * 0.008 * work })];
+    const r = estimateRun(request('resnet18'), 'wasm', flowers, timings, models, bench);
+    expect(r).toMatchObject({ source: 'bench', runs: 1, basisRef: { key: 'estimateBasis.benchHere', params: { n: 1 } } });
+    expect(r.secondsPerImage).toBeCloseTo(2 * 0.004, 12);
+    expect(r.basis).toMatch(/times this machine's speed on wasm against the bench's over 1 run of another network/);
+    // A run of the same network (another width) here comes first, grown by the bench's power.
+    const same = estimateRun(request('resnet18'), 'wasm', flowers, [timing({ width: 0.5, epochSeconds: 0.02 * work })], models, bench);
+    expect(same).toMatchObject({ source: 'scaled', runs: 1 });
+    expect(same.secondsPerImage).toBeCloseTo(0.02 / 4 ** growth, 12);
+  });
+
+  it('leaves the bench out on a backend it did not measure, and ships rows for every zoo network', () => {
+    expect(estimateRun(request('resnet18', { backend: 'tensorflow' }), 'tensorflow', flowers, [], models, bench).source).toBe('model');
+    expect(estimateRun(request('resnet18'), 'wasm', flowers, [], models, bench).source).toBe('bench');
+    // The committed rows (npm run bench:speeds): two settings of every zoo network, positive speeds.
+    for (const v of listVariants()) expect(REFERENCE.speeds.filter((r) => r.arch === v.id && r.secondsPerImage > 0), v.id).toHaveLength(2);
+    expect(REFERENCE.backend).toBe('wasm');
   });
 
   it('gives a rate per image without a dataset', () => {

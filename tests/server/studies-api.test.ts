@@ -77,11 +77,11 @@ describe('study verbs over HTTP', () => {
     expect(md.body.result).toMatch(/relu/);
   });
 
-  it('estimates, before they start, a run and the cells a study has left (nothing trained here: the multiply-adds)', async () => {
+  it("estimates, before they start, a run and the cells a study has left (nothing trained here: the bench's speeds)", async () => {
     const runs = await call('estimateRuns', [datasetId, [{ arch: 'lenet5', inputSize: 32, width: 1, epochs: 3, backend: 'wasm' }, { arch: 'lenet5', inputSize: 32, width: 1, epochs: 6, backend: 'auto' }]]);
     expect(runs.status).toBe(200);
     const [three, six] = runs.body.result as { epochSeconds: number; totalSeconds: number; source: string; backend: string; basisRef: { key: string } }[];
-    expect(three).toMatchObject({ source: 'model', backend: 'wasm', basisRef: { key: 'estimateBasis.modelTypical' } });
+    expect(three).toMatchObject({ source: 'bench', backend: 'wasm', basisRef: { key: 'estimateBasis.bench' } });
     expect(three.totalSeconds).toBeGreaterThan(3 * three.epochSeconds);
     expect(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu']).toContain(six.backend);
     const perImage = await call('estimateRuns', [null, [{ arch: 'lenet5', inputSize: 32, width: 1, epochs: 3, backend: 'wasm' }]]);
@@ -94,10 +94,13 @@ describe('study verbs over HTTP', () => {
     const est = await call('estimateStudy', [study.id]);
     expect(est.status).toBe(200);
     const e = est.body.result as { cellsLeft: number; totalSeconds: number; source: string; cells: { seconds: number }[] };
-    expect(e).toMatchObject({ cellsLeft: 4, source: 'model' });
+    expect(e).toMatchObject({ cellsLeft: 4, source: 'bench' });
     expect(e.totalSeconds).toBeCloseTo(e.cells.reduce((a, c) => a + c.seconds, 0), 9);
-    // Width 1 costs four times width 0.5 (channels squared), per cell.
-    expect(e.cells[1].seconds / e.cells[0].seconds).toBeCloseTo(4, 6);
+    // Width 1 has four times the multiply-adds of width 0.5 (channels squared): it costs more,
+    // by the power of them the bench measured LeNet-5's time to grow with (0.3 to 1.2).
+    const ratio = e.cells[1].seconds / e.cells[0].seconds;
+    expect(ratio).toBeGreaterThan(4 ** 0.3 - 1e-9);
+    expect(ratio).toBeLessThan(4 ** 1.2 + 1e-9);
     expect((await call('estimateStudy', [424242])).status).toBe(404);
     await ws.deleteStudy(study.id);
   });

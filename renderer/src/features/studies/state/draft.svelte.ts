@@ -2,7 +2,7 @@
  * The new-study form: the base settings, the axes to vary and the seeds per cell, checked as
  * they are typed; creating (and starting) the study.
  */
-import type { Api, EstimateRequest, EstimateSource } from '@shared/contract/api';
+import { lessCertain, type Api, type EstimateRequest, type EstimateSource } from '@shared/contract/api';
 import { AUGMENTATIONS, DEFAULT_CONFIG, type Augmentation, type TrainConfig } from '@shared/config';
 import { STUDY_AXIS_KEYS, type StudyAxis, type StudyAxisKey, type StudyDetail } from '@shared/contract/studies';
 import { Action } from '../../../lib/action.svelte';
@@ -154,11 +154,10 @@ export class StudyDraftState {
     const key = JSON.stringify([datasetId, requests, times]);
     if (key === this.#estimateFor) return;
     this.#estimateFor = key;
-    const order: readonly EstimateSource[] = ['measured', 'scaled', 'model'];
     void this.estimate.load(async () => {
       const all = await this.api.estimateRuns(datasetId, requests);
       const seconds = all.reduce((sum, e) => sum + (e.totalSeconds ?? 0), 0) * times;
-      const source = order[Math.max(...all.map((e) => order.indexOf(e.source)))];
+      const source = lessCertain(...all.map((e) => e.source));
       return { seconds, source };
     });
   }
