@@ -18,14 +18,14 @@ export const ESTIMATE_WORDS = defineMessages({
   },
   'estimateBasis.bench': {
     en: "{arch}'s training speed that the bench measured on a {machine} (wasm), at {size} px, width ×{width}; no run on {backend} here yet says how fast this machine is",
-    ko: '벤치마크가 {machine}(wasm)에서 잰 {arch}의 학습 속도를 {size} px, 너비 ×{width}(으)로 환산 (이 컴퓨터의 {backend} 속도를 알려 줄 실행이 아직 없음)',
+    ko: '벤치마크가 {machine}(wasm)에서 잰 {arch} 학습의 처리 속도를 {size} px, 너비 ×{width}(으)로 환산 (이 컴퓨터의 {backend} 속도를 알려 줄 실행이 아직 없음)',
   },
   'estimateBasis.benchHere': {
     en: {
       one: "{arch}'s training speed that the bench measured on a {machine}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} run of another network",
       other: "{arch}'s training speed that the bench measured on a {machine}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} runs of other networks",
     },
-    ko: '벤치마크가 {machine}에서 잰 {arch}의 학습 속도를 {size} px, 너비 ×{width}(으)로 환산하고, 다른 신경망 실행 {n}개에서 잰 이 컴퓨터의 {backend} 속도와 벤치마크 속도의 비를 곱함',
+    ko: '벤치마크가 {machine}에서 잰 {arch} 학습의 처리 속도를 {size} px, 너비 ×{width}(으)로 환산하고, 다른 신경망 실행 {n}개에서 잰 이 컴퓨터의 {backend} 속도와 벤치마크 속도의 비를 곱함',
   },
   'estimateBasis.modelMeasured': {
     en: {
@@ -53,12 +53,7 @@ export const ESTIMATE_WORDS = defineMessages({
     en: { one: 'under a second for {n} epoch ({source})', other: 'under a second for {n} epochs ({source})' },
     ko: '{n} 에폭에 1초 미만 ({source})',
   },
-  'estimate.cardsHere': { en: '“here”: multiply-adds at {size} px, width ×{width}', ko: '“여기”: {size} px, 너비 ×{width}에서의 MAC 수' },
   'estimate.macsTip': { en: 'Multiply-adds scaled to your input size and width multiplier', ko: '입력 크기와 너비 배율에 맞춰 환산한 MAC 수' },
-  'estimate.cardsNote': {
-    en: "time per epoch from runs measured on this machine where there are any, else from the bench's speed of each network, scaled to this machine by the runs it has",
-    ko: '에폭당 시간은 이 컴퓨터에서 잰 실행이 있으면 그 값, 없으면 벤치마크가 잰 신경망별 속도를 이 컴퓨터의 실행으로 환산한 값',
-  },
   'estimate.study': {
     en: { one: '≈ {total} for the {n} cell left ({source})', other: '≈ {total} for the {n} cells left ({source})' },
     ko: '남은 셀 {n}개에 ≈ {total} ({source})',

@@ -30,8 +30,8 @@ export const NEW_RUN = defineMessages({
 
   'arch.title': { en: 'Architecture', ko: '아키텍처' },
   'arch.about': {
-    en: '{n} architectures · published parameter counts; “here”: multiply-adds at {size} px, width ×{width}; time per epoch on {backend} from runs measured on this machine where there are any, else rough (from the multiply-adds)',
-    ko: '아키텍처 {n}개 · 논문 기준 파라미터 수. “여기”: {size} px, 너비 ×{width}에서의 MAC 수. 에폭당 시간은 이 컴퓨터에서 {backend} 백엔드로 잰 실행이 있으면 그 값, 없으면 MAC 수로 계산한 대략적인 값',
+    en: "{n} architectures · published parameter counts; “here”: multiply-adds at {size} px, width ×{width}; time per epoch on {backend} from runs measured on this machine where there are any, else from the bench's speed of each network (rough, from the multiply-adds, only on a backend the bench did not measure)",
+    ko: '아키텍처 {n}개 · 논문 기준 파라미터 수. “여기”: {size} px, 너비 ×{width}에서의 MAC 수. 에폭당 시간은 이 컴퓨터에서 {backend} 백엔드로 잰 실행이 있으면 그 값, 없으면 벤치마크가 잰 신경망별 속도로 환산한 값 (벤치마크가 재지 않은 백엔드에서만 MAC 수로 계산한 대략적인 값)',
   },
   'arch.loadError': { en: 'Could not load the model zoo', ko: '모델 목록을 불러올 수 없습니다' },
   'arch.loading': { en: 'Loading architectures…', ko: '아키텍처를 불러오는 중…' },
