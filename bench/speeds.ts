@@ -5,18 +5,18 @@
  *
  * Two rows per network, so that an estimate can follow how its time grows with its
  * multiply-adds: the new-run form's default input (64 px, or the network's smallest input
- * rounded up to 16 px) at width 0.25 and 0.5; LeNet-5 at width 1, 32 and 64 px. Each row is
- * a child process (bench/models.ts) timing training steps of batch 32 as the app runs them.
+ * rounded up to 16 px) at width 0.25 and 0.5. Each row is a child process (bench/models.ts)
+ * timing training steps of batch 32 as the app runs them.
  *
- * Flags: `--models a,b` (default: the whole zoo), `--train-steps n` (default 3), `--dry-run`
- * (print the rows, write nothing).
+ * Flags: `--models a,b` (measure these again, keep the file's other rows), `--train-steps n`
+ * (default 3), `--dry-run` (print the rows, write nothing).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { listVariants } from '../main/models/registry';
-import type { ReferenceSpeed } from '../main/core/reference-speeds';
+import { REFERENCE_SPEEDS, type ReferenceSpeed } from '../main/core/reference-speeds';
 import { benchModelsEntry, lastJsonLine, runChild } from './child';
 import { ROOT } from './dataset';
 import type { BackendReportLine } from './models';
@@ -25,14 +25,8 @@ const { values } = parseArgs({ options: { models: { type: 'string' }, 'train-ste
 
 const BACKEND = 'wasm';
 
-/** The settings measured for one network. */
-function points(arch: string, minInputSize: number): readonly { inputSize: number; width: number }[] {
-  if (arch === 'lenet5') {
-    return [
-      { inputSize: 32, width: 1 },
-      { inputSize: 64, width: 1 },
-    ];
-  }
+/** The settings measured for one network: the new-run form's default input and width, and twice the width. */
+function points(minInputSize: number): readonly { inputSize: number; width: number }[] {
   const size = Math.max(64, Math.ceil(minInputSize / 16) * 16);
   return [
     { inputSize: size, width: 0.25 },
@@ -76,7 +70,7 @@ async function main(): Promise<void> {
   const rows: ReferenceSpeed[] = [];
   let threads = 1;
   for (const v of variants) {
-    const ids = points(v.id, v.minInputSize).map((p) => `${v.id}@${p.inputSize}@${p.width}`);
+    const ids = points(v.minInputSize).map((p) => `${v.id}@${p.inputSize}@${p.width}`);
     const line = lastJsonLine(await runChild(process.execPath, [...entry.execArgv, entry.file, '--backend', BACKEND, '--models', ids.join(','), '--train-steps', steps, '--infer-steps', '0'])) as BackendReportLine;
     if ('unavailable' in line) throw new Error(`${BACKEND} did not load: ${line.unavailable}`);
     for (const r of line.results) {
@@ -86,6 +80,10 @@ async function main(): Promise<void> {
       process.stderr.write(`bench:speeds: ${r.model}: ${r.imagesPerSecond.toFixed(1)} images/s on ${r.threads} thread${r.threads === 1 ? '' : 's'}\n`);
     }
   }
+  // The networks not measured this time keep their rows.
+  for (const r of REFERENCE_SPEEDS) if (!variants.some((v) => v.id === r.arch)) rows.push(r);
+  const order = new Map(listVariants().map((v, i) => [v.id, i]));
+  rows.sort((a, b) => (order.get(a.arch) ?? 0) - (order.get(b.arch) ?? 0) || a.width - b.width || a.inputSize - b.inputSize);
   const cpuModel = (os.cpus()[0]?.model ?? 'unknown CPU').replace(/\s+\d+-Core Processor$/, '').trim();
   const text = source(rows, { cpuModel, cpus: os.cpus().length, threads, when: new Date().toISOString().slice(0, 10) });
   if (values['dry-run']) {

@@ -59,6 +59,13 @@ export interface Reference {
 /** The rows committed with the app. */
 export const REFERENCE: Reference = { backend: REFERENCE_MACHINE.backend, machine: `${REFERENCE_MACHINE.cpus}-core ${REFERENCE_MACHINE.cpuModel}`, speeds: REFERENCE_SPEEDS };
 
+/**
+ * A run here says how fast this machine is only within this factor of multiply-adds of a bench
+ * row of its network: far below the rows a network's time floors at per-layer work, and the
+ * rows' power would price it many times too fast (LeNet-5 at width 0.25 against rows at width 1).
+ */
+const NEAR_ROWS = 4;
+
 /** The fitted power of the multiply-adds stays within these (two noisy rows must not say more). */
 const GROWTH_RANGE = [0.3, 1.2] as const;
 
@@ -131,7 +138,7 @@ export function estimateRun(
     // slower this machine ran the networks it trained against their own reference speed.
     const factors = onBackend.flatMap((t) => {
       const m = macs(t.arch, t.inputSize, t.width);
-      const r = m === null ? null : bench.rateAt(t.arch, m);
+      const r = m === null ? null : bench.rateAt(t.arch, m, NEAR_ROWS);
       return r === null ? [] : [rateOf(t) / r];
     });
     rate = bench.rateAt(request.arch, target)! * (factors.length ? median(factors) : 1);
@@ -163,11 +170,12 @@ export function estimateRun(
 }
 
 /**
- * What the bench measured, as rates: `rateAt(arch, macs)`, seconds per image of `arch` at
- * `macs` multiply-adds per image (from its nearest row, rescaled; null without rows), and
+ * What the bench measured, as rates: `rateAt(arch, macs, within)`, seconds per image of `arch`
+ * at `macs` multiply-adds per image (from its nearest row, rescaled; null without rows, or with
+ * none within a factor `within` of the multiply-adds), and
  * `growth(arch)`, the power of the multiply-adds its time grows with.
  */
-function benchRates(reference: Reference, macs: (arch: string, inputSize: number, width: number) => number | null): { rateAt(arch: string, at: number): number | null; growth(arch: string): number } {
+function benchRates(reference: Reference, macs: (arch: string, inputSize: number, width: number) => number | null): { rateAt(arch: string, at: number, within?: number): number | null; growth(arch: string): number } {
   const rows = new Map<string, { macs: number; secondsPerImage: number }[]>();
   for (const r of reference.speeds) {
     const m = macs(r.arch, r.inputSize, r.width);
@@ -182,10 +190,11 @@ function benchRates(reference: Reference, macs: (arch: string, inputSize: number
     const fitted = Math.log(hi.secondsPerImage / lo.secondsPerImage) / Math.log(hi.macs / lo.macs);
     return Math.min(GROWTH_RANGE[1], Math.max(GROWTH_RANGE[0], fitted));
   };
-  const rateAt = (arch: string, at: number): number | null => {
+  const rateAt = (arch: string, at: number, within = Infinity): number | null => {
     const rs = rows.get(arch);
     if (!rs?.length) return null;
     const near = rs.reduce((a, r) => (Math.abs(Math.log(r.macs / at)) < Math.abs(Math.log(a.macs / at)) ? r : a));
+    if (Math.abs(Math.log(near.macs / at)) > Math.log(within)) return null;
     return near.secondsPerImage * (at / near.macs) ** growth(arch);
   };
   return { rateAt, growth };

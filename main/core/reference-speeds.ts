@@ -19,8 +19,8 @@ export interface ReferenceSpeed {
 export const REFERENCE_MACHINE = { backend: 'wasm', cpuModel: 'AMD EPYC', cpus: 2, threads: 2, when: '2026-12-04' } as const;
 
 export const REFERENCE_SPEEDS: readonly ReferenceSpeed[] = [
-  { arch: 'lenet5', inputSize: 32, width: 1, secondsPerImage: 0.001432 },
-  { arch: 'lenet5', inputSize: 64, width: 1, secondsPerImage: 0.005305 },
+  { arch: 'lenet5', inputSize: 64, width: 0.25, secondsPerImage: 0.001250 },
+  { arch: 'lenet5', inputSize: 64, width: 0.5, secondsPerImage: 0.002593 },
   { arch: 'alexnet', inputSize: 64, width: 0.25, secondsPerImage: 0.002120 },
   { arch: 'alexnet', inputSize: 64, width: 0.5, secondsPerImage: 0.004611 },
   { arch: 'vgg11', inputSize: 64, width: 0.25, secondsPerImage: 0.005809 },

@@ -130,6 +130,11 @@ describe('estimateRun', () => {
     expect(r).toMatchObject({ source: 'bench', runs: 1, basisRef: { key: 'estimateBasis.benchHere', params: { n: 1 } } });
     expect(r.secondsPerImage).toBeCloseTo(2 * 0.004, 12);
     expect(r.basis).toMatch(/times this machine's speed on wasm against the bench's over 1 run of another network/);
+    // A run far below its network's rows (16 px: a sixteenth of the multiply-adds) says nothing
+    // about this machine: there the time floors at per-layer work, which the rows do not follow.
+    const tiny = estimateRun(request('googlenet'), 'wasm', flowers, [timing({ inputSize: 16, epochSeconds: 20 * 0.004 * work })], models, bench);
+    expect(tiny).toMatchObject({ source: 'bench', runs: 0 });
+    expect(tiny.secondsPerImage).toBeCloseTo(0.008, 12);
     // A run of the same network (another width) here comes first, grown by the bench's power.
     const same = estimateRun(request('resnet18'), 'wasm', flowers, [timing({ width: 0.5, epochSeconds: 0.02 * work })], models, bench);
     expect(same).toMatchObject({ source: 'scaled', runs: 1 });
