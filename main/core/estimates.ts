@@ -115,6 +115,7 @@ export function estimateRun(
   const onBackend = timings.filter((t) => t.backend === backend);
   const sameArch = onBackend.filter((t) => t.arch === request.arch);
   const exact = sameArch.filter((t) => t.inputSize === request.inputSize && t.width === request.width);
+  const benchRate = backend === reference.backend && target !== null ? bench.rateAt(request.arch, target) : null;
 
   let rate: number;
   let source: EstimateSource;
@@ -133,7 +134,7 @@ export function estimateRun(
     source = 'scaled';
     runs = sameArch.length;
     basisRef = { key: 'estimateBasis.scaled', params: { ...at, n: runs, fromSize: sameArch[0].inputSize, fromWidth: sameArch[0].width } };
-  } else if (backend === reference.backend && target !== null && bench.rateAt(request.arch, target) !== null) {
+  } else if (benchRate !== null) {
     // The bench's speed of this network on the reference machine, times how much faster or
     // slower this machine ran the networks it trained against their own reference speed.
     const factors = onBackend.flatMap((t) => {
@@ -141,7 +142,7 @@ export function estimateRun(
       const r = m === null ? null : bench.rateAt(t.arch, m, NEAR_ROWS);
       return r === null ? [] : [rateOf(t) / r];
     });
-    rate = bench.rateAt(request.arch, target)! * (factors.length ? median(factors) : 1);
+    rate = benchRate * (factors.length ? median(factors) : 1);
     source = 'bench';
     runs = factors.length;
     basisRef = factors.length ? { key: 'estimateBasis.benchHere', params: { ...at, machine: reference.machine, n: runs } } : { key: 'estimateBasis.bench', params: { ...at, machine: reference.machine } };
