@@ -32,7 +32,7 @@ export function convBnAct(b: NetBuilder, x: Tensor, prefix: string, o: ConvBnAct
     if (o.act === false) throw new Error(`${prefix}: act: false has no meaning in pre-activation order`);
     return o.stem === true ? b.conv(x, `${prefix}_conv`, o) : bnActConv(b, x, prefix, `${prefix}_conv`, o);
   }
-  let y = b.conv(x, `${prefix}_conv`, { ...o, beforeBatchNorm: b.opts.batchNorm });
+  let y = b.conv(x, `${prefix}_conv`, o);
   if (b.opts.batchNorm) y = b.bn(y, `${prefix}_bn`);
   return o.act === false ? y : b.act(y, prefix);
 }

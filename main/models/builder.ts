@@ -103,8 +103,6 @@ export interface ConvOptions {
   readonly bias?: boolean;
   /** `filters` is already the real channel count: do not apply the width multiplier. */
   readonly exact?: boolean;
-  /** A batch-norm follows (it sets the initialisation, `kernelInit`); by default when there is no bias. */
-  readonly beforeBatchNorm?: boolean;
 }
 
 type Nominal = readonly [number, number];
@@ -197,18 +195,9 @@ export class NetBuilder {
     return (h >>> 0) & 0x7fffffff;
   }
 
-  /**
-   * Kernel initialiser. Ahead of a batch-norm, PyTorch's default layer initialisation, uniform
-   * on ±1/√fan-in (`kaiming_uniform_` with a = √5): the batch-norm undoes the weights' scale, so
-   * the scale only sets how far each Adam or SGD step turns them, and He-normal's 2.45× larger
-   * weights train deep networks markedly slower (ResNet-152 w0.25 on the flowers: 29 % against
-   * 44 % validation accuracy after one epoch, in PyTorch with either; see the README's Accuracy
-   * parity). Without one, the scale carries the signal through the depth: He-normal ahead of
-   * ReLU-like units, Glorot-uniform ahead of sigmoid / tanh.
-   */
-  kernelInit(name: string, beforeBatchNorm = false): ReturnType<typeof tf.initializers.heNormal> {
+  /** Kernel initialiser: He-normal ahead of ReLU-like units, Glorot-uniform ahead of sigmoid/tanh. */
+  kernelInit(name: string): ReturnType<typeof tf.initializers.heNormal> {
     const seed = this.seedFor(name);
-    if (beforeBatchNorm) return tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed });
     const squashing = this.opts.activation === 'sigmoid' || this.opts.activation === 'tanh';
     return squashing ? tf.initializers.glorotUniform({ seed }) : tf.initializers.heNormal({ seed });
   }
@@ -221,9 +210,6 @@ export class NetBuilder {
       x = this.torchPad(x, `${name}_pad`, pair(kernelSize));
       padding = 'valid';
     }
-    const useBias = o.bias ?? !this.opts.batchNorm;
-    // Without a bias a batch-norm follows (its beta plays the bias' part).
-    const beforeBatchNorm = o.beforeBatchNorm ?? (this.opts.batchNorm && !useBias);
     return this.apply(
       tf.layers.conv2d({
         name,
@@ -231,8 +217,8 @@ export class NetBuilder {
         kernelSize,
         strides: o.strides ?? 1,
         padding,
-        useBias,
-        kernelInitializer: this.kernelInit(name, beforeBatchNorm),
+        useBias: o.bias ?? !this.opts.batchNorm,
+        kernelInitializer: this.kernelInit(name),
         biasInitializer: 'zeros',
       }),
       x,
