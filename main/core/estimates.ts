@@ -51,13 +51,14 @@ const FALLBACK_MACS_PER_SECOND = 2.2e9;
 /** The bench's rows and where they were measured. */
 export interface Reference {
   readonly backend: BackendName;
-  /** The machine, in words ("2-core AMD EPYC"). */
-  readonly machine: string;
+  /** The machine: its CPU model ("AMD EPYC") and cores. */
+  readonly cpuModel: string;
+  readonly cpus: number;
   readonly speeds: readonly ReferenceSpeed[];
 }
 
 /** The rows committed with the app. */
-export const REFERENCE: Reference = { backend: REFERENCE_MACHINE.backend, machine: `${REFERENCE_MACHINE.cpus}-core ${REFERENCE_MACHINE.cpuModel}`, speeds: REFERENCE_SPEEDS };
+export const REFERENCE: Reference = { backend: REFERENCE_MACHINE.backend, cpuModel: REFERENCE_MACHINE.cpuModel, cpus: REFERENCE_MACHINE.cpus, speeds: REFERENCE_SPEEDS };
 
 /**
  * A run here says how fast this machine is only within this factor of multiply-adds of a bench
@@ -145,7 +146,8 @@ export function estimateRun(
     rate = benchRate * (factors.length ? median(factors) : 1);
     source = 'bench';
     runs = factors.length;
-    basisRef = factors.length ? { key: 'estimateBasis.benchHere', params: { ...at, machine: reference.machine, n: runs } } : { key: 'estimateBasis.bench', params: { ...at, machine: reference.machine } };
+    const machine = { cpu: reference.cpuModel, cpus: reference.cpus };
+    basisRef = factors.length ? { key: 'estimateBasis.benchHere', params: { ...at, ...machine, n: runs } } : { key: 'estimateBasis.bench', params: { ...at, ...machine } };
   } else {
     // The multiply-adds alone, at what this machine reaches on the backend with networks of a
     // like size (a tiny one spends its time on per-layer overhead, not multiply-adds, and would

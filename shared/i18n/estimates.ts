@@ -17,15 +17,15 @@ export const ESTIMATE_WORDS = defineMessages({
     ko: '이 컴퓨터에서 {backend} 백엔드로 학습한 {arch} 실행 {n}개(최근 것은 {fromSize} px, 너비 ×{fromWidth})를 MAC 수에 비례해 {size} px, 너비 ×{width}(으)로 환산',
   },
   'estimateBasis.bench': {
-    en: "{arch}'s training speed that the bench measured on a {machine} (wasm), at {size} px, width ×{width}; no run on {backend} here yet says how fast this machine is",
-    ko: '벤치마크가 {machine}(wasm)에서 잰 {arch} 학습의 처리 속도를 {size} px, 너비 ×{width}(으)로 환산 (이 컴퓨터의 {backend} 속도를 알려 줄 실행이 아직 없음)',
+    en: "{arch}'s training speed that the bench measured on a {cpus}-core {cpu} (wasm), at {size} px, width ×{width}; no run on {backend} here yet says how fast this machine is",
+    ko: '벤치마크가 {cpus}코어 {cpu}(wasm)에서 잰 {arch} 학습의 처리 속도를 {size} px, 너비 ×{width}(으)로 환산 (이 컴퓨터의 {backend} 속도를 알려 줄 실행이 아직 없음)',
   },
   'estimateBasis.benchHere': {
     en: {
-      one: "{arch}'s training speed that the bench measured on a {machine}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} run of another network",
-      other: "{arch}'s training speed that the bench measured on a {machine}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} runs of other networks",
+      one: "{arch}'s training speed that the bench measured on a {cpus}-core {cpu}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} run of another network",
+      other: "{arch}'s training speed that the bench measured on a {cpus}-core {cpu}, at {size} px, width ×{width}, times this machine's speed on {backend} against the bench's over {n} runs of other networks",
     },
-    ko: '벤치마크가 {machine}에서 잰 {arch} 학습의 처리 속도를 {size} px, 너비 ×{width}(으)로 환산하고, 다른 신경망 실행 {n}개에서 잰 이 컴퓨터의 {backend} 속도와 벤치마크 속도의 비를 곱함',
+    ko: '벤치마크가 {cpus}코어 {cpu}에서 잰 {arch} 학습의 처리 속도를 {size} px, 너비 ×{width}(으)로 환산하고, 다른 신경망 실행 {n}개에서 잰 이 컴퓨터의 {backend} 속도와 벤치마크 속도의 비를 곱함',
   },
   'estimateBasis.modelMeasured': {
     en: {

@@ -34,7 +34,7 @@ function timing(over: Partial<RunTiming>): RunTiming {
 const request = (arch: string, over: Partial<EstimateRequest> = {}): EstimateRequest => ({ arch, inputSize: 64, width: 0.25, epochs: 10, backend: 'wasm', ...over });
 
 /** No bench rows: the estimates of a machine before `npm run bench:speeds` measured anything. */
-const noBench: Reference = { backend: 'wasm', machine: 'none', speeds: [] };
+const noBench: Reference = { backend: 'wasm', cpuModel: 'none', cpus: 1, speeds: [] };
 
 /**
  * A bench that measured resnet18 at width 0.25 and 0.5 (4× the multiply-adds, 2.5× the time:
@@ -42,7 +42,8 @@ const noBench: Reference = { backend: 'wasm', machine: 'none', speeds: [] };
  */
 const bench: Reference = {
   backend: 'wasm',
-  machine: '2-core AMD EPYC',
+  cpuModel: 'AMD EPYC',
+  cpus: 2,
   speeds: [
     { arch: 'resnet18', inputSize: 64, width: 0.25, secondsPerImage: 0.004 },
     { arch: 'resnet18', inputSize: 64, width: 0.5, secondsPerImage: 0.01 },
@@ -109,7 +110,7 @@ describe('estimateRun', () => {
 
   it("without history, takes the bench's speed of the network at the size and width asked", () => {
     const r = estimateRun(request('resnet18'), 'wasm', flowers, [], models, bench);
-    expect(r).toMatchObject({ source: 'bench', runs: 0, basisRef: { key: 'estimateBasis.bench', params: { machine: '2-core AMD EPYC' } } });
+    expect(r).toMatchObject({ source: 'bench', runs: 0, basisRef: { key: 'estimateBasis.bench', params: { cpu: 'AMD EPYC', cpus: 2 } } });
     expect(r.secondsPerImage).toBeCloseTo(0.004, 12);
     expect(r.epochSeconds).toBeCloseTo(0.004 * work, 9);
     expect(r.basis).toMatch(/resnet18's training speed that the bench measured on a 2-core AMD EPYC \(wasm\), at 64 px, width ×0.25/);
