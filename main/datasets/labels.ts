@@ -5,11 +5,11 @@
  * edits up to v applied in order (relabel sets the label, exclude leaves it out, restore puts
  * back the folder's label and includes it).
  */
-import type { Statement } from 'better-sqlite3';
 import type { EditedImage, LabelAction, LabelEdit, LabelEditRequest, LabelHistory } from '../../shared/contract/labels';
 import { userError } from '../../shared/i18n/error-words';
 import type { Split } from '../../shared/types';
 import type { Store } from '../store/db';
+import { prepareAll } from '../store/sql';
 import { getDataset } from './queries';
 
 /** An image's label and inclusion at some version. */
@@ -38,28 +38,20 @@ interface ImageRow {
 
 /** The label edits of the store's datasets, statements prepared once. */
 export class LabelEdits {
-  private readonly stmts: {
-    edits: Statement;
-    version: Statement;
-    imageById: Statement;
-    imageByPath: Statement;
-    insert: Statement;
-    splitClassCounts: Statement;
-  };
+  private readonly stmts;
 
   constructor(private readonly store: Store) {
-    const db = store.db;
-    this.stmts = {
-      edits: db.prepare(`
+    this.stmts = prepareAll(store.db, {
+      edits: `
         SELECT e.version, e.image_id, e.action, e.class_index, e.created_ms, i.path, i.split, i.class_index AS folder_class
         FROM label_edits e JOIN images i ON i.id = e.image_id
-        WHERE e.dataset_id = ? AND e.version <= ? ORDER BY e.id`),
-      version: db.prepare(`SELECT COALESCE(MAX(version), 0) AS v FROM label_edits WHERE dataset_id = ?`),
-      imageById: db.prepare(`SELECT id, path, class_index, split FROM images WHERE dataset_id = ? AND id = ? AND status = 'ok'`),
-      imageByPath: db.prepare(`SELECT id, path, class_index, split FROM images WHERE dataset_id = ? AND path = ? AND status = 'ok'`),
-      insert: db.prepare(`INSERT INTO label_edits (dataset_id, version, image_id, action, class_index, created_ms) VALUES (?, ?, ?, ?, ?, ?)`),
-      splitClassCounts: db.prepare(`SELECT split, class_index, COUNT(*) AS n FROM images WHERE dataset_id = ? AND status = 'ok' AND split IS NOT NULL GROUP BY split, class_index`),
-    };
+        WHERE e.dataset_id = ? AND e.version <= ? ORDER BY e.id`,
+      version: `SELECT COALESCE(MAX(version), 0) AS v FROM label_edits WHERE dataset_id = ?`,
+      imageById: `SELECT id, path, class_index, split FROM images WHERE dataset_id = ? AND id = ? AND status = 'ok'`,
+      imageByPath: `SELECT id, path, class_index, split FROM images WHERE dataset_id = ? AND path = ? AND status = 'ok'`,
+      insert: `INSERT INTO label_edits (dataset_id, version, image_id, action, class_index, created_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+      splitClassCounts: `SELECT split, class_index, COUNT(*) AS n FROM images WHERE dataset_id = ? AND status = 'ok' AND split IS NOT NULL GROUP BY split, class_index`,
+    });
   }
 
   /** The newest version of a dataset (0: no edit). */

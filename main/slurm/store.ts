@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import type { SlurmCellStatus, SlurmSettings, SlurmSubmission, SlurmTaskState } from '../../shared/contract/slurm';
 import type { Store } from '../store/db';
+import { prepareAll } from '../store/sql';
 
 /** A `slurm_tasks` row, parsed. */
 export interface SlurmTaskRecord {
@@ -98,35 +99,28 @@ export class SlurmStore {
 
   constructor(store: Store) {
     this.db = store.db;
-    const db = this.db;
-    this.stmts = {
-      insertSubmission: db.prepare(`INSERT INTO slurm_submissions (study_id, array_job_id, script, settings_json, warnings_json, submitted_ms) VALUES (?, ?, ?, ?, ?, ?)`),
-      setSubmitted: db.prepare(`UPDATE slurm_submissions SET array_job_id = ?, warnings_json = ? WHERE id = ?`),
-      deleteSubmission: db.prepare(`DELETE FROM slurm_submissions WHERE id = ?`),
-      submissions: db.prepare(`SELECT * FROM slurm_submissions WHERE study_id = ? ORDER BY id`),
-      insertTask: db.prepare(
-        `INSERT INTO slurm_tasks (run_id, attempt, submission_id, array_index, cell_index, resume_epoch, bundle_dir, state, checked_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-      ),
-      tasksOfSubmission: db.prepare(`${TASK_SELECT} WHERE t.submission_id = ? ORDER BY t.array_index`),
-      tasksOfStudy: db.prepare(`${TASK_SELECT} WHERE s.study_id = ? ORDER BY t.submission_id, t.array_index`),
-      openTasksOfStudy: db.prepare(`${TASK_SELECT} WHERE s.study_id = ? AND t.collected_ms IS NULL ORDER BY t.submission_id, t.array_index`),
-      studiesWithOpenTasks: db.prepare(
-        `SELECT DISTINCT s.study_id FROM slurm_tasks t JOIN slurm_submissions s ON s.id = t.submission_id JOIN studies st ON st.id = s.study_id
+    this.stmts = prepareAll(this.db, {
+      insertSubmission: `INSERT INTO slurm_submissions (study_id, array_job_id, script, settings_json, warnings_json, submitted_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+      setSubmitted: `UPDATE slurm_submissions SET array_job_id = ?, warnings_json = ? WHERE id = ?`,
+      deleteSubmission: `DELETE FROM slurm_submissions WHERE id = ?`,
+      submissions: `SELECT * FROM slurm_submissions WHERE study_id = ? ORDER BY id`,
+      insertTask: `INSERT INTO slurm_tasks (run_id, attempt, submission_id, array_index, cell_index, resume_epoch, bundle_dir, state, checked_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+      tasksOfSubmission: `${TASK_SELECT} WHERE t.submission_id = ? ORDER BY t.array_index`,
+      tasksOfStudy: `${TASK_SELECT} WHERE s.study_id = ? ORDER BY t.submission_id, t.array_index`,
+      openTasksOfStudy: `${TASK_SELECT} WHERE s.study_id = ? AND t.collected_ms IS NULL ORDER BY t.submission_id, t.array_index`,
+      studiesWithOpenTasks: `SELECT DISTINCT s.study_id FROM slurm_tasks t JOIN slurm_submissions s ON s.id = t.submission_id JOIN studies st ON st.id = s.study_id
          WHERE t.collected_ms IS NULL AND st.deleted = 0 ORDER BY s.study_id`,
-      ),
-      task: db.prepare(`${TASK_SELECT} WHERE t.run_id = ? AND t.attempt = ?`),
-      lastAttempt: db.prepare(`SELECT MAX(attempt) AS attempt FROM slurm_tasks WHERE run_id = ?`),
-      setSeen: db.prepare(`UPDATE slurm_tasks SET state = ?, node = COALESCE(?, node), reason = ?, checked_ms = ? WHERE run_id = ? AND attempt = ?`),
-      setProgress: db.prepare(`UPDATE slurm_tasks SET events_offset = ?, epochs_done = ? WHERE run_id = ? AND attempt = ?`),
-      setCollected: db.prepare(`UPDATE slurm_tasks SET state = ?, reason = ?, node = COALESCE(?, node), collected_ms = ?, checked_ms = ? WHERE run_id = ? AND attempt = ?`),
-      requestCancel: db.prepare(`UPDATE slurm_tasks SET cancel_requested = 1 WHERE run_id = ? AND attempt = ?`),
-      getSettings: db.prepare(`SELECT settings_json, held FROM slurm_settings WHERE study_id = ?`),
-      putSettings: db.prepare(
-        `INSERT INTO slurm_settings (study_id, settings_json, held, updated_ms) VALUES (?, ?, 0, ?)
+      task: `${TASK_SELECT} WHERE t.run_id = ? AND t.attempt = ?`,
+      lastAttempt: `SELECT MAX(attempt) AS attempt FROM slurm_tasks WHERE run_id = ?`,
+      setSeen: `UPDATE slurm_tasks SET state = ?, node = COALESCE(?, node), reason = ?, checked_ms = ? WHERE run_id = ? AND attempt = ?`,
+      setProgress: `UPDATE slurm_tasks SET events_offset = ?, epochs_done = ? WHERE run_id = ? AND attempt = ?`,
+      setCollected: `UPDATE slurm_tasks SET state = ?, reason = ?, node = COALESCE(?, node), collected_ms = ?, checked_ms = ? WHERE run_id = ? AND attempt = ?`,
+      requestCancel: `UPDATE slurm_tasks SET cancel_requested = 1 WHERE run_id = ? AND attempt = ?`,
+      getSettings: `SELECT settings_json, held FROM slurm_settings WHERE study_id = ?`,
+      putSettings: `INSERT INTO slurm_settings (study_id, settings_json, held, updated_ms) VALUES (?, ?, 0, ?)
          ON CONFLICT (study_id) DO UPDATE SET settings_json = excluded.settings_json, updated_ms = excluded.updated_ms`,
-      ),
-      setHeld: db.prepare(`UPDATE slurm_settings SET held = ?, updated_ms = ? WHERE study_id = ?`),
-    };
+      setHeld: `UPDATE slurm_settings SET held = ?, updated_ms = ? WHERE study_id = ?`,
+    });
   }
 
   /** Runs `fn` in one write transaction, taken at once (two collectors never interleave). */

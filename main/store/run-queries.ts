@@ -4,10 +4,10 @@
  *
  * Statements are prepared once; lists of run ids travel as one JSON array parameter.
  */
-import type Database from 'better-sqlite3';
 import type { RunMetrics } from '../../shared/contract/studies';
 import type { Evaluation, RunStatus } from '../../shared/types';
 import type { Store } from './db';
+import { prepareAll } from './sql';
 
 /** One test prediction as stored. */
 export interface PredictionRow {
@@ -27,9 +27,8 @@ export class RunQueries {
   private readonly stmts;
 
   constructor(store: Store) {
-    const db: Database.Database = store.db;
-    this.stmts = {
-      runMetrics: db.prepare(`
+    this.stmts = prepareAll(store.db, {
+      runMetrics: `
         WITH k AS (
           SELECT r.id AS run_id, r.status, COALESCE(s.epochs_done, 0) AS epochs_done, s.test_accuracy,
                  ev.loss AS test_loss, COALESCE(r.best_epoch, ev.epoch, NULLIF(s.epochs_done, 0)) AS kept
@@ -45,37 +44,33 @@ export class RunQueries {
           (SELECT value FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'train_accuracy' AND m.step = k.kept) AS train_accuracy,
           (SELECT SUM(value) FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'epoch_seconds' AND m.step = m.epoch) AS seconds,
           (SELECT AVG(value) FROM metrics m WHERE m.run_id = k.run_id AND m.key = 'images_per_second' AND m.step = m.epoch) AS images_per_second
-        FROM k`),
-      epochSeries: db.prepare(
-        `SELECT run_id, step, value FROM metrics WHERE run_id IN ${IDS} AND key = ? AND step = epoch ORDER BY run_id, step`,
-      ),
-      runDatasets: db.prepare(`SELECT id, dataset_id, name, deleted FROM runs WHERE id IN ${IDS}`),
-      predictionCounts: db.prepare(`SELECT run_id, COUNT(*) AS n FROM predictions WHERE run_id IN ${IDS} GROUP BY run_id`),
+        FROM k`,
+      epochSeries: `SELECT run_id, step, value FROM metrics WHERE run_id IN ${IDS} AND key = ? AND step = epoch ORDER BY run_id, step`,
+      runDatasets: `SELECT id, dataset_id, name, deleted FROM runs WHERE id IN ${IDS}`,
+      predictionCounts: `SELECT run_id, COUNT(*) AS n FROM predictions WHERE run_id IN ${IDS} GROUP BY run_id`,
       // Per test image: how many of the runs predicted it, and how many got it right.
-      imageTally: db.prepare(`
+      imageTally: `
         SELECT image_id, true_index, COUNT(*) AS n, SUM(predicted_index = true_index) AS right
         FROM predictions WHERE run_id IN ${IDS}
-        GROUP BY image_id HAVING COUNT(*) = ?`),
-      predictionsOf: db.prepare(
-        `SELECT run_id, image_id, true_index, predicted_index, confidence, probs_json FROM predictions
+        GROUP BY image_id HAVING COUNT(*) = ?`,
+      predictionsOf: `SELECT run_id, image_id, true_index, predicted_index, confidence, probs_json FROM predictions
          WHERE run_id IN ${IDS} AND image_id IN ${IDS}`,
-      ),
-      imagePaths: db.prepare(`SELECT id, path FROM images WHERE id IN ${IDS}`),
+      imagePaths: `SELECT id, path FROM images WHERE id IN ${IDS}`,
       // Per test image and run: right or wrong (McNemar's counts).
-      correctness: db.prepare(`SELECT run_id, image_id, predicted_index = true_index AS right FROM predictions WHERE run_id IN ${IDS}`),
+      correctness: `SELECT run_id, image_id, predicted_index = true_index AS right FROM predictions WHERE run_id IN ${IDS}`,
       // The completed runs of a dataset that have test predictions (label suspects).
-      testedRuns: db.prepare(`
+      testedRuns: `
         SELECT r.id FROM runs r WHERE r.dataset_id = ? AND r.deleted = 0 AND r.status = 'completed'
-          AND EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = r.id) ORDER BY r.id`),
+          AND EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = r.id) ORDER BY r.id`,
       // Every prediction of the runs with the image's path and its label now (label suspects).
-      labelledPredictions: db.prepare(`
+      labelledPredictions: `
         SELECT p.run_id, p.image_id, p.predicted_index, p.confidence, p.probs_json, i.path, i.class_index
         FROM predictions p JOIN images i ON i.id = p.image_id
-        WHERE p.run_id IN ${IDS} ORDER BY p.image_id, p.run_id`),
+        WHERE p.run_id IN ${IDS} ORDER BY p.image_id, p.run_id`,
       // Images of a dataset by path, with their split (label conflicts).
-      imagesByPath: db.prepare(`SELECT id, path, split, class_index FROM images WHERE dataset_id = ? AND status = 'ok' AND path IN ${IDS}`),
-      testEvaluation: db.prepare(`SELECT epoch, accuracy, loss, classes_json, confusion_json, per_class_json FROM evaluations WHERE run_id = ? AND split = 'test'`),
-    };
+      imagesByPath: `SELECT id, path, split, class_index FROM images WHERE dataset_id = ? AND status = 'ok' AND path IN ${IDS}`,
+      testEvaluation: `SELECT epoch, accuracy, loss, classes_json, confusion_json, per_class_json FROM evaluations WHERE run_id = ? AND split = 'test'`,
+    });
   }
 
   /** Each run's metrics at the epoch whose weights it kept. */

@@ -22,6 +22,7 @@ import type {
   RunSummary,
 } from '../../shared/types';
 import type { Store } from './db';
+import { prepareAll } from './sql';
 import { describeOwner, ownerAlive, sameOwner, stopOrphanWorkerSync, type RunOwner } from './owner';
 
 interface RunRow {
@@ -134,86 +135,63 @@ export class RunStore {
   ) {
     this.db = store.db;
     this.runsDir = store.runsDir;
-    const db = this.db;
-    this.stmts = {
-      insertRun: db.prepare(
-        `INSERT INTO runs (name, dataset_id, arch, status, config_json, seed, created_ms, owner_pid, owner_started, owner_host, owner_queue)
+    this.stmts = prepareAll(this.db, {
+      insertRun: `INSERT INTO runs (name, dataset_id, arch, status, config_json, seed, created_ms, owner_pid, owner_started, owner_host, owner_queue)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      setRunDir: db.prepare(`UPDATE runs SET run_dir = ? WHERE id = ?`),
-      ownerRow: db.prepare(`SELECT status, deleted, run_dir, owner_pid, owner_started, owner_host, owner_queue FROM runs WHERE id = ?`),
-      claim: db.prepare(
-        `UPDATE runs SET status = ?, ended_ms = NULL, error = NULL, owner_pid = ?, owner_started = ?, owner_host = ?, owner_queue = ? WHERE id = ?`,
-      ),
-      runningOwners: db.prepare(`SELECT id, owner_pid, owner_started, owner_host, owner_queue, worker_pid, worker_started FROM runs WHERE deleted = 0 AND status = 'running'`),
-      setWorker: db.prepare(`UPDATE runs SET worker_pid = ?, worker_started = ? WHERE id = ?`),
-      interruptIfUnchanged: db.prepare(
-        `UPDATE runs SET status = 'interrupted', error = ?, ended_ms = ? WHERE id = ? AND status = 'running' AND owner_queue IS ?`,
-      ),
-      deleteCheckpoints: db.prepare(`DELETE FROM checkpoints WHERE run_id = ?`),
-      deleteCheckpointsAfter: db.prepare(`DELETE FROM checkpoints WHERE run_id = ? AND epoch > ?`),
-      resetSummary: db.prepare(
-        `UPDATE run_summary SET epochs_done = ?, test_accuracy = NULL,
+      setRunDir: `UPDATE runs SET run_dir = ? WHERE id = ?`,
+      ownerRow: `SELECT status, deleted, run_dir, owner_pid, owner_started, owner_host, owner_queue FROM runs WHERE id = ?`,
+      claim: `UPDATE runs SET status = ?, ended_ms = NULL, error = NULL, owner_pid = ?, owner_started = ?, owner_host = ?, owner_queue = ? WHERE id = ?`,
+      runningOwners: `SELECT id, owner_pid, owner_started, owner_host, owner_queue, worker_pid, worker_started FROM runs WHERE deleted = 0 AND status = 'running'`,
+      setWorker: `UPDATE runs SET worker_pid = ?, worker_started = ? WHERE id = ?`,
+      interruptIfUnchanged: `UPDATE runs SET status = 'interrupted', error = ?, ended_ms = ? WHERE id = ? AND status = 'running' AND owner_queue IS ?`,
+      deleteCheckpoints: `DELETE FROM checkpoints WHERE run_id = ?`,
+      deleteCheckpointsAfter: `DELETE FROM checkpoints WHERE run_id = ? AND epoch > ?`,
+      resetSummary: `UPDATE run_summary SET epochs_done = ?, test_accuracy = NULL,
            best_val_accuracy = (SELECT value FROM metrics WHERE run_id = ? AND key = 'val_accuracy' AND step = ?),
            last_train_loss = (SELECT value FROM metrics WHERE run_id = ? AND key = 'train_loss' AND step = ?),
            images_per_second = (SELECT value FROM metrics WHERE run_id = ? AND key = 'images_per_second' AND step = ?)
          WHERE run_id = ?`,
-      ),
-      deleteTestResults: db.prepare(`DELETE FROM evaluations WHERE run_id = ?`),
-      insertSummary: db.prepare(`INSERT INTO run_summary (run_id) VALUES (?)`),
-      getRun: db.prepare(`${RUN_SELECT} WHERE r.id = ? AND r.deleted = 0`),
-      getRunAny: db.prepare(`${RUN_SELECT} WHERE r.id = ?`),
-      listRuns: db.prepare(`${RUN_SELECT} WHERE r.deleted = 0 ORDER BY r.id DESC`),
-      byStatus: db.prepare(`${RUN_SELECT} WHERE r.deleted = 0 AND r.status = ? ORDER BY r.id`),
-      setStatus: db.prepare(`UPDATE runs SET status = ?, error = ?, ended_ms = ? WHERE id = ?`),
-      setStarted: db.prepare(
-        `UPDATE runs SET status = 'running', started_ms = COALESCE(started_ms, ?), ended_ms = NULL, error = NULL,
+      deleteTestResults: `DELETE FROM evaluations WHERE run_id = ?`,
+      insertSummary: `INSERT INTO run_summary (run_id) VALUES (?)`,
+      getRun: `${RUN_SELECT} WHERE r.id = ? AND r.deleted = 0`,
+      getRunAny: `${RUN_SELECT} WHERE r.id = ?`,
+      listRuns: `${RUN_SELECT} WHERE r.deleted = 0 ORDER BY r.id DESC`,
+      byStatus: `${RUN_SELECT} WHERE r.deleted = 0 AND r.status = ? ORDER BY r.id`,
+      setStatus: `UPDATE runs SET status = ?, error = ?, ended_ms = ? WHERE id = ?`,
+      setStarted: `UPDATE runs SET status = 'running', started_ms = COALESCE(started_ms, ?), ended_ms = NULL, error = NULL,
            backend = ?, backend_json = ?, trainable_params = ?, total_params = ?, macs = ? WHERE id = ?`,
-      ),
-      insertMetric: db.prepare(
-        `INSERT OR REPLACE INTO metrics (run_id, key, step, epoch, value, time_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      epochSummary: db.prepare(
-        `UPDATE run_summary SET epochs_done = ?, last_train_loss = ?, images_per_second = ?,
+      insertMetric: `INSERT OR REPLACE INTO metrics (run_id, key, step, epoch, value, time_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+      epochSummary: `UPDATE run_summary SET epochs_done = ?, last_train_loss = ?, images_per_second = ?,
            best_val_accuracy = CASE WHEN ? IS NULL THEN best_val_accuracy ELSE ? END WHERE run_id = ?`,
-      ),
-      setBestEpoch: db.prepare(`UPDATE runs SET best_epoch = ? WHERE id = ?`),
-      bestEpochOf: db.prepare(`SELECT best_epoch FROM runs WHERE id = ?`),
-      setWeights: db.prepare(`UPDATE runs SET weights_json = ? WHERE id = ?`),
-      setDatasetVersion: db.prepare(`UPDATE runs SET dataset_version = ? WHERE id = ?`),
-      setDiagnostics: db.prepare(`UPDATE runs SET diagnostics_json = ? WHERE id = ?`),
-      getDiagnostics: db.prepare(`SELECT diagnostics_json FROM runs WHERE id = ?`),
-      upsertEvaluation: db.prepare(
-        `INSERT OR REPLACE INTO evaluations (run_id, split, epoch, accuracy, loss, classes_json, confusion_json, per_class_json, created_ms)
+      setBestEpoch: `UPDATE runs SET best_epoch = ? WHERE id = ?`,
+      bestEpochOf: `SELECT best_epoch FROM runs WHERE id = ?`,
+      setWeights: `UPDATE runs SET weights_json = ? WHERE id = ?`,
+      setDatasetVersion: `UPDATE runs SET dataset_version = ? WHERE id = ?`,
+      setDiagnostics: `UPDATE runs SET diagnostics_json = ? WHERE id = ?`,
+      getDiagnostics: `SELECT diagnostics_json FROM runs WHERE id = ?`,
+      upsertEvaluation: `INSERT OR REPLACE INTO evaluations (run_id, split, epoch, accuracy, loss, classes_json, confusion_json, per_class_json, created_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      testAccuracy: db.prepare(`UPDATE run_summary SET test_accuracy = ? WHERE run_id = ?`),
-      deletePredictions: db.prepare(`DELETE FROM predictions WHERE run_id = ?`),
-      insertPrediction: db.prepare(
-        `INSERT INTO predictions (run_id, image_id, true_index, predicted_index, confidence, probs_json) VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      upsertCheckpoint: db.prepare(
-        `INSERT OR REPLACE INTO checkpoints (run_id, which, epoch, dir, created_ms) VALUES (?, ?, ?, ?, ?)`,
-      ),
-      getCheckpoint: db.prepare(`SELECT epoch, dir FROM checkpoints WHERE run_id = ? AND which = ?`),
-      epochMetrics: db.prepare(`SELECT key, step, value FROM metrics WHERE run_id = ? AND step = epoch AND key IN (${Object.values(
+      testAccuracy: `UPDATE run_summary SET test_accuracy = ? WHERE run_id = ?`,
+      deletePredictions: `DELETE FROM predictions WHERE run_id = ?`,
+      insertPrediction: `INSERT INTO predictions (run_id, image_id, true_index, predicted_index, confidence, probs_json) VALUES (?, ?, ?, ?, ?, ?)`,
+      upsertCheckpoint: `INSERT OR REPLACE INTO checkpoints (run_id, which, epoch, dir, created_ms) VALUES (?, ?, ?, ?, ?)`,
+      getCheckpoint: `SELECT epoch, dir FROM checkpoints WHERE run_id = ? AND which = ?`,
+      epochMetrics: `SELECT key, step, value FROM metrics WHERE run_id = ? AND step = epoch AND key IN (${Object.values(
         EPOCH_KEYS,
       )
         .map((k) => `'${k}'`)
-        .join(',')}) ORDER BY step`),
-      series: db.prepare(`SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step`),
-      evaluation: db.prepare(`SELECT * FROM evaluations WHERE run_id = ? AND split = ?`),
-      predictions: db.prepare(
-        `SELECT p.image_id, p.true_index, p.predicted_index, p.probs_json, i.path
+        .join(',')}) ORDER BY step`,
+      series: `SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step`,
+      evaluation: `SELECT * FROM evaluations WHERE run_id = ? AND split = ?`,
+      predictions: `SELECT p.image_id, p.true_index, p.predicted_index, p.probs_json, i.path
          FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.run_id = ? ORDER BY p.image_id`,
-      ),
-      softDelete: db.prepare(`UPDATE runs SET deleted = 1 WHERE id = ?`),
-      rename: db.prepare(`UPDATE runs SET name = ? WHERE id = ?`),
-      notes: db.prepare(`UPDATE runs SET notes = ? WHERE id = ?`),
-      tags: db.prepare(`UPDATE runs SET tags_json = ? WHERE id = ?`),
-      truncateMetrics: db.prepare(`DELETE FROM metrics WHERE run_id = ? AND epoch > ?`),
-      onScheduler: db.prepare(`SELECT 1 FROM slurm_tasks WHERE run_id = ? AND collected_ms IS NULL LIMIT 1`),
-    };
+      softDelete: `UPDATE runs SET deleted = 1 WHERE id = ?`,
+      rename: `UPDATE runs SET name = ? WHERE id = ?`,
+      notes: `UPDATE runs SET notes = ? WHERE id = ?`,
+      tags: `UPDATE runs SET tags_json = ? WHERE id = ?`,
+      truncateMetrics: `DELETE FROM metrics WHERE run_id = ? AND epoch > ?`,
+      onScheduler: `SELECT 1 FROM slurm_tasks WHERE run_id = ? AND collected_ms IS NULL LIMIT 1`,
+    });
   }
 
   /**

@@ -6,11 +6,11 @@
  * nor runs another host trained in a home shared with it. Deleted runs count (their epochs
  * were measured all the same) as long as their metrics are still stored.
  */
-import type Database from 'better-sqlite3';
 import os from 'node:os';
 import type { BackendName } from '../../shared/config';
 import { readStoredConfig } from '../../shared/contract/config';
 import type { Store } from './db';
+import { prepareAll } from './sql';
 
 /** One run's measured speed. */
 export interface RunTiming {
@@ -52,9 +52,8 @@ export class RunTimings {
   private readonly stmts;
 
   constructor(store: Store) {
-    const db: Database.Database = store.db;
-    this.stmts = {
-      runs: db.prepare(`
+    this.stmts = prepareAll(store.db, {
+      runs: `
         SELECT r.id, r.arch, r.backend, r.config_json, r.ended_ms, r.started_ms,
           (SELECT COUNT(*) FROM images i WHERE i.dataset_id = r.dataset_id AND i.status = 'ok' AND i.split = 'train') AS train_n,
           (SELECT COUNT(*) FROM images i WHERE i.dataset_id = r.dataset_id AND i.status = 'ok' AND i.split = 'val') AS val_n
@@ -62,9 +61,9 @@ export class RunTimings {
         WHERE r.backend IS NOT NULL
           AND (r.owner_host IS NULL OR r.owner_host = ?)
           AND NOT EXISTS (SELECT 1 FROM slurm_tasks t WHERE t.run_id = r.id)
-          AND EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id AND m.key = 'epoch_seconds')`),
-      epochs: db.prepare(`SELECT run_id, value FROM metrics WHERE key = 'epoch_seconds' AND step = epoch AND value > 0 ORDER BY run_id, step`),
-    };
+          AND EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id AND m.key = 'epoch_seconds')`,
+      epochs: `SELECT run_id, value FROM metrics WHERE key = 'epoch_seconds' AND step = epoch AND value > 0 ORDER BY run_id, step`,
+    });
   }
 
   /** Every measured run, newest first. */

@@ -11,6 +11,7 @@ import { readStoredAugment, readStoredConfig } from '../../shared/contract/confi
 import type { StudyAxis } from '../../shared/contract/studies';
 import type { RunStatus } from '../../shared/types';
 import type { Store } from '../store/db';
+import { prepareAll } from '../store/sql';
 import type { LinkedRun } from './plan';
 
 /** A `studies` row, parsed. */
@@ -76,26 +77,21 @@ export class StudyStore {
 
   constructor(store: Store) {
     this.db = store.db;
-    const db = this.db;
-    this.stmts = {
-      insert: db.prepare(
-        `INSERT INTO studies (name, dataset_id, base_json, axes_json, repeats, notes, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      rename: db.prepare(`UPDATE studies SET name = ?, updated_ms = ? WHERE id = ?`),
-      notes: db.prepare(`UPDATE studies SET notes = ?, updated_ms = ? WHERE id = ?`),
-      get: db.prepare(`${STUDY_SELECT} WHERE s.id = ? AND s.deleted = 0`),
-      byName: db.prepare(`${STUDY_SELECT} WHERE s.deleted = 0 AND (s.name = ? OR lower(s.name) = lower(?)) ORDER BY s.name = ? DESC, s.id`),
-      list: db.prepare(`${STUDY_SELECT} WHERE s.deleted = 0 ORDER BY s.id DESC`),
-      activeIds: db.prepare(`SELECT id FROM studies WHERE deleted = 0 AND active = 1 ORDER BY id`),
-      setActive: db.prepare(`UPDATE studies SET active = ?, error = ?, updated_ms = ? WHERE id = ?`),
-      setPlan: db.prepare(`UPDATE studies SET axes_json = ?, repeats = ?, updated_ms = ? WHERE id = ?`),
-      softDelete: db.prepare(`UPDATE studies SET deleted = 1, active = 0, name = name || ' (deleted ' || id || ')', updated_ms = ? WHERE id = ?`),
-      link: db.prepare(`INSERT INTO study_runs (study_id, run_id, created_ms) VALUES (?, ?, ?)`),
-      studyOfRun: db.prepare(`SELECT study_id FROM study_runs WHERE run_id = ?`),
-      linkedRuns: db.prepare(
-        `SELECT r.id, r.status, r.config_json FROM study_runs l JOIN runs r ON r.id = l.run_id WHERE l.study_id = ? AND r.deleted = 0 ORDER BY r.id`,
-      ),
-    };
+    this.stmts = prepareAll(this.db, {
+      insert: `INSERT INTO studies (name, dataset_id, base_json, axes_json, repeats, notes, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      rename: `UPDATE studies SET name = ?, updated_ms = ? WHERE id = ?`,
+      notes: `UPDATE studies SET notes = ?, updated_ms = ? WHERE id = ?`,
+      get: `${STUDY_SELECT} WHERE s.id = ? AND s.deleted = 0`,
+      byName: `${STUDY_SELECT} WHERE s.deleted = 0 AND (s.name = ? OR lower(s.name) = lower(?)) ORDER BY s.name = ? DESC, s.id`,
+      list: `${STUDY_SELECT} WHERE s.deleted = 0 ORDER BY s.id DESC`,
+      activeIds: `SELECT id FROM studies WHERE deleted = 0 AND active = 1 ORDER BY id`,
+      setActive: `UPDATE studies SET active = ?, error = ?, updated_ms = ? WHERE id = ?`,
+      setPlan: `UPDATE studies SET axes_json = ?, repeats = ?, updated_ms = ? WHERE id = ?`,
+      softDelete: `UPDATE studies SET deleted = 1, active = 0, name = name || ' (deleted ' || id || ')', updated_ms = ? WHERE id = ?`,
+      link: `INSERT INTO study_runs (study_id, run_id, created_ms) VALUES (?, ?, ?)`,
+      studyOfRun: `SELECT study_id FROM study_runs WHERE run_id = ?`,
+      linkedRuns: `SELECT r.id, r.status, r.config_json FROM study_runs l JOIN runs r ON r.id = l.run_id WHERE l.study_id = ? AND r.deleted = 0 ORDER BY r.id`,
+    });
   }
 
   /** Creates a study and returns its id (named `study-<id>` when no name is given; names are never empty). */
