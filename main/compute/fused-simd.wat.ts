@@ -133,6 +133,56 @@ function channelOp(name: string, op: 'add' | 'sub' | 'mul', vFirst: boolean): st
 ${channelRows(value)}`;
 }
 
+/** The names an Adam pass reads and sets in one lane form: its locals, then its constants. */
+interface AdamNames {
+  /** The gradient, m' and v'. */
+  readonly g: string;
+  readonly m: string;
+  readonly v: string;
+  /** β1, 1 − β1, β2, 1 − β2, the bias corrections c1 and c2, ε and −lr. */
+  readonly b1: string;
+  readonly a1: string;
+  readonly b2: string;
+  readonly a2: string;
+  readonly c1: string;
+  readonly c2: string;
+  readonly eps: string;
+  readonly nlr: string;
+}
+
+/** The four-lane pass reads the constants splat into v128 locals; the other, adam's own f32 params. */
+const ADAM_VECTOR: AdamNames = { g: '$gv', m: '$mv', v: '$vv', b1: '$B1', a1: '$A1', b2: '$B2', a2: '$A2', c1: '$C1', c2: '$C2', eps: '$E', nlr: '$L' };
+const ADAM_SCALAR: AdamNames = { g: '$gs', m: '$ms', v: '$vs', b1: '$b1', a1: '$a1', b2: '$b2', a2: '$a2', c1: '$c1', c2: '$c2', eps: '$eps', nlr: '$nlr' };
+
+/** One pass of the Adam step over the byte offsets $o < $end, in one lane form (its last line unended). */
+function adamPass(l: Lanes, n: AdamNames): string {
+  return `    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set ${n.g} (${l.load} (i32.add (local.get $g) (local.get $o))))
+        ;; m' = m·β1 + g·(1 − β1)
+        (local.set ${n.m} (${l.f}.add
+          (${l.f}.mul (${l.load} (i32.add (local.get $m) (local.get $o))) (local.get ${n.b1}))
+          (${l.f}.mul (local.get ${n.g}) (local.get ${n.a1}))))
+        ;; v' = v·β2 + g²·(1 − β2)
+        (local.set ${n.v} (${l.f}.add
+          (${l.f}.mul (${l.load} (i32.add (local.get $v) (local.get $o))) (local.get ${n.b2}))
+          (${l.f}.mul (${l.f}.mul (local.get ${n.g}) (local.get ${n.g})) (local.get ${n.a2}))))
+        (${l.store} (i32.add (local.get $mo) (local.get $o)) (local.get ${n.m}))
+        (${l.store} (i32.add (local.get $vo) (local.get $o)) (local.get ${n.v}))
+        ;; x' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + x
+        (${l.store} (i32.add (local.get $xo) (local.get $o))
+          (${l.f}.add
+            (${l.f}.mul
+              (${l.f}.div
+                (${l.f}.div (local.get ${n.m}) (local.get ${n.c1}))
+                (${l.f}.add (${l.f}.sqrt (${l.f}.div (local.get ${n.v}) (local.get ${n.c2}))) (local.get ${n.eps})))
+              (local.get ${n.nlr}))
+            (${l.load} (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const ${l.step})))
+        (br $next)))`;
+}
+
 /** The text format of the module. */
 export const SIMD_WAT = `(module
   (import "env" "memory" (memory 1))
@@ -157,55 +207,10 @@ export const SIMD_WAT = `(module
     (local.set $L (f32x4.splat (local.get $nlr)))
     ;; Four lanes at a time over the first n & ~3 elements.
     (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
-        ;; m' = m·β1 + g·(1 − β1)
-        (local.set $mv (f32x4.add
-          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (local.get $B1))
-          (f32x4.mul (local.get $gv) (local.get $A1))))
-        ;; v' = v·β2 + g²·(1 − β2)
-        (local.set $vv (f32x4.add
-          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (local.get $B2))
-          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $A2))))
-        (v128.store (i32.add (local.get $mo) (local.get $o)) (local.get $mv))
-        (v128.store (i32.add (local.get $vo) (local.get $o)) (local.get $vv))
-        ;; x' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + x
-        (v128.store (i32.add (local.get $xo) (local.get $o))
-          (f32x4.add
-            (f32x4.mul
-              (f32x4.div
-                (f32x4.div (local.get $mv) (local.get $C1))
-                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $C2))) (local.get $E)))
-              (local.get $L))
-            (v128.load (i32.add (local.get $x) (local.get $o)))))
-        (local.set $o (i32.add (local.get $o) (i32.const 16)))
-        (br $next)))
+${adamPass(VECTOR, ADAM_VECTOR)}
     ;; The same, one element at a time, for the rest.
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
-        (local.set $ms (f32.add
-          (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1))
-          (f32.mul (local.get $gs) (local.get $a1))))
-        (local.set $vs (f32.add
-          (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
-          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $a2))))
-        (f32.store (i32.add (local.get $mo) (local.get $o)) (local.get $ms))
-        (f32.store (i32.add (local.get $vo) (local.get $o)) (local.get $vs))
-        (f32.store (i32.add (local.get $xo) (local.get $o))
-          (f32.add
-            (f32.mul
-              (f32.div
-                (f32.div (local.get $ms) (local.get $c1))
-                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
-              (local.get $nlr))
-            (f32.load (i32.add (local.get $x) (local.get $o)))))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br $next))))
+${adamPass(SCALAR, ADAM_SCALAR)})
   ;; Column sums: out[k] = Σ_{r < rows} x[r·cols + k] (float32, row by row; byte offsets).
   (func (export "columnSums") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $k i32) (local $row i32) (local $vend i32) (local $end i32)
